@@ -9,7 +9,9 @@ public final class SeededRandom {
     private long state;
 
     public SeededRandom(long seed) {
-        this.state = seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+        // Mixed, not linear in the seed: SplitMix64 streams from states that differ by a multiple of its
+        // increment overlap (seed s+1 would replay seed s shifted by one draw).
+        this.state = mix(mix(seed) ^ 0x632BE59BD9B4E019L);
     }
 
     /** A generator for an independent stream derived from a seed and a name (e.g. a parameter path). */

@@ -1,0 +1,45 @@
+package org.ntkworkbench.cli;
+
+import java.io.PrintWriter;
+import org.ntkworkbench.runtime.ExitCodes;
+import picocli.CommandLine;
+
+/** Entry point of {@code ./ntk}. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns DESIGN.md's exit code (0 ok, 1 computation failed, 2 bad usage/input). */
+    public static int execute(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        NtkCommand root = new NtkCommand();
+        CommandLine cl = new CommandLine(root);
+        cl.setExitCodeExceptionMapper(ExitCodes::of);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            PrintWriter err = c.getErr();
+            err.println("ntk: " + ex.getMessage() + " (see 'ntk help " + commandPath(c) + "')");
+            return ExitCodes.BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            c.getErr().println("ntk " + commandPath(c) + ": " + org.ntkworkbench.runtime.PluginLoader.oneLine(ex));
+            if (root.debug) {
+                ex.printStackTrace(c.getErr());
+            }
+            return ExitCodes.of(ex);
+        });
+        return cl;
+    }
+
+    private static String commandPath(CommandLine c) {
+        String name = c.getCommandSpec().qualifiedName(" ");
+        return name.startsWith("ntk ") ? name.substring(4) : "";
+    }
+}

@@ -1,0 +1,48 @@
+package org.ntkworkbench.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ntkworkbench.report.Versions;
+import org.ntkworkbench.runtime.Workbench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ntk}: the root command; global options apply to every subcommand. */
+@Command(name = "ntk", mixinStandardHelpOptions = true, versionProvider = NtkCommand.VersionProvider.class,
+        description = "NTK Workbench: neural tangent and NNGP kernels of wide networks.",
+        subcommands = {RunCommand.class, ReplCommand.class, JShellCommand.class, PluginsCommand.class,
+                CommandLine.HelpCommand.class},
+        scope = CommandLine.ScopeType.INHERIT)
+public final class NtkCommand implements Runnable {
+
+    @Option(names = "--plugins", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = "Extra plugin directory of jars (repeatable; also $NTK_PLUGINS, ':'-separated).")
+    List<Path> pluginDirs = new ArrayList<>();
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Starts the runtime (native check, plugins, injector). */
+    Workbench workbench() {
+        return Workbench.start(pluginDirs);
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Versions v = Versions.current();
+            return new String[] {"ntk " + v.workbench() + " (Smile " + v.smile() + ", OpenBLAS " + v.openblas()
+                    + ", Groovy " + v.groovy() + ", Java " + v.java() + ")"};
+        }
+    }
+}

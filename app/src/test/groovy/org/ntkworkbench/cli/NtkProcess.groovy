@@ -1,0 +1,24 @@
+package org.ntkworkbench.cli
+
+/** Runs {@code ntk} in a child JVM on the test class path, with input piped in. */
+class NtkProcess {
+    static Map run(String stdin, String... args) {
+        String java = ProcessHandle.current().info().command().orElse('java')
+        List<String> cmd = [java, '--enable-native-access=ALL-UNNAMED', '--sun-misc-unsafe-memory-access=allow',
+                            '-Dsmile.linalg.backend=native', '-Djava.awt.headless=true',
+                            '-cp', System.getProperty('java.class.path'), Main.name] + args.toList()
+        def pb = new ProcessBuilder(cmd)
+        pb.environment().put('HOME', System.getProperty('java.io.tmpdir'))
+        Process p = pb.start()
+        def out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream()
+        def t1 = Thread.start { out << p.inputStream }
+        def t2 = Thread.start { err << p.errorStream }
+        p.outputStream.withCloseable { it.write(stdin.bytes) }
+        boolean done = p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)
+        if (!done) {
+            p.destroyForcibly()
+        }
+        t1.join(); t2.join()
+        [exit: done ? p.exitValue() : -1, out: out.toString(), err: err.toString()]
+    }
+}

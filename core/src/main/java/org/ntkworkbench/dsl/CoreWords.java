@@ -1,0 +1,207 @@
+package org.ntkworkbench.dsl;
+
+import com.google.inject.Inject;
+import groovy.lang.Closure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.ntkworkbench.plot.PlotSpec;
+import org.ntkworkbench.plot.Plots;
+import org.ntkworkbench.plot.Series;
+import org.ntkworkbench.report.CurrentRun;
+import org.ntkworkbench.report.Reports;
+import org.ntkworkbench.tensor.Lapack;
+import org.ntkworkbench.tensor.Tensor;
+
+/** The DSL words of core that are not layers: results, plots, reports, small linear algebra. */
+public final class CoreWords {
+    private CoreWords() {}
+
+    public static final WordInfo RESULT = new WordInfo("result", "result(name, value)",
+            "Records a named scalar result in manifest.json and the report.");
+    public static final WordInfo PLOT = new WordInfo("plot",
+            "plot(name, series: [label: [x, y], ...] | x: xs, y: ys, title:, xlabel:, ylabel:, logX: false, logY: false, markers: false)",
+            "Draws curves into plots/<name>.png and .svg of the run directory; returns the PNG path.");
+    public static final WordInfo REPORT = new WordInfo("report", "report(title: name, notes: '')",
+            "Writes report.html (plots, results, manifest) into the run directory; returns its path.");
+    public static final WordInfo EIGVALSH = new WordInfo("eigvalsh", "eigvalsh(K)",
+            "All eigenvalues of a symmetric matrix, descending (LAPACK dsyevd), as double[].");
+    public static final WordInfo GRAM = new WordInfo("gram", "gram(x) { u, v -> k(u, v) }",
+            "The Gram matrix of a kernel closure over the rows of x (a Tensor or list of vectors).");
+    public static final WordInfo CIRCLE_GRID = new WordInfo("circleGrid", "circleGrid(n)",
+            "n equally spaced points (cos θ, sin θ) on the unit circle, as an (n, 2) Tensor.");
+
+    /** {@code result(name, value)}. */
+    public static final class ResultWord implements DslWord {
+        private final CurrentRun run;
+
+        @Inject
+        ResultWord(CurrentRun run) {
+            this.run = run;
+        }
+
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly();
+            if (a.count() != 2 || !(a.positional(0) instanceof CharSequence)) {
+                throw new DslException("result: expected result(name, value), e.g. result('decay_slope', -2.0)");
+            }
+            Object v = a.positional(1);
+            try {
+                run.get().result(a.positional(0).toString(), v);
+            } catch (IllegalArgumentException e) {
+                throw new DslException(e.getMessage());
+            }
+            return v;
+        }
+    }
+
+    /** {@code plot(name, ...)}. */
+    public static final class PlotWord implements DslWord {
+        private final CurrentRun run;
+        private final Plots plots;
+
+        @Inject
+        PlotWord(CurrentRun run, Plots plots) {
+            this.run = run;
+            this.plots = plots;
+        }
+
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly("series", "x", "y", "title", "xlabel", "ylabel", "logX", "logY", "markers");
+            if (a.count() != 1 || !(a.positional(0) instanceof CharSequence)) {
+                throw new DslException("plot: expected a file name first, e.g. plot('spectrum', x: ks, y: mus)");
+            }
+            String name = a.positional(0).toString();
+            List<Series> series = new ArrayList<>();
+            if (a.has("series")) {
+                if (!(a.named().get("series") instanceof Map<?, ?> m)) {
+                    throw new DslException("plot: 'series' must be a map label: [xs, ys]");
+                }
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!(e.getValue() instanceof List<?> xy) || xy.size() != 2) {
+                        throw new DslException("plot: series '" + e.getKey() + "' must be [xs, ys]");
+                    }
+                    series.add(new Series(String.valueOf(e.getKey()), Values.doubles("plot", "x of " + e.getKey(), xy.get(0)),
+                            Values.doubles("plot", "y of " + e.getKey(), xy.get(1))));
+                }
+            } else {
+                a.requireNamed("y");
+                double[] y = Values.doubles("plot", "y", a.named().get("y"));
+                double[] x = a.has("x") ? Values.doubles("plot", "x", a.named().get("x")) : range(y.length);
+                series.add(new Series(a.stringNamed("ylabel", "y"), x, y));
+            }
+            try {
+                PlotSpec spec = new PlotSpec(a.stringNamed("title", name), a.stringNamed("xlabel", "x"),
+                        a.stringNamed("ylabel", "y"), a.boolNamed("logX", false), a.boolNamed("logY", false),
+                        a.boolNamed("markers", false), series);
+                return plots.save(spec, run.get().plotsDir(), name).get(0);
+            } catch (IllegalArgumentException e) {
+                throw new DslException(e.getMessage());
+            } catch (IOException e) {
+                throw new UncheckedIOException("plot '" + name + "': " + e.getMessage(), e);
+            }
+        }
+
+        private static double[] range(int n) {
+            double[] r = new double[n];
+            for (int i = 0; i < n; i++) {
+                r[i] = i;
+            }
+            return r;
+        }
+    }
+
+    /** {@code report(title:, notes:)}. */
+    public static final class ReportWord implements DslWord {
+        private final CurrentRun run;
+        private final Reports reports;
+
+        @Inject
+        ReportWord(CurrentRun run, Reports reports) {
+            this.run = run;
+            this.reports = reports;
+        }
+
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly("title", "notes");
+            try {
+                Path p = reports.writeHtml(run.get(), a.stringNamed("title", run.get().name()), a.stringNamed("notes", ""));
+                return p;
+            } catch (IOException e) {
+                throw new UncheckedIOException("report: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** {@code eigvalsh(K)}. */
+    public static final class EigvalshWord implements DslWord {
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly();
+            Tensor k = Values.tensor("eigvalsh", "argument 1", a.positional(0));
+            if (k.rank() != 2 || k.dim(0) != k.dim(1)) {
+                throw new DslException("eigvalsh: expected a square matrix, got shape " + k.shapeString());
+            }
+            double[] w = Lapack.syevd(k.data(), k.dim(0), false).values();
+            double[] desc = new double[w.length];
+            for (int i = 0; i < w.length; i++) {
+                desc[i] = w[w.length - 1 - i];
+            }
+            return desc;
+        }
+    }
+
+    /** {@code gram(x) { u, v -> ... }}. */
+    public static final class GramWord implements DslWord {
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly();
+            if (a.count() != 2 || !(a.positional(1) instanceof Closure<?> k)) {
+                throw new DslException("gram: expected gram(x) { u, v -> k(u, v) }");
+            }
+            Tensor x = Values.tensor("gram", "x", a.positional(0));
+            if (x.rank() != 2) {
+                throw new DslException("gram: x must be a matrix (n, d), got shape " + x.shapeString());
+            }
+            int n = x.dim(0);
+            double[][] rows = x.toArray2d();
+            double[] g = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    Object v = k.call(rows[i], rows[j]);
+                    if (!(v instanceof Number num)) {
+                        throw new DslException("gram: the kernel closure must return a number, got " + DslArgs.describe(v));
+                    }
+                    g[i * n + j] = num.doubleValue();
+                    g[j * n + i] = num.doubleValue();
+                }
+            }
+            return Tensor.of(g, n, n);
+        }
+    }
+
+    /** {@code circleGrid(n)}. */
+    public static final class CircleGridWord implements DslWord {
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly();
+            int n = a.intArg(0);
+            if (n < 1) {
+                throw new DslException("circleGrid: n must be positive, got " + n);
+            }
+            double[] p = new double[2 * n];
+            for (int i = 0; i < n; i++) {
+                double t = 2 * Math.PI * i / n;
+                p[2 * i] = Math.cos(t);
+                p[2 * i + 1] = Math.sin(t);
+            }
+            return Tensor.of(p, n, 2);
+        }
+    }
+}

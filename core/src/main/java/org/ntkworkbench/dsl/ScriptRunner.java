@@ -1,0 +1,269 @@
+package org.ntkworkbench.dsl;
+
+import groovy.lang.Binding;
+import groovy.lang.GroovyShell;
+import groovy.lang.MissingMethodException;
+import groovy.lang.MissingPropertyException;
+import groovy.lang.Script;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.codehaus.groovy.control.CompilerConfiguration;
+import org.codehaus.groovy.control.MultipleCompilationErrorsException;
+import org.codehaus.groovy.control.customizers.ImportCustomizer;
+import org.codehaus.groovy.control.messages.Message;
+import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
+import org.codehaus.groovy.syntax.SyntaxException;
+import org.ntkworkbench.report.CurrentRun;
+import org.ntkworkbench.report.RunDirectory;
+import org.ntkworkbench.runtime.ExitCodes;
+import org.ntkworkbench.runtime.LoadedPlugin;
+import org.ntkworkbench.runtime.Workbench;
+
+/**
+ * Runs an experiment script: compiles it with {@link NtkScript} as base class and the workbench's
+ * imports, binds services, words and parameters, gives it a run directory, and turns any error into
+ * one line {@code file:line: message} with DESIGN.md's exit code.
+ */
+public final class ScriptRunner {
+
+    /** Packages every script and REPL session imports. */
+    public static final List<String> IMPORT_PACKAGES = List.of(
+            "org.ntkworkbench.tensor", "org.ntkworkbench.kernel", "org.ntkworkbench.plot", "org.ntkworkbench.report",
+            "org.ntkworkbench.runtime", "org.ntkworkbench.dsl");
+
+    /** How a run ended. {@code runDir} is null when the script did not compile. */
+    public record Outcome(int exitCode, Path runDir, String error) {}
+
+    private final Workbench workbench;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public ScriptRunner(Workbench workbench, PrintStream out, PrintStream err) {
+        this.workbench = workbench;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** The compiler configuration shared by scripts and the REPL. */
+    public static CompilerConfiguration compilerConfiguration() {
+        CompilerConfiguration cc = new CompilerConfiguration();
+        cc.setScriptBaseClass(NtkScript.class.getName());
+        ImportCustomizer imports = new ImportCustomizer();
+        imports.addStarImports(IMPORT_PACKAGES.toArray(String[]::new));
+        cc.addCompilationCustomizers(imports);
+        return cc;
+    }
+
+    /** The variables every script and REPL session sees: services, the workbench, parameters. */
+    public static Binding binding(Workbench workbench, Map<String, Object> params) {
+        Binding b = new Binding();
+        workbench.serviceBindings().forEach(b::setVariable);
+        b.setVariable(NtkScript.WORKBENCH, workbench);
+        b.setVariable(NtkScript.PARAMS, new LinkedHashMap<>(params));
+        params.forEach(b::setVariable);
+        return b;
+    }
+
+    /**
+     * Runs {@code script} with typed {@code params}; the run directory goes under {@code outBase}
+     * ({@code runs} by default). With {@code resume}, the latest run directory of this script under
+     * {@code outBase} is continued instead of a new one (scripts see {@code resuming == true}).
+     */
+    public Outcome run(Path script, Map<String, Object> params, Path outBase, boolean resume, boolean debug) {
+        String file = script.getFileName().toString();
+        String text;
+        try {
+            text = Files.readString(script, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return fail(null, script + ": no such script", ExitCodes.BAD_INPUT, e, debug);
+        } catch (IOException e) {
+            return fail(null, script + ": cannot read: " + e.getMessage(), ExitCodes.BAD_INPUT, e, debug);
+        }
+        Binding binding = binding(workbench, params);
+        GroovyShell shell = new GroovyShell(ScriptRunner.class.getClassLoader(), binding, compilerConfiguration());
+        Script compiled;
+        try {
+            compiled = shell.parse(text, file);
+        } catch (MultipleCompilationErrorsException e) {
+            return fail(null, compileError(script.toString(), e), ExitCodes.BAD_INPUT, e, debug);
+        }
+        String name = file.endsWith(".groovy") ? file.substring(0, file.length() - 7) : file;
+        RunDirectory run = new RunDirectory(name, outBase, script.toString(), text, params,
+                workbench.plugins().stream().map(p -> p.name() + " " + p.version()).toList());
+        if (resume) {
+            Path latest = latestRun(outBase, name);
+            if (latest != null) {
+                run.reuse(latest);
+            }
+        }
+        binding.setVariable("resuming", resume);
+        CurrentRun current = workbench.service(CurrentRun.class);
+        current.set(run);
+        binding.setVariable("run", run);
+        binding.setVariable("out", new PrintWriter(new TeeWriter(out, run), true));
+        long t0 = System.nanoTime();
+        try {
+            run.writeManifest("running", null);
+            compiled.run();
+            run.timing("script", (System.nanoTime() - t0) / 1e9);
+            run.writeManifest("ok", null);
+            err.println("run directory: " + run.dir());
+            return new Outcome(ExitCodes.OK, run.dir(), null);
+        } catch (Throwable e) {
+            String msg = runtimeError(script.toString(), file, e);
+            int code = ExitCodes.of(e);
+            try {
+                run.log("ERROR " + msg);
+                run.writeManifest("failed", msg);
+            } catch (IOException | RuntimeException ignored) {
+                // The run already failed; the message below is what matters.
+            }
+            return fail(run.dir(), msg, code, e, debug);
+        } finally {
+            current.set(null);
+        }
+    }
+
+    /** The newest {@code <name>-yyyyMMdd-HHmmss[-k]} directory under {@code base}, or null. */
+    static Path latestRun(Path base, String name) {
+        if (!Files.isDirectory(base)) {
+            return null;
+        }
+        try (var s = Files.list(base)) {
+            return s.filter(Files::isDirectory)
+                    .filter(p -> p.getFileName().toString().matches(java.util.regex.Pattern.quote(name) + "-\\d{8}-\\d{6}(-\\d+)?"))
+                    .max(java.util.Comparator.comparing(p -> {
+                        try {
+                            return Files.getLastModifiedTime(p.resolve("manifest.json"));
+                        } catch (IOException e) {
+                            return java.nio.file.attribute.FileTime.fromMillis(0);
+                        }
+                    }))
+                    .orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Outcome fail(Path runDir, String message, int code, Throwable e, boolean debug) {
+        err.println(message);
+        if (debug && e != null) {
+            e.printStackTrace(err);
+        }
+        return new Outcome(code, runDir, message);
+    }
+
+    /** {@code path:line: message} of the first compile error. */
+    static String compileError(String path, MultipleCompilationErrorsException e) {
+        for (Message m : e.getErrorCollector().getErrors()) {
+            if (m instanceof SyntaxErrorMessage sm) {
+                SyntaxException se = sm.getCause();
+                String msg = se.getOriginalMessage() == null ? se.getMessage() : se.getOriginalMessage();
+                return path + ":" + se.getLine() + ": " + firstLine(msg);
+            }
+        }
+        return path + ": " + firstLine(e.getMessage());
+    }
+
+    /** {@code path:line: message}, the line taken from the deepest stack frame in the script. */
+    static String runtimeError(String path, String file, Throwable e) {
+        int line = -1;
+        for (Throwable t = e; t != null && line < 0; t = t.getCause() == t ? null : t.getCause()) {
+            for (StackTraceElement f : t.getStackTrace()) {
+                if (file.equals(f.getFileName()) && f.getLineNumber() > 0) {
+                    line = f.getLineNumber();
+                    break;
+                }
+            }
+        }
+        return path + (line > 0 ? ":" + line : "") + ": " + message(e);
+    }
+
+    private static String message(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof java.lang.reflect.InvocationTargetException || t instanceof java.lang.reflect.UndeclaredThrowableException
+                || (t.getMessage() == null && t.getCause() != null)) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof MissingMethodException mm) {
+            return "no word or method " + mm.getMethod() + " for the given arguments " + argTypes(mm.getArguments())
+                    + (mm.getType() != null && !NtkScript.class.isAssignableFrom(mm.getType()) ? " on " + mm.getType().getSimpleName() : "");
+        }
+        if (t instanceof MissingPropertyException mp) {
+            return "unknown name '" + mp.getProperty() + "'";
+        }
+        if (t instanceof DslException || t instanceof IllegalArgumentException) {
+            return firstLine(t.getMessage());
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + firstLine(t.getMessage()));
+    }
+
+    private static String argTypes(Object[] args) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < args.length; i++) {
+            b.append(i > 0 ? ", " : "").append(args[i] == null ? "null" : args[i].getClass().getSimpleName());
+        }
+        return b.append(")").toString();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Sends script output to the console and, line by line, to {@code log.txt}. */
+    private static final class TeeWriter extends Writer {
+        private final PrintStream console;
+        private final RunDirectory run;
+        private final StringBuilder line = new StringBuilder();
+
+        TeeWriter(PrintStream console, RunDirectory run) {
+            this.console = console;
+            this.run = run;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            console.print(new String(cbuf, off, len));
+            for (int i = off; i < off + len; i++) {
+                if (cbuf[i] == '\n') {
+                    run.log(line.toString());
+                    line.setLength(0);
+                } else {
+                    line.append(cbuf[i]);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            console.flush();
+        }
+
+        @Override
+        public void close() {
+            if (!line.isEmpty()) {
+                run.log(line.toString());
+                line.setLength(0);
+            }
+        }
+    }
+
+    /** An output stream for tests and the REPL that discards. */
+    static OutputStream nullStream() {
+        return OutputStream.nullOutputStream();
+    }
+}

@@ -1,0 +1,69 @@
+package org.ntkworkbench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** {@link Reports} as one self-contained HTML page with relative links to the run's PNG plots. */
+public final class HtmlReports implements Reports {
+
+    @Override
+    public Path writeHtml(RunContext run, String title, String notes) throws IOException {
+        run.writeManifest("running", null);
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
+                .append("</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}"
+                        + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}"
+                        + "th{background:#f3f3f3}img{max-width:100%;border:1px solid #eee;margin:.5em 0}"
+                        + "pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:12px}</style></head><body>\n");
+        h.append("<h1>").append(esc(title)).append("</h1>\n");
+        if (notes != null && !notes.isBlank()) {
+            h.append("<p>").append(esc(notes)).append("</p>\n");
+        }
+        Map<String, Object> results = run.results();
+        if (!results.isEmpty()) {
+            h.append("<h2>Results</h2>\n<table><tr><th>name</th><th>value</th></tr>\n");
+            results.forEach((k, v) -> h.append("<tr><td>").append(esc(k)).append("</td><td>")
+                    .append(esc(format(v))).append("</td></tr>\n"));
+            h.append("</table>\n");
+        }
+        List<Path> pngs = new ArrayList<>();
+        Path plots = run.dir().resolve("plots");
+        if (Files.isDirectory(plots)) {
+            try (Stream<Path> s = Files.list(plots)) {
+                s.filter(p -> p.toString().endsWith(".png")).sorted().forEach(pngs::add);
+            }
+        }
+        if (!pngs.isEmpty()) {
+            h.append("<h2>Plots</h2>\n");
+            for (Path p : pngs) {
+                String rel = run.dir().relativize(p).toString();
+                String svg = rel.substring(0, rel.length() - 4) + ".svg";
+                h.append("<figure><img src=\"").append(esc(rel)).append("\" alt=\"").append(esc(p.getFileName().toString()))
+                        .append("\"><figcaption>").append(esc(p.getFileName().toString()))
+                        .append(" (<a href=\"").append(esc(svg)).append("\">SVG</a>)</figcaption></figure>\n");
+            }
+        }
+        h.append("<h2>Manifest</h2>\n<pre>")
+                .append(esc(Files.readString(run.dir().resolve("manifest.json"))))
+                .append("</pre>\n</body></html>\n");
+        Path out = run.dir().resolve("report.html");
+        RunDirectory.writeAtomically(out, h.toString());
+        return out;
+    }
+
+    private static String format(Object v) {
+        if (v instanceof Double d) {
+            return Math.abs(d) >= 1e-3 && Math.abs(d) < 1e5 || d == 0 ? String.format("%.6g", d) : String.format("%.4e", d);
+        }
+        return String.valueOf(v);
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

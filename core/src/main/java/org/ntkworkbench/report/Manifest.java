@@ -1,0 +1,24 @@
+package org.ntkworkbench.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The provenance record of a run, written as {@code manifest.json} (DESIGN.md): what ran, with which
+ * parameters, seeds and versions, how long it took, how it ended, and its named scalar results.
+ *
+ * @param script     the script path as given
+ * @param scriptSha256 hash of the script text, so a manifest identifies exactly what ran
+ * @param parameters the {@code -P} parameters, typed
+ * @param seeds      every seed a word drew with, by what it seeded
+ * @param plugins    {@code name version} of each loaded plugin
+ * @param timings    seconds per named stage, plus {@code total}
+ * @param status     {@code running}, {@code ok} or {@code failed}
+ * @param error      the one-line error of a failed run, else null
+ * @param results    named scalar results, e.g. {@code decay_slope}
+ * @param files      files the run wrote, relative to the run directory
+ */
+public record Manifest(String name, String script, String scriptSha256, Map<String, Object> parameters,
+                       Map<String, Long> seeds, Versions versions, List<String> plugins, String started,
+                       Map<String, Double> timings, String status, String error, Map<String, Object> results,
+                       List<String> files) {}

@@ -1,0 +1,32 @@
+package org.ntkworkbench.runtime;
+
+import com.google.inject.AbstractModule;
+import java.util.List;
+import org.ntkworkbench.dsl.CoreWords;
+import org.ntkworkbench.dsl.DslBindings;
+import org.ntkworkbench.plot.Plots;
+import org.ntkworkbench.plot.XChartPlots;
+import org.ntkworkbench.report.HtmlReports;
+import org.ntkworkbench.report.Reports;
+
+/** Core services and DSL words. Side-effect free: bindings only. */
+public final class CoreModule extends AbstractModule {
+
+    /** Services scripts and the REPL see as variables (lower-camel simple name, e.g. {@code plots}). */
+    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class);
+
+
+    @Override
+    protected void configure() {
+        bind(Plots.class).to(XChartPlots.class);
+        bind(Reports.class).to(HtmlReports.class);
+
+        DslBindings.declare(binder());
+        DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);
+        DslBindings.addWord(binder(), CoreWords.PLOT, CoreWords.PlotWord.class);
+        DslBindings.addWord(binder(), CoreWords.REPORT, CoreWords.ReportWord.class);
+        DslBindings.addWord(binder(), CoreWords.EIGVALSH, new CoreWords.EigvalshWord());
+        DslBindings.addWord(binder(), CoreWords.GRAM, new CoreWords.GramWord());
+        DslBindings.addWord(binder(), CoreWords.CIRCLE_GRID, new CoreWords.CircleGridWord());
+    }
+}

@@ -1,0 +1,134 @@
+package org.ntkworkbench.runtime;
+
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.Module;
+import com.google.inject.TypeLiteral;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.ntkworkbench.dsl.DslArgs;
+import org.ntkworkbench.dsl.DslException;
+import org.ntkworkbench.dsl.DslWord;
+import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.tensor.NativeCheck;
+
+/**
+ * The runtime: a Guice injector built from the core module and every plugin's module, the DSL words
+ * they bind, and what failed to load. Scripts, the REPL and JShell all start from one of these;
+ * {@link #current()} is the static accessor for JShell.
+ */
+public final class Workbench {
+    private static volatile Workbench current;
+
+    private final Injector injector;
+    private final List<LoadedPlugin> plugins;
+    private final List<PluginFailure> failures;
+    private final Map<String, DslWord> words;
+    private final Map<String, WordInfo> wordInfo;
+
+    private Workbench(Injector injector, List<LoadedPlugin> plugins, List<PluginFailure> failures) {
+        this.injector = injector;
+        this.plugins = plugins;
+        this.failures = failures;
+        this.words = new TreeMap<>(injector.getInstance(Key.get(new TypeLiteral<Map<String, DslWord>>() {})));
+        Map<String, WordInfo> info = new TreeMap<>();
+        for (WordInfo w : injector.getInstance(Key.get(new TypeLiteral<Set<WordInfo>>() {}))) {
+            info.put(w.name(), w);
+        }
+        this.wordInfo = info;
+    }
+
+    /** Checks the native libraries, loads plugins from the class path and {@code pluginDirs}, builds the injector. */
+    public static Workbench start(List<Path> pluginDirs) {
+        NativeCheck.verify();
+        PluginLoader.Result found = new PluginLoader(PluginLoader.directories(pluginDirs)).load();
+        List<LoadedPlugin> plugins = new ArrayList<>(found.plugins());
+        List<PluginFailure> failures = new ArrayList<>(found.failures());
+        Injector injector;
+        try {
+            injector = Guice.createInjector(modules(plugins));
+        } catch (CreationException e) {
+            // Find the plugins whose bindings break the injector, drop them, keep the rest.
+            for (LoadedPlugin p : List.copyOf(plugins)) {
+                try {
+                    Guice.createInjector(new CoreModule(), p.module());
+                } catch (CreationException pe) {
+                    plugins.remove(p);
+                    failures.add(new PluginFailure(p.name(), p.source(), PluginLoader.oneLine(pe), pe));
+                }
+            }
+            injector = Guice.createInjector(modules(plugins));
+        }
+        Workbench wb = new Workbench(injector, List.copyOf(plugins), List.copyOf(failures));
+        current = wb;
+        return wb;
+    }
+
+    private static List<Module> modules(List<LoadedPlugin> plugins) {
+        List<Module> modules = new ArrayList<>();
+        modules.add(new CoreModule());
+        plugins.forEach(p -> modules.add(p.module()));
+        return modules;
+    }
+
+    /** The workbench most recently started in this JVM (for JShell: {@code Workbench.current().service(Kernels.class)}). */
+    public static Workbench current() {
+        if (current == null) {
+            throw new IllegalStateException("no workbench started in this JVM; call Workbench.start(List.of())");
+        }
+        return current;
+    }
+
+    /** An injected service, e.g. {@code service(Plots.class)}. */
+    public <T> T service(Class<T> type) {
+        return injector.getInstance(type);
+    }
+
+    public Injector injector() {
+        return injector;
+    }
+
+    public List<LoadedPlugin> plugins() {
+        return plugins;
+    }
+
+    public List<PluginFailure> failures() {
+        return failures;
+    }
+
+    /** All DSL words by name (core and plugins). */
+    public Map<String, DslWord> words() {
+        return words;
+    }
+
+    public Map<String, WordInfo> wordInfo() {
+        return wordInfo;
+    }
+
+    /** Calls a DSL word from Java: positional arguments, optionally preceded by a {@code Map} of named ones. */
+    public Object word(String name, Object... args) {
+        DslWord w = words.get(name);
+        if (w == null) {
+            throw new DslException("unknown DSL word '" + name + "'");
+        }
+        return w.call(DslArgs.fromGroovy(name, args));
+    }
+
+    /** Services by the names scripts and the REPL see them under ({@code kernels}, {@code plots}, ...). */
+    public Map<String, Object> serviceBindings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Class<?> type : CoreModule.SERVICES) {
+            String simple = type.getSimpleName();
+            m.put(Character.toLowerCase(simple.charAt(0)) + simple.substring(1), injector.getInstance(type));
+        }
+        m.put("workbench", this);
+        return m;
+    }
+}

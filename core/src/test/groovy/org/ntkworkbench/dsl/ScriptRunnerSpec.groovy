@@ -1,0 +1,146 @@
+package org.ntkworkbench.dsl
+
+import groovy.json.JsonSlurper
+import java.nio.file.Files
+import java.nio.file.Path
+import org.ntkworkbench.runtime.Workbench
+import spock.lang.Shared
+import spock.lang.Specification
+import spock.lang.TempDir
+
+class ScriptRunnerSpec extends Specification {
+
+    @Shared
+    Workbench wb = Workbench.start([])
+
+    @TempDir
+    Path dir
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream()
+    ByteArrayOutputStream err = new ByteArrayOutputStream()
+
+    ScriptRunner.Outcome run(String text, Map params = [:], String name = 'exp.groovy') {
+        Path script = dir.resolve(name)
+        Files.writeString(script, text)
+        new ScriptRunner(wb, new PrintStream(out, true), new PrintStream(err, true))
+                .run(script, params, dir.resolve('runs'), false, false)
+    }
+
+    String errText() { err.toString().readLines().first() }
+
+    def "an unknown DSL word on line 2 exits 2 with one line naming line 2"() {
+        when:
+        def o = run("x = 1\nfrobnicate(3)\n")
+
+        then:
+        o.exitCode() == 2
+        errText() == "${dir.resolve('exp.groovy')}:2: unknown DSL word 'frobnicate'"
+        err.toString().readLines().size() == 1
+    }
+
+    def "a misspelt word gets a suggestion"() {
+        when:
+        run("\n\neigvalhs([[1d]])")
+
+        then:
+        errText().endsWith(":3: unknown DSL word 'eigvalhs' (did you mean 'eigvalsh'?)")
+    }
+
+    def "a syntax error names its line"() {
+        when:
+        def o = run("x = 1\ny = (2 +\nz = ]\n")
+
+        then:
+        o.exitCode() == 2
+        errText() ==~ /.*exp\.groovy:3: .+/
+        o.runDir() == null
+    }
+
+    def "a wrong argument type names the word, the argument and the line"() {
+        when:
+        def o = run("a = 1\nb = 2\ncircleGrid('many')\n")
+
+        then:
+        o.exitCode() == 2
+        errText().endsWith(":3: circleGrid: argument 1 must be an integer, got String 'many'")
+    }
+
+    def "-P parameters arrive typed, as variables and through param()"() {
+        when:
+        def o = run('''
+            assert n instanceof Integer && n == 7
+            assert lr instanceof Double && lr == 0.5
+            assert flag instanceof Boolean && flag
+            assert widths == [1, 2, 3]
+            assert param('n', 1) == 7
+            assert param('missing', 2.5d) == 2.5d
+            assert param('n', 1.0d) instanceof Double
+            result('n_squared', n * n)
+        ''', Parameters.parse(['n=7', 'lr=0.5', 'flag=true', 'widths=1,2,3']))
+
+        then:
+        o.exitCode() == 0
+        def m = new JsonSlurper().parse(o.runDir().resolve('manifest.json').toFile())
+        m.status == 'ok'
+        m.parameters == [n: 7, lr: 0.5, flag: true, widths: [1, 2, 3]]
+        m.results == [n_squared: 49]
+        m.versions.smile == '7.1.0'
+        m.scriptSha256.size() == 64
+    }
+
+    def "a parameter of the wrong type for its default is a one-line error"() {
+        when:
+        def o = run("\nk = param('k', 3)\n", [k: 'abc'])
+
+        then:
+        o.exitCode() == 2
+        errText().endsWith(":2: parameter 'k': expected an integer like the default 3, got String 'abc'")
+    }
+
+    def "a run directory gets manifest, log, plots and report"() {
+        when:
+        def o = run('''
+            println "hello log"
+            def x = circleGrid(16)
+            def w = eigvalsh(gram(x) { u, v -> Math.exp(u[0]*v[0] + u[1]*v[1]) })
+            plot('eigs', y: w as List, logY: true)
+            report(title: 'demo')
+        ''', [:], 'demo.groovy')
+
+        then:
+        o.exitCode() == 0
+        Path d = o.runDir()
+        d.fileName.toString() ==~ /demo-\d{8}-\d{6}/
+        Files.readString(d.resolve('log.txt')).contains('hello log')
+        Files.size(d.resolve('plots/eigs.png')) > 1000
+        Files.readString(d.resolve('plots/eigs.svg')).contains('<svg')
+        Files.readString(d.resolve('report.html')).contains('plots/eigs.png')
+        new JsonSlurper().parse(d.resolve('manifest.json').toFile()).files.containsAll(['log.txt', 'plots/eigs.png', 'report.html'])
+    }
+
+    def "a failing computation exits 1 and marks the manifest failed"() {
+        when:
+        def o = run("x = 1\nthrow new ArithmeticException('diverged at step 3')\n")
+
+        then:
+        o.exitCode() == 1
+        errText().endsWith(':2: ArithmeticException: diverged at step 3')
+        new JsonSlurper().parse(o.runDir().resolve('manifest.json').toFile()).status == 'failed'
+    }
+
+    def "parameters parse to types"() {
+        expect:
+        Parameters.typed(text) == value
+        Parameters.typed(text).getClass() == type
+
+        where:
+        text          | value         | type
+        '3'           | 3             | Integer
+        '3000000000'  | 3000000000L   | Long
+        '0.25'        | 0.25d         | Double
+        '1e-3'        | 1e-3d         | Double
+        'true'        | true          | Boolean
+        'relu'        | 'relu'        | String
+        '1,2'         | [1, 2]        | ArrayList
+    }
+}

@@ -1,0 +1,22 @@
+package org.ntkworkbench.plugins.pinet;
+
+import org.ntkworkbench.dsl.DslArgs;
+import org.ntkworkbench.dsl.DslException;
+import org.ntkworkbench.dsl.DslWord;
+import org.ntkworkbench.dsl.WordInfo;
+
+/** {@code ccpKernel(degree: N)}: the CCP net's infinite-width kernels as functions of ⟨x, x'⟩. */
+final class CcpKernelWord implements DslWord {
+    static final WordInfo INFO = new WordInfo("ccpKernel", "ccpKernel(degree: N)",
+            "Infinite-width NNGP and NTK of the CCP polynomial net on the sphere, as functions of <x, x'> (Wu et al. 2022).");
+
+    @Override
+    public Object call(DslArgs a) {
+        a.allowOnly("degree");
+        try {
+            return new CcpKernel(a.intNamed("degree"));
+        } catch (IllegalArgumentException e) {
+            throw new DslException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package org.ntkworkbench.plugins.pinet;
+
+import com.google.inject.AbstractModule;
+import org.ntkworkbench.dsl.DslBindings;
+
+/** Bindings of the Π-Net plugin: its DSL words. */
+public final class PinetModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        DslBindings.addWord(binder(), CcpKernelWord.INFO, new CcpKernelWord());
+    }
+}
