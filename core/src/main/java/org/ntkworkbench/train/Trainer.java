@@ -140,22 +140,29 @@ public final class Trainer {
         }
     }
 
-    private ProgressBar progressBar(long start, long steps) {
-        boolean show = switch (config.progress()) {
+    /** Whether a run of {@code updates} updates shows a progress bar in {@code mode}. */
+    static boolean showsProgress(ProgressMode mode, long updates) {
+        return switch (mode) {
             case ALWAYS -> true;
             case NEVER -> false;
-            case AUTO -> steps - start >= PROGRESS_MIN_STEPS && !"false".equals(System.getProperty("ntk.progress"));
+            case AUTO -> updates >= PROGRESS_MIN_STEPS && !"false".equals(System.getProperty("ntk.progress"));
         };
-        if (!show) {
+    }
+
+    /** Unicode blocks on a terminal; plain ASCII when output is redirected (logs, CI) or there is no console. */
+    static ProgressBarStyle progressStyle(Console console) {
+        return console != null && console.isTerminal() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII;
+    }
+
+    private ProgressBar progressBar(long start, long steps) {
+        if (!showsProgress(config.progress(), steps - start)) {
             return null;
         }
-        Console console = System.console();
-        boolean terminal = console != null && console.isTerminal();
         return new ProgressBarBuilder()
                 .setTaskName("train")
                 .setInitialMax(steps)
                 .startsFrom(start, java.time.Duration.ZERO)
-                .setStyle(terminal ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
+                .setStyle(progressStyle(System.console()))
                 .setConsumer(new ConsoleProgressBarConsumer(System.err))
                 .setUpdateIntervalMillis(500)
                 .showSpeed()

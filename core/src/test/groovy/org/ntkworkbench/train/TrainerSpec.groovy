@@ -241,4 +241,42 @@ class TrainerSpec extends Specification {
         back.optimizerState().t.item() == 12d
         back.history() == c.history()
     }
+
+    def "a progress bar appears only on long runs in AUTO mode, ASCII without a terminal"() {
+        expect:
+        !Trainer.showsProgress(ProgressMode.AUTO, Trainer.PROGRESS_MIN_STEPS - 1)
+        Trainer.showsProgress(ProgressMode.AUTO, Trainer.PROGRESS_MIN_STEPS)
+        !Trainer.showsProgress(ProgressMode.NEVER, 1_000_000)
+        Trainer.showsProgress(ProgressMode.ALWAYS, 1)
+        Trainer.progressStyle(null) == me.tongfei.progressbar.ProgressBarStyle.ASCII
+
+        when: 'the property switches AUTO off'
+        System.setProperty('ntk.progress', 'false')
+        then:
+        !Trainer.showsProgress(ProgressMode.AUTO, 1_000_000)
+        cleanup:
+        System.clearProperty('ntk.progress')
+    }
+
+    def "an ALWAYS progress bar renders to standard error and leaves the results unchanged"() {
+        given:
+        def q = new Quadratic([2d], [1d])
+        def captured = new ByteArrayOutputStream()
+        def old = System.err
+        System.err = new PrintStream(captured, true, 'UTF-8')
+
+        when:
+        def withBar = new Trainer(config('gd', 0.1d, 50).progress(ProgressMode.ALWAYS).build()).train(q, q.start([0d]))
+        System.err = old
+        def without = new Trainer(config('gd', 0.1d, 50).build()).train(q, q.start([0d]))
+        def text = captured.toString('UTF-8')
+
+        then:
+        text.contains('train')
+        text.contains('50/50')
+        withBar.losses() == without.losses()
+
+        cleanup:
+        System.err = old
+    }
 }
