@@ -63,12 +63,43 @@ public final class BenchmarkRunner {
                 numbers, info, notes);
     }
 
-    /** Runs each benchmark with its defaults and collects a report with the machine information. */
+    /**
+     * Runs each benchmark with its defaults and collects a report with the machine information. When
+     * {@code dgemm} ran, every other result that reports {@code gflops} also gets
+     * {@code percent_of_dgemm} = 100 · gflops / median dgemm gflops (per sample).
+     */
     public BenchmarkReport runAll(List<? extends Benchmark> benchmarks) {
         List<BenchmarkResult> results = new ArrayList<>();
         for (Benchmark b : benchmarks) {
             results.add(run(b, Map.of()));
         }
-        return new BenchmarkReport(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), MachineInfo.current(), results);
+        return new BenchmarkReport(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), MachineInfo.current(),
+                relativeToDgemm(results));
+    }
+
+    static List<BenchmarkResult> relativeToDgemm(List<BenchmarkResult> results) {
+        BenchmarkResult dgemm = results.stream()
+                .filter(r -> r.name().equals("dgemm") && r.numbers().containsKey("gflops")).findFirst().orElse(null);
+        if (dgemm == null) {
+            return results;
+        }
+        double peak = dgemm.median("gflops");
+        List<BenchmarkResult> out = new ArrayList<>();
+        for (BenchmarkResult r : results) {
+            Statistic g = r.numbers().get("gflops");
+            if (r == dgemm || g == null) {
+                out.add(r);
+                continue;
+            }
+            double[] pct = g.samples();
+            for (int i = 0; i < pct.length; i++) {
+                pct[i] = 100.0 * pct[i] / peak;
+            }
+            Map<String, Statistic> numbers = new LinkedHashMap<>(r.numbers());
+            numbers.put("percent_of_dgemm", Statistic.of(pct));
+            out.add(new BenchmarkResult(r.name(), r.description(), r.params(), r.status(), r.warmup(), r.repeats(),
+                    numbers, r.info(), r.notes()));
+        }
+        return out;
     }
 }

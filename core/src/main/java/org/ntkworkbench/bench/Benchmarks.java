@@ -21,6 +21,7 @@ public final class Benchmarks {
     public static List<Benchmark> builtIn(Path home) {
         return List.of(
                 new DgemmBenchmark(),
+                new MlpTrainBenchmark(),
                 new NumpyScriptBenchmark("mlp_train_numpy",
                         "NumPy reference: one gd step (forward, backward, update) of a ReLU MLP in the NTK "
                                 + "parameterization, mse; reports steps_per_second and gflops",
