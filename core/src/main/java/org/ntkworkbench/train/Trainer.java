@@ -73,6 +73,15 @@ public final class Trainer {
                 new ArrayList<>(checkpoint.history()), checkpoint.step());
     }
 
+    /** Loads the checkpoint {@code file} with the configured {@link CheckpointStore} and resumes from it. */
+    public TrainingResult resume(Objective objective, java.nio.file.Path file) {
+        try {
+            return resume(objective, config.checkpointStore().load(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void checkBatch(Optimizer optimizer, BatchSampler sampler) {
         if (optimizer.fullBatchOnly() && !sampler.fullBatch()) {
             throw new IllegalArgumentException(optimizer.name() + " is full-batch gradient descent but batch is "

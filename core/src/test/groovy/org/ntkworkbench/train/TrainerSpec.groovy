@@ -143,7 +143,7 @@ class TrainerSpec extends Specification {
 
         when:
         def checkpoint = new DataStreamCheckpointStore().load(file)
-        def resumed = new Trainer(build().build()).resume(obj, checkpoint)
+        def resumed = new Trainer(build().build()).resume(obj, file)
 
         then:
         checkpoint.step() == 10
