@@ -14,7 +14,7 @@ public record BenchmarkResult(String name, String description, Map<String, Objec
                               List<String> notes) {
 
     public BenchmarkResult {
-        params = Map.copyOf(params);
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
         numbers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(numbers));
         info = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(info));
         notes = List.copyOf(notes);
