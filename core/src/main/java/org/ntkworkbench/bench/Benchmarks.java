@@ -1,0 +1,41 @@
+package org.ntkworkbench.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The built-in benchmarks. */
+public final class Benchmarks {
+    private Benchmarks() {}
+
+    /** The repository root where {@code bench/numpy/*.py} live: {@code -Dntk.home=…}, else the working directory. */
+    public static Path home() {
+        return Path.of(System.getProperty("ntk.home", "."));
+    }
+
+    /** Default sizes of the MLP training step: d = 64, two hidden layers of 1024, batch 256. */
+    public static final Map<String, Object> MLP_DEFAULTS = Map.of("d", 64, "width", 1024, "depth", 2,
+            "batch", 256, "steps", 10, "warmup", 2);
+
+    /** All built-in benchmarks, NumPy scripts looked up under {@code home}. */
+    public static List<Benchmark> builtIn(Path home) {
+        return List.of(
+                new DgemmBenchmark(),
+                new MlpTrainBenchmark(),
+                new NumpyScriptBenchmark("mlp_train_numpy",
+                        "NumPy reference: one gd step (forward, backward, update) of a ReLU MLP in the NTK "
+                                + "parameterization, mse; reports steps_per_second and gflops",
+                        home.resolve("bench/numpy/mlp_train.py"), MLP_DEFAULTS, 1800));
+    }
+
+    /** The built-in benchmarks with the given names, in the order given (all when {@code names} is empty). */
+    public static List<Benchmark> select(Path home, List<String> names) {
+        List<Benchmark> all = builtIn(home);
+        if (names.isEmpty()) {
+            return all;
+        }
+        return names.stream().map(n -> all.stream().filter(b -> b.name().equals(n)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown benchmark '" + n + "'; known: "
+                        + all.stream().map(Benchmark::name).toList()))).toList();
+    }
+}
