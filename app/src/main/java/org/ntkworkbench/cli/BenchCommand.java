@@ -1,0 +1,65 @@
+package org.ntkworkbench.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ntkworkbench.bench.BenchmarkReport;
+import org.ntkworkbench.bench.BenchmarkResult;
+import org.ntkworkbench.bench.BenchmarkRunner;
+import org.ntkworkbench.bench.Benchmarks;
+import org.ntkworkbench.bench.Statistic;
+import org.ntkworkbench.tensor.NativeCheck;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ntk bench [NAME…] --out B.json}: warm-up, median of repeats, against NumPy where there is a reference. */
+@Command(name = "bench", description = "Run benchmarks (all, or the named ones) and write their numbers as JSON.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "NAME", arity = "0..*", description = "Benchmarks to run (default: all).")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "B.json", required = true, description = "Where to write the results.")
+    Path out;
+
+    @Option(names = "--warmup", description = "Untimed repetitions first (default: ${DEFAULT-VALUE}).")
+    int warmup = 1;
+
+    @Option(names = "--repeats", description = "Timed repetitions; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeats = 3;
+
+    @Override
+    public Integer call() {
+        NativeCheck.verify();
+        if (warmup < 0 || repeats < 1) {
+            throw new IllegalArgumentException("--warmup must be >= 0 and --repeats >= 1");
+        }
+        var selected = Benchmarks.select(Benchmarks.home(), names);
+        BenchmarkReport report = new BenchmarkRunner(warmup, repeats).runAll(selected);
+        report.writeJson(out);
+        for (BenchmarkResult r : report.results()) {
+            System.out.println(r.name() + " [" + r.status() + "]" + (r.notes().isEmpty() ? "" : " " + String.join("; ", r.notes())));
+            for (Map.Entry<String, Statistic> e : r.numbers().entrySet()) {
+                Statistic s = e.getValue();
+                System.out.printf("  %-24s %12.4g  (min %.4g, max %.4g)%n", e.getKey(), s.median(), s.min(), s.max());
+            }
+        }
+        ratio(report, "mlp_train_java", "mlp_train_numpy", "steps_per_second", "MLP training steps/s, Java / NumPy");
+        System.out.println("results: " + out);
+        return 0;
+    }
+
+    private static void ratio(BenchmarkReport report, String ours, String theirs, String key, String label) {
+        BenchmarkResult a = find(report, ours), b = find(report, theirs);
+        if (a != null && b != null && "ok".equals(a.status()) && "ok".equals(b.status())) {
+            System.out.printf("%s: %.2f%n", label, a.median(key) / b.median(key));
+        }
+    }
+
+    private static BenchmarkResult find(BenchmarkReport report, String name) {
+        return report.results().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+    }
+}
