@@ -1,10 +1,13 @@
 package org.ntkworkbench.data
 
+import groovy.transform.CompileStatic
+
 /**
  * Gauss–Legendre quadrature for the specs, built independently of the code under test: nodes are the
  * roots of the Legendre polynomial P_m found by Newton's method from Chebyshev guesses, with P_m and P_m'
  * from Bonnet's recurrence; weights 2 / ((1 − x²) P_m'(x)²). Exact for polynomials of degree ≤ 2m − 1.
  */
+@CompileStatic
 class GaussLegendre {
     final double[] nodes
     final double[] weights
@@ -36,7 +39,7 @@ class GaussLegendre {
     double integrate(double a, double b, Closure<Double> f) {
         double s = 0
         for (int i = 0; i < nodes.length; i++) {
-            s += weights[i] * (f((a + b) / 2 + (b - a) / 2 * nodes[i]) as double)
+            s += weights[i] * (f.call((a + b) / 2 + (b - a) / 2 * nodes[i]) as double)
         }
         return s * (b - a) / 2
     }
