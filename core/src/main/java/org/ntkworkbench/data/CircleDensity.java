@@ -10,6 +10,7 @@ import org.ntkworkbench.tensor.Tensor;
  * al. 2020). The density with respect to the angle θ is p(θ) = (w_j / Σw) · m / (2π) on arc j.
  */
 public record CircleDensity(double[] weights) {
+    /** Checks that the weights are finite, non-negative and not all zero (and copies them). */
     public CircleDensity {
         if (weights.length == 0) {
             throw new IllegalArgumentException("a circle density needs at least one piece weight");

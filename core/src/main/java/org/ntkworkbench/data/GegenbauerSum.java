@@ -12,6 +12,7 @@ import java.util.function.ToDoubleFunction;
 public record GegenbauerSum(int d, int[] degrees, double[] coefficients, double[][] directions)
         implements ToDoubleFunction<double[]> {
 
+    /** Checks one degree, coefficient and unit direction of length d per term (and copies them). */
     public GegenbauerSum {
         if (d < 2) {
             throw new IllegalArgumentException("Gegenbauer targets need d >= 2, got d = " + d);

@@ -28,6 +28,7 @@ public final class AtomicFiles {
     /** The body of a write: puts the whole content into {@code out} (do not close it). */
     @FunctionalInterface
     public interface Body {
+        /** Writes the content to {@code out}. */
         void writeTo(OutputStream out) throws IOException;
     }
 

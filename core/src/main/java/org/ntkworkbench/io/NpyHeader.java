@@ -26,6 +26,7 @@ public record NpyHeader(int majorVersion, int minorVersion, NpyDtype dtype, bool
     /** Header length limit: far beyond any real header, small enough to refuse garbage lengths early. */
     static final int MAX_HEADER_LENGTH = 1 << 24;
 
+    /** Copies the shape. */
     public NpyHeader {
         shape = shape.clone();
     }

@@ -8,6 +8,7 @@ import org.ntkworkbench.tensor.Tensor;
  * or written to a CSV file with a header line (e.g. {@code step,loss} or {@code degree,eigenvalue,multiplicity}).
  */
 public record NumericTable(List<String> columns, Tensor values) {
+    /** Checks that the values are (rows, columns.size()) and the column names distinct. */
     public NumericTable {
         columns = List.copyOf(columns);
         if (values.rank() != 2 || values.dim(1) != columns.size()) {
