@@ -1,0 +1,87 @@
+package org.ntkworkbench.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Writes files so that readers never see a half-written one: the content goes to a temporary file in
+ * the target's directory (same file system), is flushed to disk, and is then renamed over the target
+ * in one atomic step. If writing fails, the temporary file is deleted and the target is untouched.
+ * Missing parent directories are created.
+ */
+public final class AtomicFiles {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private AtomicFiles() {
+    }
+
+    /** The body of a write: puts the whole content into {@code out} (do not close it). */
+    @FunctionalInterface
+    public interface Body {
+        /** Writes the content to {@code out}. */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code target} atomically with the content produced by {@code body}. */
+    public static void write(Path target, Body body) throws IOException {
+        Path temp = createTemporarySibling(target);
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                body.writeTo(out);
+                out.flush();
+                channel.force(true);
+            }
+            moveIntoPlace(temp, target);
+        } catch (IOException | RuntimeException | Error e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /**
+     * Creates a new empty file next to {@code target} with a unique hidden name
+     * ({@code .<name>.<random>.tmp}); the caller fills it and then calls {@link #moveIntoPlace}.
+     * Created with the process's default permissions (umask), unlike {@code Files.createTempFile}.
+     */
+    public static Path createTemporarySibling(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        String name = absolute.getFileName().toString();
+        for (int attempt = 0; ; attempt++) {
+            byte[] bits = new byte[6];
+            RANDOM.nextBytes(bits);
+            Path temp = absolute.resolveSibling("." + name + "." + HexFormat.of().formatHex(bits) + ".tmp");
+            try {
+                return Files.createFile(temp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Renames {@code temp} over {@code target} atomically (replacing any existing target). */
+    public static void moveIntoPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            // Only on exotic file systems; the temporary file is in the same directory, so this is rare.
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
