@@ -2,7 +2,12 @@ package org.ntkworkbench.runtime;
 
 import com.google.inject.AbstractModule;
 import java.util.List;
+import org.ntkworkbench.data.Datasets;
+import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.CoreWords;
+import org.ntkworkbench.dsl.DataWords;
+import org.ntkworkbench.io.ArrayIO;
+import org.ntkworkbench.io.DefaultArrayIO;
 import org.ntkworkbench.dsl.DslBindings;
 import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.XChartPlots;
@@ -13,13 +18,14 @@ import org.ntkworkbench.report.Reports;
 public final class CoreModule extends AbstractModule {
 
     /** Services scripts and the REPL see as variables (lower-camel simple name, e.g. {@code plots}). */
-    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class);
-
+    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class);
 
     @Override
     protected void configure() {
         bind(Plots.class).to(XChartPlots.class);
         bind(Reports.class).to(HtmlReports.class);
+        bind(ArrayIO.class).to(DefaultArrayIO.class);
+        bind(Datasets.class).to(DefaultDatasets.class);
 
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);
@@ -28,5 +34,6 @@ public final class CoreModule extends AbstractModule {
         DslBindings.addWord(binder(), CoreWords.EIGVALSH, new CoreWords.EigvalshWord());
         DslBindings.addWord(binder(), CoreWords.GRAM, new CoreWords.GramWord());
         DslBindings.addWord(binder(), CoreWords.CIRCLE_GRID, new CoreWords.CircleGridWord());
+        DataWords.bind(binder());
     }
 }

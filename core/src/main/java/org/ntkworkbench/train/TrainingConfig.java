@@ -26,7 +26,7 @@ public record TrainingConfig(Supplier<Optimizer> optimizer, LearningRateSchedule
                     + ", batch=" + batchSize + ", checkpointEvery=" + checkpointEvery);
         }
         listeners = List.copyOf(listeners);
-        checkpointStore = checkpointStore == null ? new DataStreamCheckpointStore() : checkpointStore;
+        checkpointStore = checkpointStore == null ? new NpzCheckpointStore() : checkpointStore;
         progress = progress == null ? ProgressMode.AUTO : progress;
     }
 

@@ -128,6 +128,26 @@ class ScriptRunnerSpec extends Specification {
         new JsonSlurper().parse(o.runDir().resolve('manifest.json').toFile()).status == 'failed'
     }
 
+    def "data words sample, save and load arrays in the run directory"() {
+        when:
+        def o = run('''
+            def x = sphere(50, dim: 3, seed: 4)
+            assert x.shape() == [50, 3] as int[]
+            assert (0..<50).every { i -> Math.abs(x.get(i, 0)**2 + x.get(i, 1)**2 + x.get(i, 2)**2 - 1) < 1e-12 }
+            def p = save('x', x)
+            def back = load(p.toString())
+            assert back.data() == x.data()
+            def c = circle(30, density: [4, 2, 1], seed: 1)
+            assert c.points().shape() == [30, 2] as int[]
+            save('both', [a: x, b: c.points()])
+        ''')
+
+        then:
+        o.exitCode() == 0
+        Files.exists(o.runDir().resolve('arrays/x.npy'))
+        Files.exists(o.runDir().resolve('arrays/both.npz'))
+    }
+
     def "parameters parse to types"() {
         expect:
         Parameters.typed(text) == value

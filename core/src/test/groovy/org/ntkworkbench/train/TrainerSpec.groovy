@@ -142,7 +142,7 @@ class TrainerSpec extends Specification {
         thrown(IllegalStateException)
 
         when:
-        def checkpoint = new DataStreamCheckpointStore().load(file)
+        def checkpoint = new NpzCheckpointStore().load(file)
         def resumed = new Trainer(build().build()).resume(obj, file)
 
         then:
@@ -167,7 +167,7 @@ class TrainerSpec extends Specification {
         new Trainer(config('sgd', 0.1d, 4).batchSize(8).seed(1).checkpoint(file, 2).build()).train(obj, obj.init(1, 1d, false))
 
         when:
-        new Trainer(config('sgd', 0.1d, 8).batchSize(8).seed(2).build()).resume(obj, new DataStreamCheckpointStore().load(file))
+        new Trainer(config('sgd', 0.1d, 8).batchSize(8).seed(2).build()).resume(obj, new NpzCheckpointStore().load(file))
 
         then:
         def e = thrown(IllegalArgumentException)
@@ -212,8 +212,8 @@ class TrainerSpec extends Specification {
         arrays['param/0/W'] = Tensor.of([-0.0d, Double.MIN_VALUE, Double.NaN, 1d / 3] as double[], 2, 2)
         arrays['scalar'] = Tensor.scalar(Long.MAX_VALUE as double)
         arrays['empty'] = Tensor.zeros(0)
-        def store = new DataStreamCheckpointStore()
-        def file = dir.resolve('x.ckpt')
+        def store = new NpzCheckpointStore()
+        def file = dir.resolve('x.npz')
 
         when:
         store.write(file, arrays)
