@@ -87,6 +87,23 @@ public interface Layer {
         return params;
     }
 
+    /**
+     * Parameters for a model whose input flow has several items (e.g. a root {@code parallel}), one
+     * per-example shape per item.
+     */
+    default Map<String, Tensor> init(long seed, List<int[]> inputShapesPerExample) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        Params.located("", this, () -> init("", inputShapesPerExample, seed, params));
+        return params;
+    }
+
+    /** Evaluation-mode outputs for an input flow of several batches (one per flow item). */
+    default List<Tensor> applyAll(Map<String, Tensor> params, List<Tensor> xs) {
+        ApplyContext ctx = ApplyContext.eval(ApplyContext.leaves(params));
+        List<Var> in = xs.stream().map(Var::of).toList();
+        return Params.located("", this, () -> apply(ctx, "", in)).stream().map(Var::value).toList();
+    }
+
     /** Per-example output shape of this model for one input (root-level errors name the root). */
     default int[] modelOutputShape(int... inputShapePerExample) {
         return single(Params.located("", this, () -> outputShapes(List.of(inputShapePerExample))), "output");

@@ -264,11 +264,39 @@ public final class Tensor {
         return strides;
     }
 
+    /** The four arithmetic operations, with loops specialised per operation for the common same-shape case. */
+    private enum Arith implements DoubleBinaryOperator {
+        ADD, SUB, MUL, DIV;
+
+        @Override
+        public double applyAsDouble(double x, double y) {
+            return switch (this) {
+                case ADD -> x + y;
+                case SUB -> x - y;
+                case MUL -> x * y;
+                case DIV -> x / y;
+            };
+        }
+
+        void sameShape(double[] a, double[] b, double[] out) {
+            switch (this) {
+                case ADD -> { for (int i = 0; i < out.length; i++) out[i] = a[i] + b[i]; }
+                case SUB -> { for (int i = 0; i < out.length; i++) out[i] = a[i] - b[i]; }
+                case MUL -> { for (int i = 0; i < out.length; i++) out[i] = a[i] * b[i]; }
+                case DIV -> { for (int i = 0; i < out.length; i++) out[i] = a[i] / b[i]; }
+            }
+        }
+    }
+
     private static Tensor broadcast(Tensor a, Tensor b, DoubleBinaryOperator op) {
         if (Arrays.equals(a.shape, b.shape)) {
             double[] out = new double[a.data.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = op.applyAsDouble(a.data[i], b.data[i]);
+            if (op instanceof Arith arith) {
+                arith.sameShape(a.data, b.data, out);
+            } else {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = op.applyAsDouble(a.data[i], b.data[i]);
+                }
             }
             return new Tensor(out, a.shape.clone());
         }
@@ -307,22 +335,22 @@ public final class Tensor {
 
     /** Elementwise {@code this + other} with NumPy broadcasting. */
     public Tensor add(Tensor other) {
-        return broadcast(this, other, Double::sum);
+        return broadcast(this, other, Arith.ADD);
     }
 
     /** Elementwise {@code this − other} with NumPy broadcasting. */
     public Tensor sub(Tensor other) {
-        return broadcast(this, other, (x, y) -> x - y);
+        return broadcast(this, other, Arith.SUB);
     }
 
     /** Elementwise (Hadamard) {@code this ⊙ other} with NumPy broadcasting. */
     public Tensor mul(Tensor other) {
-        return broadcast(this, other, (x, y) -> x * y);
+        return broadcast(this, other, Arith.MUL);
     }
 
     /** Elementwise {@code this / other} with NumPy broadcasting. */
     public Tensor div(Tensor other) {
-        return broadcast(this, other, (x, y) -> x / y);
+        return broadcast(this, other, Arith.DIV);
     }
 
     /** {@code this + c} elementwise. */

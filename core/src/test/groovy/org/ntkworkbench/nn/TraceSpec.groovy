@@ -98,4 +98,44 @@ class TraceSpec extends Specification {
         en.h().get(12 + 1 * 3 + 2, (1 * 2 + 0) * 2 + 1) == x.get(1, 2, 4, 1)
         structured.every { k, g -> g.sub(reverse[k]).maxAbs() <= 1e-12 * reverse[k].maxAbs() }
     }
+
+    def "NTK-vector products Θu = J(Jᵀu) by Vjp then Jvp equal the explicit Θ from the trace times u"() {
+        given: 'a two-output MLP; Θ is (n·k, n·k) over (example, output) pairs'
+        def model = serial(dense(5, 1.1, 0.3), gelu(), dense(2, 0.9, 0.2))
+        def p = model.init(8, 3)
+        def x = Tensor.randn(9, 4, 3)
+        Function<Map<String, Var>, Var> f = { Map<String, Var> m -> model.apply(m, Var.of(x)) } as Function
+        def u = Tensor.randn(10, 4, 2)
+
+        when: 'implicit: never forms J'
+        def jtu = Vjp.of(f, p, u)
+        def thetaU = org.ntkworkbench.autodiff.Jvp.of(f, p, jtu).tangent()
+
+        and: 'explicit: rows of J from one-hot cotangents, Θ = J Jᵀ'
+        def rows = []
+        for (e in 0..<4) for (o in 0..<2) {
+            def c = Tensor.zeros(4, 2); c.set(1.0, e, o)
+            rows << Vjp.of(f, p, c)
+        }
+        def expected = Tensor.zeros(4, 2)
+        for (i in 0..<8) {
+            double s = 0
+            for (j in 0..<8) s += (rows[i].collect { k, g -> g.dot(rows[j][k]) }.sum() as double) * u.data()[j]
+            expected.data()[i] = s
+        }
+
+        then:
+        thetaU.sub(expected).maxAbs() <= 1e-12 * expected.maxAbs()
+    }
+
+    def "a root parallel takes a list of inputs"() {
+        given:
+        def model = parallel(dense(2), serial(dense(3), relu()))
+        def p = model.init(1, [[4] as int[], [5] as int[]])
+        when:
+        def out = model.applyAll(p, [Tensor.randn(2, 3, 4), Tensor.randn(3, 3, 5)])
+        then:
+        p.keySet() == ['0/W', '1.0/W'] as Set
+        out*.shape() == [[3, 2] as int[], [3, 3] as int[]]
+    }
 }
