@@ -574,8 +574,11 @@ public final class Tensor {
         return new Tensor(out, s);
     }
 
-    /** Rows {@code from} (inclusive) to {@code to} (exclusive) along axis 0 (copied). */
-    public Tensor rows(int from, int to) {
+    /**
+     * Rows {@code from} (inclusive) to {@code to} (exclusive) along axis 0 (copied). (Named apart from
+     * {@link #rows(int...)} so that {@code rows(4, 0)} can only mean the index list.)
+     */
+    public Tensor rowRange(int from, int to) {
         return slice(0, from, to);
     }
 

@@ -120,9 +120,10 @@ class TensorOpsSpec extends Specification {
         expect:
         a.rows(4, 0, 4).shape() == [3, 2, 3] as int[]
         (0..<2).every { j -> a.rows(4, 0, 4).get(1, j, 2) == a.get(0, j, 2) }
-        a.rows(1, 3).get(0, 1, 1) == a.get(1, 1, 1)
+        a.rowRange(1, 3).get(0, 1, 1) == a.get(1, 1, 1) && a.rowRange(1, 3).dim(0) == 2
+        a.rows(3, 1).get(0, 1, 1) == a.get(3, 1, 1) && a.rows(3, 1).get(1, 0, 2) == a.get(1, 0, 2)
         Tensor.concat(2, a.slice(2, 0, 1), a.slice(2, 1, 3)).bitwiseEquals(a)
-        Tensor.concat(0, a.rows(0, 2), a.rows(2, 5)).bitwiseEquals(a)
+        Tensor.concat(0, a.rowRange(0, 2), a.rowRange(2, 5)).bitwiseEquals(a)
         Tensor.concat(-1, a.slice(-1, 0, 2), a.slice(-1, 2, 3)).bitwiseEquals(a)
     }
 
