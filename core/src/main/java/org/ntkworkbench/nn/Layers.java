@@ -1,7 +1,10 @@
 package org.ntkworkbench.nn;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -145,6 +148,120 @@ public final class Layers {
     /** {@code identity()}. */
     public static Identity identity() {
         return new Identity();
+    }
+
+    // ------------------------------------------------------------------ Groovy named arguments
+
+    /**
+     * {@code dense(width, wStd: …, bStd: …, parameterization: 'ntk'|'standard')} (Groovy passes named
+     * arguments as a leading map). Unknown option names are an error naming them.
+     */
+    public static Dense dense(Map<String, ?> options, int width) {
+        Options o = new Options("dense", options, "wStd", "bStd", "parameterization");
+        return new Dense(width, o.number("wStd", 1.0), o.number("bStd", 0.0), o.parameterization());
+    }
+
+    /** {@code conv(channels, filter: [3] | [3, 3], strides: …, padding: 'VALID'|'SAME'|'CIRCULAR', wStd: …, bStd: …, parameterization: …)}. */
+    public static Conv conv(Map<String, ?> options, int channels) {
+        Options o = new Options("conv", options, "filter", "strides", "padding", "wStd", "bStd", "parameterization");
+        int[] filter = o.ints("filter", null);
+        if (filter == null) {
+            throw new IllegalArgumentException("conv needs filter: [size] or [height, width]");
+        }
+        return new Conv(channels, filter, o.ints("strides", null), o.padding(), o.number("wStd", 1.0),
+                o.number("bStd", 0.0), o.parameterization());
+    }
+
+    /** {@code avgPool(window, strides: …, padding: …)} with {@code window} an int or a list. */
+    public static AvgPool avgPool(Map<String, ?> options, Object window) {
+        Options o = new Options("avgPool", options, "strides", "padding");
+        return new AvgPool(Options.toInts("avgPool window", window), o.ints("strides", null), o.padding());
+    }
+
+    /** {@code sumPool(window, strides: …, padding: …)} with {@code window} an int or a list. */
+    public static SumPool sumPool(Map<String, ?> options, Object window) {
+        Options o = new Options("sumPool", options, "strides", "padding");
+        return new SumPool(Options.toInts("sumPool window", window), o.ints("strides", null), o.padding());
+    }
+
+    /** {@code avgPool([2, 2])}: a window given as a list; stride 1, VALID. */
+    public static AvgPool avgPool(List<? extends Number> window) {
+        return new AvgPool(Options.toInts("avgPool window", window), null, Padding.VALID);
+    }
+
+    /** {@code sumPool([2, 2])}: a window given as a list; stride 1, VALID. */
+    public static SumPool sumPool(List<? extends Number> window) {
+        return new SumPool(Options.toInts("sumPool window", window), null, Padding.VALID);
+    }
+
+    /** {@code fanInConcat(axis: -1)}. */
+    public static FanInConcat fanInConcat(Map<String, ?> options) {
+        Options o = new Options("fanInConcat", options, "axis");
+        return new FanInConcat((int) o.number("axis", -1));
+    }
+
+    /** Named-argument parsing with clear errors. */
+    private static final class Options {
+        private final String word;
+        private final Map<String, ?> values;
+
+        Options(String word, Map<String, ?> values, String... allowed) {
+            this.word = word;
+            this.values = values;
+            Set<String> ok = new HashSet<>(Arrays.asList(allowed));
+            for (String k : values.keySet()) {
+                if (!ok.contains(k)) {
+                    throw new IllegalArgumentException(word + " has no option '" + k + "' (options: "
+                            + String.join(", ", allowed) + ")");
+                }
+            }
+        }
+
+        double number(String key, double fallback) {
+            Object v = values.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (!(v instanceof Number n)) {
+                throw new IllegalArgumentException(word + " option " + key + ": " + v + " is not a number");
+            }
+            return n.doubleValue();
+        }
+
+        int[] ints(String key, int[] fallback) {
+            Object v = values.get(key);
+            return v == null ? fallback : toInts(word + " option " + key, v);
+        }
+
+        static int[] toInts(String what, Object v) {
+            if (v instanceof Number n) {
+                return new int[] {n.intValue()};
+            }
+            if (v instanceof int[] a) {
+                return a.clone();
+            }
+            if (v instanceof List<?> list) {
+                int[] out = new int[list.size()];
+                for (int i = 0; i < out.length; i++) {
+                    if (!(list.get(i) instanceof Number n)) {
+                        throw new IllegalArgumentException(what + ": " + v + " is not a list of integers");
+                    }
+                    out[i] = n.intValue();
+                }
+                return out;
+            }
+            throw new IllegalArgumentException(what + ": " + v + " is not an integer or a list of integers");
+        }
+
+        Padding padding() {
+            Object v = values.get("padding");
+            return v == null ? Padding.VALID : v instanceof Padding p ? p : Padding.parse(v.toString());
+        }
+
+        Parameterization parameterization() {
+            Object v = values.get("parameterization");
+            return v == null ? Parameterization.NTK : v instanceof Parameterization p ? p : Parameterization.parse(v.toString());
+        }
     }
 
     // ------------------------------------------------------------------ activations
