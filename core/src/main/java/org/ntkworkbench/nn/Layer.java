@@ -35,6 +35,14 @@ public interface Layer {
      */
     List<int[]> outputShapes(List<int[]> inputShapes);
 
+    /**
+     * {@link #outputShapes(List)} for the layer at {@code path}: combinators override it so that errors
+     * inside children are located at the child's full path.
+     */
+    default List<int[]> outputShapes(String path, List<int[]> inputShapes) {
+        return outputShapes(inputShapes);
+    }
+
     /** The per-example output shape for a single input and single output. */
     default int[] outputShape(int[] perExampleInputShape) {
         return single(outputShapes(List.of(perExampleInputShape)), "output");
@@ -106,7 +114,7 @@ public interface Layer {
 
     /** Per-example output shape of this model for one input (root-level errors name the root). */
     default int[] modelOutputShape(int... inputShapePerExample) {
-        return single(Params.located("", this, () -> outputShapes(List.of(inputShapePerExample))), "output");
+        return single(Params.located("", this, () -> outputShapes("", List.of(inputShapePerExample))), "output");
     }
 
     /** Evaluation-mode output of this model for a batch {@code x} (examples on axis 0). */

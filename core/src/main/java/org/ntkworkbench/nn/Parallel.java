@@ -39,12 +39,18 @@ public final class Parallel implements Layer {
 
     @Override
     public List<int[]> outputShapes(List<int[]> inputShapes) {
+        return outputShapes("", inputShapes);
+    }
+
+    @Override
+    public List<int[]> outputShapes(String path, List<int[]> inputShapes) {
         checkCount(inputShapes.size());
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < branches.size(); i++) {
             Layer b = branches.get(i);
+            String p = Params.child(path, i);
             int[] in = inputShapes.get(i);
-            out.addAll(Params.located(Integer.toString(i), b, () -> b.outputShapes(List.of(in))));
+            out.addAll(Params.located(p, b, () -> b.outputShapes(p, List.of(in))));
         }
         return out;
     }

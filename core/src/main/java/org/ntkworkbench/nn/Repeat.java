@@ -44,6 +44,11 @@ public final class Repeat implements Layer {
     }
 
     @Override
+    public List<int[]> outputShapes(String path, List<int[]> inputShapes) {
+        return serial.outputShapes(path, inputShapes);
+    }
+
+    @Override
     public List<int[]> init(String path, List<int[]> inputShapes, long seed, Map<String, Tensor> params) {
         return serial.init(path, inputShapes, seed, params);
     }

@@ -29,11 +29,17 @@ public final class Serial implements Layer {
 
     @Override
     public List<int[]> outputShapes(List<int[]> inputShapes) {
+        return outputShapes("", inputShapes);
+    }
+
+    @Override
+    public List<int[]> outputShapes(String path, List<int[]> inputShapes) {
         List<int[]> s = inputShapes;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
+            String p = Params.child(path, i);
             List<int[]> in = s;
-            s = Params.located(Integer.toString(i), l, () -> l.outputShapes(in));
+            s = Params.located(p, l, () -> l.outputShapes(p, in));
         }
         return s;
     }

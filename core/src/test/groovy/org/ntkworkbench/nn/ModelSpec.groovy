@@ -205,6 +205,18 @@ class ModelSpec extends Specification {
         def e3 = thrown(IllegalArgumentException)
         e3.message.startsWith('layer 1.1 (conv)') && e3.message.contains('[3]')
 
+        when: 'shape inference alone locates nested errors at their full path'
+        serial(dense(3), serial(identity(), parallel(conv(2, 3)))).modelOutputShape(4)
+        then:
+        def e5 = thrown(IllegalArgumentException)
+        e5.message.startsWith('layer 1.1.0 (conv)')
+
+        when:
+        serial(dense(3), serial(identity(), serial(conv(2, 3)))).modelOutputShape(4)
+        then:
+        def e6 = thrown(IllegalArgumentException)
+        e6.message.startsWith('layer 1.1.0 (conv)') && e6.message.contains('[3]')
+
         when: 'a VALID window larger than the input'
         serial(conv(2, 5)).apply(['0/W': Tensor.zeros(5, 1, 2)], Tensor.zeros(1, 4, 1))
         then:
