@@ -56,34 +56,42 @@ public final class Conv extends UnaryLayer {
         return "conv";
     }
 
+    /** The {@code channels} this was built with. */
     public int channels() {
         return channels;
     }
 
+    /** The {@code filter} this was built with. */
     public int[] filter() {
         return filter.clone();
     }
 
+    /** The {@code strides} this was built with. */
     public int[] strides() {
         return strides.clone();
     }
 
+    /** The {@code padding} this was built with. */
     public Padding padding() {
         return padding;
     }
 
+    /** The {@code wStd} this was built with. */
     public double wStd() {
         return wStd;
     }
 
+    /** The {@code bStd} this was built with. */
     public double bStd() {
         return bStd;
     }
 
+    /** The {@code parameterization} this was built with. */
     public Parameterization parameterization() {
         return parameterization;
     }
 
+    /** True when the layer has a bias parameter ({@code bStd ≠ 0}). */
     public boolean hasBias() {
         return bStd != 0.0;
     }

@@ -34,18 +34,22 @@ public final class Dense extends UnaryLayer {
         return "dense";
     }
 
+    /** The {@code width} this was built with. */
     public int width() {
         return width;
     }
 
+    /** The {@code wStd} this was built with. */
     public double wStd() {
         return wStd;
     }
 
+    /** The {@code bStd} this was built with. */
     public double bStd() {
         return bStd;
     }
 
+    /** The {@code parameterization} this was built with. */
     public Parameterization parameterization() {
         return parameterization;
     }

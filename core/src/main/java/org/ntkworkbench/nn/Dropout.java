@@ -25,6 +25,7 @@ public final class Dropout extends UnaryLayer {
         return "dropout";
     }
 
+    /** The {@code rate} this was built with. */
     public double rate() {
         return rate;
     }

@@ -26,6 +26,7 @@ public final class FanInConcat implements Layer {
         return "fanInConcat";
     }
 
+    /** The {@code axis} this was built with. */
     public int axis() {
         return axis;
     }

@@ -22,6 +22,7 @@ public final class FanOut implements Layer {
         return "fanOut";
     }
 
+    /** The {@code count} this was built with. */
     public int count() {
         return n;
     }

@@ -266,54 +266,67 @@ public final class Layers {
 
     // ------------------------------------------------------------------ activations
 
+    /** The DSL word {@code relu()}. */
     public static Relu relu() {
         return new Relu();
     }
 
+    /** The DSL word {@code leakyRelu(alpha)}. */
     public static LeakyRelu leakyRelu(double alpha) {
         return new LeakyRelu(alpha);
     }
 
+    /** The DSL word {@code abs()}. */
     public static Abs abs() {
         return new Abs();
     }
 
+    /** The DSL word {@code erf()}. */
     public static Erf erf() {
         return new Erf();
     }
 
+    /** The DSL word {@code gelu()}. */
     public static Gelu gelu() {
         return new Gelu();
     }
 
+    /** The DSL word {@code sin()}. */
     public static Sin sin() {
         return new Sin();
     }
 
+    /** The DSL word {@code cos()}. */
     public static Cos cos() {
         return new Cos();
     }
 
+    /** The DSL word {@code rbf(gamma)}. */
     public static Rbf rbf(double gamma) {
         return new Rbf(gamma);
     }
 
+    /** The DSL word {@code sign()}. */
     public static Sign sign() {
         return new Sign();
     }
 
+    /** The DSL word {@code monomial(degree)}. */
     public static Monomial monomial(int degree) {
         return new Monomial(degree);
     }
 
+    /** The DSL word {@code rectifiedMonomial(degree)}. */
     public static RectifiedMonomial rectifiedMonomial(int degree) {
         return new RectifiedMonomial(degree);
     }
 
+    /** The DSL word {@code tanh()}. */
     public static Tanh tanh() {
         return new Tanh();
     }
 
+    /** The DSL word {@code sigmoid()}. */
     public static Sigmoid sigmoid() {
         return new Sigmoid();
     }

@@ -9,6 +9,7 @@ public final class LeakyRelu extends Activation {
         this.alpha = alpha;
     }
 
+    /** The {@code alpha} this was built with. */
     public double alpha() {
         return alpha;
     }

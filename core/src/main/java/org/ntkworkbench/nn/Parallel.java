@@ -26,6 +26,7 @@ public final class Parallel implements Layer {
         return "parallel";
     }
 
+    /** The {@code branches} this was built with. */
     public List<Layer> branches() {
         return branches;
     }

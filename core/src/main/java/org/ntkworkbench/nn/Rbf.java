@@ -9,6 +9,7 @@ public final class Rbf extends Activation {
         this.gamma = gamma;
     }
 
+    /** The {@code gamma} this was built with. */
     public double gamma() {
         return gamma;
     }

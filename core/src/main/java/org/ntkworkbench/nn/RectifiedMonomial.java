@@ -12,6 +12,7 @@ public final class RectifiedMonomial extends Activation {
         this.degree = degree;
     }
 
+    /** The {@code degree} this was built with. */
     public int degree() {
         return degree;
     }

@@ -30,10 +30,12 @@ public final class Repeat implements Layer {
         return "repeat";
     }
 
+    /** The {@code layer} this was built with. */
     public Layer layer() {
         return layer;
     }
 
+    /** The {@code count} this was built with. */
     public int count() {
         return n;
     }

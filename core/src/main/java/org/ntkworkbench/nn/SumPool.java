@@ -21,14 +21,17 @@ public final class SumPool extends UnaryLayer {
         return "sumPool";
     }
 
+    /** The {@code window} this was built with. */
     public int[] window() {
         return window.clone();
     }
 
+    /** The {@code strides} this was built with. */
     public int[] strides() {
         return strides.clone();
     }
 
+    /** The {@code padding} this was built with. */
     public Padding padding() {
         return padding;
     }

@@ -54,10 +54,12 @@ public final class Tensor {
         return new Tensor(new double[] {value}, new int[0]);
     }
 
+    /** A tensor of zeros. */
     public static Tensor zeros(int... shape) {
         return new Tensor(new double[checkedSize(shape)], shape.clone());
     }
 
+    /** A tensor filled with {@code value}. */
     public static Tensor full(double value, int... shape) {
         double[] a = new double[checkedSize(shape)];
         Arrays.fill(a, value);
@@ -108,22 +110,27 @@ public final class Tensor {
         return shape.clone();
     }
 
+    /** Number of axes. */
     public int rank() {
         return shape.length;
     }
 
+    /** Length of {@code axis} (negative counts from the end). */
     public int dim(int axis) {
         return shape[axis < 0 ? shape.length + axis : axis];
     }
 
+    /** Number of elements. */
     public int size() {
         return data.length;
     }
 
+    /** The shape as {@code [d0, d1, …]}, for messages. */
     public String shapeString() {
         return Arrays.toString(shape);
     }
 
+    /** True when both shapes are equal. */
     public boolean sameShape(Tensor other) {
         return Arrays.equals(shape, other.shape);
     }
@@ -142,10 +149,12 @@ public final class Tensor {
         return flat;
     }
 
+    /** The element at a full index. */
     public double get(int... index) {
         return data[flatIndex(index)];
     }
 
+    /** Sets the element at a full index (mutates this tensor). */
     public void set(double value, int... index) {
         data[flatIndex(index)] = value;
     }
@@ -185,6 +194,7 @@ public final class Tensor {
         return new Tensor(data, s);
     }
 
+    /** A deep copy (data and shape). */
     public Tensor copy() {
         return new Tensor(data.clone(), shape.clone());
     }
@@ -215,6 +225,7 @@ public final class Tensor {
         return rows;
     }
 
+    /** Sum of all elements. */
     public double sum() {
         double s = 0;
         for (double v : data) {
@@ -223,6 +234,7 @@ public final class Tensor {
         return s;
     }
 
+    /** Largest absolute value ({@code 0} for an empty tensor). */
     public double maxAbs() {
         double m = 0;
         for (double v : data) {
