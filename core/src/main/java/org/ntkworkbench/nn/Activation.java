@@ -1,0 +1,32 @@
+package org.ntkworkbench.nn;
+
+import org.ntkworkbench.autodiff.Ops;
+import org.ntkworkbench.autodiff.Var;
+
+/**
+ * An elementwise nonlinearity {@code φ} applied to every entry; shape preserving, no parameters.
+ * Subclasses give {@code φ} and {@code φ'} (the latter drives both gradient and tangent propagation).
+ */
+public abstract class Activation extends UnaryLayer {
+
+    /** {@code φ(x)}. */
+    public abstract double value(double x);
+
+    /** {@code φ'(x)} (zero where φ is not differentiable, e.g. ReLU at 0). */
+    public abstract double derivative(double x);
+
+    @Override
+    public int[] outputShape(int[] in) {
+        return in.clone();
+    }
+
+    @Override
+    public Var apply(ApplyContext ctx, String path, Var x) {
+        return Ops.map(x, word(), this::value, this::derivative);
+    }
+
+    @Override
+    public String toString() {
+        return word() + "()";
+    }
+}

@@ -1,0 +1,120 @@
+package org.ntkworkbench.nn;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.ntkworkbench.autodiff.Ops;
+import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.tensor.Tensor;
+
+/**
+ * Fully connected layer on the last axis: {@code z = (wStd/√fanIn) h W + bStd b} (NTK
+ * parameterization, {@code W (fanIn, width)}, {@code b (width)} stored as N(0, 1) draws) or
+ * {@code z = h W + b} (standard; {@code W ~ N(0, wStd²/fanIn)}, {@code b ~ N(0, bStd²)}). No
+ * {@code b} at all when {@code bStd = 0}. Inputs {@code (n, …, fanIn)} give {@code (n, …, width)}.
+ */
+public final class Dense extends UnaryLayer {
+    private final int width;
+    private final double wStd;
+    private final double bStd;
+    private final Parameterization parameterization;
+
+    /** A dense layer of {@code width} output units. */
+    public Dense(int width, double wStd, double bStd, Parameterization parameterization) {
+        if (width < 1) {
+            throw new IllegalArgumentException("dense width " + width + " must be positive");
+        }
+        this.width = width;
+        this.wStd = wStd;
+        this.bStd = bStd;
+        this.parameterization = parameterization;
+    }
+
+    @Override
+    public String word() {
+        return "dense";
+    }
+
+    /** The {@code width} this was built with. */
+    public int width() {
+        return width;
+    }
+
+    /** The {@code wStd} this was built with. */
+    public double wStd() {
+        return wStd;
+    }
+
+    /** The {@code bStd} this was built with. */
+    public double bStd() {
+        return bStd;
+    }
+
+    /** The {@code parameterization} this was built with. */
+    public Parameterization parameterization() {
+        return parameterization;
+    }
+
+    /** True when the layer has a bias parameter ({@code bStd ≠ 0}). */
+    public boolean hasBias() {
+        return bStd != 0.0;
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        if (in.length < 1 || in[in.length - 1] < 1) {
+            throw new IllegalArgumentException("input shape " + Arrays.toString(in) + " has no feature axis");
+        }
+        int[] out = in.clone();
+        out[out.length - 1] = width;
+        return out;
+    }
+
+    @Override
+    protected void initParams(String path, int[] in, long seed, Map<String, Tensor> params) {
+        int fanIn = in[in.length - 1];
+        String wKey = Params.key(path, "W");
+        Tensor w = Params.normal(seed, wKey, fanIn, width);
+        params.put(wKey, parameterization == Parameterization.NTK ? w : w.mul(wStd / Math.sqrt(fanIn)));
+        if (hasBias()) {
+            String bKey = Params.key(path, "b");
+            Tensor b = Params.normal(seed, bKey, width);
+            params.put(bKey, parameterization == Parameterization.NTK ? b : b.mul(bStd));
+        }
+    }
+
+    @Override
+    public Var apply(ApplyContext ctx, String path, Var x) {
+        int[] inShape = x.shape();
+        if (inShape.length < 2) {
+            throw new IllegalArgumentException("input shape " + Arrays.toString(inShape) + " needs an example axis and a feature axis");
+        }
+        int fanIn = inShape[inShape.length - 1];
+        Var w = ctx.param(Params.key(path, "W"), fanIn, width);
+        Var h = x.reshape(-1, fanIn);
+        double a = parameterization == Parameterization.NTK ? wStd / Math.sqrt(fanIn) : 1.0;
+        double c = parameterization == Parameterization.NTK ? bStd : 1.0;
+        Var z = Ops.matmul(h, w);
+        if (a != 1.0) {
+            z = z.scale(a);
+        }
+        if (hasBias()) {
+            Var b = ctx.param(Params.key(path, "b"), width);
+            z = z.add(c == 1.0 ? b : b.scale(c));
+        }
+        if (ctx.trace() != null) {
+            int rows = h.dim(0);
+            ctx.trace().record(new Trace.Entry(path, word(), h, z, rows / Math.max(1, inShape[0]), a, c, hasBias()));
+        }
+        int[] outShape = outputShape(Arrays.copyOfRange(inShape, 1, inShape.length));
+        int[] full = new int[outShape.length + 1];
+        full[0] = inShape[0];
+        System.arraycopy(outShape, 0, full, 1, outShape.length);
+        return z.reshape(full);
+    }
+
+    @Override
+    public String toString() {
+        return "dense(" + width + ", wStd: " + wStd + ", bStd: " + bStd + ", parameterization: '"
+                + parameterization.name().toLowerCase(java.util.Locale.ROOT) + "')";
+    }
+}

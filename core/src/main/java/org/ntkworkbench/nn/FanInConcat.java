@@ -1,0 +1,82 @@
+package org.ntkworkbench.nn;
+
+import java.util.Arrays;
+import java.util.List;
+import org.ntkworkbench.autodiff.Ops;
+import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Kernel;
+
+/**
+ * Concatenation of all items of the flow along {@code axis} of the batch arrays (default −1, the
+ * channel axis; axis 0, the example axis, is not allowed). Other dimensions must agree.
+ */
+public final class FanInConcat implements Layer {
+    private final int axis;
+
+    /** Concatenation along {@code axis} (negative counts from the end). */
+    public FanInConcat(int axis) {
+        if (axis == 0) {
+            throw new IllegalArgumentException("fanInConcat cannot concatenate along the example axis 0");
+        }
+        this.axis = axis;
+    }
+
+    @Override
+    public String word() {
+        return "fanInConcat";
+    }
+
+    /** The {@code axis} this was built with. */
+    public int axis() {
+        return axis;
+    }
+
+    /** The per-example axis (batch axis minus one, or the same negative axis). */
+    private int perExampleAxis(int rank) {
+        int a = axis < 0 ? rank + axis : axis - 1;
+        if (a < 0 || a >= rank) {
+            throw new IllegalArgumentException("axis " + axis + " is out of range for per-example rank " + rank);
+        }
+        return a;
+    }
+
+    @Override
+    public List<int[]> outputShapes(List<int[]> inputShapes) {
+        if (inputShapes.isEmpty()) {
+            throw new IllegalArgumentException("fanInConcat needs at least one input");
+        }
+        int[] first = inputShapes.get(0);
+        int a = perExampleAxis(first.length);
+        int[] out = first.clone();
+        out[a] = 0;
+        for (int[] s : inputShapes) {
+            boolean ok = s.length == first.length;
+            for (int i = 0; ok && i < s.length; i++) {
+                ok = i == a || s[i] == first[i];
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("fanInConcat along axis " + axis + " cannot join shapes "
+                        + Arrays.toString(first) + " and " + Arrays.toString(s));
+            }
+            out[a] += s[a];
+        }
+        return List.of(out);
+    }
+
+    @Override
+    public List<Var> apply(ApplyContext ctx, String path, List<Var> inputs) {
+        List<int[]> shapes = FanInSum.perExample(inputs);
+        outputShapes(shapes);
+        return List.of(Ops.concat(perExampleAxis(shapes.get(0).length) + 1, inputs));
+    }
+
+    @Override
+    public List<Kernel> kernels(List<Kernel> in) {
+        throw new NoKernelRuleException(word());
+    }
+
+    @Override
+    public String toString() {
+        return "fanInConcat(axis: " + axis + ")";
+    }
+}

@@ -1,0 +1,39 @@
+package org.ntkworkbench.nn;
+
+import java.util.List;
+import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Kernel;
+
+/** Elementwise (Hadamard) product of all items of the flow (equal shapes). */
+public final class FanInProd implements Layer {
+
+    @Override
+    public String word() {
+        return "fanInProd";
+    }
+
+    @Override
+    public List<int[]> outputShapes(List<int[]> inputShapes) {
+        return List.of(FanInSum.sameShapes(word(), inputShapes));
+    }
+
+    @Override
+    public List<Var> apply(ApplyContext ctx, String path, List<Var> inputs) {
+        FanInSum.sameShapes(word(), FanInSum.perExample(inputs));
+        Var s = inputs.get(0);
+        for (int i = 1; i < inputs.size(); i++) {
+            s = s.mul(inputs.get(i));
+        }
+        return List.of(s);
+    }
+
+    @Override
+    public List<Kernel> kernels(List<Kernel> in) {
+        throw new NoKernelRuleException(word());
+    }
+
+    @Override
+    public String toString() {
+        return "fanInProd()";
+    }
+}

@@ -1,0 +1,58 @@
+package org.ntkworkbench.nn;
+
+import java.util.Arrays;
+import java.util.List;
+import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Kernel;
+
+/** Sum of all items of the flow (equal shapes). */
+public final class FanInSum implements Layer {
+
+    @Override
+    public String word() {
+        return "fanInSum";
+    }
+
+    /** Checks that all shapes are equal (names the first two that differ) and returns it. */
+    static int[] sameShapes(String word, List<int[]> shapes) {
+        if (shapes.isEmpty()) {
+            throw new IllegalArgumentException(word + " needs at least one input");
+        }
+        for (int[] s : shapes) {
+            if (!Arrays.equals(s, shapes.get(0))) {
+                throw new IllegalArgumentException(word + " needs equal shapes but got "
+                        + Arrays.toString(shapes.get(0)) + " and " + Arrays.toString(s));
+            }
+        }
+        return shapes.get(0).clone();
+    }
+
+    static List<int[]> perExample(List<Var> vars) {
+        return vars.stream().map(v -> Arrays.copyOfRange(v.shape(), 1, v.rank())).toList();
+    }
+
+    @Override
+    public List<int[]> outputShapes(List<int[]> inputShapes) {
+        return List.of(sameShapes(word(), inputShapes));
+    }
+
+    @Override
+    public List<Var> apply(ApplyContext ctx, String path, List<Var> inputs) {
+        sameShapes(word(), perExample(inputs));
+        Var s = inputs.get(0);
+        for (int i = 1; i < inputs.size(); i++) {
+            s = s.add(inputs.get(i));
+        }
+        return List.of(s);
+    }
+
+    @Override
+    public List<Kernel> kernels(List<Kernel> in) {
+        throw new NoKernelRuleException(word());
+    }
+
+    @Override
+    public String toString() {
+        return "fanInSum()";
+    }
+}

@@ -1,0 +1,30 @@
+package org.ntkworkbench.nn;
+
+import java.util.Arrays;
+import org.ntkworkbench.autodiff.Ops;
+import org.ntkworkbench.autodiff.Var;
+
+/** Mean over all spatial axes: {@code (n, spatial…, C)} to {@code (n, C)}. */
+public final class GlobalAvgPool extends UnaryLayer {
+
+    @Override
+    public String word() {
+        return "globalAvgPool";
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        return GlobalSumPool.channelsOnly(in);
+    }
+
+    @Override
+    public Var apply(ApplyContext ctx, String path, Var x) {
+        outputShape(Arrays.copyOfRange(x.shape(), 1, x.rank()));
+        return Ops.mean(x, GlobalSumPool.spatialAxes(x.rank()), false);
+    }
+
+    @Override
+    public String toString() {
+        return "globalAvgPool()";
+    }
+}

@@ -1,0 +1,45 @@
+package org.ntkworkbench.nn;
+
+import java.util.Arrays;
+import org.ntkworkbench.autodiff.Ops;
+import org.ntkworkbench.autodiff.Var;
+
+/** Sum over all spatial axes: {@code (n, spatial…, C)} to {@code (n, C)}. */
+public final class GlobalSumPool extends UnaryLayer {
+
+    @Override
+    public String word() {
+        return "globalSumPool";
+    }
+
+    static int[] channelsOnly(int[] in) {
+        if (in.length < 2) {
+            throw new IllegalArgumentException("input shape " + Arrays.toString(in) + " has no spatial axis to pool");
+        }
+        return new int[] {in[in.length - 1]};
+    }
+
+    static int[] spatialAxes(int rank) {
+        int[] axes = new int[rank - 2];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i + 1;
+        }
+        return axes;
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        return channelsOnly(in);
+    }
+
+    @Override
+    public Var apply(ApplyContext ctx, String path, Var x) {
+        outputShape(Arrays.copyOfRange(x.shape(), 1, x.rank()));
+        return Ops.sum(x, spatialAxes(x.rank()), false);
+    }
+
+    @Override
+    public String toString() {
+        return "globalSumPool()";
+    }
+}

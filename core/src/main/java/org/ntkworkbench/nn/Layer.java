@@ -1,0 +1,152 @@
+package org.ntkworkbench.nn;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.tensor.Tensor;
+
+/**
+ * A layer or a whole model (a model is just a layer value, e.g. {@code serial(dense(8), relu(), dense(1))}).
+ *
+ * <p>Like a neural-tangents stax layer, one class holds every meaning of a layer: its DSL
+ * {@link #word()}, shape inference, parameter initialisation, the finite-width forward pass on
+ * {@link Var}s (differentiable in reverse and forward mode) and the infinite-width
+ * {@link #kernel(Kernel)} rule.
+ *
+ * <p><b>Flows.</b> Data flowing between layers is a flat list of tensors: most layers take and give
+ * one; {@code fanOut(n)} gives n; {@code parallel} applies branch i to item i; {@code fanIn…}
+ * combine a list into one. Shapes are per example (without the leading example axis).
+ *
+ * <p><b>Paths and keys.</b> A layer's path is the child indices from the root joined by {@code .}
+ * ({@code ""} for the root itself); parameter keys are {@code <path>/<name>} ({@code <name>} alone
+ * at the root), see {@link Params#key}. Each parameter's draws come from
+ * {@code SeededRandom.derived(seed, key)}, so adding a layer never changes other layers' draws.
+ */
+public interface Layer {
+
+    /** The DSL word of this layer, e.g. {@code "dense"}. */
+    String word();
+
+    /**
+     * Per-example output shapes for per-example input shapes; throws {@link IllegalArgumentException}
+     * naming the shapes when the inputs do not fit.
+     */
+    List<int[]> outputShapes(List<int[]> inputShapes);
+
+    /**
+     * {@link #outputShapes(List)} for the layer at {@code path}: combinators override it so that errors
+     * inside children are located at the child's full path.
+     */
+    default List<int[]> outputShapes(String path, List<int[]> inputShapes) {
+        return outputShapes(inputShapes);
+    }
+
+    /** The per-example output shape for a single input and single output. */
+    default int[] outputShape(int[] perExampleInputShape) {
+        return single(outputShapes(List.of(perExampleInputShape)), "output");
+    }
+
+    /**
+     * Adds this layer's parameters (keyed under {@code path}) to {@code params}, for inputs of the given
+     * per-example shapes, and returns the output shapes. The default: no parameters.
+     */
+    default List<int[]> init(String path, List<int[]> inputShapes, long seed, Map<String, Tensor> params) {
+        return outputShapes(inputShapes);
+    }
+
+    /**
+     * The differentiable forward pass of this layer at {@code path}: inputs have the example axis
+     * first; parameters come from {@code ctx.param(key, expectedShape)}.
+     */
+    List<Var> apply(ApplyContext ctx, String path, List<Var> inputs);
+
+    /** The forward pass for one input and one output. */
+    default Var apply(ApplyContext ctx, String path, Var input) {
+        return single(apply(ctx, path, List.of(input)), "output");
+    }
+
+    /**
+     * The infinite-width kernel rule: maps the NNGP/NTK of this layer's input to those of its output.
+     * Throws {@link NoKernelRuleException} when the layer has none (yet).
+     */
+    default Kernel kernel(Kernel in) {
+        throw new NoKernelRuleException(word());
+    }
+
+    /** The kernel rule on a list flow (default: one kernel in, one out, through {@link #kernel(Kernel)}). */
+    default List<Kernel> kernels(List<Kernel> in) {
+        if (in.size() != 1) {
+            throw new IllegalArgumentException("layer '" + word() + "' takes one input but got " + in.size());
+        }
+        return List.of(kernel(in.get(0)));
+    }
+
+    // ------------------------------------------------------------------ model conveniences
+
+    /**
+     * Parameters of this model for one input of per-example shape {@code inputShapePerExample},
+     * drawn deterministically from {@code seed} (same seed, same bits). Keys in model order.
+     */
+    default Map<String, Tensor> init(long seed, int... inputShapePerExample) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        Params.located("", this, () -> init("", List.of(inputShapePerExample), seed, params));
+        return params;
+    }
+
+    /**
+     * Parameters for a model whose input flow has several items (e.g. a root {@code parallel}), one
+     * per-example shape per item.
+     */
+    default Map<String, Tensor> init(long seed, List<int[]> inputShapesPerExample) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        Params.located("", this, () -> init("", inputShapesPerExample, seed, params));
+        return params;
+    }
+
+    /** Evaluation-mode outputs for an input flow of several batches (one per flow item). */
+    default List<Tensor> applyAll(Map<String, Tensor> params, List<Tensor> xs) {
+        ApplyContext ctx = ApplyContext.eval(ApplyContext.leaves(params));
+        List<Var> in = xs.stream().map(Var::of).toList();
+        return Params.located("", this, () -> apply(ctx, "", in)).stream().map(Var::value).toList();
+    }
+
+    /** Per-example output shape of this model for one input (root-level errors name the root). */
+    default int[] modelOutputShape(int... inputShapePerExample) {
+        return single(Params.located("", this, () -> outputShapes("", List.of(inputShapePerExample))), "output");
+    }
+
+    /** Evaluation-mode output of this model for a batch {@code x} (examples on axis 0). */
+    default Tensor apply(Map<String, Tensor> params, Tensor x) {
+        return apply(ApplyContext.eval(ApplyContext.leaves(params)), Var.of(x)).value();
+    }
+
+    /** Differentiable output for parameter Vars (evaluation mode); for use inside {@code Grad.of}. */
+    default Var apply(Map<String, Var> params, Var x) {
+        return apply(ApplyContext.eval(params), x);
+    }
+
+    /** Differentiable output in the given context (mode, dropout seed, trace). */
+    default Var apply(ApplyContext ctx, Var x) {
+        return single(Params.located("", this, () -> apply(ctx, "", List.of(x))), "output");
+    }
+
+    /**
+     * Forward pass recording, for every dense and conv layer, its input activations and
+     * pre-activations (see {@link Trace}) in evaluation mode.
+     */
+    default Trace trace(Map<String, Tensor> params, Tensor x) {
+        Trace trace = new Trace();
+        ApplyContext ctx = ApplyContext.eval(ApplyContext.leaves(params)).withTrace(trace);
+        trace.setOutput(apply(ctx, Var.of(x)));
+        return trace;
+    }
+
+    private static <T> T single(List<T> items, String what) {
+        if (items.size() != 1) {
+            throw new IllegalArgumentException("expected one " + what + " but the flow has " + items.size() + " items");
+        }
+        return items.get(0);
+    }
+}

@@ -1,0 +1,343 @@
+package org.ntkworkbench.nn;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Static factories named like the DSL words (DESIGN.md), with DESIGN.md's defaults
+ * ({@code wStd = 1}, {@code bStd = 0}, NTK parameterization, strides 1, VALID padding).
+ * {@code import static org.ntkworkbench.nn.Layers.*} gives Java code the DSL's vocabulary.
+ */
+public final class Layers {
+    private Layers() {}
+
+    // ------------------------------------------------------------------ combinators
+
+    /** {@code serial(a, b, …)}: composition in order. */
+    public static Serial serial(Layer... layers) {
+        return new Serial(Arrays.asList(layers));
+    }
+
+    /** {@code serial} of a list. */
+    public static Serial serial(List<? extends Layer> layers) {
+        return new Serial(List.copyOf(layers));
+    }
+
+    /** {@code parallel(a, b, …)}: branch i on flow item i. */
+    public static Parallel parallel(Layer... branches) {
+        return new Parallel(Arrays.asList(branches));
+    }
+
+    /** {@code parallel} of a list. */
+    public static Parallel parallel(List<? extends Layer> branches) {
+        return new Parallel(List.copyOf(branches));
+    }
+
+    /** {@code fanOut(n)}: n copies of the input. */
+    public static FanOut fanOut(int n) {
+        return new FanOut(n);
+    }
+
+    /** {@code fanInSum()}. */
+    public static FanInSum fanInSum() {
+        return new FanInSum();
+    }
+
+    /** {@code fanInProd()}. */
+    public static FanInProd fanInProd() {
+        return new FanInProd();
+    }
+
+    /** {@code fanInConcat(axis: -1)}. */
+    public static FanInConcat fanInConcat() {
+        return new FanInConcat(-1);
+    }
+
+    /** {@code fanInConcat(axis: axis)}. */
+    public static FanInConcat fanInConcat(int axis) {
+        return new FanInConcat(axis);
+    }
+
+    /** {@code repeat(layer, n)}. */
+    public static Repeat repeat(Layer layer, int n) {
+        return new Repeat(layer, n);
+    }
+
+    // ------------------------------------------------------------------ layers
+
+    /** {@code dense(width)} with wStd 1, no bias, NTK parameterization. */
+    public static Dense dense(int width) {
+        return new Dense(width, 1.0, 0.0, Parameterization.NTK);
+    }
+
+    /** {@code dense(width, wStd:, bStd:)} in NTK parameterization. */
+    public static Dense dense(int width, double wStd, double bStd) {
+        return new Dense(width, wStd, bStd, Parameterization.NTK);
+    }
+
+    /** {@code dense(width, wStd:, bStd:, parameterization:)}. */
+    public static Dense dense(int width, double wStd, double bStd, Parameterization parameterization) {
+        return new Dense(width, wStd, bStd, parameterization);
+    }
+
+    /** {@code conv(channels, filter: f)}: stride 1, VALID, wStd 1, no bias. */
+    public static Conv conv(int channels, int... filter) {
+        return new Conv(channels, filter, null, Padding.VALID, 1.0, 0.0, Parameterization.NTK);
+    }
+
+    /** {@code conv(channels, filter:, strides:, padding:, wStd:, bStd:)} in NTK parameterization. */
+    public static Conv conv(int channels, int[] filter, int[] strides, Padding padding, double wStd, double bStd) {
+        return new Conv(channels, filter, strides, padding, wStd, bStd, Parameterization.NTK);
+    }
+
+    /** {@code conv(…, parameterization:)}. */
+    public static Conv conv(int channels, int[] filter, int[] strides, Padding padding, double wStd, double bStd,
+                            Parameterization parameterization) {
+        return new Conv(channels, filter, strides, padding, wStd, bStd, parameterization);
+    }
+
+    /** {@code avgPool(window)}: stride 1, VALID. */
+    public static AvgPool avgPool(int... window) {
+        return new AvgPool(window, null, Padding.VALID);
+    }
+
+    /** {@code avgPool(window, strides:, padding:)}. */
+    public static AvgPool avgPool(int[] window, int[] strides, Padding padding) {
+        return new AvgPool(window, strides, padding);
+    }
+
+    /** {@code sumPool(window)}: stride 1, VALID. */
+    public static SumPool sumPool(int... window) {
+        return new SumPool(window, null, Padding.VALID);
+    }
+
+    /** {@code sumPool(window, strides:, padding:)}. */
+    public static SumPool sumPool(int[] window, int[] strides, Padding padding) {
+        return new SumPool(window, strides, padding);
+    }
+
+    /** {@code globalAvgPool()}. */
+    public static GlobalAvgPool globalAvgPool() {
+        return new GlobalAvgPool();
+    }
+
+    /** {@code globalSumPool()}. */
+    public static GlobalSumPool globalSumPool() {
+        return new GlobalSumPool();
+    }
+
+    /** {@code flatten()}. */
+    public static Flatten flatten() {
+        return new Flatten();
+    }
+
+    /** {@code layerNorm()}. */
+    public static LayerNorm layerNorm() {
+        return new LayerNorm();
+    }
+
+    /** {@code dropout(rate)}. */
+    public static Dropout dropout(double rate) {
+        return new Dropout(rate);
+    }
+
+    /** {@code identity()}. */
+    public static Identity identity() {
+        return new Identity();
+    }
+
+    // ------------------------------------------------------------------ Groovy named arguments
+
+    /**
+     * {@code dense(width, wStd: …, bStd: …, parameterization: 'ntk'|'standard')} (Groovy passes named
+     * arguments as a leading map). Unknown option names are an error naming them.
+     */
+    public static Dense dense(Map<String, ?> options, int width) {
+        Options o = new Options("dense", options, "wStd", "bStd", "parameterization");
+        return new Dense(width, o.number("wStd", 1.0), o.number("bStd", 0.0), o.parameterization());
+    }
+
+    /** {@code conv(channels, filter: [3] | [3, 3], strides: …, padding: 'VALID'|'SAME'|'CIRCULAR', wStd: …, bStd: …, parameterization: …)}. */
+    public static Conv conv(Map<String, ?> options, int channels) {
+        Options o = new Options("conv", options, "filter", "strides", "padding", "wStd", "bStd", "parameterization");
+        int[] filter = o.ints("filter", null);
+        if (filter == null) {
+            throw new IllegalArgumentException("conv needs filter: [size] or [height, width]");
+        }
+        return new Conv(channels, filter, o.ints("strides", null), o.padding(), o.number("wStd", 1.0),
+                o.number("bStd", 0.0), o.parameterization());
+    }
+
+    /** {@code avgPool(window, strides: …, padding: …)} with {@code window} an int or a list. */
+    public static AvgPool avgPool(Map<String, ?> options, Object window) {
+        Options o = new Options("avgPool", options, "strides", "padding");
+        return new AvgPool(Options.toInts("avgPool window", window), o.ints("strides", null), o.padding());
+    }
+
+    /** {@code sumPool(window, strides: …, padding: …)} with {@code window} an int or a list. */
+    public static SumPool sumPool(Map<String, ?> options, Object window) {
+        Options o = new Options("sumPool", options, "strides", "padding");
+        return new SumPool(Options.toInts("sumPool window", window), o.ints("strides", null), o.padding());
+    }
+
+    /** {@code avgPool([2, 2])}: a window given as a list; stride 1, VALID. */
+    public static AvgPool avgPool(List<? extends Number> window) {
+        return new AvgPool(Options.toInts("avgPool window", window), null, Padding.VALID);
+    }
+
+    /** {@code sumPool([2, 2])}: a window given as a list; stride 1, VALID. */
+    public static SumPool sumPool(List<? extends Number> window) {
+        return new SumPool(Options.toInts("sumPool window", window), null, Padding.VALID);
+    }
+
+    /** {@code fanInConcat(axis: -1)}. */
+    public static FanInConcat fanInConcat(Map<String, ?> options) {
+        Options o = new Options("fanInConcat", options, "axis");
+        return new FanInConcat((int) o.number("axis", -1));
+    }
+
+    /** Named-argument parsing with clear errors. */
+    private static final class Options {
+        private final String word;
+        private final Map<String, ?> values;
+
+        Options(String word, Map<String, ?> values, String... allowed) {
+            this.word = word;
+            this.values = values;
+            Set<String> ok = new HashSet<>(Arrays.asList(allowed));
+            for (String k : values.keySet()) {
+                if (!ok.contains(k)) {
+                    throw new IllegalArgumentException(word + " has no option '" + k + "' (options: "
+                            + String.join(", ", allowed) + ")");
+                }
+            }
+        }
+
+        double number(String key, double fallback) {
+            Object v = values.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (!(v instanceof Number n)) {
+                throw new IllegalArgumentException(word + " option " + key + ": " + v + " is not a number");
+            }
+            return n.doubleValue();
+        }
+
+        int[] ints(String key, int[] fallback) {
+            Object v = values.get(key);
+            return v == null ? fallback : toInts(word + " option " + key, v);
+        }
+
+        static int[] toInts(String what, Object v) {
+            if (v instanceof Number n) {
+                return new int[] {n.intValue()};
+            }
+            if (v instanceof int[] a) {
+                return a.clone();
+            }
+            if (v instanceof List<?> list) {
+                int[] out = new int[list.size()];
+                for (int i = 0; i < out.length; i++) {
+                    if (!(list.get(i) instanceof Number n)) {
+                        throw new IllegalArgumentException(what + ": " + v + " is not a list of integers");
+                    }
+                    out[i] = n.intValue();
+                }
+                return out;
+            }
+            throw new IllegalArgumentException(what + ": " + v + " is not an integer or a list of integers");
+        }
+
+        Padding padding() {
+            Object v = values.get("padding");
+            return v == null ? Padding.VALID : v instanceof Padding p ? p : Padding.parse(v.toString());
+        }
+
+        Parameterization parameterization() {
+            Object v = values.get("parameterization");
+            return v == null ? Parameterization.NTK : v instanceof Parameterization p ? p : Parameterization.parse(v.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    /** The DSL word {@code relu()}. */
+    public static Relu relu() {
+        return new Relu();
+    }
+
+    /** The DSL word {@code leakyRelu(alpha)}. */
+    public static LeakyRelu leakyRelu(double alpha) {
+        return new LeakyRelu(alpha);
+    }
+
+    /** The DSL word {@code abs()}. */
+    public static Abs abs() {
+        return new Abs();
+    }
+
+    /** The DSL word {@code erf()}. */
+    public static Erf erf() {
+        return new Erf();
+    }
+
+    /** The DSL word {@code gelu()}. */
+    public static Gelu gelu() {
+        return new Gelu();
+    }
+
+    /** The DSL word {@code sin()}. */
+    public static Sin sin() {
+        return new Sin();
+    }
+
+    /** The DSL word {@code cos()}. */
+    public static Cos cos() {
+        return new Cos();
+    }
+
+    /** The DSL word {@code rbf(gamma)}. */
+    public static Rbf rbf(double gamma) {
+        return new Rbf(gamma);
+    }
+
+    /** The DSL word {@code sign()}. */
+    public static Sign sign() {
+        return new Sign();
+    }
+
+    /** The DSL word {@code monomial(degree)}. */
+    public static Monomial monomial(int degree) {
+        return new Monomial(degree);
+    }
+
+    /** The DSL word {@code rectifiedMonomial(degree)}. */
+    public static RectifiedMonomial rectifiedMonomial(int degree) {
+        return new RectifiedMonomial(degree);
+    }
+
+    /** The DSL word {@code tanh()}. */
+    public static Tanh tanh() {
+        return new Tanh();
+    }
+
+    /** The DSL word {@code sigmoid()}. */
+    public static Sigmoid sigmoid() {
+        return new Sigmoid();
+    }
+
+    /** {@code elementwise { x -> … }}: derivative by central finite differences. */
+    public static Elementwise elementwise(DoubleUnaryOperator f) {
+        return new Elementwise(f, null);
+    }
+
+    /** {@code elementwise} with an exact derivative. */
+    public static Elementwise elementwise(DoubleUnaryOperator f, DoubleUnaryOperator derivative) {
+        return new Elementwise(f, derivative);
+    }
+}

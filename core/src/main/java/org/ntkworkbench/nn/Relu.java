@@ -1,0 +1,20 @@
+package org.ntkworkbench.nn;
+
+/** ReLU {@code φ(x) = max(x, 0)}, {@code φ′(x) = 1[x > 0]}. */
+public final class Relu extends Activation {
+
+    @Override
+    public String word() {
+        return "relu";
+    }
+
+    @Override
+    public double value(double x) {
+        return x > 0 ? x : 0.0;
+    }
+
+    @Override
+    public double derivative(double x) {
+        return x > 0 ? 1.0 : 0.0;
+    }
+}

@@ -1,0 +1,20 @@
+package org.ntkworkbench.nn;
+
+/** Sign {@code φ(x) = sgn(x)} (0 at 0); its derivative is 0 almost everywhere. */
+public final class Sign extends Activation {
+
+    @Override
+    public String word() {
+        return "sign";
+    }
+
+    @Override
+    public double value(double x) {
+        return Math.signum(x);
+    }
+
+    @Override
+    public double derivative(double x) {
+        return 0.0;
+    }
+}

@@ -1,0 +1,21 @@
+package org.ntkworkbench.nn;
+
+/** {@code φ(x) = tanh x}, {@code φ′ = 1 − tanh²}. */
+public final class Tanh extends Activation {
+
+    @Override
+    public String word() {
+        return "tanh";
+    }
+
+    @Override
+    public double value(double x) {
+        return Math.tanh(x);
+    }
+
+    @Override
+    public double derivative(double x) {
+        double t = Math.tanh(x);
+        return 1 - t * t;
+    }
+}

@@ -1,0 +1,104 @@
+package org.ntkworkbench.nn;
+
+import java.util.Arrays;
+
+/**
+ * The geometry of sliding windows (convolution and pooling) over the spatial axes of a per-example
+ * input {@code (spatial…, channels)}: output spatial size and the im2col gather index.
+ *
+ * <p>{@link #index()} lists, for each output position (row-major), each window offset (row-major)
+ * and each channel, the flat per-example input index it reads, or −1 for zero padding; so the
+ * gathered patches are {@code (P, F, C)} with {@code P} output positions and {@code F} window offsets.
+ */
+public record Windows(int[] inSpatial, int channels, int[] window, int[] strides, Padding padding,
+                      int[] outSpatial, int[] padBefore, int[] index) {
+
+    /** The windows over an input of per-example shape {@code (spatial…, channels)}. */
+    public static Windows of(int[] perExampleShape, int[] window, int[] strides, Padding padding) {
+        int d = window.length;
+        if (perExampleShape.length != d + 1) {
+            throw new IllegalArgumentException("input shape " + Arrays.toString(perExampleShape) + " needs "
+                    + (d + 1) + " axes (spatial…, channels) for a window " + Arrays.toString(window));
+        }
+        if (strides.length != d) {
+            throw new IllegalArgumentException("strides " + Arrays.toString(strides) + " do not match window "
+                    + Arrays.toString(window));
+        }
+        int[] in = Arrays.copyOf(perExampleShape, d);
+        int c = perExampleShape[d];
+        int[] out = new int[d];
+        int[] before = new int[d];
+        for (int i = 0; i < d; i++) {
+            if (window[i] < 1 || strides[i] < 1) {
+                throw new IllegalArgumentException("window " + Arrays.toString(window) + " and strides "
+                        + Arrays.toString(strides) + " must be positive");
+            }
+            if (padding == Padding.VALID) {
+                if (in[i] < window[i]) {
+                    throw new IllegalArgumentException("input shape " + Arrays.toString(perExampleShape)
+                            + " is smaller than the window " + Arrays.toString(window) + " with VALID padding");
+                }
+                out[i] = (in[i] - window[i]) / strides[i] + 1;
+            } else {
+                out[i] = (in[i] + strides[i] - 1) / strides[i];
+                int total = Math.max((out[i] - 1) * strides[i] + window[i] - in[i], 0);
+                before[i] = total / 2;
+            }
+        }
+        int positions = 1, offsets = 1;
+        for (int i = 0; i < d; i++) {
+            positions *= out[i];
+            offsets *= window[i];
+        }
+        int[] index = new int[positions * offsets * c];
+        int[] pos = new int[d];
+        int[] off = new int[d];
+        int k = 0;
+        for (int p = 0; p < positions; p++) {
+            unravel(p, out, pos);
+            for (int f = 0; f < offsets; f++) {
+                unravel(f, window, off);
+                int flat = 0;
+                boolean inside = true;
+                for (int i = 0; i < d; i++) {
+                    int src = pos[i] * strides[i] + off[i] - before[i];
+                    if (padding == Padding.CIRCULAR) {
+                        src = Math.floorMod(src, in[i]);
+                    } else if (src < 0 || src >= in[i]) {
+                        inside = false;
+                    }
+                    flat = flat * in[i] + src;
+                }
+                for (int ch = 0; ch < c; ch++) {
+                    index[k++] = inside ? flat * c + ch : -1;
+                }
+            }
+        }
+        return new Windows(in, c, window.clone(), strides.clone(), padding, out, before, index);
+    }
+
+    private static void unravel(int flat, int[] dims, int[] out) {
+        for (int i = dims.length - 1; i >= 0; i--) {
+            out[i] = flat % dims[i];
+            flat /= dims[i];
+        }
+    }
+
+    /** Number of output positions {@code P}. */
+    public int positions() {
+        int p = 1;
+        for (int o : outSpatial) {
+            p *= o;
+        }
+        return p;
+    }
+
+    /** Number of window offsets {@code F}. */
+    public int windowSize() {
+        int f = 1;
+        for (int w : window) {
+            f *= w;
+        }
+        return f;
+    }
+}
