@@ -39,7 +39,8 @@ public final class ScriptRunner {
     /** Packages every script and REPL session imports. */
     public static final List<String> IMPORT_PACKAGES = List.of(
             "org.ntkworkbench.tensor", "org.ntkworkbench.kernel", "org.ntkworkbench.plot", "org.ntkworkbench.report",
-            "org.ntkworkbench.runtime", "org.ntkworkbench.dsl");
+            "org.ntkworkbench.runtime", "org.ntkworkbench.dsl", "org.ntkworkbench.nn", "org.ntkworkbench.data",
+            "org.ntkworkbench.io", "org.ntkworkbench.train");
 
     /** How a run ended. {@code runDir} is null when the script did not compile. */
     public record Outcome(int exitCode, Path runDir, String error) {}

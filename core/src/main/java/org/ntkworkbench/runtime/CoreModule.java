@@ -6,6 +6,7 @@ import org.ntkworkbench.data.Datasets;
 import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
+import org.ntkworkbench.dsl.LayerWords;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.DefaultArrayIO;
 import org.ntkworkbench.dsl.DslBindings;
@@ -35,5 +36,6 @@ public final class CoreModule extends AbstractModule {
         DslBindings.addWord(binder(), CoreWords.GRAM, new CoreWords.GramWord());
         DslBindings.addWord(binder(), CoreWords.CIRCLE_GRID, new CoreWords.CircleGridWord());
         DataWords.bind(binder());
+        LayerWords.bind(binder());
     }
 }

@@ -148,6 +148,37 @@ class ScriptRunnerSpec extends Specification {
         Files.exists(o.runDir().resolve('arrays/both.npz'))
     }
 
+    def "layer words build models that init and apply"() {
+        when:
+        def o = run('''
+            def net = serial(dense(16, bStd: 0.1), relu(), dense(8, parameterization: 'standard'), elementwise { x -> x * x }, dense(1))
+            def p = net.init(0, 3)
+            assert p.keySet() as List == ['0/W', '0/b', '2/W', '4/W']
+            def x = sphere(5, dim: 3)
+            def y = net.apply(p, x)
+            assert y.shape() == [5, 1] as int[]
+            def cnn = serial(conv(4, filter: [3], padding: 'CIRCULAR'), relu(), globalAvgPool(), dense(1))
+            assert cnn.apply(cnn.init(1, 6, 2), signals(2, positions: 6, channels: 2)).shape() == [2, 1] as int[]
+        ''')
+
+        then:
+        o.exitCode() == 0
+    }
+
+    def "bad layer arguments name the word"() {
+        when:
+        def o = run(text)
+
+        then:
+        o.exitCode() == 2
+        errText().endsWith(message)
+
+        where:
+        text                          | message
+        "dense('wide')"               | ":1: dense: no form takes (String); usage: dense(width, wStd: 1, bStd: 0, parameterization: 'ntk'|'standard')"
+        "\ndense(3, fooStd: 1)"       | ":2: dense: dense has no option 'fooStd' (options: wStd, bStd, parameterization)"
+    }
+
     def "parameters parse to types"() {
         expect:
         Parameters.typed(text) == value

@@ -1,0 +1,93 @@
+package org.ntkworkbench.dsl;
+
+import com.google.inject.Binder;
+import groovy.lang.MissingMethodException;
+import java.util.List;
+import org.codehaus.groovy.runtime.InvokerHelper;
+import org.ntkworkbench.nn.Layers;
+
+/**
+ * The layer and combinator words of DESIGN.md. Each is exactly the {@link Layers} factory of the same
+ * name (Groovy picks the overload, including the named-argument ones), so the DSL has no logic of its own.
+ */
+public final class LayerWords {
+    private LayerWords() {}
+
+    /** Every layer word with its usage and summary (the DSL reference is generated from these). */
+    public static final List<WordInfo> WORDS = List.of(
+            new WordInfo("serial", "serial(a, b, ...)", "Applies layers one after another."),
+            new WordInfo("parallel", "parallel(a, b, ...)", "Applies layer i to input i of a flow."),
+            new WordInfo("fanOut", "fanOut(n)", "Copies its input into a flow of n."),
+            new WordInfo("fanInSum", "fanInSum()", "Sums a flow into one (kernels add)."),
+            new WordInfo("fanInProd", "fanInProd()", "Multiplies a flow elementwise (Hadamard product; kernels by the product rule)."),
+            new WordInfo("fanInConcat", "fanInConcat(axis: -1)", "Concatenates a flow along an axis."),
+            new WordInfo("repeat", "repeat(layer, n)", "n copies of a layer in series, each with its own parameters."),
+            new WordInfo("dense", "dense(width, wStd: 1, bStd: 0, parameterization: 'ntk'|'standard')",
+                    "Fully connected layer; NTK parameterization z = (wStd/sqrt(fanIn)) W h + bStd b."),
+            new WordInfo("conv", "conv(channels, filter: [3] | [3, 3], strides:, padding: 'VALID'|'SAME'|'CIRCULAR', wStd:, bStd:)",
+                    "1-D or 2-D convolution on (n, length, channels) or NHWC inputs."),
+            new WordInfo("avgPool", "avgPool(window, strides:, padding:)", "Average pooling."),
+            new WordInfo("sumPool", "sumPool(window, strides:, padding:)", "Sum pooling."),
+            new WordInfo("globalAvgPool", "globalAvgPool()", "Mean over all positions."),
+            new WordInfo("globalSumPool", "globalSumPool()", "Sum over all positions."),
+            new WordInfo("flatten", "flatten()", "Flattens positions and channels into features."),
+            new WordInfo("layerNorm", "layerNorm()", "Normalises each example over its features."),
+            new WordInfo("dropout", "dropout(rate)", "Drops units with probability rate while training."),
+            new WordInfo("identity", "identity()", "Passes its input through."),
+            new WordInfo("relu", "relu()", "max(x, 0)."),
+            new WordInfo("leakyRelu", "leakyRelu(alpha)", "x for x > 0, alpha x otherwise."),
+            new WordInfo("abs", "abs()", "|x|."),
+            new WordInfo("erf", "erf()", "The error function."),
+            new WordInfo("gelu", "gelu()", "x Phi(x) (exact, with erf)."),
+            new WordInfo("sin", "sin()", "sin x."),
+            new WordInfo("cos", "cos()", "cos x."),
+            new WordInfo("rbf", "rbf(gamma)", "exp(-gamma x^2)."),
+            new WordInfo("sign", "sign()", "The sign of x."),
+            new WordInfo("monomial", "monomial(degree)", "x^degree."),
+            new WordInfo("rectifiedMonomial", "rectifiedMonomial(degree)", "max(x, 0)^degree."),
+            new WordInfo("tanh", "tanh()", "Hyperbolic tangent."),
+            new WordInfo("sigmoid", "sigmoid()", "1 / (1 + exp(-x))."),
+            new WordInfo("elementwise", "elementwise { x -> f(x) }", "Any function; kernel by Gauss-Hermite quadrature, derivative by finite differences."));
+
+    /** Binds every layer word. */
+    public static void bind(Binder binder) {
+        for (WordInfo w : WORDS) {
+            DslBindings.addWord(binder, w, new FactoryWord());
+        }
+    }
+
+    /** Calls the {@link Layers} factory named like the word. */
+    static final class FactoryWord implements DslWord {
+        @Override
+        public Object call(DslArgs a) {
+            Object[] argv;
+            if (a.named().isEmpty()) {
+                argv = a.positional().toArray();
+            } else {
+                argv = new Object[a.count() + 1];
+                argv[0] = a.named();
+                for (int i = 0; i < a.count(); i++) {
+                    argv[i + 1] = a.positional(i);
+                }
+            }
+            try {
+                return InvokerHelper.invokeStaticMethod(Layers.class, a.word(), argv);
+            } catch (MissingMethodException e) {
+                throw new DslException(a.word() + ": no form takes " + describe(argv) + "; usage: "
+                        + WORDS.stream().filter(w -> w.name().equals(a.word())).findFirst().map(WordInfo::usage).orElse(a.word()));
+            } catch (IllegalArgumentException e) {
+                throw e instanceof DslException ? e : new DslException(a.word() + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static String describe(Object[] argv) {
+            StringBuilder b = new StringBuilder("(");
+            for (int i = 0; i < argv.length; i++) {
+                b.append(i > 0 ? ", " : "").append(argv[i] == null ? "null"
+                        : argv[i] instanceof java.util.Map ? "named arguments " + ((java.util.Map<?, ?>) argv[i]).keySet()
+                        : argv[i].getClass().getSimpleName());
+            }
+            return b.append(")").toString();
+        }
+    }
+}
