@@ -1,6 +1,7 @@
 package org.ntkworkbench.kernel;
 
 import java.util.Arrays;
+import org.ntkworkbench.tensor.Blas;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -21,6 +22,65 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
 
     public Kernel {
         spatial = spatial.clone();
+        if (cov2 == null && x1IsX2) {
+            cov2 = cov1;
+        }
+    }
+
+    /**
+     * The kernel of the inputs themselves (before any layer): the channel-averaged inner products,
+     * {@code ntk} zero (no parameters yet). Dense {@code (n, d)}: {@code nngp = x1 x2ᵀ / d}; signals
+     * {@code (n, P, C)}: {@code nngp[i,j,p,q] = Σ_c x1[i,p,c] x2[j,q,c] / C}; images {@code (n, H, W, C)}:
+     * {@code nngp[i,j,h,h',w,w'] = Σ_c x1[i,h,w,c] x2[j,h',w',c] / C}. One BLAS gemm (syrk when
+     * {@code x2} is {@code null}, which means {@code x2 = x1} and gives a symmetric kernel to the last bit).
+     */
+    public static Kernel fromInputs(Tensor x1, Tensor x2) {
+        boolean same = x2 == null || x2 == x1;
+        Tensor b = same ? x1 : x2;
+        if (x1.rank() < 2) {
+            throw new IllegalArgumentException("inputs need an example axis and a channel axis, got shape " + x1.shapeString());
+        }
+        if (b.rank() != x1.rank()) {
+            throw new IllegalArgumentException("x1 " + x1.shapeString() + " and x2 " + b.shapeString() + " differ in rank");
+        }
+        for (int a = 1; a < x1.rank(); a++) {
+            if (x1.dim(a) != b.dim(a)) {
+                throw new IllegalArgumentException("x1 " + x1.shapeString() + " and x2 " + b.shapeString()
+                        + " differ beyond the example axis");
+            }
+        }
+        int n1 = x1.dim(0), n2 = b.dim(0), c = x1.dim(-1);
+        int[] spatial = java.util.Arrays.copyOfRange(x1.shape(), 1, x1.rank() - 1);
+        int q = PairLayout.positions(spatial);
+        // Gram of the rows (example, position) over channels: G[(i,p),(j,q)].
+        double[] g = new double[n1 * q * n2 * q];
+        if (same) {
+            Blas.syrk(false, n1 * q, c, 1.0 / c, x1.data(), 0.0, g);
+        } else {
+            Blas.gemm(false, true, n1 * q, n2 * q, c, 1.0 / c, x1.data(), b.data(), 0.0, g);
+        }
+        PairLayout lay = new PairLayout(spatial);
+        Tensor nngp = Tensor.of(lay.fromGram(g, n1, n2), lay.kernelShape(n1, n2));
+        Tensor cov1 = Tensor.of(lay.diagonalOfGram(g, n1), lay.covShape(n1));
+        Tensor cov2;
+        if (same) {
+            cov2 = cov1;
+        } else {
+            double[] g2 = new double[n2 * q * n2 * q];
+            Blas.syrk(false, n2 * q, c, 1.0 / c, b.data(), 0.0, g2);
+            cov2 = Tensor.of(lay.diagonalOfGram(g2, n2), lay.covShape(n2));
+        }
+        return new Kernel(nngp, Tensor.zeros(nngp.shape()), cov1, cov2, spatial, same);
+    }
+
+    /** Number of spatial positions per example (1 for dense features). */
+    public int positions() {
+        return PairLayout.positions(spatial);
+    }
+
+    /** The position-pair layout of this kernel's arrays. */
+    public PairLayout layout() {
+        return new PairLayout(spatial);
     }
 
     public int n1() {
