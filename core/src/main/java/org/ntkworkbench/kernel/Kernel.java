@@ -60,17 +60,30 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
             Blas.gemm(false, true, n1 * q, n2 * q, c, 1.0 / c, x1.data(), b.data(), 0.0, g);
         }
         PairLayout lay = new PairLayout(spatial);
-        Tensor nngp = Tensor.of(lay.fromGram(g, n1, n2), lay.kernelShape(n1, n2));
-        Tensor cov1 = Tensor.of(lay.diagonalOfGram(g, n1), lay.covShape(n1));
-        Tensor cov2;
-        if (same) {
-            cov2 = cov1;
-        } else {
-            double[] g2 = new double[n2 * q * n2 * q];
-            Blas.syrk(false, n2 * q, c, 1.0 / c, b.data(), 0.0, g2);
-            cov2 = Tensor.of(lay.diagonalOfGram(g2, n2), lay.covShape(n2));
-        }
+        // Dense features: the Gram matrix already is the (n1, n2) kernel.
+        Tensor nngp = Tensor.of(q == 1 ? g : lay.fromGram(g, n1, n2), lay.kernelShape(n1, n2));
+        Tensor cov1 = Tensor.of(lay.fromBlocks(selfBlocks(x1, n1, q, c), n1), lay.covShape(n1));
+        Tensor cov2 = same ? cov1 : Tensor.of(lay.fromBlocks(selfBlocks(b, n2, q, c), n2), lay.covShape(n2));
         return new Kernel(nngp, Tensor.zeros(nngp.shape()), cov1, cov2, spatial, same);
+    }
+
+    /** The example-diagonal blocks {@code (n, Q, Q)} of the Gram of x with itself, channel-averaged. */
+    private static double[] selfBlocks(Tensor x, int n, int q, int c) {
+        double[] v = x.data();
+        double[] out = new double[n * q * q];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < q; p++) {
+                for (int r = 0; r < q; r++) {
+                    double s = 0;
+                    int a = (i * q + p) * c, b = (i * q + r) * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        s += v[a + ch] * v[b + ch];
+                    }
+                    out[(i * q + p) * q + r] = s / c;
+                }
+            }
+        }
+        return out;
     }
 
     /** Number of spatial positions per example (1 for dense features). */
