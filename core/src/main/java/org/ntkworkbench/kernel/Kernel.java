@@ -62,7 +62,10 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         PairLayout lay = new PairLayout(spatial);
         // Dense features: the Gram matrix already is the (n1, n2) kernel.
         Tensor nngp = Tensor.of(q == 1 ? g : lay.fromGram(g, n1, n2), lay.kernelShape(n1, n2));
-        Tensor cov1 = Tensor.of(lay.fromBlocks(selfBlocks(x1, n1, q, c), n1), lay.covShape(n1));
+        // With x2 = x1 the covariances are the kernel's own diagonal blocks, bit for bit, so that the
+        // correlation of an example with itself is exactly 1 (arccos is ill-conditioned there).
+        Tensor cov1 = Tensor.of(same ? lay.diagonalBlocks(g, n1) : lay.fromBlocks(selfBlocks(x1, n1, q, c), n1),
+                lay.covShape(n1));
         Tensor cov2 = same ? cov1 : Tensor.of(lay.fromBlocks(selfBlocks(b, n2, q, c), n2), lay.covShape(n2));
         return new Kernel(nngp, Tensor.zeros(nngp.shape()), cov1, cov2, spatial, same);
     }

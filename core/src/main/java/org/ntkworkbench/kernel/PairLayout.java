@@ -130,6 +130,18 @@ public final class PairLayout {
         return out;
     }
 
+    /** Covariance array {@code (n, block)} from the example-diagonal blocks of a square Gram of {@code n·Q} rows. */
+    double[] diagonalBlocks(double[] g, int n) {
+        double[] out = new double[n * block];
+        long cols = (long) n * q;
+        for (int i = 0; i < n; i++) {
+            for (int m = 0; m < block; m++) {
+                out[i * block + m] = g[(int) ((i * q + posA[m]) * cols + i * q + posB[m])];
+            }
+        }
+        return out;
+    }
+
     /** Covariance array {@code (n, block)} from per-example Gram blocks {@code g[i, pos1, pos2]}. */
     double[] fromBlocks(double[] g, int n) {
         double[] out = new double[n * block];
