@@ -83,4 +83,10 @@ class Oracles {
     static double relu(double x) { x > 0 ? x : 0d }
 
     static double step(double x) { x > 0 ? 1d : 0d }
+
+    // Statically compiled lambdas (not closures) for the heavy quadrature oracles.
+    static final DoubleUnaryOperator TANH = (double x) -> Math.tanh(x)
+    static final DoubleUnaryOperator TANH_DOT = (double x) -> { double t = Math.tanh(x); return 1 - t * t }
+    static final DoubleUnaryOperator SIGMOID = (double x) -> 1 / (1 + Math.exp(-x))
+    static final DoubleUnaryOperator SIGMOID_DOT = (double x) -> { double t = 1 / (1 + Math.exp(-x)); return t * (1 - t) }
 }
