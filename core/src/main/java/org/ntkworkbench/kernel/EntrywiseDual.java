@@ -56,32 +56,49 @@ abstract class EntrywiseDual implements Dual {
     static void run(double[] in, double[] ntkIn, double[] outT, double[] outNtk, int n1, int n2,
                     boolean diagonalExamples, PairLayout lay, Pairs pairs, boolean symmetric) {
         int q = lay.positions(), block = lay.block();
-        IntStream rows = IntStream.range(0, n1);
+        // In the symmetric case row i has n − i entries: pair row r with row n−1−r to balance the tasks.
+        int tasks = symmetric ? (n1 + 1) / 2 : n1;
+        IntStream rows = IntStream.range(0, tasks);
         if ((long) n1 * n2 * block > 20_000) {
             rows = rows.parallel();
         }
-        rows.forEach(i -> {
+        rows.forEach(r -> {
             double[] out = new double[2];
-            int jFrom = symmetric ? i : 0;
-            for (int j = jFrom; j < n2; j++) {
-                int ex = diagonalExamples ? i : j;
-                int base = (i * n2 + j) * block;
-                for (int m = 0; m < block; m++) {
-                    int e = base + m;
-                    pairs.eval(i * q + lay.posA(m), ex * q + lay.posB(m), in[e], out);
-                    outT[e] = out[0];
-                    if (outNtk != null) {
-                        outNtk[e] = out[1] * ntkIn[e];
+            int last = symmetric && n1 - 1 - r != r ? 2 : 1;
+            for (int pass = 0; pass < last; pass++) {
+                int i = pass == 0 ? r : n1 - 1 - r;
+                int jFrom = symmetric ? i : 0;
+                for (int j = jFrom; j < n2; j++) {
+                    int ex = diagonalExamples ? i : j;
+                    int base = (i * n2 + j) * block;
+                    for (int m = 0; m < block; m++) {
+                        int e = base + m;
+                        pairs.eval(i * q + lay.posA(m), ex * q + lay.posB(m), in[e], out);
+                        outT[e] = out[0];
+                        if (outNtk != null) {
+                            outNtk[e] = out[1] * ntkIn[e];
+                        }
                     }
                 }
             }
         });
         if (symmetric) {
-            for (int i = 0; i < n1; i++) {
-                for (int j = 0; j < i; j++) {
-                    outT[i * n2 + j] = outT[j * n2 + i];
-                    if (outNtk != null) {
-                        outNtk[i * n2 + j] = outNtk[j * n2 + i];
+            mirrorUpper(outT, n1);
+            if (outNtk != null) {
+                mirrorUpper(outNtk, n1);
+            }
+        }
+    }
+
+    /** Copies the upper triangle of a square row-major matrix onto the lower one, in cache-sized tiles. */
+    static void mirrorUpper(double[] a, int n) {
+        final int tile = 64;
+        for (int ib = 0; ib < n; ib += tile) {
+            for (int jb = 0; jb <= ib; jb += tile) {
+                int iEnd = Math.min(ib + tile, n), jEnd = Math.min(jb + tile, n);
+                for (int i = ib; i < iEnd; i++) {
+                    for (int j = jb; j < Math.min(jEnd, i); j++) {
+                        a[i * n + j] = a[j * n + i];
                     }
                 }
             }

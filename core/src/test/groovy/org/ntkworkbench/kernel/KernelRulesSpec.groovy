@@ -210,6 +210,23 @@ class KernelRulesSpec extends Specification {
         maxDiff(k.cov1(), ref.cov1()) < 1e-13
     }
 
+    def "an activation on an image kernel pairs the variances of the right pixels"() {
+        given:
+        def x = Tensor.randn(44, 3, 2, 3, 4)
+        def k = KernelRules.dense(Kernel.fromInputs(x, null), 1.2, 0.3)
+        def out = Dual.relu().apply(k)
+
+        expect:
+        double worst = 0
+        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) for (int h = 0; h < 2; h++) for (int h2 = 0; h2 < 2; h2++)
+            for (int w = 0; w < 3; w++) for (int w2 = 0; w2 < 3; w2++) {
+                double a = k.cov1().get(i, h, h, w, w), b = k.cov2().get(j, h2, h2, w2, w2)
+                worst = Math.max(worst, Math.abs(out.nngp().get(i, j, h, h2, w, w2) - Dual.relu().t(a, b, k.nngp().get(i, j, h, h2, w, w2))))
+            }
+        worst < 1e-14
+        (0..<3).every { i -> out.nngp().get(0, i, 1, 0, 2, 1) == out.nngp().get(i, 0, 0, 1, 1, 2) }
+    }
+
     @Unroll
     def "#name pooling (window #f, stride #s, #pad) equals the input kernel of pooled inputs"() {
         given:
@@ -284,6 +301,18 @@ class KernelRulesSpec extends Specification {
             Math.abs(k.ntk().get(i, j) - (xz + 1)) < 1e-12 && Math.abs(noBias.ntk().get(i, j) - xz) < 1e-12 &&
                     Math.abs(k.nngp().get(i, j) - (2.25 * xz / 7 + 0.04)) < 1e-12
         } }
+    }
+
+    def "a standard-parameterization conv layer has NTK = patch inner products + 1"() {
+        given: 'z_p = Σ_{k,c} W_{k,c} x_{p+k,c} + b, so Θ[p,q] = Σ_{k,c} x_{p+k,c} x\'_{q+k,c} + 1 = f·C·(patch kernel) + 1'
+        def x = Tensor.randn(45, 3, 6, 2)
+        def k = KernelRules.conv(Kernel.fromInputs(x, null), [3] as int[], [1] as int[], CIRCULAR, 0.9, 0.4,
+                Parameterization.STANDARD, 3 * 2)
+        def patch = Kernel.fromInputs(patches1d(x, 3, 1, CIRCULAR), null).nngp()
+
+        expect:
+        maxDiff(k.ntk(), patch.map { 6 * it + 1 }) < 1e-12
+        maxDiff(k.nngp(), patch.map { 0.81 * it + 0.16 }) < 1e-13
     }
 
     def "fan-in sum, product (product rule) and concat combine branch kernels"() {
