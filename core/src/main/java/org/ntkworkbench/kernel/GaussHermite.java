@@ -97,6 +97,7 @@ public final class GaussHermite {
         return weights.clone();
     }
 
+    /** Number of nodes N. */
     public int size() {
         return nodes.length;
     }

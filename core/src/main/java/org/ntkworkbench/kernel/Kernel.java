@@ -20,6 +20,7 @@ import org.ntkworkbench.tensor.Tensor;
  */
 public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2) {
 
+    /** Canonical constructor; a missing {@code cov2} of a kernel of x1 with itself is {@code cov1}. */
     public Kernel {
         spatial = spatial.clone();
         if (cov2 == null && x1IsX2) {
@@ -99,30 +100,37 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         return new PairLayout(spatial);
     }
 
+    /** Number of examples of x1. */
     public int n1() {
         return nngp.dim(0);
     }
 
+    /** Number of examples of x2. */
     public int n2() {
         return nngp.dim(1);
     }
 
+    /** A copy with another NNGP array. */
     public Kernel withNngp(Tensor v) {
         return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2);
     }
 
+    /** A copy with another NTK array ({@code null}: NNGP only). */
     public Kernel withNtk(Tensor v) {
         return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2);
     }
 
+    /** A copy with other per-input covariances. */
     public Kernel withCovs(Tensor c1, Tensor c2) {
         return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2);
     }
 
+    /** A copy with another spatial shape (arrays must match it). */
     public Kernel withSpatial(int[] s) {
         return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2);
     }
 
+    /** The per-example spatial shape (a copy). */
     @Override
     public int[] spatial() {
         return spatial.clone();

@@ -20,6 +20,7 @@ public final class PairLayout {
     private final int[] posB;
     private final int[] diag;
 
+    /** The layout of kernels over the given per-example spatial shape ({@code []} for dense). */
     public PairLayout(int[] spatial) {
         this.sizes = spatial.clone();
         this.q = positions(spatial);

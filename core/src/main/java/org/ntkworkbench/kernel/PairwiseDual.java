@@ -15,6 +15,7 @@ public final class PairwiseDual extends EntrywiseDual {
     private final String name;
     private final PairMap map;
 
+    /** A closed-form dual named {@code name}; {@code map} must be a pure function of its arguments. */
     public PairwiseDual(String name, PairMap map) {
         this.name = name;
         this.map = map;
