@@ -5,6 +5,7 @@ import static org.ntkworkbench.kernel.KernelRules.Padding.*
 import groovy.transform.CompileStatic
 import org.ntkworkbench.kernel.KernelRules.Padding
 import org.ntkworkbench.kernel.KernelRules.Parameterization
+import org.ntkworkbench.tensor.SeededRandom
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
 import spock.lang.Unroll
@@ -151,6 +152,48 @@ class KernelRulesSpec extends Specification {
 
         where:
         depth << [2, 3]
+    }
+
+    /**
+     * Per-unit terms of the empirical kernels of f(x) = (w2/√m) Σ_r a_r relu(h_r(x)) + b2 β,
+     * h_r(x) = (w1/√d) W_r·x + b1 β_r, all draws N(0, 1): the NNGP term w2² relu(h_r) relu(h_r') + b2² and
+     * the NTK term (gradients in a_r, W_r, β_r and β) w2² [relu relu' + a_r² step step (w1² x·x'/d + b1²)] + b2².
+     * Returns {mean NNGP, SE, mean NTK, SE} over the m units.
+     */
+    @CompileStatic
+    static double[] wideTwoLayer(double[] x, double[] z, int m, double w1, double b1, double w2, double b2, long seed) {
+        int d = x.length
+        double[] w = new double[d + 2]
+        def rng = new SeededRandom(seed)
+        double xz = 0
+        for (int i = 0; i < d; i++) xz += x[i] * z[i]
+        double s = 0, s2 = 0, t = 0, t2 = 0
+        for (int r = 0; r < m; r++) {
+            rng.fillGaussian(w)
+            double hx = 0, hz = 0
+            for (int i = 0; i < d; i++) { hx += w[i] * x[i]; hz += w[i] * z[i] }
+            hx = w1 * hx / Math.sqrt(d) + b1 * w[d]
+            hz = w1 * hz / Math.sqrt(d) + b1 * w[d]
+            double a = w[d + 1]
+            double nngp = w2 * w2 * Math.max(hx, 0) * Math.max(hz, 0) + b2 * b2
+            double step = hx > 0 && hz > 0 ? 1d : 0d
+            double ntk = nngp + w2 * w2 * a * a * step * (w1 * w1 * xz / d + b1 * b1)
+            s += nngp; s2 += nngp * nngp; t += ntk; t2 += ntk * ntk
+        }
+        double ms = s / m, mt = t / m
+        [ms, Math.sqrt((s2 / m - ms * ms) / m), mt, Math.sqrt((t2 / m - mt * mt) / m)] as double[]
+    }
+
+    def "a wide two-layer ReLU network's empirical NNGP and NTK match the analytic kernels (Monte Carlo)"() {
+        given: 'm = 200000 hidden units; tolerance 5 standard errors of the unit average'
+        def x = Tensor.randn(46, 4, 6)
+        def k = KernelRules.dense(Dual.relu().apply(KernelRules.dense(Kernel.fromInputs(x, null), 1.4, 0.3)), 1.1, 0.2)
+
+        expect:
+        [[0, 0], [0, 1], [2, 3], [1, 3]].every { List<Integer> p ->
+            double[] mc = wideTwoLayer(x.row(p[0]), x.row(p[1]), 200_000, 1.4, 0.3, 1.1, 0.2, 47 + p[0] * 4 + p[1])
+            Math.abs(k.nngp().get(p[0], p[1]) - mc[0]) < 5 * mc[1] && Math.abs(k.ntk().get(p[0], p[1]) - mc[2]) < 5 * mc[3]
+        }
     }
 
     def "Basri's two-layer ReLU kernel on the circle is half the first-layer part of the NTK"() {
