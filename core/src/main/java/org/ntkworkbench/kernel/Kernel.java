@@ -1,6 +1,7 @@
 package org.ntkworkbench.kernel;
 
 import java.util.Arrays;
+import org.ntkworkbench.tensor.Blas;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -19,34 +20,117 @@ import org.ntkworkbench.tensor.Tensor;
  */
 public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2) {
 
+    /** Canonical constructor; a missing {@code cov2} of a kernel of x1 with itself is {@code cov1}. */
     public Kernel {
         spatial = spatial.clone();
+        if (cov2 == null && x1IsX2) {
+            cov2 = cov1;
+        }
     }
 
+    /**
+     * The kernel of the inputs themselves (before any layer): the channel-averaged inner products,
+     * {@code ntk} zero (no parameters yet). Dense {@code (n, d)}: {@code nngp = x1 x2ᵀ / d}; signals
+     * {@code (n, P, C)}: {@code nngp[i,j,p,q] = Σ_c x1[i,p,c] x2[j,q,c] / C}; images {@code (n, H, W, C)}:
+     * {@code nngp[i,j,h,h',w,w'] = Σ_c x1[i,h,w,c] x2[j,h',w',c] / C}. One BLAS gemm (syrk when
+     * {@code x2} is {@code null}, which means {@code x2 = x1} and gives a symmetric kernel to the last bit).
+     */
+    public static Kernel fromInputs(Tensor x1, Tensor x2) {
+        boolean same = x2 == null || x2 == x1;
+        Tensor b = same ? x1 : x2;
+        if (x1.rank() < 2) {
+            throw new IllegalArgumentException("inputs need an example axis and a channel axis, got shape " + x1.shapeString());
+        }
+        if (b.rank() != x1.rank()) {
+            throw new IllegalArgumentException("x1 " + x1.shapeString() + " and x2 " + b.shapeString() + " differ in rank");
+        }
+        for (int a = 1; a < x1.rank(); a++) {
+            if (x1.dim(a) != b.dim(a)) {
+                throw new IllegalArgumentException("x1 " + x1.shapeString() + " and x2 " + b.shapeString()
+                        + " differ beyond the example axis");
+            }
+        }
+        int n1 = x1.dim(0), n2 = b.dim(0), c = x1.dim(-1);
+        int[] spatial = java.util.Arrays.copyOfRange(x1.shape(), 1, x1.rank() - 1);
+        int q = PairLayout.positions(spatial);
+        // Gram of the rows (example, position) over channels: G[(i,p),(j,q)].
+        double[] g = new double[n1 * q * n2 * q];
+        if (same) {
+            Blas.syrk(false, n1 * q, c, 1.0 / c, x1.data(), 0.0, g);
+        } else {
+            Blas.gemm(false, true, n1 * q, n2 * q, c, 1.0 / c, x1.data(), b.data(), 0.0, g);
+        }
+        PairLayout lay = new PairLayout(spatial);
+        // Dense features: the Gram matrix already is the (n1, n2) kernel.
+        Tensor nngp = Tensor.of(q == 1 ? g : lay.fromGram(g, n1, n2), lay.kernelShape(n1, n2));
+        // With x2 = x1 the covariances are the kernel's own diagonal blocks, bit for bit, so that the
+        // correlation of an example with itself is exactly 1 (arccos is ill-conditioned there).
+        Tensor cov1 = Tensor.of(same ? lay.diagonalBlocks(g, n1) : lay.fromBlocks(selfBlocks(x1, n1, q, c), n1),
+                lay.covShape(n1));
+        Tensor cov2 = same ? cov1 : Tensor.of(lay.fromBlocks(selfBlocks(b, n2, q, c), n2), lay.covShape(n2));
+        return new Kernel(nngp, Tensor.zeros(nngp.shape()), cov1, cov2, spatial, same);
+    }
+
+    /** The example-diagonal blocks {@code (n, Q, Q)} of the Gram of x with itself, channel-averaged. */
+    private static double[] selfBlocks(Tensor x, int n, int q, int c) {
+        double[] v = x.data();
+        double[] out = new double[n * q * q];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < q; p++) {
+                for (int r = 0; r < q; r++) {
+                    double s = 0;
+                    int a = (i * q + p) * c, b = (i * q + r) * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        s += v[a + ch] * v[b + ch];
+                    }
+                    out[(i * q + p) * q + r] = s / c;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Number of spatial positions per example (1 for dense features). */
+    public int positions() {
+        return PairLayout.positions(spatial);
+    }
+
+    /** The position-pair layout of this kernel's arrays. */
+    public PairLayout layout() {
+        return new PairLayout(spatial);
+    }
+
+    /** Number of examples of x1. */
     public int n1() {
         return nngp.dim(0);
     }
 
+    /** Number of examples of x2. */
     public int n2() {
         return nngp.dim(1);
     }
 
+    /** A copy with another NNGP array. */
     public Kernel withNngp(Tensor v) {
         return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2);
     }
 
+    /** A copy with another NTK array ({@code null}: NNGP only). */
     public Kernel withNtk(Tensor v) {
         return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2);
     }
 
+    /** A copy with other per-input covariances. */
     public Kernel withCovs(Tensor c1, Tensor c2) {
         return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2);
     }
 
+    /** A copy with another spatial shape (arrays must match it). */
     public Kernel withSpatial(int[] s) {
         return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2);
     }
 
+    /** The per-example spatial shape (a copy). */
     @Override
     public int[] spatial() {
         return spatial.clone();

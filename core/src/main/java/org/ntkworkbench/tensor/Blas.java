@@ -63,9 +63,16 @@ public final class Blas {
                     alpha, sa, Math.max(1, lda), beta, sc, Math.max(1, n));
             MemorySegment.copy(sc, JAVA_DOUBLE, 0, c, 0, n * n);
         }
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                c[j * n + i] = c[i * n + j];
+        // Mirror the upper triangle in cache-sized tiles (a plain column walk misses the cache per entry).
+        final int tile = 64;
+        for (int ib = 0; ib < n; ib += tile) {
+            for (int jb = 0; jb <= ib; jb += tile) {
+                int iEnd = Math.min(ib + tile, n), jEnd = Math.min(jb + tile, n);
+                for (int i = ib; i < iEnd; i++) {
+                    for (int j = jb; j < Math.min(jEnd, i); j++) {
+                        c[i * n + j] = c[j * n + i];
+                    }
+                }
             }
         }
     }

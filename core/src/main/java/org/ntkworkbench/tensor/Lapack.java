@@ -111,6 +111,42 @@ public final class Lapack {
         }
     }
 
+    /**
+     * Solves {@code A X = B} given the Cholesky factor {@code L} of {@code A = L Lᵀ} from {@link #potrf}
+     * (dpotrs); {@code b} is row-major {@code n × nrhs}; returns {@code X} (same layout), {@code b} unchanged.
+     */
+    public static double[] potrs(double[] l, int n, double[] b, int nrhs) {
+        if (l.length != (long) n * n || b.length != (long) n * nrhs) {
+            throw new IllegalArgumentException("potrs: factor of " + l.length + " values for n = " + n
+                    + ", right-hand side of " + b.length + " values for nrhs = " + nrhs);
+        }
+        if (n == 0 || nrhs == 0) {
+            return b.clone();
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            // Row-major lower L is column-major upper U = Lᵀ with A = Uᵀ U.
+            MemorySegment sa = Blas.copyIn(arena, l, 0, (long) n * n);
+            // Column-major B (n × nrhs) is the transpose of the row-major array.
+            MemorySegment sb = arena.allocate(JAVA_DOUBLE, (long) n * nrhs);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < nrhs; j++) {
+                    sb.setAtIndex(JAVA_DOUBLE, (long) j * n + i, b[i * nrhs + j]);
+                }
+            }
+            MemorySegment info = integer(arena, 0);
+            clapack_h.dpotrs_(chr(arena, 'U'), integer(arena, n), integer(arena, nrhs), sa, integer(arena, n),
+                    sb, integer(arena, n), info);
+            check("dpotrs", info.get(JAVA_INT, 0), "");
+            double[] x = new double[n * nrhs];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < nrhs; j++) {
+                    x[i * nrhs + j] = sb.getAtIndex(JAVA_DOUBLE, (long) j * n + i);
+                }
+            }
+            return x;
+        }
+    }
+
     private static void check(String routine, int info, String meaning) {
         if (info != 0) {
             throw new LapackException(routine, info, info < 0 ? "argument " + (-info) + " had an illegal value" : meaning);

@@ -1,0 +1,107 @@
+package org.ntkworkbench.kernel;
+
+import java.util.stream.IntStream;
+import org.ntkworkbench.tensor.Tensor;
+
+/**
+ * Shared driver of the activation rule over all entries of a {@link Kernel}: each entry is a pair of
+ * (example, position) slots with a covariance; a {@link Pairs} evaluator prepared for the slots'
+ * variances gives {@code T} and {@code T'}. Rows of examples run in parallel; a dense kernel of x1
+ * with itself is computed on one triangle and mirrored, so it stays symmetric to the last bit.
+ */
+abstract class EntrywiseDual implements Dual {
+
+    /** T and T' of one entry, from slot indices into the prepared variance arrays. */
+    interface Pairs {
+        /** Writes {@code out[0] = T}, {@code out[1] = T'} for slots {@code ia} (x1 side), {@code ib} (x2 side). */
+        void eval(int ia, int ib, double c, double[] out);
+    }
+
+    /** An evaluator for slots with variances {@code varA} (x1 side) and {@code varB} (x2 side). */
+    abstract Pairs prepare(double[] varA, double[] varB);
+
+    @Override
+    public Kernel apply(Kernel k) {
+        PairLayout lay = k.layout();
+        double[] var1 = lay.variances(k.cov1());
+        boolean sameCov = k.cov2() == k.cov1();
+        double[] var2 = sameCov ? var1 : lay.variances(k.cov2());
+        int n1 = k.n1(), n2 = k.n2();
+
+        Pairs cross = prepare(var1, var2);
+        Tensor ntk = k.ntk();
+        double[] outT = new double[k.nngp().size()];
+        double[] outNtk = ntk == null ? null : new double[ntk.size()];
+        run(k.nngp().data(), ntk == null ? null : ntk.data(), outT, outNtk, n1, n2, false, lay, cross,
+                k.x1IsX2() && lay.block() == 1 && n1 == n2);
+
+        Pairs self1 = sameCov ? cross : prepare(var1, var1);
+        double[] c1 = new double[k.cov1().size()];
+        run(k.cov1().data(), null, c1, null, n1, 1, true, lay, self1, false);
+        Tensor cov1 = Tensor.of(c1, k.cov1().shape());
+        Tensor cov2 = cov1;
+        if (!sameCov) {
+            double[] c2 = new double[k.cov2().size()];
+            run(k.cov2().data(), null, c2, null, k.cov2().dim(0), 1, true, lay, prepare(var2, var2), false);
+            cov2 = Tensor.of(c2, k.cov2().shape());
+        }
+        return new Kernel(Tensor.of(outT, k.nngp().shape()), ntk == null ? null : Tensor.of(outNtk, ntk.shape()),
+                cov1, cov2, k.spatial(), k.x1IsX2());
+    }
+
+    /**
+     * Applies {@code pairs} to every entry. {@code diagonalExamples}: the array is {@code (n1, B)} of
+     * example i with itself (a cov array). {@code symmetric}: dense square kernel, compute j ≥ i and mirror.
+     */
+    static void run(double[] in, double[] ntkIn, double[] outT, double[] outNtk, int n1, int n2,
+                    boolean diagonalExamples, PairLayout lay, Pairs pairs, boolean symmetric) {
+        int q = lay.positions(), block = lay.block();
+        // In the symmetric case row i has n − i entries: pair row r with row n−1−r to balance the tasks.
+        int tasks = symmetric ? (n1 + 1) / 2 : n1;
+        IntStream rows = IntStream.range(0, tasks);
+        if ((long) n1 * n2 * block > 20_000) {
+            rows = rows.parallel();
+        }
+        rows.forEach(r -> {
+            double[] out = new double[2];
+            int last = symmetric && n1 - 1 - r != r ? 2 : 1;
+            for (int pass = 0; pass < last; pass++) {
+                int i = pass == 0 ? r : n1 - 1 - r;
+                int jFrom = symmetric ? i : 0;
+                for (int j = jFrom; j < n2; j++) {
+                    int ex = diagonalExamples ? i : j;
+                    int base = (i * n2 + j) * block;
+                    for (int m = 0; m < block; m++) {
+                        int e = base + m;
+                        pairs.eval(i * q + lay.posA(m), ex * q + lay.posB(m), in[e], out);
+                        outT[e] = out[0];
+                        if (outNtk != null) {
+                            outNtk[e] = out[1] * ntkIn[e];
+                        }
+                    }
+                }
+            }
+        });
+        if (symmetric) {
+            mirrorUpper(outT, n1);
+            if (outNtk != null) {
+                mirrorUpper(outNtk, n1);
+            }
+        }
+    }
+
+    /** Copies the upper triangle of a square row-major matrix onto the lower one, in cache-sized tiles. */
+    static void mirrorUpper(double[] a, int n) {
+        final int tile = 64;
+        for (int ib = 0; ib < n; ib += tile) {
+            for (int jb = 0; jb <= ib; jb += tile) {
+                int iEnd = Math.min(ib + tile, n), jEnd = Math.min(jb + tile, n);
+                for (int i = ib; i < iEnd; i++) {
+                    for (int j = jb; j < Math.min(jEnd, i); j++) {
+                        a[i * n + j] = a[j * n + i];
+                    }
+                }
+            }
+        }
+    }
+}
