@@ -1,0 +1,54 @@
+package org.ntkworkbench.spectrum;
+
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Funk–Hecke eigenvalues of a dot-product kernel on S^{d−1}:
+ * μ_k = c_d ∫_{−1}^{1} κ(t) P_k^{(d)}(t) (1−t²)^{(d−3)/2} dt, c_d = Γ(d/2)/(√π Γ((d−1)/2)),
+ * computed as E[κ(t) P_k(t)] under the sphere rules of {@link QuadratureRule#sphereTheta}: t = cos θ
+ * makes arc-cosine terms (√(1−t²), arccos t) smooth, and graded panels at θ = 0, π resolve the
+ * remaining algebraic endpoint singularities of deep compositions. Two rules with different panels
+ * and orders are evaluated; the finer one is returned and their difference is the error estimate.
+ */
+public final class FunkHecke {
+    private FunkHecke() {}
+
+    /** μ_0 … μ_K of κ on S^{d−1} with the default pair of rules (see class doc). */
+    public static SphereSpectrum spectrum(DoubleUnaryOperator kappa, int d, int maxDegree) {
+        if (maxDegree < 0) {
+            throw new IllegalArgumentException("maxDegree must be >= 0, got " + maxDegree);
+        }
+        int panels = 8 + (maxDegree + 3) / 4;
+        QuadratureRule coarse = QuadratureRule.sphereTheta(d, panels, 20, 12);
+        QuadratureRule fine = QuadratureRule.sphereTheta(d, panels + panels / 2 + 1, 30, 16);
+        double[] a = eigenvalues(kappa, d, maxDegree, coarse);
+        double[] b = eigenvalues(kappa, d, maxDegree, fine);
+        double[] err = new double[maxDegree + 1];
+        double[] mult = new double[maxDegree + 1];
+        for (int k = 0; k <= maxDegree; k++) {
+            err[k] = Math.abs(a[k] - b[k]);
+            mult[k] = SpecialFunctions.multiplicity(d, k);
+        }
+        return new SphereSpectrum(d, b, mult, err);
+    }
+
+    /** μ_0 … μ_K of κ with a given sphere rule (weights summing to 1 for the uniform measure on S^{d−1}). */
+    public static double[] eigenvalues(DoubleUnaryOperator kappa, int d, int maxDegree, QuadratureRule rule) {
+        double[] mu = new double[maxDegree + 1];
+        double[] p = new double[maxDegree + 1];
+        double[] t = rule.nodes();
+        double[] w = rule.weights();
+        for (int i = 0; i < t.length; i++) {
+            double f = kappa.applyAsDouble(t[i]);
+            if (!Double.isFinite(f)) {
+                throw new IllegalArgumentException("kernel function is not finite at t=" + t[i] + ": " + f);
+            }
+            double wf = w[i] * f;
+            SpecialFunctions.gegenbauer(d, maxDegree, t[i], p, 0);
+            for (int k = 0; k <= maxDegree; k++) {
+                mu[k] += wf * p[k];
+            }
+        }
+        return mu;
+    }
+}

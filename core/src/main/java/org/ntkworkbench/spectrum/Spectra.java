@@ -1,0 +1,43 @@
+package org.ntkworkbench.spectrum;
+
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Spectral analysis service: eigen-decompositions of symmetric (kernel) matrices and implicit
+ * operators, and eigenvalues of dot-product and multi-dot-product kernels on spheres. Works on plain
+ * functions and arrays; models are wired to it elsewhere.
+ */
+public interface Spectra {
+
+    /**
+     * All eigenvalues of the symmetric row-major {@code n×n} matrix {@code a} in descending order and,
+     * if {@code vectors}, the eigenvectors as columns of a row-major (n, n) array. {@code a} is not modified.
+     */
+    EigenDecomposition eigh(double[] a, int n, boolean vectors);
+
+    /**
+     * The k largest eigenvalues (descending) and optionally eigenvectors of the symmetric {@code n×n}
+     * matrix {@code a}: a dense decomposition for small n, the block Krylov solver otherwise.
+     */
+    EigenDecomposition topK(double[] a, int n, int k, boolean vectors);
+
+    /** The k largest eigenpairs of an implicit symmetric operator (block Krylov, see {@link TopKOptions}). */
+    EigenDecomposition topK(SymmetricOperator op, int k, boolean vectors, TopKOptions options);
+
+    /**
+     * Funk–Hecke eigenvalues μ_0 … μ_K of the dot-product kernel κ(⟨x, x'⟩) on S^{d−1} (uniform
+     * probability measure) with multiplicities N(d, k) and quadrature error estimates.
+     */
+    SphereSpectrum sphere(DoubleUnaryOperator kappa, int d, int maxDegree);
+
+    /** Power-law fit μ_k ~ k^{−s} over the non-zero degrees of one parity in [kMin, kMax], with a 95% CI. */
+    DecayFit decay(SphereSpectrum spectrum, int kMin, int kMax, DecayFit.Parity parity);
+
+    /**
+     * Eigenvalues of a multi-dot-product kernel f(⟨x₁,x'₁⟩, …, ⟨x_p,x'_p⟩) on (S^{c−1})^p for all degree
+     * tuples with entries ≤ K: for c = 2 by a separable cosine transform on an angle grid of
+     * {@code resolution} points per axis (a power of two ≥ 2K+2), for c > 2 by tensor-product
+     * Gauss–Gegenbauer quadrature with {@code resolution} nodes per axis.
+     */
+    MultiSphereSpectrum multiSphere(MultiDotProductKernel f, int c, int p, int maxDegree, int resolution);
+}

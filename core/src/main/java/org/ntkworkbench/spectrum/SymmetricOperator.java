@@ -1,0 +1,44 @@
+package org.ntkworkbench.spectrum;
+
+import org.ntkworkbench.tensor.Blas;
+
+/**
+ * A symmetric linear operator A on ℝⁿ applied to a block of vectors at once, so that iterative
+ * eigensolvers can use dense matrices (one gemm per block) and implicit operators such as NTK–vector
+ * products alike.
+ *
+ * <p>Block layout: {@code count} vectors of length n stored one after another, vector j in
+ * {@code [j·n, (j+1)·n)}, i.e. a row-major {@code (count, n)} array whose rows are the vectors.
+ */
+public interface SymmetricOperator {
+
+    /** n, the dimension of the space. */
+    int size();
+
+    /**
+     * {@code out_j = A v_j} for the {@code count} vectors in {@code vectors} (layout above);
+     * {@code out} has the same layout and is overwritten. {@code vectors} must not be modified.
+     */
+    void apply(double[] vectors, int count, double[] out);
+
+    /**
+     * A dense symmetric {@code n×n} matrix (row-major, not copied: it must not change while in use).
+     * A block is applied with one gemm, {@code OUT = V A} (= (A Vᵀ)ᵀ by symmetry).
+     */
+    static SymmetricOperator dense(double[] a, int n) {
+        if (a.length != (long) n * n) {
+            throw new IllegalArgumentException("dense operator: " + a.length + " values for an " + n + "x" + n + " matrix");
+        }
+        return new SymmetricOperator() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public void apply(double[] vectors, int count, double[] out) {
+                Blas.gemm(false, false, count, n, n, 1.0, vectors, a, 0.0, out);
+            }
+        };
+    }
+}
