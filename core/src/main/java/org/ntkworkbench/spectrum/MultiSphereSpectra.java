@@ -59,7 +59,7 @@ public final class MultiSphereSpectra {
         double[] b = new double[(maxDegree + 1) * l];
         double[] pk = new double[maxDegree + 1];
         for (int i = 0; i < l; i++) {
-            SpecialFunctions.gegenbauer(c, maxDegree, rule.nodes()[i], pk, 0);
+            SpecialFunctions.gegenbauerNearEnds(c, maxDegree, rule.nodes()[i], rule.complements()[i], pk, 0);
             for (int k = 0; k <= maxDegree; k++) {
                 b[k * l + i] = rule.weights()[i] * pk[k];
             }

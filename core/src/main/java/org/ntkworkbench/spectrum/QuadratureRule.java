@@ -7,15 +7,31 @@ import org.ntkworkbench.tensor.Lapack;
  * A quadrature rule Σ_i w_i g(t_i) on [−1, 1]. The sphere rules here approximate the expectation
  * E[g(⟨x, e⟩)] for x uniform on S^{d−1}, i.e. c_d ∫ g(t) (1−t²)^{(d−3)/2} dt, so their weights sum to 1.
  *
- * @param nodes   t_i, ascending
- * @param weights w_i
+ * @param nodes       t_i, ascending
+ * @param weights     w_i
+ * @param complements 1 − |t_i| to full relative precision (rules built from angles know it exactly;
+ *                    it lets polynomials be evaluated stably near t = ±1)
  */
-public record QuadratureRule(double[] nodes, double[] weights) {
+public record QuadratureRule(double[] nodes, double[] weights, double[] complements) {
 
     public QuadratureRule {
-        if (nodes.length != weights.length) {
-            throw new IllegalArgumentException("quadrature rule: " + nodes.length + " nodes but " + weights.length + " weights");
+        if (nodes.length != weights.length || nodes.length != complements.length) {
+            throw new IllegalArgumentException("quadrature rule: " + nodes.length + " nodes but " + weights.length
+                    + " weights and " + complements.length + " complements");
         }
+    }
+
+    /** A rule whose complements are computed as 1 − |t_i|. */
+    public QuadratureRule(double[] nodes, double[] weights) {
+        this(nodes, weights, complementsOf(nodes));
+    }
+
+    private static double[] complementsOf(double[] t) {
+        double[] c = new double[t.length];
+        for (int i = 0; i < t.length; i++) {
+            c[i] = 1 - Math.abs(t[i]);
+        }
+        return c;
     }
 
     /** Number of nodes. */
@@ -162,6 +178,7 @@ public record QuadratureRule(double[] nodes, double[] weights) {
         int pieces = brk.length - 1;
         double[] t = new double[pieces * order];
         double[] w = new double[pieces * order];
+        double[] comp = new double[pieces * order];
         double cd = SpecialFunctions.sphereConstant(d);
         int idx = 0;
         for (int p = 0; p < pieces; p++) {
@@ -171,6 +188,9 @@ public record QuadratureRule(double[] nodes, double[] weights) {
             for (int i = 0; i < order; i++) {
                 double theta = a + half * (gl.nodes[i] + 1);
                 t[idx] = Math.cos(theta);
+                double fromEnd = theta <= Math.PI / 2 ? theta : Math.PI - theta;
+                double sh = Math.sin(fromEnd / 2);
+                comp[idx] = 2 * sh * sh;
                 w[idx] = cd * gl.weights[i] * half * Math.pow(Math.sin(theta), d - 2);
                 idx++;
             }
@@ -178,7 +198,8 @@ public record QuadratureRule(double[] nodes, double[] weights) {
         // Ascending in t (θ descending).
         reverse(t);
         reverse(w);
-        return new QuadratureRule(t, w);
+        reverse(comp);
+        return new QuadratureRule(t, w, comp);
     }
 
     private static void reverse(double[] a) {

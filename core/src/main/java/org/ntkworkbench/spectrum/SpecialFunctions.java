@@ -78,6 +78,38 @@ public final class SpecialFunctions {
     }
 
     /**
+     * As {@link #gegenbauer(int, int, double, double[], int)} but with {@code oneMinusAbsT} = 1 − |t| given
+     * to full relative precision (e.g. 2 sin²(θ/2) for t = cos θ): near t = ±1 the recurrence runs on the
+     * differences D_k = P_k − P_{k−1} (Reinsch's modification),
+     * D_{k+1} = (k D_k − (2k+d−2) s P_k)/(k+d−2), D_1 = −s, which avoids the k²·ε error that rounding t
+     * to a double causes there; P_k(−t) = (−1)^k P_k(t) handles t < 0.
+     */
+    public static void gegenbauerNearEnds(int d, int maxDegree, double t, double oneMinusAbsT, double[] out, int offset) {
+        double a = Math.abs(t);
+        if (a < 0.5) {
+            gegenbauer(d, maxDegree, t, out, offset);
+            return;
+        }
+        double s = oneMinusAbsT;
+        out[offset] = 1.0;
+        if (maxDegree > 0) {
+            double p = 1.0 - s;
+            double dk = -s;
+            out[offset + 1] = p;
+            for (int k = 1; k < maxDegree; k++) {
+                dk = (k * dk - (2.0 * k + d - 2) * s * p) / (k + d - 2.0);
+                p += dk;
+                out[offset + k + 1] = p;
+            }
+        }
+        if (t < 0) {
+            for (int k = 1; k <= maxDegree; k += 2) {
+                out[offset + k] = -out[offset + k];
+            }
+        }
+    }
+
+    /**
      * N(d, k) = (2k+d−2)/k · C(k+d−3, d−2), the number of degree-k spherical harmonics on S^{d−1}
      * (N(d,0) = 1; on S¹ 1, 2, 2, …), as a double: a product recurrence that never forms the
      * factorials (exact integers while below 2^53), +∞ only if the count itself overflows.
