@@ -41,4 +41,28 @@ public interface SymmetricOperator {
             }
         };
     }
+
+    /**
+     * The Gram operator A = F Fᵀ of a row-major feature matrix F {@code (n, p)} (e.g. an empirical NTK
+     * J Jᵀ from a Jacobian, or random features), never formed: a block is applied as (V F) Fᵀ with two
+     * gemms, O(n p count) work and memory, so n can be far beyond what a dense n×n array holds.
+     */
+    static SymmetricOperator gram(double[] features, int n, int p) {
+        if (features.length != (long) n * p) {
+            throw new IllegalArgumentException("gram operator: " + features.length + " values for a " + n + "x" + p + " feature matrix");
+        }
+        return new SymmetricOperator() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public void apply(double[] vectors, int count, double[] out) {
+                double[] vf = new double[count * p];
+                Blas.gemm(false, false, count, p, n, 1.0, vectors, features, 0.0, vf);
+                Blas.gemm(false, true, count, n, p, 1.0, vf, features, 0.0, out);
+            }
+        };
+    }
 }

@@ -96,6 +96,25 @@ class EigenSolverSpec extends Specification {
         Math.abs(top.values()[3]) < 1e-10
     }
 
+    def "top-k of a Gram operator F F^T with n = 50 000 (never formed) matches the dense eigenvalues of F^T F"() {
+        given: 'F is (n, 40) with decaying column scales; the non-zero eigenvalues of F F^T are those of F^T F'
+        int n = 50000, p = 40, k = 12
+        double[] f = new double[n * p]
+        org.ntkworkbench.tensor.SeededRandom.derived(9, 'features').fillGaussian(f)
+        for (int i = 0; i < n; i++) for (int j = 0; j < p; j++) f[i * p + j] *= Math.pow(j + 1, -1.5d) / Math.sqrt(n)
+        double[] small = new double[p * p]
+        org.ntkworkbench.tensor.Blas.gemm(true, false, p, p, n, 1.0d, f, f, 0.0d, small)
+        def dense = spectra.eigh(small, p, false)
+
+        when:
+        def top = spectra.topK(SymmetricOperator.gram(f, n, p), k, true, TopKOptions.defaults().withSeed(4))
+
+        then:
+        top.converged()
+        (0..<k).every { int j -> Math.abs(top.values()[j] - dense.values()[j]) <= 1e-10 * dense.values()[j] }
+        orthonormalityError(top) < 1e-12
+    }
+
     def "bad input is rejected with a message naming the argument"() {
         when:
         spectra.topK(new double[16], 4, 5, false)
