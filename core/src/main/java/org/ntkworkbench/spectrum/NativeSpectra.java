@@ -52,6 +52,11 @@ public final class NativeSpectra implements Spectra {
                 : MultiSphereSpectra.gegenbauer(f, c, p, maxDegree, resolution);
     }
 
+    @Override
+    public Nystrom nystrom(double[] points, int n, int d, DoubleUnaryOperator kappa, int k) {
+        return Nystrom.fit(points, n, d, kappa, k, this);
+    }
+
     /** The top k of an ascending LAPACK result, reordered descending with signs fixed. */
     static EigenDecomposition descending(Lapack.SymmetricEigen e, int n, int k) {
         double[] values = new double[k];

@@ -36,8 +36,15 @@ public interface Spectra {
     /**
      * Eigenvalues of a multi-dot-product kernel f(⟨x₁,x'₁⟩, …, ⟨x_p,x'_p⟩) on (S^{c−1})^p for all degree
      * tuples with entries ≤ K: for c = 2 by a separable cosine transform on an angle grid of
-     * {@code resolution} points per axis (a power of two ≥ 2K+2), for c > 2 by tensor-product
-     * Gauss–Gegenbauer quadrature with {@code resolution} nodes per axis.
+     * {@code resolution} points per axis (even, ≥ 2K+2; only the resolution/2 + 1 angles in [0, π]
+     * are evaluated), for c > 2 by tensor-product Gauss–Gegenbauer quadrature with {@code resolution}
+     * nodes per axis. The grid has (points per axis)^p entries, at most 2^28.
      */
     MultiSphereSpectrum multiSphere(MultiDotProductKernel f, int c, int p, int maxDegree, int resolution);
+
+    /**
+     * Nyström eigenpairs (top k) of the operator f ↦ ∫ κ(⟨x, z⟩) f(z) p(z) dz from n samples of p on
+     * S^{d−1} (row-major (n, d) unit vectors).
+     */
+    Nystrom nystrom(double[] points, int n, int d, DoubleUnaryOperator kappa, int k);
 }

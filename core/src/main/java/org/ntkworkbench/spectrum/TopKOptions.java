@@ -19,9 +19,9 @@ public record TopKOptions(int blockSize, int krylovBlocks, double tolerance, int
         }
     }
 
-    /** Defaults: automatic block size, 4 Krylov blocks, tolerance 1e-12, 300 restarts, seed 0. */
+    /** Defaults: automatic block size, 8 Krylov blocks (measured fastest for top-20 of n = 4000), tolerance 1e-12, 300 restarts, seed 0. */
     public static TopKOptions defaults() {
-        return new TopKOptions(0, 4, 1e-12, 300, 0L);
+        return new TopKOptions(0, 8, 1e-12, 300, 0L);
     }
 
     /** A copy with another tolerance. */

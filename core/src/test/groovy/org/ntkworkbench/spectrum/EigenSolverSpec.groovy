@@ -115,6 +115,11 @@ class EigenSolverSpec extends Specification {
         orthonormalityError(top) < 1e-12
     }
 
+    def "the Guice module binds the service"() {
+        expect:
+        com.google.inject.Guice.createInjector(new SpectrumModule()).getInstance(Spectra) instanceof NativeSpectra
+    }
+
     def "bad input is rejected with a message naming the argument"() {
         when:
         spectra.topK(new double[16], 4, 5, false)
