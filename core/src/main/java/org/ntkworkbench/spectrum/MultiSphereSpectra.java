@@ -68,6 +68,71 @@ public final class MultiSphereSpectra {
         return new MultiSphereSpectrum(c, p, maxDegree, vals, method);
     }
 
+    /**
+     * Monte Carlo estimates with standard errors, for selected degree tuples when the tensor grid is too
+     * large (many positions): λ(k) = E[f(t) Π_j P_{k_j}^{(c)}(t_j)] with t_j = ⟨x_j, e⟩ for independent
+     * x_j uniform on S^{c−1} (drawn as normalised Gaussians), averaged over {@code samples} draws. The
+     * standard error is the sample standard deviation over √samples.
+     *
+     * @param tuples degree tuples, each of length p
+     * @return estimates in the order of {@code tuples}
+     */
+    public static MonteCarloEstimate monteCarlo(MultiDotProductKernel f, int c, int p, int[][] tuples, int samples, long seed) {
+        SpecialFunctions.requireDimension(c);
+        if (samples < 2) {
+            throw new IllegalArgumentException("monteCarlo: need at least 2 samples, got " + samples);
+        }
+        int maxDegree = 0;
+        for (int[] k : tuples) {
+            if (k.length != p) {
+                throw new IllegalArgumentException("monteCarlo: tuple " + java.util.Arrays.toString(k) + " does not have p=" + p + " degrees");
+            }
+            for (int kj : k) {
+                if (kj < 0) {
+                    throw new IllegalArgumentException("monteCarlo: negative degree in " + java.util.Arrays.toString(k));
+                }
+                maxDegree = Math.max(maxDegree, kj);
+            }
+        }
+        org.ntkworkbench.tensor.SeededRandom rng = org.ntkworkbench.tensor.SeededRandom.derived(seed, "multi-sphere-mc");
+        double[] t = new double[p];
+        double[] x = new double[c];
+        double[][] poly = new double[p][maxDegree + 1];
+        double[] sum = new double[tuples.length];
+        double[] sumSq = new double[tuples.length];
+        for (int s = 0; s < samples; s++) {
+            for (int j = 0; j < p; j++) {
+                double norm;
+                do {
+                    rng.fillGaussian(x);
+                    norm = 0;
+                    for (double v : x) {
+                        norm += v * v;
+                    }
+                } while (norm == 0);
+                t[j] = x[0] / Math.sqrt(norm);
+                SpecialFunctions.gegenbauer(c, maxDegree, t[j], poly[j], 0);
+            }
+            double fv = f.value(t);
+            for (int i = 0; i < tuples.length; i++) {
+                double v = fv;
+                for (int j = 0; j < p; j++) {
+                    v *= poly[j][tuples[i][j]];
+                }
+                sum[i] += v;
+                sumSq[i] += v * v;
+            }
+        }
+        double[] mean = new double[tuples.length];
+        double[] se = new double[tuples.length];
+        for (int i = 0; i < tuples.length; i++) {
+            mean[i] = sum[i] / samples;
+            double var = Math.max(0, (sumSq[i] - samples * mean[i] * mean[i]) / (samples - 1));
+            se[i] = Math.sqrt(var / samples);
+        }
+        return new MonteCarloEstimate(tuples, mean, se, samples);
+    }
+
     /** Σ over the grid t^{⊗p} of f · Π_j B[k_j, i_j] for all k, by p gemm contractions. */
     static double[] contract(MultiDotProductKernel f, int p, double[] t, double[] b, int kk) {
         if (p < 1) {

@@ -118,6 +118,24 @@ class MultiSphereSpec extends Specification {
         maxProductDeviation(ms, one) < 1e-14 * ms.maxAbs()
     }
 
+    def "Monte Carlo estimates on (S^2)^2 agree with Gauss-Gegenbauer within their standard errors"() {
+        given: 'smooth f on two positions of S^2'
+        MultiDotProductKernel f = { double[] t -> Math.exp(t[0] + 0.5d * t[1] + t[0] * t[1]) } as MultiDotProductKernel
+        def quad = MultiSphereSpectra.gegenbauer(f, 3, 2, 3, 30)
+        int[][] tuples = (0..<16).collect { quad.tuple(it) } as int[][]
+
+        when:
+        def mc = MultiSphereSpectra.monteCarlo(f, 3, 2, tuples, 40000, 5)
+        double[] z = (0..<16).collect { int i -> (mc.values()[i] - quad.value(tuples[i])) / mc.standardErrors()[i] } as double[]
+
+        then: 'every |z| < 4.5 (16 tuples), and the z-scores look standard: mean square between 0.3 and 2'
+        z.every { Math.abs(it) < 4.5d }
+        (z.collect { it * it }.sum() as double) / 16 > 0.3d
+        (z.collect { it * it }.sum() as double) / 16 < 2d
+        and: 'standard errors shrink like 1/sqrt(samples): about sd(f P P) / 200'
+        mc.standardErrors().every { it > 0 && it < 0.05d }
+    }
+
     static double maxProductDeviation(MultiSphereSpectrum ms, MultiSphereSpectrum one) {
         double worst = 0
         for (def e : ms.entries()) {
