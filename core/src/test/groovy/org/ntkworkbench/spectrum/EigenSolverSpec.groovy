@@ -99,9 +99,7 @@ class EigenSolverSpec extends Specification {
     def "top-k of a Gram operator F F^T with n = 50 000 (never formed) matches the dense eigenvalues of F^T F"() {
         given: 'F is (n, 40) with decaying column scales; the non-zero eigenvalues of F F^T are those of F^T F'
         int n = 50000, p = 40, k = 12
-        double[] f = new double[n * p]
-        org.ntkworkbench.tensor.SeededRandom.derived(9, 'features').fillGaussian(f)
-        for (int i = 0; i < n; i++) for (int j = 0; j < p; j++) f[i * p + j] *= Math.pow(j + 1, -1.5d) / Math.sqrt(n)
+        double[] f = decayingFeatures(n, p, 9)
         double[] small = new double[p * p]
         org.ntkworkbench.tensor.Blas.gemm(true, false, p, p, n, 1.0d, f, f, 0.0d, small)
         def dense = spectra.eigh(small, p, false)

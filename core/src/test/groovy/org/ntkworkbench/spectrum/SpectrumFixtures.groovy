@@ -104,6 +104,16 @@ class SpectrumFixtures {
         s
     }
 
+    /** Gaussian (n, p) features with column j scaled by (j+1)^-1.5 / sqrt(n). */
+    static double[] decayingFeatures(int n, int p, long seed) {
+        double[] f = new double[n * p]
+        SeededRandom.derived(seed, 'features').fillGaussian(f)
+        double[] scale = new double[p]
+        for (int j = 0; j < p; j++) scale[j] = Math.pow(j + 1, -1.5d) / Math.sqrt(n)
+        for (int i = 0; i < n; i++) for (int j = 0; j < p; j++) f[i * p + j] *= scale[j]
+        f
+    }
+
     /** max |VᵀV − I|. */
     static double orthonormalityError(EigenDecomposition e) {
         int k = e.count(), n = e.n()
