@@ -21,7 +21,9 @@ public final class FunkHecke {
         if (maxDegree < 0) {
             throw new IllegalArgumentException("maxDegree must be >= 0, got " + maxDegree);
         }
-        int panels = 8 + (maxDegree + 3) / 4;
+        // Panels resolve both the oscillation of P_k (about k/π half-waves) and, for large d, the weight
+        // sin^{d−2}θ, a bump of width ≈ 1/√d around π/2 (panel width ≤ 2/√d).
+        int panels = Math.max(8 + (maxDegree + 3) / 4, (int) Math.ceil(Math.PI * Math.sqrt(d) / 2));
         QuadratureRule coarse = QuadratureRule.sphereTheta(d, panels, 20, 12);
         QuadratureRule fine = QuadratureRule.sphereTheta(d, panels + panels / 2 + 1, 30, 16);
         double[] a = eigenvalues(kappa, d, maxDegree, coarse);

@@ -24,6 +24,21 @@ class FunkHeckeSpec extends Specification {
         d << [2, 3, 4, 5, 10, 100]
     }
 
+    def "exp(t) in high dimension d = #d: the weight sin^(d-2) is a narrow bump, still relative 1e-10"() {
+        given:
+        def s = spectra.sphere({ double t -> Math.exp(t) } as DoubleUnaryOperator, d, 12)
+
+        expect: 'for degrees above the rounding floor (mu_k > 1e-7 max)'
+        (0..12).findAll { ClosedForms.expSphere(d, it) > 1e-7 * s.maxAbs() }.every { int k ->
+            Math.abs(s.eigenvalue(k) - ClosedForms.expSphere(d, k)) <= 1e-10 * ClosedForms.expSphere(d, k)
+        }
+        and: 'at least mu_0 and mu_1 are above that floor, so the check is not empty'
+        ClosedForms.expSphere(d, 1) > 1e-7 * s.maxAbs()
+
+        where:
+        d << [784, 3072, 10000]
+    }
+
     def "on S^1 the Funk-Hecke eigenvalues of ReLU kernels equal their Fourier cosine coefficients up to degree 120"() {
         given:
         def k0 = spectra.sphere(KAPPA0, 2, 120)
