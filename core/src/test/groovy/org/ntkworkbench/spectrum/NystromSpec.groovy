@@ -85,4 +85,23 @@ class NystromSpec extends Specification {
         Math.abs((angles as List<Double>).findAll { it < Math.PI }.size() / 1200d - 0.8d) < 4 * Math.sqrt(0.8d * 0.2d / 1200)
         Math.abs(density.density(1d) - 4 / (5 * Math.PI)) < 1e-15
     }
+
+    def "rejection sampling on S^2 from p(x) proportional to 1 + x_0 has E[x_0] = E[x_0^2] = 1/3"() {
+        given: 'E_p[x0] = E_u[x0 (1 + x0)] / E_u[1 + x0] = 1/d'
+        int n = 20000, d = 3
+        double[] x = SphereSampler.fromDensity(n, d, { double[] v -> 1 + v[0] } as java.util.function.ToDoubleFunction, 2d, 3)
+        double mean = 0, norms = 0
+        for (int i = 0; i < n; i++) { mean += x[i * d]; norms += Math.abs(x[i * d] ** 2 + x[i * d + 1] ** 2 + x[i * d + 2] ** 2 - 1) }
+        mean /= n
+
+        expect: 'sd of x0 under p is sqrt(E_p x0^2 - 1/9) = sqrt(1/3 - 1/9) = 0.47 < 0.6, so 4 sd/sqrt(n) < 0.017'
+        Math.abs(mean - 1d / 3) < 4 * 0.6d / Math.sqrt(n)
+        norms < 1e-12 * n
+
+        when: 'a bound below the density (x0 > 0.5 has uniform probability 1/4, so it is met within 200 draws)'
+        SphereSampler.fromDensity(200, d, { double[] v -> 1 + v[0] } as java.util.function.ToDoubleFunction, 1.5d, 3)
+        then:
+        def ex = thrown(IllegalArgumentException)
+        ex.message.contains('outside [0, bound=1.5]')
+    }
 }
