@@ -22,13 +22,15 @@ public interface SymmetricOperator {
     void apply(double[] vectors, int count, double[] out);
 
     /**
-     * A dense symmetric {@code n×n} matrix (row-major, not copied: it must not change while in use).
-     * A block is applied with one gemm, {@code OUT = V A} (= (A Vᵀ)ᵀ by symmetry).
+     * A dense symmetric {@code n×n} matrix (row-major). It is copied once into native memory, so later
+     * changes to {@code a} are not seen. A block is applied with one gemm, {@code OUT = V A}
+     * (= (A Vᵀ)ᵀ by symmetry).
      */
     static SymmetricOperator dense(double[] a, int n) {
         if (a.length != (long) n * n) {
             throw new IllegalArgumentException("dense operator: " + a.length + " values for an " + n + "x" + n + " matrix");
         }
+        Blas.NativeMatrix resident = Blas.NativeMatrix.of(a, n, n);
         return new SymmetricOperator() {
             @Override
             public int size() {
@@ -37,7 +39,7 @@ public interface SymmetricOperator {
 
             @Override
             public void apply(double[] vectors, int count, double[] out) {
-                Blas.gemm(false, false, count, n, n, 1.0, vectors, a, 0.0, out);
+                Blas.gemm(count, 1.0, vectors, resident, 0.0, out);
             }
         };
     }

@@ -113,6 +113,27 @@ class EigenSolverSpec extends Specification {
         orthonormalityError(top) < 1e-12
     }
 
+    def "the dense operator (matrix resident in native memory) applies A to each vector of a block"() {
+        given:
+        int n = 37, count = 3
+        double[] a = withSpectrum((0..<n).collect { it * 0.1d - 1 } as double[], 8)
+        double[] v = new double[count * n]
+        org.ntkworkbench.tensor.SeededRandom.derived(2, 'block').fillGaussian(v)
+        double[] out = new double[count * n]
+
+        when:
+        SymmetricOperator.dense(a, n).apply(v, count, out)
+
+        then: 'naive sums over the row-major matrix'
+        (0..<count).every { int j ->
+            (0..<n).every { int i ->
+                double s = 0
+                for (int l = 0; l < n; l++) s += a[i * n + l] * v[j * n + l]
+                Math.abs(out[j * n + i] - s) < 1e-13
+            }
+        }
+    }
+
     def "the Guice module binds the service"() {
         expect:
         com.google.inject.Guice.createInjector(new SpectrumModule()).getInstance(Spectra) instanceof NativeSpectra
