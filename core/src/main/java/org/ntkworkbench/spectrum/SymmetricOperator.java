@@ -67,4 +67,44 @@ public interface SymmetricOperator {
             }
         };
     }
+
+    /**
+     * The kernel matrix K_il = κ(⟨x_i, x_l⟩) of n points (row-major (n, d)) divided by {@code scale}
+     * (e.g. n for K/n), never stored: each application recomputes it in blocks of {@code blockRows}
+     * rows (one gemm for the dot products of a block, then κ, then one gemm with the vectors). Memory
+     * O(blockRows · n), work O(n² (d + cost of κ)) per application.
+     */
+    static SymmetricOperator dotProductKernel(double[] points, int n, int d, java.util.function.DoubleUnaryOperator kappa,
+                                              double scale, int blockRows) {
+        if (points.length != (long) n * d || blockRows < 1 || !(scale > 0)) {
+            throw new IllegalArgumentException("kernel operator: need points of shape (" + n + ", " + d + "), blockRows >= 1, scale > 0; got "
+                    + points.length + " values, blockRows=" + blockRows + ", scale=" + scale);
+        }
+        return new SymmetricOperator() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public void apply(double[] vectors, int count, double[] out) {
+                int rows = Math.min(blockRows, n);
+                double[] block = new double[rows * n];
+                double[] part = new double[count * rows];
+                for (int r0 = 0; r0 < n; r0 += rows) {
+                    int r = Math.min(rows, n - r0);
+                    // Dot products of rows r0..r0+r with all points, then κ/scale.
+                    Blas.gemm(false, true, r, n, d, 1.0, points, r0 * d, points, 0, 0.0, block, 0);
+                    for (int i = 0; i < r * n; i++) {
+                        block[i] = kappa.applyAsDouble(Math.max(-1, Math.min(1, block[i]))) / scale;
+                    }
+                    // part (count × r) = V (count × n) · blockᵀ (n × r)
+                    Blas.gemm(false, true, count, r, n, 1.0, vectors, 0, block, 0, 0.0, part, 0);
+                    for (int j = 0; j < count; j++) {
+                        System.arraycopy(part, j * r, out, j * n + r0, r);
+                    }
+                }
+            }
+        };
+    }
 }
