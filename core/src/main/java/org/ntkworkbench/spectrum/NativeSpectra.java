@@ -49,7 +49,7 @@ public final class NativeSpectra implements Spectra {
     @Override
     public MultiSphereSpectrum multiSphere(MultiDotProductKernel f, int c, int p, int maxDegree, int resolution) {
         return c == 2 ? MultiSphereSpectra.circles(f, p, maxDegree, resolution)
-                : MultiSphereSpectra.gegenbauer(f, c, p, maxDegree, resolution);
+                : MultiSphereSpectra.angular(f, c, p, maxDegree, resolution);
     }
 
     @Override

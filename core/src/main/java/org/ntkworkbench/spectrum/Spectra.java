@@ -37,8 +37,10 @@ public interface Spectra {
      * Eigenvalues of a multi-dot-product kernel f(⟨x₁,x'₁⟩, …, ⟨x_p,x'_p⟩) on (S^{c−1})^p for all degree
      * tuples with entries ≤ K: for c = 2 by a separable cosine transform on an angle grid of
      * {@code resolution} points per axis (even, ≥ 2K+2; only the resolution/2 + 1 angles in [0, π]
-     * are evaluated), for c > 2 by tensor-product Gauss–Gegenbauer quadrature with {@code resolution}
-     * nodes per axis. The grid has (points per axis)^p entries, at most 2^28.
+     * are evaluated), for c > 2 by the tensor-product angular rule of
+     * {@link MultiSphereSpectra#angular} with at least {@code resolution} panels (raised to K/2 + 2;
+     * 12 (panels + 8) nodes per axis). The grid has (points per axis)^p entries, at most 2^28; for more positions
+     * use {@link MultiSphereSpectra#monteCarlo}.
      */
     MultiSphereSpectrum multiSphere(MultiDotProductKernel f, int c, int p, int maxDegree, int resolution);
 

@@ -64,9 +64,9 @@ class MultiSphereSpec extends Specification {
 
         where:
         c | resolution
-        2 | 32
-        3 | 24
-        5 | 24
+        2 | 32     // cosine transform, 17 angles per axis
+        3 | 4      // angular rule, 5 panels: 156 nodes per axis
+        5 | 4
     }
 
     def "a sum of single-position terms gives zero eigenvalue to every product of harmonics on two positions (c = #c)"() {
@@ -88,7 +88,7 @@ class MultiSphereSpec extends Specification {
         where:
         c | resolution | tol
         2 | 128        | 1e-4   // kappa0^2 has a kink at theta = 0: aliasing of the mean ~ (4/pi^2) zeta(2)/M^2 = 4e-5
-        3 | 40         | 1e-4   // Gauss-Gegenbauer on arc-cosine terms converges algebraically
+        3 | 4          | 1e-12  // angular rule: arc-cosine terms are smooth in theta
     }
 
     def "Gram matrix of points on the torus S^1 x S^1 has eigenvalues lambda(k1,k2) with multiplicity N(2,k1) N(2,k2)"() {
@@ -116,6 +116,29 @@ class MultiSphereSpec extends Specification {
         then: 'separable: the 6-D transform equals the product of 1-D transforms on the same grid'
         ms.values().length == 5 ** 6
         maxProductDeviation(ms, one) < 1e-14 * ms.maxAbs()
+    }
+
+    def "c = 3 with a ReLU-type kernel: the angular rule converges fast where Gauss-Gegenbauer is algebraic"() {
+        given: 'reference: a much finer angular rule (40 panels of order 30, 20 graded levels)'
+        MultiDotProductKernel f = { double[] t -> kappa1(t[0]) * kappa1(t[1]) + kappa0(t[0]) * t[1] } as MultiDotProductKernel
+        def ref = MultiSphereSpectra.withRule(f, 3, 2, 8, QuadratureRule.sphereTheta(3, 40, 30, 20), 'reference')
+
+        when:
+        def ang = spectra.multiSphere(f, 3, 2, 8, 4)
+        def gg32 = MultiSphereSpectra.gegenbauer(f, 3, 2, 8, 32)
+        def gg64 = MultiSphereSpectra.gegenbauer(f, 3, 2, 8, 64)
+
+        then: 'angular (6 panels, 168 nodes per axis) within 1e-12'
+        maxDifference(ang, ref) < 1e-12
+        and: 'Gauss-Gegenbauer error falls like m^-3 (the (1-t)^(3/2) singularity of kappa1 with weight (1-t^2)^0): ratio about 8'
+        double e32 = maxDifference(gg32, ref), e64 = maxDifference(gg64, ref)
+        e32 > 1e-8 && e32 / e64 > 5 && e32 / e64 < 12
+    }
+
+    static double maxDifference(MultiSphereSpectrum a, MultiSphereSpectrum b) {
+        double w = 0
+        for (int i = 0; i < a.values().length; i++) w = Math.max(w, Math.abs(a.values()[i] - b.values()[i]))
+        w
     }
 
     def "Monte Carlo estimates on (S^2)^2 agree with Gauss-Gegenbauer within their standard errors"() {
