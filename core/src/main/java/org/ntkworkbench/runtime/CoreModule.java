@@ -14,12 +14,15 @@ import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.XChartPlots;
 import org.ntkworkbench.report.HtmlReports;
 import org.ntkworkbench.report.Reports;
+import org.ntkworkbench.spectrum.Spectra;
+import org.ntkworkbench.spectrum.SpectrumModule;
 
 /** Core services and DSL words. Side-effect free: bindings only. */
 public final class CoreModule extends AbstractModule {
 
     /** Services scripts and the REPL see as variables (lower-camel simple name, e.g. {@code plots}). */
-    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class);
+    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class,
+            Spectra.class);
 
     @Override
     protected void configure() {
@@ -27,6 +30,7 @@ public final class CoreModule extends AbstractModule {
         bind(Reports.class).to(HtmlReports.class);
         bind(ArrayIO.class).to(DefaultArrayIO.class);
         bind(Datasets.class).to(DefaultDatasets.class);
+        install(new SpectrumModule());
 
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);
