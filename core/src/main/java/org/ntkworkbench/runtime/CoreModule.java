@@ -7,6 +7,7 @@ import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
 import org.ntkworkbench.dsl.LayerWords;
+import org.ntkworkbench.dsl.SpectrumWords;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.DefaultArrayIO;
 import org.ntkworkbench.dsl.DslBindings;
@@ -41,5 +42,6 @@ public final class CoreModule extends AbstractModule {
         DslBindings.addWord(binder(), CoreWords.CIRCLE_GRID, new CoreWords.CircleGridWord());
         DataWords.bind(binder());
         LayerWords.bind(binder());
+        SpectrumWords.bind(binder());
     }
 }
