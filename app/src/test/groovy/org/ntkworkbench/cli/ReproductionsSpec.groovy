@@ -45,4 +45,18 @@ class ReproductionsSpec extends Specification {
         and:
         Files.exists(r.dir.resolve('plots/eigenvalue_ratios.png'))
     }
+
+    def "basri2020/density: the sparser regions converge later, about in inverse proportion to the density"() {
+        when:
+        def r = run('basri2020/density.groovy', [n: 420])
+
+        then: 'density 4 : 2 : 1 gives median time ratios near 1 : 2 : 4 (paper: 1 : 1.96 : 3.89)'
+        r.results.unconverged_points == 0
+        r.results.time_ratio_half > 1.4 && r.results.time_ratio_half < 2.6
+        r.results.time_ratio_quarter > 2.8 && r.results.time_ratio_quarter < 5.2
+
+        and: 'eigenfunctions oscillate faster where the density is higher, by about sqrt(4) = 2'
+        r.results.eigenfunction40_frequency_ratio_dense_over_quarter > 1.5
+        r.results.eigenfunction40_frequency_ratio_dense_over_quarter < 2.6
+    }
 }
