@@ -115,7 +115,7 @@ final class Jacobian {
     /**
      * Adds {@code J1 J2ᵀ} into {@code out}: with {@code trace} the {@code (n1, n2)} sum over output units
      * {@code Σ_o J1[(e,o)]·J2[(e′,o)]}, else the full {@code (n1·k, n2·k)} matrix; {@code b == null} means
-     * {@code J2 = J1} (syrk, both triangles filled).
+     * {@code J2 = J1} (syrk: only the upper triangle is accumulated).
      */
     void contractInto(Jacobian b, boolean trace, double[] out) {
         Jacobian other = b == null ? this : b;
@@ -127,7 +127,7 @@ final class Jacobian {
         for (int p = 0; p < panels.length; p++) {
             int inner = trace ? k * panelWidth[p] : panelWidth[p];
             if (b == null) {
-                Blas.syrk(false, m1, inner, 1.0, panels[p], 1.0, out);
+                Blas.syrkUpper(false, m1, inner, 1.0, panels[p], 1.0, out);
             } else {
                 Blas.gemm(false, true, m1, m2, inner, 1.0, panels[p], 0, other.panels[p], 0, 1.0, out, 0);
             }

@@ -26,9 +26,14 @@ final class Mats {
 
     /** Copies the upper triangle of the square row-major {@code m×m} matrix {@code a} onto its lower one. */
     static void mirrorUpper(double[] a, int m) {
-        for (int i = 0; i < m; i++) {
-            for (int j = i + 1; j < m; j++) {
-                a[j * m + i] = a[i * m + j];
+        final int tile = 64; // tiles keep the strided writes in cache
+        for (int i0 = 0; i0 < m; i0 += tile) {
+            for (int j0 = i0; j0 < m; j0 += tile) {
+                for (int i = i0; i < Math.min(m, i0 + tile); i++) {
+                    for (int j = Math.max(i + 1, j0); j < Math.min(m, j0 + tile); j++) {
+                        a[j * m + i] = a[i * m + j];
+                    }
+                }
             }
         }
     }

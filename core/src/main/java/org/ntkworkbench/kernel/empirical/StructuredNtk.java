@@ -97,6 +97,7 @@ final class StructuredNtk {
         boolean sym = t2 == null;
         List<Map<String, Tensor>> d1 = deltas(t1, n1, k);
         List<Map<String, Tensor>> d2 = sym ? d1 : deltas(t2, n2, k);
+        double[][] scratch = new double[2][]; // (m1, m2) products reused across layers: less garbage
         for (Trace.Entry e1 : t1.entries()) {
             if (excludedKeys.contains(Params.key(e1.path(), "W"))) {
                 continue;
@@ -106,8 +107,15 @@ final class StructuredNtk {
             Side s2 = sym ? s1 : side(e2, d2, n2, k, trace);
             double a2 = e1.weightScale() * e1.weightScale();
             double c2 = e1.hasBias() ? e1.biasScale() * e1.biasScale() : 0.0;
-            addLayer(s1, s2, sym, a2, c2, e1.hasBias(), out);
+            addLayer(s1, s2, sym, a2, c2, e1.hasBias(), out, scratch);
         }
+    }
+
+    private static double[] scratch(double[][] scratch, int i, int size) {
+        if (scratch[i] == null) {
+            scratch[i] = new double[size];
+        }
+        return scratch[i];
     }
 
     /** δ^o for every output unit o: one backward pass each with the cotangent e_o at every example. */
@@ -175,16 +183,19 @@ final class StructuredNtk {
         return new Side(hh, d, n * k, p, fanIn, w);
     }
 
-    private static void addLayer(Side s1, Side s2, boolean sym, double a2, double c2, boolean bias, double[] out) {
+    private static void addLayer(Side s1, Side s2, boolean sym, double a2, double c2, boolean bias, double[] out,
+                                 double[][] scratch) {
         int m1 = s1.m, m2 = s2.m;
         if (s1.p == 1 && s2.p == 1) {
             // (a²·h1h2ᵀ + c²) ⊙ δ1δ2ᵀ
-            double[] hh = new double[m1 * m2];
-            double[] dd = new double[m1 * m2];
+            double[] hh = scratch(scratch, 0, out.length);
+            double[] dd = scratch(scratch, 1, out.length);
             product(s1.h, s2.h, m1, m2, s1.fanIn, sym, hh);
             product(s1.d, s2.d, m1, m2, s1.wd, sym, dd);
-            for (int i = 0; i < out.length; i++) {
-                out[i] += (a2 * hh[i] + c2) * dd[i];
+            for (int r = 0; r < m1; r++) {
+                for (int i = r * m2 + (sym ? r : 0), end = (r + 1) * m2; i < end; i++) {
+                    out[i] += (a2 * hh[i] + c2) * dd[i];
+                }
             }
             return;
         }
@@ -198,29 +209,37 @@ final class StructuredNtk {
         if (form == Form.EXAMPLE) {
             double[] g1 = exampleGradients(s1);
             double[] g2 = sym ? g1 : exampleGradients(s2);
-            double[] gg = new double[m1 * m2];
+            double[] gg = scratch(scratch, 0, out.length);
             product(g1, g2, m1, m2, s1.fanIn * s1.wd, sym, gg);
-            for (int i = 0; i < out.length; i++) {
-                out[i] += a2 * gg[i];
-            }
+            addScaled(out, a2, gg, m1, m2, sym);
         } else {
             pairForm(s1, s2, sym, a2, out);
         }
         if (bias) {
             double[] sum1 = exampleSums(s1);
             double[] sum2 = sym ? sum1 : exampleSums(s2);
-            double[] ss = new double[m1 * m2];
+            double[] ss = scratch(scratch, 0, out.length);
             product(sum1, sum2, m1, m2, s1.wd, sym, ss);
-            for (int i = 0; i < out.length; i++) {
-                out[i] += c2 * ss[i];
+            addScaled(out, c2, ss, m1, m2, sym);
+        }
+    }
+
+    /** {@code out += alpha · x} on the {@code (m1, m2)} matrix (upper triangle only when {@code sym}). */
+    private static void addScaled(double[] out, double alpha, double[] x, int m1, int m2, boolean sym) {
+        for (int r = 0; r < m1; r++) {
+            for (int i = r * m2 + (sym ? r : 0), end = (r + 1) * m2; i < end; i++) {
+                out[i] += alpha * x[i];
             }
         }
     }
 
-    /** {@code c = a bᵀ} for row-major {@code a (m1, inner)}, {@code b (m2, inner)}; syrk when {@code sym}. */
+    /**
+     * {@code c = a bᵀ} for row-major {@code a (m1, inner)}, {@code b (m2, inner)}; with {@code sym}
+     * ({@code b = a}) a syrk filling the upper triangle only.
+     */
     private static void product(double[] a, double[] b, int m1, int m2, int inner, boolean sym, double[] c) {
         if (sym) {
-            Blas.syrk(false, m1, inner, 1.0, a, 0.0, c);
+            Blas.syrkUpper(false, m1, inner, 1.0, a, 0.0, c);
         } else {
             Blas.gemm(false, true, m1, m2, inner, 1.0, a, b, 0.0, c);
         }
