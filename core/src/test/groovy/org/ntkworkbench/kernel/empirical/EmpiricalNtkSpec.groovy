@@ -101,6 +101,14 @@ class EmpiricalNtkSpec extends Specification {
         worstDisagreement(net, p, Tensor.randn(8, 3, 5, 2), Tensor.randn(9, 2, 5, 2)) <= 1e-10
     }
 
+    def "a dense layer on a sequence (several rows per example) and a dense layer shared by no one else"() {
+        given: 'dense on (n, 4, 3) acts per position, like a width-1 convolution'
+        def net = serial(dense(3, 1.0, 0.2), relu(), dense(2), flatten(), dense(2, 1.0, 0.1))
+        def p = net.init(4, 4, 3)
+        expect:
+        worstDisagreement(net, p, Tensor.randn(5, 3, 4, 3), Tensor.randn(6, 2, 4, 3)) <= 1e-10
+    }
+
     @Unroll
     def "2-D conv net with #label readout: all methods agree to 1e-10"() {
         given:
@@ -324,6 +332,20 @@ class EmpiricalNtkSpec extends Specification {
         then:
         e = thrown(IllegalArgumentException)
         e.message.contains('seed')
+    }
+
+    def "Blas.syrkUpper writes A Aᵀ on and above the diagonal and leaves the strictly lower triangle alone"() {
+        given:
+        def a = Tensor.randn(21, 5, 7)
+        double[] c = new double[25]
+        java.util.Arrays.fill(c, -7.0d)
+        when:
+        org.ntkworkbench.tensor.Blas.syrkUpper(false, 5, 7, 2.0, a.data(), 0.0, c)
+        def expected = a.matmul(a.transpose()).mul(2.0)
+        then:
+        (0..<5).every { int i -> (0..<5).every { int j ->
+            j >= i ? Math.abs(c[i * 5 + j] - expected.get(i, j)) <= 1e-13 * expected.maxAbs() : c[i * 5 + j] == -7.0d
+        } }
     }
 
     /** y = s ⊙ x on the last axis, s ~ N(0, 1): a parameterised layer without a structured rule. */
