@@ -77,6 +77,25 @@ public final class Blas {
         }
     }
 
+    /**
+     * As {@link #syrk} but only the upper triangle of {@code C} (entries {@code i ≤ j}) is written; the
+     * strictly lower triangle keeps its previous contents. For callers that accumulate several products
+     * and symmetrise once at the end (saves a strided {@code n²} pass per call).
+     */
+    public static void syrkUpper(boolean trans, int n, int k, double alpha, double[] a, double beta, double[] c) {
+        if (n == 0) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = copyIn(arena, a, 0, (long) n * k);
+            MemorySegment sc = copyIn(arena, c, 0, (long) n * n);
+            int lda = trans ? n : k;
+            cblas_h.cblas_dsyrk(cblas_h.CblasRowMajor(), cblas_h.CblasUpper(), trans(trans), n, k,
+                    alpha, sa, Math.max(1, lda), beta, sc, Math.max(1, n));
+            MemorySegment.copy(sc, JAVA_DOUBLE, 0, c, 0, n * n);
+        }
+    }
+
     /** {@code y = alpha op(A) x + beta y} for a row-major {@code m×n} matrix {@code A}. */
     public static void gemv(boolean trans, int m, int n, double alpha, double[] a, double[] x,
                             double beta, double[] y) {
