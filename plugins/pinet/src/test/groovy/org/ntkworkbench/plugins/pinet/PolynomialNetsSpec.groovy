@@ -26,7 +26,6 @@ class PolynomialNetsSpec extends Specification {
         def p = net.init(3, d)
         def x = unitRows(1, 4, d)
         // Keys of the nested fanOut/parallel/fanInProd structure: W_3 outermost (0.1.0.0), W_1 innermost.
-        def w = p['1/W']
 
         when:
         def f = net.apply(p, x)
@@ -34,14 +33,30 @@ class PolynomialNetsSpec extends Specification {
         then: 'equal to the hand-written recursion to 1e-12'
         p.keySet() == ['0.1.0.0/W', '0.1.1.1.0.0/W', '0.1.1.1.1.0/W', '1/W'] as Set
         (0..<4).every { i ->
-            double[] y = new double[m]
-            for (k in 0..<m) y[k] = relu((0..<d).sum { j -> x.get(i, j) * p['0.1.1.1.1.0/W'].get(j, k) } as double)
-            for (key in ['0.1.1.1.0.0/W', '0.1.0.0/W']) {
-                for (k in 0..<m) y[k] *= relu((0..<d).sum { j -> x.get(i, j) * p[key].get(j, k) } as double) + 1
-            }
-            double expected = Math.sqrt(2d / m) * (0..<m).sum { k -> y[k] * w.get(k, 0) }
+            double expected = handCcp(x.row(i), [p['0.1.1.1.1.0/W'], p['0.1.1.1.0.0/W'], p['0.1.0.0/W']], p['1/W'])
             Math.abs(f.get(i, 0) - expected) < 1e-12 * Math.max(1, Math.abs(expected))
         }
+    }
+
+    /** y_1 = relu(x W_1), y_n = (relu(x W_n) + 1) y_(n-1), f = sqrt(2/m) y.w, with plain loops. */
+    static double handCcp(double[] x, List<Tensor> hidden, Tensor readout) {
+        int d = x.length
+        int m = readout.dim(0)
+        double[] y = new double[m]
+        for (int n = 0; n < hidden.size(); n++) {
+            for (int k = 0; k < m; k++) {
+                double z = 0
+                for (int j = 0; j < d; j++) {
+                    z += x[j] * hidden[n].get(j, k)
+                }
+                y[k] = n == 0 ? relu(z) : (relu(z) + 1) * y[k]
+            }
+        }
+        double f = 0
+        for (int k = 0; k < m; k++) {
+            f += y[k] * readout.get(k, 0)
+        }
+        return Math.sqrt(2d / m) * f
     }
 
     def "reluPlusOne's dual is E[(relu(u)+1)(relu(v)+1)] by 2-D Gauss-Hermite quadrature away from the kink"() {
