@@ -232,6 +232,22 @@ public final class Ops {
         return node("dot", Tensor.scalar(a.value().dot(c)), t, new Var[] {a}, g -> c.mul(g.item()));
     }
 
+    /**
+     * A scalar function of {@code a} whose value and gradient {@code ∂value/∂a} were computed outside the
+     * graph in one fused pass (e.g. a loss and its derivative with respect to the network outputs). The
+     * pullback is {@code g · gradient} (no copy when {@code g = 1}, as for the seed of a backward pass);
+     * the tangent is {@code ⟨ȧ, gradient⟩}. The caller must not modify {@code gradient} afterwards.
+     */
+    public static Var scalarWithGradient(Var a, String op, double value, Tensor gradient) {
+        if (!gradient.sameShape(a.value())) {
+            throw new IllegalArgumentException(op + ": gradient of shape " + gradient.shapeString()
+                    + " for an input of shape " + a.value().shapeString());
+        }
+        Tensor t = a.tangent() == null ? null : Tensor.scalar(a.tangent().dot(gradient));
+        return node(op, Tensor.scalar(value), t, new Var[] {a},
+                g -> g.item() == 1.0 ? gradient : gradient.mul(g.item()));
+    }
+
     /** Concatenation along {@code axis}; the pullback slices the cotangent. */
     public static Var concat(int axis, List<Var> parts) {
         List<Tensor> values = new ArrayList<>();

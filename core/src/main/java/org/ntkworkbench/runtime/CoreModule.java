@@ -7,6 +7,7 @@ import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
 import org.ntkworkbench.dsl.LayerWords;
+import org.ntkworkbench.dsl.TrainWords;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.DefaultArrayIO;
 import org.ntkworkbench.dsl.DslBindings;
@@ -14,12 +15,15 @@ import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.XChartPlots;
 import org.ntkworkbench.report.HtmlReports;
 import org.ntkworkbench.report.Reports;
+import org.ntkworkbench.train.DefaultTraining;
+import org.ntkworkbench.train.Training;
 
 /** Core services and DSL words. Side-effect free: bindings only. */
 public final class CoreModule extends AbstractModule {
 
     /** Services scripts and the REPL see as variables (lower-camel simple name, e.g. {@code plots}). */
-    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class);
+    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class,
+            Training.class);
 
     @Override
     protected void configure() {
@@ -27,6 +31,7 @@ public final class CoreModule extends AbstractModule {
         bind(Reports.class).to(HtmlReports.class);
         bind(ArrayIO.class).to(DefaultArrayIO.class);
         bind(Datasets.class).to(DefaultDatasets.class);
+        bind(Training.class).to(DefaultTraining.class);
 
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);
@@ -37,5 +42,6 @@ public final class CoreModule extends AbstractModule {
         DslBindings.addWord(binder(), CoreWords.CIRCLE_GRID, new CoreWords.CircleGridWord());
         DataWords.bind(binder());
         LayerWords.bind(binder());
+        TrainWords.bind(binder());
     }
 }
