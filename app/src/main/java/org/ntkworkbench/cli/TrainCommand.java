@@ -196,6 +196,12 @@ final class TrainCommand implements Callable<Integer> {
         args.put("batch", batch);
         args.put("seed", seed);
         args.put("init", init == null ? null : init.toString());
+        // data provenance: the exact bytes trained on
+        args.put("x_sha256", sha256(x));
+        args.put("y_sha256", sha256(y));
+        if (init != null) {
+            args.put("init_sha256", sha256(init.toString()));
+        }
         List<String> plugins = wb.plugins().stream().map(p -> p.name() + " " + p.version()).toList();
         RunDirectory run = new RunDirectory("train", out, "ntk train", model, args, plugins).reuse(out);
         if (init == null) {
@@ -234,6 +240,25 @@ final class TrainCommand implements Callable<Integer> {
         String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
         m = m.lines().findFirst().orElse(m);
         return m.contains(file) ? m : file + ": " + m;
+    }
+
+    /** SHA-256 of the file behind an array spec ({@code A.npy} or {@code A.npz:NAME}); null if unreadable. */
+    private static String sha256(String spec) {
+        Path file = Path.of(spec);
+        int colon = spec.lastIndexOf(':');
+        if (!Files.isRegularFile(file) && colon > 0) {
+            file = Path.of(spec.substring(0, colon));
+        }
+        try (var in = Files.newInputStream(file)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
+                md.update(buf, 0, r);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return null;
+        }
     }
 
     private static void checkFinite(String file, Tensor t) throws BadInput {
