@@ -1,8 +1,7 @@
 package org.ntkworkbench.tensor;
 
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
-
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
@@ -69,7 +68,8 @@ public final class Blas {
         }
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
-        if (HeapGemm.DGEMM != null && (double) m * n * k <= CRITICAL_MAX_MULTIPLY_ADDS) {
+        // in place unless C shares an array with A or B (BLAS forbids that; the copying path tolerates it)
+        if (HeapGemm.DGEMM != null && (double) m * n * k <= CRITICAL_MAX_MULTIPLY_ADDS && c != a && c != b) {
             checkLength("A", a, aOff, (long) m * k);
             checkLength("B", b, bOff, (long) k * n);
             checkLength("C", c, cOff, (long) m * n);

@@ -46,4 +46,16 @@ class HeapGemmSpec extends Specification {
         def e = thrown(IllegalArgumentException)
         e.message == 'gemm: A needs 9 values from offset 1 but its array has 9'
     }
+
+    def "C sharing its array with A (BLAS forbids aliasing) still gives the product, through the copying path"() {
+        given: 'A is 2×2 at offset 0 and C is written at offset 4 of the same array'
+        double[] buf = [1d, 2d, 3d, 4d, 0d, 0d, 0d, 0d]
+        double[] b = [5d, 6d, 7d, 8d]
+
+        when:
+        Blas.gemm(false, false, 2, 2, 2, 1d, buf, 0, b, 0, 0d, buf, 4)
+
+        then:
+        buf as List == [1d, 2d, 3d, 4d, 19d, 22d, 43d, 50d]
+    }
 }
