@@ -50,7 +50,16 @@ public final class Ops {
         Tensor v = a.value().add(b.value());
         Tensor t = anyTangent(a, b) ? sumTangents(v.shape(), a.tangent(), b.tangent()) : null;
         int[] sa = a.shape(), sb = b.shape();
-        return node("add", v, t, new Var[] {a, b}, g -> g.sumTo(sa), g -> g.sumTo(sb));
+        return node("add", v, t, new Var[] {a, b}, g -> reduceTo(g, sa), g -> reduceTo(g, sb));
+    }
+
+    /**
+     * The adjoint of broadcasting to {@code g}'s shape: {@code g} itself when nothing was broadcast
+     * (cotangents are never modified in place, so passing it on is safe and saves a copy per
+     * bias add), else {@link Tensor#sumTo}.
+     */
+    private static Tensor reduceTo(Tensor g, int[] shape) {
+        return Arrays.equals(g.shape(), shape) ? g : g.sumTo(shape);
     }
 
     /** {@code a − b} with NumPy broadcasting. */
@@ -59,7 +68,7 @@ public final class Ops {
         Tensor t = anyTangent(a, b)
                 ? sumTangents(v.shape(), a.tangent(), b.tangent() == null ? null : b.tangent().neg()) : null;
         int[] sa = a.shape(), sb = b.shape();
-        return node("sub", v, t, new Var[] {a, b}, g -> g.sumTo(sa), g -> g.neg().sumTo(sb));
+        return node("sub", v, t, new Var[] {a, b}, g -> reduceTo(g, sa), g -> g.neg().sumTo(sb));
     }
 
     /** Elementwise product {@code a ⊙ b} with broadcasting; tangent {@code ȧ⊙b + a⊙ḃ}. */
