@@ -48,6 +48,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         ratio(report, "mlp_train_java", "mlp_train_numpy", "steps_per_second", "MLP training steps/s, Java / NumPy");
+        ratio(report, "mlp_train", "mlp_train_numpy", "steps_per_second", "MLP training steps/s, nn+autodiff / NumPy");
         System.out.println("results: " + out);
         return 0;
     }

@@ -50,7 +50,16 @@ public final class Ops {
         Tensor v = a.value().add(b.value());
         Tensor t = anyTangent(a, b) ? sumTangents(v.shape(), a.tangent(), b.tangent()) : null;
         int[] sa = a.shape(), sb = b.shape();
-        return node("add", v, t, new Var[] {a, b}, g -> g.sumTo(sa), g -> g.sumTo(sb));
+        return node("add", v, t, new Var[] {a, b}, g -> reduceTo(g, sa), g -> reduceTo(g, sb));
+    }
+
+    /**
+     * The adjoint of broadcasting to {@code g}'s shape: {@code g} itself when nothing was broadcast
+     * (cotangents are never modified in place, so passing it on is safe and saves a copy per
+     * bias add), else {@link Tensor#sumTo}.
+     */
+    private static Tensor reduceTo(Tensor g, int[] shape) {
+        return Arrays.equals(g.shape(), shape) ? g : g.sumTo(shape);
     }
 
     /** {@code a − b} with NumPy broadcasting. */
@@ -59,7 +68,7 @@ public final class Ops {
         Tensor t = anyTangent(a, b)
                 ? sumTangents(v.shape(), a.tangent(), b.tangent() == null ? null : b.tangent().neg()) : null;
         int[] sa = a.shape(), sb = b.shape();
-        return node("sub", v, t, new Var[] {a, b}, g -> g.sumTo(sa), g -> g.neg().sumTo(sb));
+        return node("sub", v, t, new Var[] {a, b}, g -> reduceTo(g, sa), g -> g.neg().sumTo(sb));
     }
 
     /** Elementwise product {@code a ⊙ b} with broadcasting; tangent {@code ȧ⊙b + a⊙ḃ}. */
@@ -104,19 +113,58 @@ public final class Ops {
 
     /**
      * Elementwise {@code f(a)} with derivative {@code df}: tangent {@code f'(a) ⊙ ȧ}, pullback
-     * {@code f'(a) ⊙ g}. {@code f'} is evaluated once, when first needed.
+     * {@code f'(a) ⊙ g}. {@code f'(a)} is materialised only for tangents; the pullback evaluates it
+     * on the fly in the same pass as the product (one pass, one allocation).
      */
     public static Var map(Var a, String name, DoubleUnaryOperator f, DoubleUnaryOperator df) {
         Tensor av = a.value();
         Tensor[] deriv = new Tensor[1];
-        java.util.function.Supplier<Tensor> d = () -> {
-            if (deriv[0] == null) {
-                deriv[0] = av.map(df);
+        if (a.tangent() != null) {
+            deriv[0] = av.map(df);
+        }
+        Tensor t = a.tangent() == null ? null : a.tangent().mul(deriv[0]);
+        return node(name, av.map(f), t, new Var[] {a}, g -> {
+            if (deriv[0] != null) {
+                return g.mul(deriv[0]);
             }
-            return deriv[0];
-        };
-        Tensor t = a.tangent() == null ? null : a.tangent().mul(d.get());
-        return node(name, av.map(f), t, new Var[] {a}, g -> g.mul(d.get()));
+            double[] gd = g.data(), ad = av.data();
+            double[] out = new double[gd.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = gd[i] * df.applyAsDouble(ad[i]);
+            }
+            return Tensor.of(out, g.shape());
+        });
+    }
+
+    /**
+     * ReLU {@code max(a, 0)} in dedicated loops (the hot activation of training): tangent and pullback
+     * multiply by {@code 1[a > 0]} (derivative 0 at the kink, as {@code Relu.derivative}).
+     */
+    public static Var relu(Var a) {
+        double[] ad = a.value().data();
+        double[] out = new double[ad.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.max(ad[i], 0.0); // branch-free: signs of pre-activations are coin flips
+        }
+        Tensor t = a.tangent() == null ? null : masked(a.tangent(), ad);
+        return node("relu", Tensor.of(out, a.shape()), t, new Var[] {a}, g -> masked(g, ad));
+    }
+
+    /**
+     * {@code g ⊙ 1[a > 0]}, exactly {@code a > 0 ? g : +0.0}, computed without branches (a branch on the
+     * sign of a pre-activation mispredicts half the time and costs several times the loop itself): with
+     * {@code b} the bits of {@code a}, {@code (b − 1) | b} is negative exactly when {@code a} is not
+     * positive ({@code +0.0}, {@code −0.0} or negative), and its arithmetic shift by 63 is then all ones.
+     */
+    private static Tensor masked(Tensor g, double[] a) {
+        double[] gd = g.data();
+        double[] out = new double[gd.length];
+        for (int i = 0; i < out.length; i++) {
+            long b = Double.doubleToRawLongBits(a[i]);
+            long drop = ((b - 1) | b) >> 63;
+            out[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(gd[i]) & ~drop);
+        }
+        return Tensor.of(out, g.shape());
     }
 
     // ------------------------------------------------------------------ matrix products
@@ -127,46 +175,70 @@ public final class Ops {
      * {@code g bᵀ} and {@code aᵀ g}; tangent {@code ȧ b + a ḃ}.
      */
     public static Var matmul(Var a, Var b) {
-        Tensor av = a.value(), bv = b.value();
-        Tensor v = av.matmul(bv);
-        Tensor t = anyTangent(a, b) ? sumTangents(v.shape(),
-                a.tangent() == null ? null : a.tangent().matmul(bv),
-                b.tangent() == null ? null : av.matmul(b.tangent())) : null;
-        int[] sa = a.shape();
-        return node("matmul", v, t, new Var[] {a, b},
-                g -> matmulNT(g, bv, sa),
-                g -> matmulTN(av, g, bv.shape()));
+        return matmul(a, b, 1.0);
     }
 
-    /** {@code g bᵀ}: g (B…, m, n), b (n-by-k shared or batched) to shape {@code outShape}. */
-    private static Tensor matmulNT(Tensor g, Tensor b, int[] outShape) {
+    /**
+     * The scaled product {@code α a b} (as {@link #matmul(Var, Var)}), with {@code α} applied inside
+     * gemm, forward and backward (pullbacks {@code α g bᵀ} and {@code α aᵀ g}), so that a scaled layer
+     * such as the NTK-parameterized dense layer costs no extra passes over its activations.
+     */
+    public static Var matmul(Var a, Var b, double alpha) {
+        Tensor av = a.value(), bv = b.value();
+        Tensor v = matmulNN(av, bv, alpha);
+        Tensor t = anyTangent(a, b) ? sumTangents(v.shape(),
+                a.tangent() == null ? null : matmulNN(a.tangent(), bv, alpha),
+                b.tangent() == null ? null : matmulNN(av, b.tangent(), alpha)) : null;
+        int[] sa = a.shape();
+        return node("matmul", v, t, new Var[] {a, b},
+                g -> matmulNT(g, bv, sa, alpha),
+                g -> matmulTN(av, g, bv.shape(), alpha));
+    }
+
+    /** {@code α a b}: one gemm for a shared 2-D {@code b}, else {@link Tensor#matmul} scaled. */
+    private static Tensor matmulNN(Tensor a, Tensor b, double alpha) {
+        if (b.rank() != 2 || a.rank() < 2 || a.dim(-1) != b.dim(0)) {
+            Tensor p = a.matmul(b);
+            return alpha == 1.0 ? p : p.mul(alpha);
+        }
+        int k = b.dim(0), n = b.dim(1);
+        int rows = a.size() / Math.max(1, k);
+        int[] shape = a.shape();
+        shape[shape.length - 1] = n;
+        double[] out = new double[rows * n];
+        Blas.gemm(false, false, rows, n, k, alpha, a.data(), b.data(), 0.0, out);
+        return Tensor.of(out, shape);
+    }
+
+    /** {@code α g bᵀ}: g (B…, m, n), b (n-by-k shared or batched) to shape {@code outShape}. */
+    private static Tensor matmulNT(Tensor g, Tensor b, int[] outShape, double alpha) {
         int n = b.dim(-1), k = b.dim(-2);
         double[] out = new double[g.size() / Math.max(1, n) * k];
         if (b.rank() == 2) {
             int rows = g.size() / Math.max(1, n);
-            Blas.gemm(false, true, rows, k, n, 1.0, g.data(), b.data(), 0.0, out);
+            Blas.gemm(false, true, rows, k, n, alpha, g.data(), b.data(), 0.0, out);
         } else {
             int m = g.dim(-2);
             int batch = g.size() / Math.max(1, m * n);
             for (int i = 0; i < batch; i++) {
-                Blas.gemm(false, true, m, k, n, 1.0, g.data(), i * m * n, b.data(), i * k * n, 0.0, out, i * m * k);
+                Blas.gemm(false, true, m, k, n, alpha, g.data(), i * m * n, b.data(), i * k * n, 0.0, out, i * m * k);
             }
         }
         return Tensor.of(out, outShape);
     }
 
-    /** {@code aᵀ g} summed over the folded batch (shared b) or per batch entry (batched b). */
-    private static Tensor matmulTN(Tensor a, Tensor g, int[] bShape) {
+    /** {@code α aᵀ g} summed over the folded batch (shared b) or per batch entry (batched b). */
+    private static Tensor matmulTN(Tensor a, Tensor g, int[] bShape, double alpha) {
         int k = a.dim(-1), n = g.dim(-1);
         double[] out = new double[(int) Arrays.stream(bShape).asLongStream().reduce(1, (x, y) -> x * y)];
         if (bShape.length == 2) {
             int rows = a.size() / Math.max(1, k);
-            Blas.gemm(true, false, k, n, rows, 1.0, a.data(), g.data(), 0.0, out);
+            Blas.gemm(true, false, k, n, rows, alpha, a.data(), g.data(), 0.0, out);
         } else {
             int m = a.dim(-2);
             int batch = a.size() / Math.max(1, m * k);
             for (int i = 0; i < batch; i++) {
-                Blas.gemm(true, false, k, n, m, 1.0, a.data(), i * m * k, g.data(), i * m * n, 0.0, out, i * k * n);
+                Blas.gemm(true, false, k, n, m, alpha, a.data(), i * m * k, g.data(), i * m * n, 0.0, out, i * k * n);
             }
         }
         return Tensor.of(out, bShape);
@@ -230,6 +302,22 @@ public final class Ops {
         }
         Tensor t = a.tangent() == null ? null : Tensor.scalar(a.tangent().dot(c));
         return node("dot", Tensor.scalar(a.value().dot(c)), t, new Var[] {a}, g -> c.mul(g.item()));
+    }
+
+    /**
+     * A scalar function of {@code a} whose value and gradient {@code ∂value/∂a} were computed outside the
+     * graph in one fused pass (e.g. a loss and its derivative with respect to the network outputs). The
+     * pullback is {@code g · gradient} (no copy when {@code g = 1}, as for the seed of a backward pass);
+     * the tangent is {@code ⟨ȧ, gradient⟩}. The caller must not modify {@code gradient} afterwards.
+     */
+    public static Var scalarWithGradient(Var a, String op, double value, Tensor gradient) {
+        if (!gradient.sameShape(a.value())) {
+            throw new IllegalArgumentException(op + ": gradient of shape " + gradient.shapeString()
+                    + " for an input of shape " + a.value().shapeString());
+        }
+        Tensor t = a.tangent() == null ? null : Tensor.scalar(a.tangent().dot(gradient));
+        return node(op, Tensor.scalar(value), t, new Var[] {a},
+                g -> g.item() == 1.0 ? gradient : gradient.mul(g.item()));
     }
 
     /** Concatenation along {@code axis}; the pullback slices the cotangent. */

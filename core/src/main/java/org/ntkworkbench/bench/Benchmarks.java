@@ -26,6 +26,7 @@ public final class Benchmarks {
         return List.of(
                 new DgemmBenchmark(),
                 new MlpTrainBenchmark(),
+                new MlpTrainAutodiffBenchmark(),
                 new NumpyScriptBenchmark("mlp_train_numpy",
                         "NumPy reference: one gd step (forward, backward, update) of a ReLU MLP in the NTK "
                                 + "parameterization, mse; reports steps_per_second and gflops",

@@ -93,10 +93,7 @@ public final class Dense extends UnaryLayer {
         Var h = x.reshape(-1, fanIn);
         double a = parameterization == Parameterization.NTK ? wStd / Math.sqrt(fanIn) : 1.0;
         double c = parameterization == Parameterization.NTK ? bStd : 1.0;
-        Var z = Ops.matmul(h, w);
-        if (a != 1.0) {
-            z = z.scale(a);
-        }
+        Var z = Ops.matmul(h, w, a); // the NTK scale rides in gemm's alpha: no extra pass forward or backward
         if (hasBias()) {
             Var b = ctx.param(Params.key(path, "b"), width);
             z = z.add(c == 1.0 ? b : b.scale(c));

@@ -1,7 +1,16 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.autodiff.Ops;
+import org.ntkworkbench.autodiff.Var;
+
 /** ReLU {@code φ(x) = max(x, 0)}, {@code φ′(x) = 1[x > 0]}. */
 public final class Relu extends Activation {
+
+    /** The dedicated primitive {@link Ops#relu} (same values and derivatives, fewer passes). */
+    @Override
+    public Var apply(ApplyContext ctx, String path, Var x) {
+        return Ops.relu(x);
+    }
 
     @Override
     public String word() {

@@ -8,22 +8,25 @@ import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
 import org.ntkworkbench.dsl.LayerWords;
 import org.ntkworkbench.dsl.SpectrumWords;
+import org.ntkworkbench.dsl.TrainWords;
+import org.ntkworkbench.dsl.DslBindings;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.DefaultArrayIO;
-import org.ntkworkbench.dsl.DslBindings;
 import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.XChartPlots;
 import org.ntkworkbench.report.HtmlReports;
 import org.ntkworkbench.report.Reports;
 import org.ntkworkbench.spectrum.Spectra;
 import org.ntkworkbench.spectrum.SpectrumModule;
+import org.ntkworkbench.train.DefaultTraining;
+import org.ntkworkbench.train.Training;
 
 /** Core services and DSL words. Side-effect free: bindings only. */
 public final class CoreModule extends AbstractModule {
 
     /** Services scripts and the REPL see as variables (lower-camel simple name, e.g. {@code plots}). */
     static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class,
-            Spectra.class);
+            Spectra.class, Training.class);
 
     @Override
     protected void configure() {
@@ -32,6 +35,7 @@ public final class CoreModule extends AbstractModule {
         bind(ArrayIO.class).to(DefaultArrayIO.class);
         bind(Datasets.class).to(DefaultDatasets.class);
         install(new SpectrumModule());
+        bind(Training.class).to(DefaultTraining.class);
 
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);
@@ -43,5 +47,6 @@ public final class CoreModule extends AbstractModule {
         DataWords.bind(binder());
         LayerWords.bind(binder());
         SpectrumWords.bind(binder());
+        TrainWords.bind(binder());
     }
 }

@@ -1,9 +1,15 @@
 package org.ntkworkbench.tensor;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
 import smile.linalg.blas.cblas_h;
 
 /**
@@ -11,10 +17,38 @@ import smile.linalg.blas.cblas_h;
  *
  * <p>Together with {@link Lapack} this is the only code that imports {@code smile.*}, which isolates
  * the rest of the workbench from API changes between Smile versions. Java arrays are copied into
- * off-heap segments for each call: O(n²) copies against O(n³) work.
+ * off-heap segments for each call: O(n²) copies against O(n³) work. {@link #gemm}, the hot path of
+ * training, skips those copies when it can: products of up to {@link #CRITICAL_MAX_MULTIPLY_ADDS}
+ * multiply-adds call {@code cblas_dgemm} through a <em>critical</em> downcall that reads and writes
+ * the Java arrays in place (the JVM pins them for the call, so garbage collection waits for it; hence
+ * the size limit, about a second of work).
  */
 public final class Blas {
     private Blas() {}
+
+    /** Largest {@code m·n·k} of a gemm done in place on the Java heap (larger ones copy to native memory). */
+    public static final double CRITICAL_MAX_MULTIPLY_ADDS = 0x1p33;
+
+    /** {@code cblas_dgemm} as a critical downcall with heap access, or {@code null} where that is unavailable. */
+    private static final class HeapGemm {
+        static final MethodHandle DGEMM = lookup();
+
+        private static MethodHandle lookup() {
+            try {
+                MemorySegment fn = SymbolLookup.libraryLookup("libopenblas.so", Arena.global())
+                        .find("cblas_dgemm").orElse(null);
+                if (fn == null) {
+                    return null;
+                }
+                return Linker.nativeLinker().downcallHandle(fn,
+                        FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                                JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT),
+                        Linker.Option.critical(true));
+            } catch (RuntimeException e) {
+                return null; // no such library by name here: the copying path through Smile still works
+            }
+        }
+    }
 
     /**
      * {@code C = alpha op(A) op(B) + beta C}, all row-major; {@code op(A)} is {@code m×k}, {@code op(B)}
@@ -32,13 +66,27 @@ public final class Blas {
         if (m == 0 || n == 0) {
             return;
         }
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        // in place unless C shares an array with A or B (BLAS forbids that; the copying path tolerates it)
+        if (HeapGemm.DGEMM != null && (double) m * n * k <= CRITICAL_MAX_MULTIPLY_ADDS && c != a && c != b) {
+            checkLength("A", a, aOff, (long) m * k);
+            checkLength("B", b, bOff, (long) k * n);
+            checkLength("C", c, cOff, (long) m * n);
+            try {
+                HeapGemm.DGEMM.invokeExact(cblas_h.CblasRowMajor(), trans(transA), trans(transB), m, n, k,
+                        alpha, heap(a, aOff), Math.max(1, lda), heap(b, bOff), Math.max(1, ldb),
+                        beta, heap(c, cOff), Math.max(1, n));
+                return;
+            } catch (Throwable e) {
+                throw new IllegalStateException("cblas_dgemm failed: " + e, e);
+            }
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = copyIn(arena, a, aOff, (long) m * k);
             MemorySegment sb = copyIn(arena, b, bOff, (long) k * n);
             MemorySegment sc = beta == 0.0 ? arena.allocate(JAVA_DOUBLE, (long) m * n)
                     : copyIn(arena, c, cOff, (long) m * n);
-            int lda = transA ? m : k;
-            int ldb = transB ? k : n;
             cblas_h.cblas_dgemm(cblas_h.CblasRowMajor(), trans(transA), trans(transB), m, n, k,
                     alpha, sa, Math.max(1, lda), sb, Math.max(1, ldb), beta, sc, Math.max(1, n));
             MemorySegment.copy(sc, JAVA_DOUBLE, 0, c, cOff, m * n);
@@ -160,6 +208,19 @@ public final class Blas {
             cblas_h.cblas_dgemm(cblas_h.CblasRowMajor(), cblas_h.CblasNoTrans(), cblas_h.CblasNoTrans(), m, n, k,
                     alpha, sa, Math.max(1, k), b.segment, Math.max(1, n), beta, sc, Math.max(1, n));
             MemorySegment.copy(sc, JAVA_DOUBLE, 0, c, 0, m * n);
+        }
+    }
+
+    /** A heap segment over {@code array} from element {@code offset} (no copy). */
+    private static MemorySegment heap(double[] array, int offset) {
+        MemorySegment s = MemorySegment.ofArray(array);
+        return offset == 0 ? s : s.asSlice((long) offset * Double.BYTES);
+    }
+
+    private static void checkLength(String name, double[] array, int offset, long count) {
+        if (offset < 0 || offset + count > array.length) {
+            throw new IllegalArgumentException("gemm: " + name + " needs " + count + " values from offset " + offset
+                    + " but its array has " + array.length);
         }
     }
 

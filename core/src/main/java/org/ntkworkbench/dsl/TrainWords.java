@@ -1,0 +1,73 @@
+package org.ntkworkbench.dsl;
+
+import com.google.inject.Binder;
+import com.google.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.tensor.Tensor;
+import org.ntkworkbench.train.Loss;
+import org.ntkworkbench.train.Training;
+import org.ntkworkbench.train.TrainingConfig;
+
+/** The {@code train} word: thin sugar over the {@link Training} service. */
+public final class TrainWords {
+    private TrainWords() {}
+
+    public static final WordInfo TRAIN = new WordInfo("train",
+            "train(net, x, y, loss: 'mse'|'xent', optimizer: 'gd'|'sgd'|'momentum'|'adam', lr: 0.1, steps: 100, batch: 0, seed: 0, init: params)",
+            "Trains a model on inputs x (n, d...) and targets y; returns a TrainingResult (params, history, losses(), finalLoss()); writes no files.");
+
+    /** Binds the training words. */
+    public static void bind(Binder binder) {
+        DslBindings.addWord(binder, TRAIN, TrainWord.class);
+    }
+
+    /** {@code train(net, x, y, ...)}. */
+    static final class TrainWord implements DslWord {
+        private final Training training;
+
+        @Inject
+        TrainWord(Training training) {
+            this.training = training;
+        }
+
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly("loss", "optimizer", "lr", "steps", "batch", "seed", "init");
+            if (a.count() != 3 || !(a.positional(0) instanceof Layer net)) {
+                throw new DslException("train: expected train(net, x, y, ...) with a model first, e.g. "
+                        + "train(serial(dense(64), relu(), dense(1)), x, y, lr: 0.1, steps: 100)");
+            }
+            Tensor x = Values.tensor("train", "x", a.positional(1));
+            Tensor y = Values.tensor("train", "y", a.positional(2));
+            int steps = a.intNamed("steps", 100);
+            int batch = a.intNamed("batch", 0);
+            Map<String, Tensor> init = a.has("init") ? params(a.named().get("init")) : null;
+            try {
+                TrainingConfig config = TrainingConfig.builder()
+                        .optimizer(a.stringNamed("optimizer", "gd"))
+                        .learningRate(a.doubleNamed("lr", 0.1))
+                        .steps(steps)
+                        .batchSize(batch)
+                        .seed(a.intNamed("seed", 0))
+                        .build();
+                return training.train(net, x, y, Loss.byName(a.stringNamed("loss", "mse")), config, init);
+            } catch (DslException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new DslException("train: " + e.getMessage(), e);
+            }
+        }
+
+        private static Map<String, Tensor> params(Object v) {
+            if (!(v instanceof Map<?, ?> m)) {
+                throw new DslException("train: 'init' must be a parameter map such as net.init(seed, d) or load('P.npz'), got "
+                        + DslArgs.describe(v));
+            }
+            Map<String, Tensor> p = new LinkedHashMap<>();
+            m.forEach((k, t) -> p.put(String.valueOf(k), Values.tensor("train", "init parameter '" + k + "'", t)));
+            return p;
+        }
+    }
+}
