@@ -9,6 +9,8 @@ import org.ntkworkbench.dsl.DataWords;
 import org.ntkworkbench.dsl.LayerWords;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.DefaultArrayIO;
+import org.ntkworkbench.kernel.BlockedKernels;
+import org.ntkworkbench.kernel.Kernels;
 import org.ntkworkbench.dsl.DslBindings;
 import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.XChartPlots;
@@ -19,7 +21,7 @@ import org.ntkworkbench.report.Reports;
 public final class CoreModule extends AbstractModule {
 
     /** Services scripts and the REPL see as variables (lower-camel simple name, e.g. {@code plots}). */
-    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class);
+    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class, Kernels.class);
 
     @Override
     protected void configure() {
@@ -27,6 +29,7 @@ public final class CoreModule extends AbstractModule {
         bind(Reports.class).to(HtmlReports.class);
         bind(ArrayIO.class).to(DefaultArrayIO.class);
         bind(Datasets.class).to(DefaultDatasets.class);
+        bind(Kernels.class).to(BlockedKernels.class);
 
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);
