@@ -17,6 +17,10 @@ public final class Benchmarks {
     public static final Map<String, Object> MLP_DEFAULTS = Map.of("d", 64, "width", 1024, "depth", 2,
             "batch", 256, "steps", 10, "warmup", 2);
 
+    /** Default sizes of the empirical NTK benchmark (ii): d = 64, two hidden layers of 2048, n = 2000. */
+    public static final Map<String, Object> EMPIRICAL_NTK_DEFAULTS = Map.of("d", 64, "width", 2048, "depth", 2,
+            "n", 2000);
+
     /** All built-in benchmarks, NumPy scripts looked up under {@code home}. */
     public static List<Benchmark> builtIn(Path home) {
         return List.of(
@@ -25,7 +29,13 @@ public final class Benchmarks {
                 new NumpyScriptBenchmark("mlp_train_numpy",
                         "NumPy reference: one gd step (forward, backward, update) of a ReLU MLP in the NTK "
                                 + "parameterization, mse; reports steps_per_second and gflops",
-                        home.resolve("bench/numpy/mlp_train.py"), MLP_DEFAULTS, 1800));
+                        home.resolve("bench/numpy/mlp_train.py"), MLP_DEFAULTS, 1800),
+                new EmpiricalNtkBenchmark(),
+                new EmpiricalNtkRatioBenchmark(),
+                new NumpyScriptBenchmark("empirical_ntk_numpy",
+                        "NumPy reference: the same structured empirical NTK of a ReLU MLP as empirical_ntk "
+                                + "(h hᵀ ⊙ δ δᵀ per layer); reports seconds, gflop and gflops",
+                        home.resolve("bench/numpy/empirical_ntk.py"), EMPIRICAL_NTK_DEFAULTS, 1800));
     }
 
     /** The built-in benchmarks with the given names, in the order given (all when {@code names} is empty). */

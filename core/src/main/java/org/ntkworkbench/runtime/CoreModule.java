@@ -7,6 +7,7 @@ import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
 import org.ntkworkbench.dsl.LayerWords;
+import org.ntkworkbench.dsl.SpectrumWords;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.DefaultArrayIO;
 import org.ntkworkbench.kernel.BlockedKernels;
@@ -16,12 +17,15 @@ import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.XChartPlots;
 import org.ntkworkbench.report.HtmlReports;
 import org.ntkworkbench.report.Reports;
+import org.ntkworkbench.spectrum.Spectra;
+import org.ntkworkbench.spectrum.SpectrumModule;
 
 /** Core services and DSL words. Side-effect free: bindings only. */
 public final class CoreModule extends AbstractModule {
 
     /** Services scripts and the REPL see as variables (lower-camel simple name, e.g. {@code plots}). */
-    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class, Kernels.class);
+    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class,
+            Spectra.class, Kernels.class);
 
     @Override
     protected void configure() {
@@ -30,6 +34,7 @@ public final class CoreModule extends AbstractModule {
         bind(ArrayIO.class).to(DefaultArrayIO.class);
         bind(Datasets.class).to(DefaultDatasets.class);
         bind(Kernels.class).to(BlockedKernels.class);
+        install(new SpectrumModule());
 
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);
@@ -40,5 +45,6 @@ public final class CoreModule extends AbstractModule {
         DslBindings.addWord(binder(), CoreWords.CIRCLE_GRID, new CoreWords.CircleGridWord());
         DataWords.bind(binder());
         LayerWords.bind(binder());
+        SpectrumWords.bind(binder());
     }
 }

@@ -77,6 +77,25 @@ public final class Blas {
         }
     }
 
+    /**
+     * As {@link #syrk} but only the upper triangle of {@code C} (entries {@code i ≤ j}) is written; the
+     * strictly lower triangle keeps its previous contents. For callers that accumulate several products
+     * and symmetrise once at the end (saves a strided {@code n²} pass per call).
+     */
+    public static void syrkUpper(boolean trans, int n, int k, double alpha, double[] a, double beta, double[] c) {
+        if (n == 0) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = copyIn(arena, a, 0, (long) n * k);
+            MemorySegment sc = copyIn(arena, c, 0, (long) n * n);
+            int lda = trans ? n : k;
+            cblas_h.cblas_dsyrk(cblas_h.CblasRowMajor(), cblas_h.CblasUpper(), trans(trans), n, k,
+                    alpha, sa, Math.max(1, lda), beta, sc, Math.max(1, n));
+            MemorySegment.copy(sc, JAVA_DOUBLE, 0, c, 0, n * n);
+        }
+    }
+
     /** {@code y = alpha op(A) x + beta y} for a row-major {@code m×n} matrix {@code A}. */
     public static void gemv(boolean trans, int m, int n, double alpha, double[] a, double[] x,
                             double beta, double[] y) {
@@ -90,6 +109,57 @@ public final class Blas {
             MemorySegment sy = beta == 0.0 ? arena.allocate(JAVA_DOUBLE, ylen) : copyIn(arena, y, 0, ylen);
             cblas_h.cblas_dgemv(cblas_h.CblasRowMajor(), trans(trans), m, n, alpha, sa, n, sx, 1, beta, sy, 1);
             MemorySegment.copy(sy, JAVA_DOUBLE, 0, y, 0, ylen);
+        }
+    }
+
+    /**
+     * A row-major matrix copied once into native memory (GC-managed), for repeated products with the
+     * same matrix (iterative eigensolvers), which would otherwise copy it on every call.
+     */
+    public static final class NativeMatrix {
+        private final MemorySegment segment;
+        private final int rows;
+        private final int cols;
+
+        private NativeMatrix(MemorySegment segment, int rows, int cols) {
+            this.segment = segment;
+            this.rows = rows;
+            this.cols = cols;
+        }
+
+        /** Copies {@code a} (row-major {@code rows×cols}) into native memory. */
+        public static NativeMatrix of(double[] a, int rows, int cols) {
+            if (a.length != (long) rows * cols) {
+                throw new IllegalArgumentException("NativeMatrix: " + a.length + " values for a " + rows + "x" + cols + " matrix");
+            }
+            return new NativeMatrix(copyIn(Arena.ofAuto(), a, 0, (long) rows * cols), rows, cols);
+        }
+
+        public int rows() {
+            return rows;
+        }
+
+        public int cols() {
+            return cols;
+        }
+    }
+
+    /**
+     * {@code C = alpha A B + beta C} with {@code A} row-major {@code m×k} on the heap and the resident
+     * {@code B} ({@code k×n}); only A and C are copied.
+     */
+    public static void gemm(int m, double alpha, double[] a, NativeMatrix b, double beta, double[] c) {
+        int k = b.rows;
+        int n = b.cols;
+        if (m == 0 || n == 0) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = copyIn(arena, a, 0, (long) m * k);
+            MemorySegment sc = beta == 0.0 ? arena.allocate(JAVA_DOUBLE, (long) m * n) : copyIn(arena, c, 0, (long) m * n);
+            cblas_h.cblas_dgemm(cblas_h.CblasRowMajor(), cblas_h.CblasNoTrans(), cblas_h.CblasNoTrans(), m, n, k,
+                    alpha, sa, Math.max(1, k), b.segment, Math.max(1, n), beta, sc, Math.max(1, n));
+            MemorySegment.copy(sc, JAVA_DOUBLE, 0, c, 0, m * n);
         }
     }
 

@@ -8,5 +8,8 @@ public final class PinetModule extends AbstractModule {
     @Override
     protected void configure() {
         DslBindings.addWord(binder(), CcpKernelWord.INFO, new CcpKernelWord());
+        DslBindings.addWord(binder(), PresetWords.CCP, new PresetWords());
+        DslBindings.addWord(binder(), PresetWords.HADAMARD, new PresetWords());
+        DslBindings.addWord(binder(), PresetWords.RELU_PLUS_ONE, new PresetWords());
     }
 }

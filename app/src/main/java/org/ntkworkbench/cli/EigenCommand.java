@@ -1,0 +1,70 @@
+package org.ntkworkbench.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ntkworkbench.io.ArrayIO;
+import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spectrum.EigenDecomposition;
+import org.ntkworkbench.spectrum.Spectra;
+import org.ntkworkbench.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ntk eigen --in K.npy|K.npz:NAME [--top k] [--vectors] --out E.npz}. */
+@Command(name = "eigen", description = "Eigenvalues (descending) and optionally eigenvectors of a symmetric matrix.")
+final class EigenCommand implements Callable<Integer> {
+
+    @ParentCommand
+    NtkCommand root;
+
+    @Option(names = "--in", required = true, paramLabel = "K.npy|K.npz:NAME", description = "The symmetric matrix.")
+    String in;
+
+    @Option(names = "--top", paramLabel = "k", description = "Only the k largest (block Krylov, no dense decomposition for large n).")
+    Integer top;
+
+    @Option(names = "--vectors", description = "Also the eigenvectors (columns of array 'vectors').")
+    boolean vectors;
+
+    @Option(names = "--out", required = true, paramLabel = "E.npz", description = "Output NPZ with 'values' (and 'vectors').")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Workbench wb = root.workbench();
+        ArrayIO io = wb.service(ArrayIO.class);
+        Tensor k = io.readArray(in);
+        if (k.rank() != 2 || k.dim(0) != k.dim(1)) {
+            throw new IllegalArgumentException("--in " + in + ": expected a square matrix, got shape " + k.shapeString());
+        }
+        int n = k.dim(0);
+        double[] a = k.data();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                double x = a[i * n + j], y = a[j * n + i];
+                if (!Double.isFinite(x)) {
+                    throw new ArithmeticException("--in " + in + ": entry (" + i + ", " + j + ") is " + x);
+                }
+                if (Math.abs(x - y) > 1e-10 * (Math.abs(x) + Math.abs(y)) + 1e-300) {
+                    throw new IllegalArgumentException("--in " + in + ": not symmetric at (" + i + ", " + j + "): " + x + " vs " + y);
+                }
+            }
+        }
+        if (top != null && (top < 1 || top > n)) {
+            throw new IllegalArgumentException("--top must be between 1 and " + n + ", got " + top);
+        }
+        Spectra spectra = wb.service(Spectra.class);
+        EigenDecomposition e = top == null ? spectra.eigh(a, n, vectors) : spectra.topK(a, n, top, vectors);
+        Map<String, Tensor> arrays = new LinkedHashMap<>();
+        arrays.put("values", Tensor.vector(e.values()));
+        if (vectors) {
+            arrays.put("vectors", Tensor.of(e.vectors(), n, e.count()));
+        }
+        io.writeNpz(out, arrays);
+        System.err.println("ntk eigen: " + e.count() + " eigenvalues of a " + n + "x" + n + " matrix -> " + out);
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package org.ntkworkbench.cli
+
+import groovy.json.JsonSlurper
+import java.nio.file.Files
+import java.nio.file.Path
+import org.ntkworkbench.dsl.ScriptRunner
+import org.ntkworkbench.runtime.Workbench
+import spock.lang.Shared
+import spock.lang.Specification
+import spock.lang.TempDir
+
+/** The reproduction scripts at reduced scale, asserting each paper's headline result qualitatively. */
+class ReproductionsSpec extends Specification {
+
+    @Shared
+    Workbench wb = Workbench.start([])
+
+    @TempDir
+    Path dir
+
+    Map run(String script, Map params) {
+        def out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream()
+        def o = new ScriptRunner(wb, new PrintStream(out, true), new PrintStream(err, true))
+                .run(Path.of('..', 'scripts', script), params, dir, false, false)
+        assert o.exitCode() == 0: err.toString()
+        def m = new JsonSlurper().parse(o.runDir().resolve('manifest.json').toFile())
+        assert Files.size(o.runDir().resolve('report.html')) > 1000
+        [results: m.results, dir: o.runDir()]
+    }
+
+    def "wu2022/spectrum: odd CCP eigenvalues are non-zero where the ReLU ones vanish, and decay slower"() {
+        when:
+        def r = run('wu2022/spectrum.groovy', [degrees: 12])
+
+        then: 'ReLU: mu_3 = 0 (below the 1e-13 zero threshold); CCP-3: clearly not'
+        Math.abs(r.results.mu_ratio_relu_k3) < 1e-13
+        r.results.mu_ratio_ccp3_k3 > 1e-3
+
+        and: 'higher degree N keeps more of the high frequencies'
+        r.results.mu_ratio_ccp3_k8 > 0
+        r.results.mu_ratio_ccp9_k8 > r.results.mu_ratio_ccp6_k8
+        r.results.mu_ratio_ccp6_k8 > r.results.mu_ratio_ccp3_k8
+        r.results.decay_even_ccp3 > r.results.decay_even_relu   // less negative exponent: slower decay
+
+        and:
+        Files.exists(r.dir.resolve('plots/eigenvalue_ratios.png'))
+    }
+
+    def "basri2020/density: the sparser regions converge later, about in inverse proportion to the density"() {
+        when:
+        def r = run('basri2020/density.groovy', [n: 420])
+
+        then: 'density 4 : 2 : 1 gives median time ratios near 1 : 2 : 4 (paper: 1 : 1.96 : 3.89)'
+        r.results.unconverged_points == 0
+        r.results.time_ratio_half > 1.4 && r.results.time_ratio_half < 2.6
+        r.results.time_ratio_quarter > 2.8 && r.results.time_ratio_quarter < 5.2
+
+        and: 'eigenfunctions oscillate faster where the density is higher, by about sqrt(4) = 2'
+        r.results.eigenfunction40_frequency_ratio_dense_over_quarter > 1.5
+        r.results.eigenfunction40_frequency_ratio_dense_over_quarter < 2.6
+    }
+}

@@ -1,0 +1,11 @@
+package org.ntkworkbench.spectrum;
+
+import com.google.inject.AbstractModule;
+
+/** Binds {@link Spectra} to {@link NativeSpectra} (stateless, so one instance serves everyone). */
+public final class SpectrumModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        bind(Spectra.class).toInstance(new NativeSpectra());
+    }
+}

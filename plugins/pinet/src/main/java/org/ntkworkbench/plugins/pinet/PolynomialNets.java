@@ -1,0 +1,53 @@
+package org.ntkworkbench.plugins.pinet;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.nn.Layers;
+
+/**
+ * The polynomial nets of Wu et al. (2022) as models built from core layers, exactly the papers' models:
+ * unit-norm inputs in R^dim, no bias, N(0, 1) weights used unscaled ({@code wStd = √dim} in the NTK
+ * parameterization, so that {@code (wStd/√dim) W x = W x}), ReLU, output {@code √(2/m) wᵀ y}.
+ */
+public final class PolynomialNets {
+    private PolynomialNets() {}
+
+    /**
+     * CCP of degree N: {@code y₁ = σ(W₁x)}, {@code yₙ = σ(Wₙx) ⊙ yₙ₋₁ + yₙ₋₁ = (σ(Wₙx) + 1) ⊙ yₙ₋₁},
+     * {@code f = √(2/m) wᵀ y_N}. Built as nested {@code fanOut(2) → parallel(projection, previous) → fanInProd()}.
+     */
+    public static Layer ccp(int degree, int width, int dim) {
+        check(degree, width, dim);
+        Layer y = Layers.serial(projection(width, dim), Layers.relu());
+        for (int n = 2; n <= degree; n++) {
+            y = Layers.serial(Layers.fanOut(2),
+                    Layers.parallel(Layers.serial(projection(width, dim), new ReluPlusOne()), y),
+                    Layers.fanInProd());
+        }
+        return Layers.serial(y, Layers.dense(1, Math.sqrt(2), 0));
+    }
+
+    /** Pure Hadamard net of degree N: {@code y = ⊙ₙ σ(Wₙx)}, {@code f = √(2/m) wᵀ y}. */
+    public static Layer hadamardNet(int degree, int width, int dim) {
+        check(degree, width, dim);
+        List<Layer> branches = new ArrayList<>();
+        for (int n = 0; n < degree; n++) {
+            branches.add(Layers.serial(projection(width, dim), Layers.relu()));
+        }
+        return Layers.serial(Layers.fanOut(degree), Layers.parallel(branches), Layers.fanInProd(),
+                Layers.dense(1, Math.sqrt(2), 0));
+    }
+
+    /** {@code W x} with W ~ N(0, 1) unscaled, for inputs of dimension {@code dim}. */
+    static Layer projection(int width, int dim) {
+        return Layers.dense(width, Math.sqrt(dim), 0);
+    }
+
+    private static void check(int degree, int width, int dim) {
+        if (degree < 1 || width < 1 || dim < 1) {
+            throw new IllegalArgumentException("degree, width and dim must be positive, got degree " + degree
+                    + ", width " + width + ", dim " + dim);
+        }
+    }
+}

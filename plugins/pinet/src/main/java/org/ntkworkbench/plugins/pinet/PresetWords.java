@@ -1,0 +1,34 @@
+package org.ntkworkbench.plugins.pinet;
+
+import org.ntkworkbench.dsl.DslArgs;
+import org.ntkworkbench.dsl.DslException;
+import org.ntkworkbench.dsl.DslWord;
+import org.ntkworkbench.dsl.WordInfo;
+
+/** {@code ccp(degree:, width:, dim:)}, {@code hadamardNet(degree:, width:, dim:)}, {@code reluPlusOne()}. */
+final class PresetWords implements DslWord {
+    static final WordInfo CCP = new WordInfo("ccp", "ccp(degree: N, width: m, dim: d)",
+            "The CCP polynomial net of Wu et al. 2022 on unit inputs in R^d (no bias, N(0,1) weights, output sqrt(2/m) w.y).");
+    static final WordInfo HADAMARD = new WordInfo("hadamardNet", "hadamardNet(degree: N, width: m, dim: d)",
+            "The pure Hadamard-product net y = prod_n relu(W_n x), output sqrt(2/m) w.y (Wu et al. 2022).");
+    static final WordInfo RELU_PLUS_ONE = new WordInfo("reluPlusOne", "reluPlusOne()",
+            "max(x, 0) + 1, the factor of a CCP step (closed-form kernel).");
+
+    @Override
+    public Object call(DslArgs a) {
+        try {
+            return switch (a.word()) {
+                case "reluPlusOne" -> new ReluPlusOne();
+                case "ccp" -> PolynomialNets.ccp(a.allowOnly("degree", "width", "dim").intNamed("degree"),
+                        a.intNamed("width"), a.intNamed("dim"));
+                case "hadamardNet" -> PolynomialNets.hadamardNet(a.allowOnly("degree", "width", "dim").intNamed("degree"),
+                        a.intNamed("width"), a.intNamed("dim"));
+                default -> throw new DslException("pinet has no word " + a.word());
+            };
+        } catch (DslException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new DslException(a.word() + ": " + e.getMessage());
+        }
+    }
+}
