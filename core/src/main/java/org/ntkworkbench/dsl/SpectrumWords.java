@@ -41,8 +41,7 @@ public final class SpectrumWords {
         }
         if (kernel instanceof Layer net) {
             RotationInvariance.SphereKernel k = (x, y) -> {
-                Kernel out = (Kernel) InvokerHelper.invokeMethod(net, "kernel",
-                        new Object[] {Tensor.of(x.clone(), 1, d), Tensor.of(y.clone(), 1, d)});
+                Kernel out = net.kernel(Tensor.of(x.clone(), 1, d), Tensor.of(y.clone(), 1, d));
                 Tensor v = get.equals("ntk") ? out.ntk() : out.nngp();
                 if (v.size() != 1) {
                     throw new DslException("the model's output kernel has shape " + v.shapeString()

@@ -46,7 +46,7 @@ abstract class EntrywiseDual implements Dual {
             cov2 = Tensor.of(c2, k.cov2().shape());
         }
         return new Kernel(Tensor.of(outT, k.nngp().shape()), ntk == null ? null : Tensor.of(outNtk, ntk.shape()),
-                cov1, cov2, k.spatial(), k.x1IsX2());
+                cov1, cov2, k.spatial(), k.x1IsX2(), k.channels());
     }
 
     /**

@@ -18,14 +18,27 @@ import org.ntkworkbench.tensor.Tensor;
  *
  * <p>Immutable: change through the {@code with…} copies.
  */
-public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2) {
+public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
 
-    /** Canonical constructor; a missing {@code cov2} of a kernel of x1 with itself is {@code cov1}. */
+    /**
+     * Canonical constructor; a missing {@code cov2} of a kernel of x1 with itself is {@code cov1}.
+     * {@code channels} is the finite number of features (channels) of the layer whose kernel this is,
+     * as in neural-tangents' {@code Kernel.shape1}: only the standard parameterization needs it (its
+     * NTK sums over the fan-in); {@code 0} means unknown.
+     */
     public Kernel {
         spatial = spatial.clone();
         if (cov2 == null && x1IsX2) {
             cov2 = cov1;
         }
+        if (channels < 0) {
+            throw new IllegalArgumentException("kernel channels " + channels + " must be >= 0");
+        }
+    }
+
+    /** A kernel whose channel count is unknown ({@code channels = 0}). */
+    public Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2) {
+        this(nngp, ntk, cov1, cov2, spatial, x1IsX2, 0);
     }
 
     /**
@@ -68,7 +81,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         Tensor cov1 = Tensor.of(same ? lay.diagonalBlocks(g, n1) : lay.fromBlocks(selfBlocks(x1, n1, q, c), n1),
                 lay.covShape(n1));
         Tensor cov2 = same ? cov1 : Tensor.of(lay.fromBlocks(selfBlocks(b, n2, q, c), n2), lay.covShape(n2));
-        return new Kernel(nngp, Tensor.zeros(nngp.shape()), cov1, cov2, spatial, same);
+        return new Kernel(nngp, Tensor.zeros(nngp.shape()), cov1, cov2, spatial, same, c);
     }
 
     /** The example-diagonal blocks {@code (n, Q, Q)} of the Gram of x with itself, channel-averaged. */
@@ -112,22 +125,27 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
 
     /** A copy with another NNGP array. */
     public Kernel withNngp(Tensor v) {
-        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2);
+        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels);
     }
 
     /** A copy with another NTK array ({@code null}: NNGP only). */
     public Kernel withNtk(Tensor v) {
-        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2);
+        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels);
     }
 
     /** A copy with other per-input covariances. */
     public Kernel withCovs(Tensor c1, Tensor c2) {
-        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2);
+        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels);
     }
 
     /** A copy with another spatial shape (arrays must match it). */
     public Kernel withSpatial(int[] s) {
-        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2);
+        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels);
+    }
+
+    /** A copy with another channel count (the finite width of the features; 0 = unknown). */
+    public Kernel withChannels(int c) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c);
     }
 
     /** The per-example spatial shape (a copy). */
@@ -139,7 +157,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     @Override
     public boolean equals(Object o) {
         return o instanceof Kernel k && nngp == k.nngp && ntk == k.ntk && cov1 == k.cov1 && cov2 == k.cov2
-                && Arrays.equals(spatial, k.spatial) && x1IsX2 == k.x1IsX2;
+                && Arrays.equals(spatial, k.spatial) && x1IsX2 == k.x1IsX2 && channels == k.channels;
     }
 
     @Override
@@ -150,6 +168,6 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     @Override
     public String toString() {
         return "Kernel[n1=" + n1() + ", n2=" + n2() + ", spatial=" + Arrays.toString(spatial)
-                + ", ntk=" + (ntk != null) + ", x1IsX2=" + x1IsX2 + "]";
+                + ", ntk=" + (ntk != null) + ", x1IsX2=" + x1IsX2 + ", channels=" + channels + "]";
     }
 }

@@ -2,6 +2,8 @@ package org.ntkworkbench.kernel;
 
 import java.util.Arrays;
 import java.util.List;
+import org.ntkworkbench.nn.Padding;
+import org.ntkworkbench.nn.Parameterization;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -27,15 +29,6 @@ import org.ntkworkbench.tensor.Tensor;
 public final class KernelRules {
     private KernelRules() {}
 
-    /** How the weights are scaled; see the class documentation. */
-    public enum Parameterization { NTK, STANDARD }
-
-    /**
-     * Spatial padding, as in neural-tangents: VALID (no padding, {@code P' = ⌊(P − f)/s⌋ + 1}), SAME
-     * (zeros, {@code P' = ⌈P/s⌉}, the lower pad {@code ⌊total/2⌋}), CIRCULAR (as SAME but wrapping around).
-     */
-    public enum Padding { VALID, SAME, CIRCULAR }
-
     // ---- dense ------------------------------------------------------------------------------
 
     /** Dense layer, NTK parameterization: {@code Σ' = wStd² Σ + bStd²}, {@code Θ' = Σ' + wStd² Θ}. */
@@ -45,7 +38,8 @@ public final class KernelRules {
 
     /**
      * Dense layer in either parameterization; {@code fanIn} (input units) is used only by STANDARD:
-     * {@code Θ' = fanIn Σ + wStd² Θ + (bStd ≠ 0 ? 1 : 0)}.
+     * {@code Θ' = fanIn Σ + wStd² Θ + (bStd ≠ 0 ? 1 : 0)}; {@code fanIn ≤ 0} takes the input kernel's
+     * {@link Kernel#channels()}. The result keeps the input's channel count (the layer sets its width).
      */
     public static Kernel dense(Kernel k, double wStd, double bStd, Parameterization p, int fanIn) {
         return affineLayer(k, k.nngp(), k.ntk(), k.cov1(), k.cov2(), wStd, bStd, p, fanIn, k.spatial());
@@ -64,7 +58,11 @@ public final class KernelRules {
                 }
             } else {
                 if (fanIn <= 0) {
-                    throw new IllegalArgumentException("standard parameterization needs fanIn > 0, got " + fanIn);
+                    fanIn = k.channels();
+                }
+                if (fanIn <= 0) {
+                    throw new IllegalArgumentException("standard parameterization needs the fan-in, but the input kernel's"
+                            + " channel count is unknown (build it with Kernel.fromInputs)");
                 }
                 double[] x = nngpIn.data();
                 double bias = bStd != 0 ? 1.0 : 0.0;
@@ -76,7 +74,7 @@ public final class KernelRules {
         }
         Tensor cov1 = affine(cov1In, w2, b2);
         Tensor cov2 = cov2In == cov1In ? cov1 : affine(cov2In, w2, b2);
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, k.x1IsX2());
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, k.x1IsX2(), k.channels());
     }
 
     private static Tensor affine(Tensor x, double scale, double shift) {
@@ -100,7 +98,8 @@ public final class KernelRules {
     /**
      * Convolution with shared weights: per spatial axis, each position pair becomes the mean over the
      * filter's diagonal shifts, then the dense rule (bias shared over positions). STANDARD uses
-     * {@code fanIn = inChannels × filter size} ({@code Θ' = fanIn·conv(Σ) + wStd² conv(Θ) + [bias]}).
+     * {@code fanIn = inChannels × filter size} ({@code Θ' = fanIn·conv(Σ) + wStd² conv(Θ) + [bias]});
+     * {@code fanIn ≤ 0} takes {@code k.channels() × filter size}.
      */
     public static Kernel conv(Kernel k, int[] filter, int[] strides, Padding padding, double wStd, double bStd,
                               Parameterization p, int fanIn) {
@@ -115,6 +114,12 @@ public final class KernelRules {
             cov1 = pairAxis(cov1, 1, a, outSpatial, filter[a], strides[a], padding, true, true);
             cov2 = sameCov ? cov1 : pairAxis(cov2, 1, a, outSpatial, filter[a], strides[a], padding, true, true);
             outSpatial[a] = outSize(spatial[a], filter[a], strides[a], padding);
+        }
+        if (fanIn <= 0 && k.channels() > 0) {
+            fanIn = k.channels();
+            for (int f : filter) {
+                fanIn *= f;
+            }
         }
         return affineLayer(k, nngp, ntk, cov1, cov2, wStd, bStd, p, fanIn, outSpatial);
     }
@@ -142,7 +147,7 @@ public final class KernelRules {
             cov2 = sameCov ? cov1 : pairAxis(cov2, 1, a, outSpatial, window[a], strides[a], padding, false, average);
             outSpatial[a] = outSize(spatial[a], window[a], strides[a], padding);
         }
-        return new Kernel(nngp, ntk, cov1, cov2, outSpatial, k.x1IsX2());
+        return new Kernel(nngp, ntk, cov1, cov2, outSpatial, k.x1IsX2(), k.channels());
     }
 
     private static void checkWindow(String what, int[] spatial, int[] window, int[] strides) {
@@ -308,13 +313,14 @@ public final class KernelRules {
         for (int p = 0; p < q; p++) {
             diag[p] = lay.diagonal(p);
         }
-        return reduce(k, (v, off) -> {
+        Kernel flat = reduce(k, (v, off) -> {
             double s = 0;
             for (int d : diag) {
                 s += v[off + d];
             }
             return s / q;
         });
+        return flat.withChannels(k.channels() * q);
     }
 
     private interface BlockReducer {
@@ -330,7 +336,7 @@ public final class KernelRules {
         Tensor ntk = k.ntk() == null ? null : reduceArray(k.ntk(), block, r, k.n1(), k.n2());
         Tensor cov1 = reduceArray(k.cov1(), block, r, k.cov1().dim(0));
         Tensor cov2 = k.cov2() == k.cov1() ? cov1 : reduceArray(k.cov2(), block, r, k.cov2().dim(0));
-        return new Kernel(nngp, ntk, cov1, cov2, new int[0], k.x1IsX2());
+        return new Kernel(nngp, ntk, cov1, cov2, new int[0], k.x1IsX2(), k.channels());
     }
 
     private static Tensor reduceArray(Tensor x, int block, BlockReducer r, int... shape) {
@@ -360,7 +366,7 @@ public final class KernelRules {
         Tensor ntk = k.ntk() == null ? null : normalise(k.ntk(), lay, var1, var2, k.n2(), false, eps);
         Tensor cov1 = normalise(k.cov1(), lay, var1, var1, 1, true, eps);
         Tensor cov2 = sameCov ? cov1 : normalise(k.cov2(), lay, var2, var2, 1, true, eps);
-        return new Kernel(nngp, ntk, cov1, cov2, k.spatial(), k.x1IsX2());
+        return new Kernel(nngp, ntk, cov1, cov2, k.spatial(), k.x1IsX2(), k.channels());
     }
 
     /** {@link #layerNorm(Kernel, double)} with neural-tangents' default {@code eps = 1e−12}. */
@@ -418,8 +424,9 @@ public final class KernelRules {
     }
 
     /**
-     * Concatenation along the channel axis of branches of equal (infinite) width: the mean of the
-     * branches' kernels (the next layer averages over all channels).
+     * Concatenation along the channel axis: the mean of the branches' kernels weighted by their
+     * channel counts {@code c_i/Σc} (equal weights when a count is unknown), since the next layer
+     * averages over all channels.
      */
     public static Kernel fanInConcat(List<Kernel> branches) {
         return combine(branches, Combination.MEAN);
@@ -441,14 +448,21 @@ public final class KernelRules {
             haveNtk &= k.ntk() != null;
         }
         int n = ks.size();
-        Tensor nngp = combineArrays(ks.stream().map(Kernel::nngp).toList(), how);
-        Tensor cov1 = combineArrays(ks.stream().map(Kernel::cov1).toList(), how);
+        // Concatenation: each branch weighs by its share of the channels (equal shares when unknown).
+        double[] weights = new double[n];
+        boolean known = ks.stream().allMatch(k -> k.channels() > 0);
+        int total = ks.stream().mapToInt(Kernel::channels).sum();
+        for (int i = 0; i < n; i++) {
+            weights[i] = known ? (double) ks.get(i).channels() / total : 1.0 / n;
+        }
+        Tensor nngp = combineArrays(ks.stream().map(Kernel::nngp).toList(), how, weights);
+        Tensor cov1 = combineArrays(ks.stream().map(Kernel::cov1).toList(), how, weights);
         boolean sameCov = ks.stream().allMatch(k -> k.cov2() == k.cov1());
-        Tensor cov2 = sameCov ? cov1 : combineArrays(ks.stream().map(Kernel::cov2).toList(), how);
+        Tensor cov2 = sameCov ? cov1 : combineArrays(ks.stream().map(Kernel::cov2).toList(), how, weights);
         Tensor ntk = null;
         if (haveNtk) {
             if (how != Combination.PRODUCT) {
-                ntk = combineArrays(ks.stream().map(Kernel::ntk).toList(), how);
+                ntk = combineArrays(ks.stream().map(Kernel::ntk).toList(), how, weights);
             } else {
                 int size = first.nngp().size();
                 double[] o = new double[size];
@@ -468,28 +482,29 @@ public final class KernelRules {
             }
         }
         boolean same = ks.stream().allMatch(Kernel::x1IsX2);
-        return new Kernel(nngp, ntk, cov1, cov2, first.spatial(), same);
+        // Concatenation adds the branches' channels (unknown if any is unknown); sum and product keep them.
+        int channels = first.channels();
+        if (how == Combination.MEAN) {
+            channels = known ? total : 0;
+        }
+        return new Kernel(nngp, ntk, cov1, cov2, first.spatial(), same, channels);
     }
 
-    private static Tensor combineArrays(List<Tensor> xs, Combination how) {
+    private static Tensor combineArrays(List<Tensor> xs, Combination how, double[] weights) {
         int size = xs.get(0).size();
         double[] o = new double[size];
         if (how == Combination.PRODUCT) {
             Arrays.fill(o, 1.0);
         }
-        for (Tensor x : xs) {
-            double[] v = x.data();
+        for (int i = 0; i < xs.size(); i++) {
+            double[] v = xs.get(i).data();
+            double w = weights[i];
             for (int e = 0; e < size; e++) {
-                if (how == Combination.PRODUCT) {
-                    o[e] *= v[e];
-                } else {
-                    o[e] += v[e];
+                switch (how) {
+                    case PRODUCT -> o[e] *= v[e];
+                    case SUM -> o[e] += v[e];
+                    case MEAN -> o[e] += w * v[e];
                 }
-            }
-        }
-        if (how == Combination.MEAN) {
-            for (int e = 0; e < size; e++) {
-                o[e] /= xs.size();
             }
         }
         return Tensor.of(o, xs.get(0).shape());

@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** Absolute value {@code φ(x) = |x|}, {@code φ′(x) = sign(x)}. */
 public final class Abs extends Activation {
 
@@ -16,5 +18,11 @@ public final class Abs extends Activation {
     @Override
     public double derivative(double x) {
         return Math.signum(x);
+    }
+
+    /** The kernel dual of this activation: {@code Dual.abs()}. */
+    @Override
+    public Dual dual() {
+        return Dual.abs();
     }
 }

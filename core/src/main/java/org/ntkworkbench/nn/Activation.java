@@ -2,6 +2,8 @@ package org.ntkworkbench.nn;
 
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Dual;
+import org.ntkworkbench.kernel.Kernel;
 
 /**
  * An elementwise nonlinearity {@code φ} applied to every entry; shape preserving, no parameters.
@@ -14,6 +16,20 @@ public abstract class Activation extends UnaryLayer {
 
     /** {@code φ'(x)} (zero where φ is not differentiable, e.g. ReLU at 0). */
     public abstract double derivative(double x);
+
+    /**
+     * The dual of φ (its NNGP map {@code T} and derivative map {@code T'}, see {@link Dual}); throws
+     * {@link NoKernelRuleException} for an activation without one.
+     */
+    public Dual dual() {
+        throw new NoKernelRuleException(word());
+    }
+
+    /** {@code nngp' = T(nngp)}, {@code ntk' = T'(nngp) ⊙ ntk} through {@link #dual()}. */
+    @Override
+    public Kernel kernel(Kernel in) {
+        return dual().apply(in);
+    }
 
     @Override
     public int[] outputShape(int[] in) {

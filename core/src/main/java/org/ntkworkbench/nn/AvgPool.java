@@ -1,5 +1,8 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+
 import java.util.Arrays;
 import org.ntkworkbench.autodiff.Var;
 
@@ -57,5 +60,11 @@ public final class AvgPool extends UnaryLayer {
     @Override
     public String toString() {
         return "avgPool(" + Arrays.toString(window) + ", strides: " + Arrays.toString(strides) + ", padding: '" + padding + "')";
+    }
+
+    /** Average pooling of both sides of every position pair ({@link KernelRules#avgPool}). */
+    @Override
+    public Kernel kernel(Kernel in) {
+        return KernelRules.avgPool(in, window, strides, padding);
     }
 }

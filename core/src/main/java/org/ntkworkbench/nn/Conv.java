@@ -1,5 +1,8 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+
 import java.util.Arrays;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
@@ -174,5 +177,18 @@ public final class Conv extends UnaryLayer {
     public String toString() {
         return "conv(" + channels + ", filter: " + Arrays.toString(filter) + ", strides: " + Arrays.toString(strides)
                 + ", padding: '" + padding + "', wStd: " + wStd + ", bStd: " + bStd + ")";
+    }
+
+    /**
+     * The convolution rule ({@link KernelRules#conv}): mean over the filter's diagonal shifts per
+     * spatial axis, then the dense rule (standard fan-in = input channels × filter size).
+     */
+    @Override
+    public Kernel kernel(Kernel in) {
+        if (in.spatial().length != filter.length) {
+            throw new IllegalArgumentException("conv with filter " + Arrays.toString(filter) + " needs a kernel with "
+                    + filter.length + " spatial axes, got " + Arrays.toString(in.spatial()));
+        }
+        return KernelRules.conv(in, filter, strides, padding, wStd, bStd, parameterization, 0).withChannels(channels);
     }
 }

@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** {@code φ(x) = cos x}. */
 public final class Cos extends Activation {
 
@@ -16,5 +18,11 @@ public final class Cos extends Activation {
     @Override
     public double derivative(double x) {
         return -Math.sin(x);
+    }
+
+    /** The kernel dual of this activation: {@code Dual.cos()}. */
+    @Override
+    public Dual dual() {
+        return Dual.cos();
     }
 }

@@ -1,5 +1,8 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+
 import java.util.Arrays;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
@@ -113,5 +116,15 @@ public final class Dense extends UnaryLayer {
     public String toString() {
         return "dense(" + width + ", wStd: " + wStd + ", bStd: " + bStd + ", parameterization: '"
                 + parameterization.name().toLowerCase(java.util.Locale.ROOT) + "')";
+    }
+
+    /**
+     * The dense rule ({@link KernelRules#dense}): {@code Σ' = wStd² Σ + bStd²}; NTK parameterization
+     * {@code Θ' = Σ' + wStd² Θ}, standard {@code Θ' = fanIn·Σ + wStd² Θ + [bias]} with the fan-in taken
+     * from the input kernel's channel count. The output kernel has {@code width} channels.
+     */
+    @Override
+    public Kernel kernel(Kernel in) {
+        return KernelRules.dense(in, wStd, bStd, parameterization, 0).withChannels(width);
     }
 }

@@ -1,5 +1,8 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.tensor.SeededRandom;
 import org.ntkworkbench.tensor.Tensor;
@@ -53,5 +56,11 @@ public final class Dropout extends UnaryLayer {
     @Override
     public String toString() {
         return "dropout(" + rate + ")";
+    }
+
+    /** The kernel of the evaluation-mode network: the identity (as neural-tangents in test mode). */
+    @Override
+    public Kernel kernel(Kernel in) {
+        return in;
     }
 }

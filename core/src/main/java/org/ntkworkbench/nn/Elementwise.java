@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -59,5 +61,11 @@ public final class Elementwise extends Activation {
     @Override
     public String toString() {
         return "elementwise(" + name + ")";
+    }
+
+    /** The kernel dual of this activation: {@code Dual.elementwise(name, φ[, φ′])}. */
+    @Override
+    public Dual dual() {
+        return df == null ? Dual.elementwise(name, f) : Dual.elementwise(name, f, df);
     }
 }

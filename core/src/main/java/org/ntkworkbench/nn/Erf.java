@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** Error function {@code φ(x) = erf(x) = (2/√π)∫₀ˣ e^{−t²}dt}, {@code φ′(x) = (2/√π)e^{−x²}}. */
 public final class Erf extends Activation {
 
@@ -46,5 +48,11 @@ public final class Erf extends Activation {
             r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / t;
         }
         return x >= 0 ? r : -r;
+    }
+
+    /** The kernel dual of this activation: {@code Dual.erf()}. */
+    @Override
+    public Dual dual() {
+        return Dual.erf();
     }
 }

@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.KernelRules;
+
 import java.util.Arrays;
 import java.util.List;
 import org.ntkworkbench.autodiff.Ops;
@@ -70,9 +72,20 @@ public final class FanInConcat implements Layer {
         return List.of(Ops.concat(perExampleAxis(shapes.get(0).length) + 1, inputs));
     }
 
+    /**
+     * Concatenation along the channel axis ({@link KernelRules#fanInConcat}: the channel-weighted mean
+     * of the branches' kernels). Concatenation along a spatial axis has no rule here.
+     */
     @Override
     public List<Kernel> kernels(List<Kernel> in) {
-        throw new NoKernelRuleException(word());
+        if (in.isEmpty()) {
+            throw new IllegalArgumentException("fanInConcat needs at least one input");
+        }
+        int rank = in.get(0).spatial().length + 1;
+        if (perExampleAxis(rank) != rank - 1) {
+            throw new NoKernelRuleException(word() + "(axis: " + axis + ")");
+        }
+        return List.of(KernelRules.fanInConcat(in));
     }
 
     @Override

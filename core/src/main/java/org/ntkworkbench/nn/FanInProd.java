@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.KernelRules;
+
 import java.util.List;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
@@ -27,9 +29,10 @@ public final class FanInProd implements Layer {
         return List.of(s);
     }
 
+    /** Hadamard products with the product rule for Θ ({@link KernelRules#fanInProd}). */
     @Override
     public List<Kernel> kernels(List<Kernel> in) {
-        throw new NoKernelRuleException(word());
+        return List.of(KernelRules.fanInProd(in));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.KernelRules;
+
 import java.util.Arrays;
 import java.util.List;
 import org.ntkworkbench.autodiff.Var;
@@ -46,9 +48,10 @@ public final class FanInSum implements Layer {
         return List.of(s);
     }
 
+    /** Σ and Θ add up over independent branches ({@link KernelRules#fanInSum}). */
     @Override
     public List<Kernel> kernels(List<Kernel> in) {
-        throw new NoKernelRuleException(word());
+        return List.of(KernelRules.fanInSum(in));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+
 import org.ntkworkbench.autodiff.Var;
 
 /** Row-major flattening of each example: {@code (n, …)} to {@code (n, ∏…)}. */
@@ -27,5 +30,14 @@ public final class Flatten extends UnaryLayer {
     @Override
     public String toString() {
         return "flatten()";
+    }
+
+    /**
+     * The mean over the diagonal position pairs ({@link KernelRules#flatten}): the next layer's
+     * {@code 1/√(positions·channels)} scaling turns the sum over flattened features into that mean.
+     */
+    @Override
+    public Kernel kernel(Kernel in) {
+        return KernelRules.flatten(in);
     }
 }

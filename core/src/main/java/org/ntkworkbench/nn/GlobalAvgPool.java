@@ -1,5 +1,8 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+
 import java.util.Arrays;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
@@ -26,5 +29,14 @@ public final class GlobalAvgPool extends UnaryLayer {
     @Override
     public String toString() {
         return "globalAvgPool()";
+    }
+
+    /** The mean over all position pairs ({@link KernelRules#globalAvgPool}). */
+    @Override
+    public Kernel kernel(Kernel in) {
+        if (in.spatial().length == 0) {
+            throw new IllegalArgumentException("globalAvgPool needs a spatial kernel, got a dense one");
+        }
+        return KernelRules.globalAvgPool(in);
     }
 }

@@ -1,5 +1,8 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+
 import java.util.Arrays;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
@@ -41,5 +44,14 @@ public final class GlobalSumPool extends UnaryLayer {
     @Override
     public String toString() {
         return "globalSumPool()";
+    }
+
+    /** The sum over all position pairs ({@link KernelRules#globalSumPool}). */
+    @Override
+    public Kernel kernel(Kernel in) {
+        if (in.spatial().length == 0) {
+            throw new IllegalArgumentException("globalSumPool needs a spatial kernel, got a dense one");
+        }
+        return KernelRules.globalSumPool(in);
     }
 }

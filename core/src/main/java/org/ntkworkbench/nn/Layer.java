@@ -86,6 +86,24 @@ public interface Layer {
     // ------------------------------------------------------------------ model conveniences
 
     /**
+     * The analytic infinite-width NNGP and NTK of this model's output (one output unit) between the
+     * examples of {@code x1} and {@code x2}: {@link Kernel#fromInputs} then this model's kernel rule.
+     * {@code x2 = null} means {@code x2 = x1}; then the dense result is made symmetric to the last bit
+     * ({@code (K + Kᵀ)/2}, exact because floating-point addition commutes). Throws
+     * {@link NoKernelRuleException} naming a layer without a rule.
+     */
+    default Kernel kernel(Tensor x1, Tensor x2) {
+        Kernel in = Kernel.fromInputs(x1, x2);
+        Kernel out = Params.located("", this, () -> single(kernels(List.of(in)), "output kernel"));
+        return x2 == null || x2 == x1 ? Kernels0.symmetrised(out) : out;
+    }
+
+    /** {@link #kernel(Tensor, Tensor)} of {@code x} with itself (symmetric to the last bit). */
+    default Kernel kernel(Tensor x) {
+        return kernel(x, null);
+    }
+
+    /**
      * Parameters of this model for one input of per-example shape {@code inputShapePerExample},
      * drawn deterministically from {@code seed} (same seed, same bits). Keys in model order.
      */

@@ -1,5 +1,8 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+
 import java.util.Arrays;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
@@ -39,5 +42,11 @@ public final class LayerNorm extends UnaryLayer {
     @Override
     public String toString() {
         return "layerNorm()";
+    }
+
+    /** Division by the paired variances ({@link KernelRules#layerNorm}, ε as in the forward pass). */
+    @Override
+    public Kernel kernel(Kernel in) {
+        return KernelRules.layerNorm(in, EPS);
     }
 }

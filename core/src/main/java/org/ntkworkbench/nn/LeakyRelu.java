@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** Leaky ReLU {@code φ(x) = x} for {@code x > 0}, {@code αx} otherwise. */
 public final class LeakyRelu extends Activation {
     private final double alpha;
@@ -32,5 +34,11 @@ public final class LeakyRelu extends Activation {
     @Override
     public String toString() {
         return "leakyRelu(" + alpha + ")";
+    }
+
+    /** The kernel dual of this activation: {@code Dual.leakyRelu(alpha)}. */
+    @Override
+    public Dual dual() {
+        return Dual.leakyRelu(alpha);
     }
 }

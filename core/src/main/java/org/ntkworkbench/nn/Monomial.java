@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** Monomial {@code φ(x) = x^k}, {@code φ′(x) = k x^{k−1}} (integer {@code k ≥ 0}). */
 public final class Monomial extends Activation {
     private final int degree;
@@ -43,5 +45,11 @@ public final class Monomial extends Activation {
     @Override
     public String toString() {
         return "monomial(" + degree + ")";
+    }
+
+    /** The kernel dual of this activation: {@code Dual.monomial(degree)}. */
+    @Override
+    public Dual dual() {
+        return Dual.monomial(degree);
     }
 }

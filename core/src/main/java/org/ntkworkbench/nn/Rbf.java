@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** Gaussian bump {@code φ(x) = exp(−γx²)}, {@code φ′(x) = −2γx exp(−γx²)}. */
 public final class Rbf extends Activation {
     private final double gamma;
@@ -32,5 +34,11 @@ public final class Rbf extends Activation {
     @Override
     public String toString() {
         return "rbf(" + gamma + ")";
+    }
+
+    /** The kernel dual of this activation: {@code Dual.rbf(gamma)}. */
+    @Override
+    public Dual dual() {
+        return Dual.rbf(gamma);
     }
 }

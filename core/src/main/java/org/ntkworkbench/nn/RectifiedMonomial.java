@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** Rectified monomial {@code φ(x) = max(x, 0)^k} (degree 0: the step {@code 1[x > 0]}), {@code φ′(x) = k x^{k−1} 1[x > 0]}. */
 public final class RectifiedMonomial extends Activation {
     private final int degree;
@@ -35,5 +37,11 @@ public final class RectifiedMonomial extends Activation {
     @Override
     public String toString() {
         return "rectifiedMonomial(" + degree + ")";
+    }
+
+    /** The kernel dual of this activation: {@code Dual.rectifiedMonomial(degree)}. */
+    @Override
+    public Dual dual() {
+        return Dual.rectifiedMonomial(degree);
     }
 }

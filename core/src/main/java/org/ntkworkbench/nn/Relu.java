@@ -2,6 +2,7 @@ package org.ntkworkbench.nn;
 
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Dual;
 
 /** ReLU {@code φ(x) = max(x, 0)}, {@code φ′(x) = 1[x > 0]}. */
 public final class Relu extends Activation {
@@ -25,5 +26,11 @@ public final class Relu extends Activation {
     @Override
     public double derivative(double x) {
         return x > 0 ? 1.0 : 0.0;
+    }
+
+    /** The kernel dual of this activation: {@code Dual.relu()}. */
+    @Override
+    public Dual dual() {
+        return Dual.relu();
     }
 }

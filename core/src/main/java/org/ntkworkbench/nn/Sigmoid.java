@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** Logistic sigmoid {@code φ(x) = 1/(1 + e^{−x})}, {@code φ′ = φ(1 − φ)}. */
 public final class Sigmoid extends Activation {
 
@@ -17,5 +19,11 @@ public final class Sigmoid extends Activation {
     public double derivative(double x) {
         double s = value(x);
         return s * (1 - s);
+    }
+
+    /** The kernel dual of this activation: {@code Dual.sigmoid()}. */
+    @Override
+    public Dual dual() {
+        return Dual.sigmoid();
     }
 }

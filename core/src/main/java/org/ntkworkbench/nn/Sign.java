@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** Sign {@code φ(x) = sgn(x)} (0 at 0); its derivative is 0 almost everywhere. */
 public final class Sign extends Activation {
 
@@ -16,5 +18,11 @@ public final class Sign extends Activation {
     @Override
     public double derivative(double x) {
         return 0.0;
+    }
+
+    /** The kernel dual of this activation: {@code Dual.sign()}. */
+    @Override
+    public Dual dual() {
+        return Dual.sign();
     }
 }

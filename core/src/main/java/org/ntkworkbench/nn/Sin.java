@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** {@code φ(x) = sin x}. */
 public final class Sin extends Activation {
 
@@ -16,5 +18,11 @@ public final class Sin extends Activation {
     @Override
     public double derivative(double x) {
         return Math.cos(x);
+    }
+
+    /** The kernel dual of this activation: {@code Dual.sin()}. */
+    @Override
+    public Dual dual() {
+        return Dual.sin();
     }
 }

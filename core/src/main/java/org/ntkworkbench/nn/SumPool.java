@@ -1,5 +1,8 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+
 import java.util.Arrays;
 import org.ntkworkbench.autodiff.Var;
 
@@ -49,5 +52,11 @@ public final class SumPool extends UnaryLayer {
     @Override
     public String toString() {
         return "sumPool(" + Arrays.toString(window) + ", strides: " + Arrays.toString(strides) + ", padding: '" + padding + "')";
+    }
+
+    /** Sum pooling of both sides of every position pair ({@link KernelRules#sumPool}). */
+    @Override
+    public Kernel kernel(Kernel in) {
+        return KernelRules.sumPool(in, window, strides, padding);
     }
 }

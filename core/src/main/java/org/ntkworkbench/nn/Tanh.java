@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Dual;
+
 /** {@code φ(x) = tanh x}, {@code φ′ = 1 − tanh²}. */
 public final class Tanh extends Activation {
 
@@ -17,5 +19,11 @@ public final class Tanh extends Activation {
     public double derivative(double x) {
         double t = Math.tanh(x);
         return 1 - t * t;
+    }
+
+    /** The kernel dual of this activation: {@code Dual.tanh()}. */
+    @Override
+    public Dual dual() {
+        return Dual.tanh();
     }
 }

@@ -9,9 +9,11 @@ import org.ntkworkbench.dsl.DataWords;
 import org.ntkworkbench.dsl.LayerWords;
 import org.ntkworkbench.dsl.SpectrumWords;
 import org.ntkworkbench.dsl.TrainWords;
-import org.ntkworkbench.dsl.DslBindings;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.DefaultArrayIO;
+import org.ntkworkbench.kernel.BlockedKernels;
+import org.ntkworkbench.kernel.Kernels;
+import org.ntkworkbench.dsl.DslBindings;
 import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.XChartPlots;
 import org.ntkworkbench.report.HtmlReports;
@@ -26,7 +28,7 @@ public final class CoreModule extends AbstractModule {
 
     /** Services scripts and the REPL see as variables (lower-camel simple name, e.g. {@code plots}). */
     static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class,
-            Spectra.class, Training.class);
+            Spectra.class, Training.class, Kernels.class);
 
     @Override
     protected void configure() {
@@ -34,6 +36,7 @@ public final class CoreModule extends AbstractModule {
         bind(Reports.class).to(HtmlReports.class);
         bind(ArrayIO.class).to(DefaultArrayIO.class);
         bind(Datasets.class).to(DefaultDatasets.class);
+        bind(Kernels.class).to(BlockedKernels.class);
         install(new SpectrumModule());
         bind(Training.class).to(DefaultTraining.class);
 

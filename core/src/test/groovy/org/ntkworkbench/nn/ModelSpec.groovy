@@ -224,21 +224,16 @@ class ModelSpec extends Specification {
         e4.message.startsWith('layer 0 (conv)') && e4.message.contains('[4, 1]') && e4.message.contains('[5]')
     }
 
-    def "kernel rules are not here yet: the exception names the layer word"() {
-        given:
-        def dummy = new Kernel(Tensor.zeros(1, 1), null, Tensor.zeros(1), Tensor.zeros(1), new int[0], true)
+    def "a layer without a kernel rule says so by name"() {
+        given: 'concatenation along a spatial axis (axis 1 of (n, P, C) signals) has no rule'
+        def x = Tensor.of([1, 2, 3, 4, 5, 6, 7, 8] as double[], 2, 2, 2)
 
         when:
-        dense(8).kernel(dummy)
+        serial(fanOut(2), parallel(conv(3, 1), identity()), fanInConcat(1)).kernel(x)
         then:
         def e = thrown(NoKernelRuleException)
-        e.message == "layer 'dense' has no kernel rule"
-
-        when:
-        serial(identity(), relu()).kernel(dummy)
-        then:
-        def e2 = thrown(NoKernelRuleException)
-        e2.message == "layer 'relu' has no kernel rule"
+        e.word() == 'fanInConcat(axis: 1)'
+        e.message.contains("'fanInConcat(axis: 1)' has no kernel rule")
     }
 
     def "models print as DSL expressions and words are the DSL words"() {

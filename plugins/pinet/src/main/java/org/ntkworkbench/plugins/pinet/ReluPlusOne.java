@@ -1,8 +1,6 @@
 package org.ntkworkbench.plugins.pinet;
 
 import org.ntkworkbench.kernel.Dual;
-import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
 import org.ntkworkbench.kernel.PairwiseDual;
 import org.ntkworkbench.nn.Activation;
 
@@ -35,12 +33,7 @@ public final class ReluPlusOne extends Activation {
     }
 
     @Override
-    public Kernel kernel(Kernel in) {
-        return KernelRules.activation(in, DUAL);
-    }
-
-    /** The closed-form dual, for tests. */
-    static Dual dual() {
+    public Dual dual() {
         return DUAL;
     }
 }

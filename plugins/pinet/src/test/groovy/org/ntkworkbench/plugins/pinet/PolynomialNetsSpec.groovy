@@ -18,6 +18,14 @@ class PolynomialNetsSpec extends Specification {
 
     static double relu(double v) { Math.max(v, 0d) }
 
+    static double rowDot(Tensor x, int i, int j) {
+        double s = 0
+        for (int c = 0; c < x.dim(1); c++) {
+            s += x.get(i, c) * x.get(j, c)
+        }
+        return s
+    }
+
     def "the ccp preset computes the paper's recursion y_n = (relu(W_n x) + 1) * y_(n-1), f = sqrt(2/m) w.y"() {
         given:
         int d = 5
@@ -61,7 +69,7 @@ class PolynomialNetsSpec extends Specification {
 
     def "reluPlusOne's dual is E[(relu(u)+1)(relu(v)+1)] by 2-D Gauss-Hermite quadrature away from the kink"() {
         given: 'a smooth check of the additive terms: T - T_relu = sqrt(v1/2pi) + sqrt(v2/2pi) + 1 exactly'
-        def dual = ReluPlusOne.dual()
+        def dual = new ReluPlusOne().dual()
         def relu = Dual.relu()
 
         expect:
@@ -80,5 +88,28 @@ class PolynomialNetsSpec extends Specification {
 
         expect: 'within 5 standard errors (sd of relu(N(0,2)) < 1.2)'
         Math.abs(mean - Math.sqrt(v / (2 * Math.PI))) < 5 * 1.2 / Math.sqrt(z.size())
+    }
+
+    def "the analytic NTK and NNGP of the ccp preset (kernel rules through fanInProd) equal the closed form of Wu et al."() {
+        given:
+        int d = 6
+        def x = unitRows(7, 5, d)
+        def net = PolynomialNets.ccp(degree, 64, d)
+        def closed = new CcpKernel(degree)
+
+        when:
+        def k = net.kernel(x, null)
+
+        then: 'every pair to 1e-12 relative'
+        (0..<5).every { i ->
+            (0..<5).every { j ->
+                double rho = i == j ? 1d : Math.max(-1d, Math.min(1d, rowDot(x, i, j)))   // unit rows: <x, x> = 1
+                Math.abs(k.ntk().get(i, j) - closed.ntk(rho)) < 1e-12 * closed.ntk(1) &&
+                        Math.abs(k.nngp().get(i, j) - closed.nngp(rho)) < 1e-12 * closed.nngp(1)
+            }
+        }
+
+        where:
+        degree << [1, 2, 3, 6]
     }
 }

@@ -1,0 +1,90 @@
+package org.ntkworkbench.kernel
+
+import static org.ntkworkbench.nn.Layers.*
+
+import java.nio.file.Files
+import org.ntkworkbench.io.DefaultArrayIO
+import org.ntkworkbench.tensor.Tensor
+import spock.lang.Specification
+import spock.lang.TempDir
+
+/** The {@link Kernels} service: blocked parallel analytic kernels and the memory-mapped block path. */
+class KernelsSpec extends Specification {
+    @TempDir java.nio.file.Path dir
+
+    static double maxAbs(double[] a) { a.collect { Math.abs(it) }.max() as double }
+
+    def "row blocks across threads agree with the single call: 1e-12 of max off the diagonal, 1e-7 on it; symmetric to the last bit"() {
+        given:
+        def net = serial(dense(64, 1.3, 0.2), relu(), dense(64, 1.3, 0.2), relu(), dense(1))
+        def x = Tensor.randn(3, 150, 10)
+        def ref = net.kernel(x)
+        def k = new BlockedKernels(3).analytic(net, x, null)
+        def y = Tensor.randn(4, 40, 10)
+        def cross = new BlockedKernels(2).analytic(net, x, y)
+        def crossRef = net.kernel(x, y)
+
+        expect:
+        ['nngp', 'ntk'].every { a ->
+            double[] r = ref."$a"().data(), v = k."$a"().data()
+            double m = maxAbs(r)
+            (0..<150).every { i -> (0..<150).every { j ->
+                Math.abs(r[i * 150 + j] - v[i * 150 + j]) <= (i == j ? 1e-7 : 1e-12) * m && v[i * 150 + j] == v[j * 150 + i] } }
+        }
+        ['nngp', 'ntk'].every { a ->
+            double[] r = crossRef."$a"().data(), v = cross."$a"().data()
+            (0..<r.length).every { e -> Math.abs(r[e] - v[e]) <= 1e-12 * maxAbs(r) }
+        }
+    }
+
+    def "a forced small budget writes nngp.npy and ntk.npy block by block, equal to the in-memory kernel"() {
+        given:
+        def net = serial(dense(32, 1.2, 0.1), erf(), dense(1))
+        def x = Tensor.randn(5, 300, 6)
+        def service = new BlockedKernels(2)
+        def ref = net.kernel(x, x)
+
+        when: 'budget 100 kB < estimate 300·300·8·5 = 3.6 MB'
+        def res = service.analyticOrFiles(net, x, x, dir, 100_000)
+        def io = new DefaultArrayIO()
+        def nngp = io.readNpy(res.nngpFile())
+        def ntk = io.readNpy(res.ntkFile())
+
+        then: 'on disk, shapes (300, 300), entries equal to 1e-12 of max'
+        res.onDisk()
+        service.estimateBytes(net, 300, 300, 6) == 300L * 300 * 8 * Kernels.LIVE_ARRAYS
+        nngp.shape() == [300, 300] as int[]
+        (0..<90000).every { e -> Math.abs(nngp.data()[e] - ref.nngp().data()[e]) <= 1e-12 * maxAbs(ref.nngp().data()) }
+        (0..<90000).every { e -> Math.abs(ntk.data()[e] - ref.ntk().data()[e]) <= 1e-12 * maxAbs(ref.ntk().data()) }
+
+        when: 'a large budget keeps it in memory'
+        def mem = service.analyticOrFiles(net, x, x, dir.resolve('m'), Long.MAX_VALUE)
+        then:
+        !mem.onDisk() && !Files.exists(dir.resolve('m'))
+    }
+
+    def "n = 20 000 dense inputs (depth-2 ReLU MLP, d = 16) with the default heap: written to memory-mapped files"() {
+        given:
+        int n = 20_000
+        def net = serial(dense(512, 1.4, 0.1), relu(), dense(1))
+        def x = Tensor.randn(7, n, 16)
+
+        when:
+        long t0 = System.nanoTime()
+        def res = new BlockedKernels().analyticOrFiles(net, x, null, dir)
+        println "n = 20000 kernel: ${(System.nanoTime() - t0) / 1e9} s, on disk: ${res.onDisk()}, heap ${Runtime.runtime.maxMemory() >> 20} MiB"
+        def io = new DefaultArrayIO()
+        def rows = [0, 1234, 19_999] as int[]
+        def ref = net.kernel(x.rows(rows), x)
+
+        then: 'the estimate 20000²·8·5 = 16 GB exceeds the heap, so files; sampled rows equal a direct computation to 1e-12 of max'
+        res.onDisk()
+        io.mapNpy(res.ntkFile()).withCloseable { m ->
+            m.shape() == [n, n] as int[] && rows.toList().withIndex().every { int r, int ri ->
+                double[] row = m.readRows(r, 1)
+                double mx = maxAbs(ref.ntk().data())
+                (0..<n).every { j -> Math.abs(row[j] - ref.ntk().get(ri, j)) <= 1e-12 * mx }
+            }
+        }
+    }
+}
