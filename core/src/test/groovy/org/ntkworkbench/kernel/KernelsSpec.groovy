@@ -15,7 +15,7 @@ class KernelsSpec extends Specification {
 
     static double maxAbs(double[] a) { a.collect { Math.abs(it) }.max() as double }
 
-    def "row blocks across threads agree with the single call: 1e-12 of max off the diagonal, 1e-7 on it; symmetric to the last bit"() {
+    def "row blocks across threads agree with the single call to 1e-12 of max; symmetric to the last bit"() {
         given:
         def net = serial(dense(64, 1.3, 0.2), relu(), dense(64, 1.3, 0.2), relu(), dense(1))
         def x = Tensor.randn(3, 150, 10)
@@ -30,7 +30,7 @@ class KernelsSpec extends Specification {
             double[] r = ref."$a"().data(), v = k."$a"().data()
             double m = ref."$a"().maxAbs()
             (0..<150).every { i -> (0..<150).every { j ->
-                Math.abs(r[i * 150 + j] - v[i * 150 + j]) <= (i == j ? 1e-7 : 1e-12) * m && v[i * 150 + j] == v[j * 150 + i] } }
+                Math.abs(r[i * 150 + j] - v[i * 150 + j]) <= 1e-12 * m && v[i * 150 + j] == v[j * 150 + i] } }
         }
         cross.nngp().sub(crossRef.nngp()).maxAbs() <= 1e-12 * crossRef.nngp().maxAbs()
         cross.ntk().sub(crossRef.ntk()).maxAbs() <= 1e-12 * crossRef.ntk().maxAbs()
