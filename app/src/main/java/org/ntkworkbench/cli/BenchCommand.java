@@ -49,6 +49,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         ratio(report, "mlp_train_java", "mlp_train_numpy", "steps_per_second", "MLP training steps/s, Java / NumPy");
         ratio(report, "mlp_train", "mlp_train_numpy", "steps_per_second", "MLP training steps/s, nn+autodiff / NumPy");
+        ratio(report, "analytic_kernel_java", "analytic_kernel_numpy", "seconds", "Analytic kernel time, Java / NumPy (target <= 0.5)");
         System.out.println("results: " + out);
         return 0;
     }

@@ -36,7 +36,11 @@ public final class Benchmarks {
                 new NumpyScriptBenchmark("empirical_ntk_numpy",
                         "NumPy reference: the same structured empirical NTK of a ReLU MLP as empirical_ntk "
                                 + "(h hᵀ ⊙ δ δᵀ per layer); reports seconds, gflop and gflops",
-                        home.resolve("bench/numpy/empirical_ntk.py"), EMPIRICAL_NTK_DEFAULTS, 1800));
+                        home.resolve("bench/numpy/empirical_ntk.py"), EMPIRICAL_NTK_DEFAULTS, 1800),
+                new AnalyticKernelBenchmark(),
+                new NumpyScriptBenchmark("analytic_kernel_numpy",
+                        "NumPy reference: the same analytic NNGP+NTK recursion as analytic_kernel_java; reports seconds",
+                        home.resolve("bench/numpy/analytic_kernel.py"), Map.of("d", 64, "n", 4000), 1800));
     }
 
     /** The built-in benchmarks with the given names, in the order given (all when {@code names} is empty). */

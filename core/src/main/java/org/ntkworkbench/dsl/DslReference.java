@@ -28,7 +28,7 @@ public final class DslReference {
                 .append("`params` (all parameters), `run` (the run directory), `resuming` (true under `--resume`), and the\n")
                 .append("services as variables: ");
         b.append(String.join(", ", wb.serviceBindings().keySet().stream().map(k -> "`" + k + "`").toList())).append(".\n");
-        b.append("\nA model is a value: `net.init(seed, inputDim…)` gives its parameters, `net.apply(params, x)` its outputs.\n");
+        b.append("\nA model is a value: `net.init(seed, inputDim…)` gives its parameters, `net.apply(params, x)` its outputs, `net.kernel(x1, x2)` (or `net.kernel(x)`) its analytic NNGP/NTK (`.nngp()`, `.ntk()`).\n");
         return b.toString();
     }
 }

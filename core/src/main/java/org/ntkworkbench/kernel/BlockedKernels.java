@@ -17,10 +17,10 @@ import org.ntkworkbench.tensor.Tensor;
 /**
  * The default {@link Kernels}: splits {@code x1} into row blocks, computes each block's kernel against
  * the whole of {@code x2} on its own thread (BLAS does the Gram matrices), and copies the blocks into
- * the result or into memory-mapped NPY files. With {@code x2 = x1} the blocks use the inputs' own
- * covariances, so an example's correlation with itself may differ from 1 by rounding: the blocked
- * result matches the single-call {@code net.kernel(x)} to about 1e−8 relative on the diagonal
- * (arccos is ill-conditioned there) and is symmetrised {@code (K + Kᵀ)/2} to the last bit.
+ * the result or into memory-mapped NPY files. In memory, {@code x2 = x1} is one call of
+ * {@code net.kernel(x)} (parallel inside, using the symmetry). In the file path the diagonal entries
+ * come from each example's own 1×1 kernel (correlation exactly 1, where arccos is ill-conditioned);
+ * the files are not symmetrised (blocks of rows never see their mirror): symmetric to ~1e−15.
  */
 public final class BlockedKernels implements Kernels {
     private final int threads;
@@ -47,7 +47,9 @@ public final class BlockedKernels implements Kernels {
             throw new IllegalArgumentException("the kernel of " + n1 + " x " + n2 + " examples needs about " + need / (1 << 20)
                     + " MiB but the heap holds " + free / (1 << 20) + " MiB: use kernels.analyticOrFiles(net, x1, x2, dir)");
         }
-        if (threads == 1 || n1 < 2 * threads || n1 * (long) n2 < 4096) {
+        // x2 = x1: one call. The rules are already parallel inside (the activation duals split rows
+        // across cores) and use the symmetry (half the pairs), which row blocks would lose.
+        if (threads == 1 || x2 == null || x2 == x1 || n1 < 2 * threads || n1 * (long) n2 < 4096) {
             return net.kernel(x1, x2);
         }
         Tensor b = x2 == null ? x1 : x2;
@@ -90,11 +92,22 @@ public final class BlockedKernels implements Kernels {
         try (MappedNpyWriter wn = NpyWriter.createMapped(nngpFile, n1, n2);
              MappedNpyWriter wt = NpyWriter.createMapped(ntkFile, n1, n2)) {
             try {
+                boolean same = x2 == null || x2 == x1;
                 forBlocks(n1, rows, (from, to) -> {
                     Kernel k = net.kernel(x1.rowRange(from, to), b);
                     requireDense(k);
-                    wn.writeRows(from, k.nngp().data());
-                    wt.writeRows(from, k.ntk().data());
+                    double[] nn = k.nngp().data(), tt = k.ntk().data();
+                    if (same) {
+                        // An example with itself: its own 1×1 kernel, whose correlation is exactly 1
+                        // (in a block the variances come from another rounding path, off by ~1e-9 after arccos).
+                        for (int i = from; i < to; i++) {
+                            Kernel d = net.kernel(x1.rowRange(i, i + 1));
+                            nn[(i - from) * n2 + i] = d.nngp().data()[0];
+                            tt[(i - from) * n2 + i] = d.ntk().data()[0];
+                        }
+                    }
+                    wn.writeRows(from, nn);
+                    wt.writeRows(from, tt);
                 });
             } catch (RuntimeException e) {
                 wn.abort();

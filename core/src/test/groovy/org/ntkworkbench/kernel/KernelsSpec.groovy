@@ -5,6 +5,7 @@ import static org.ntkworkbench.nn.Layers.*
 import java.nio.file.Files
 import org.ntkworkbench.io.DefaultArrayIO
 import org.ntkworkbench.tensor.Tensor
+import spock.lang.Requires
 import spock.lang.Specification
 import spock.lang.TempDir
 
@@ -14,7 +15,7 @@ class KernelsSpec extends Specification {
 
     static double maxAbs(double[] a) { a.collect { Math.abs(it) }.max() as double }
 
-    def "row blocks across threads agree with the single call: 1e-12 of max off the diagonal, 1e-7 on it; symmetric to the last bit"() {
+    def "row blocks across threads agree with the single call to 1e-12 of max; symmetric to the last bit"() {
         given:
         def net = serial(dense(64, 1.3, 0.2), relu(), dense(64, 1.3, 0.2), relu(), dense(1))
         def x = Tensor.randn(3, 150, 10)
@@ -27,14 +28,12 @@ class KernelsSpec extends Specification {
         expect:
         ['nngp', 'ntk'].every { a ->
             double[] r = ref."$a"().data(), v = k."$a"().data()
-            double m = maxAbs(r)
+            double m = ref."$a"().maxAbs()
             (0..<150).every { i -> (0..<150).every { j ->
-                Math.abs(r[i * 150 + j] - v[i * 150 + j]) <= (i == j ? 1e-7 : 1e-12) * m && v[i * 150 + j] == v[j * 150 + i] } }
+                Math.abs(r[i * 150 + j] - v[i * 150 + j]) <= 1e-12 * m && v[i * 150 + j] == v[j * 150 + i] } }
         }
-        ['nngp', 'ntk'].every { a ->
-            double[] r = crossRef."$a"().data(), v = cross."$a"().data()
-            (0..<r.length).every { e -> Math.abs(r[e] - v[e]) <= 1e-12 * maxAbs(r) }
-        }
+        cross.nngp().sub(crossRef.nngp()).maxAbs() <= 1e-12 * crossRef.nngp().maxAbs()
+        cross.ntk().sub(crossRef.ntk()).maxAbs() <= 1e-12 * crossRef.ntk().maxAbs()
     }
 
     def "a forced small budget writes nngp.npy and ntk.npy block by block, equal to the in-memory kernel"() {
@@ -54,8 +53,8 @@ class KernelsSpec extends Specification {
         res.onDisk()
         service.estimateBytes(net, 300, 300, 6) == 300L * 300 * 8 * Kernels.LIVE_ARRAYS
         nngp.shape() == [300, 300] as int[]
-        (0..<90000).every { e -> Math.abs(nngp.data()[e] - ref.nngp().data()[e]) <= 1e-12 * maxAbs(ref.nngp().data()) }
-        (0..<90000).every { e -> Math.abs(ntk.data()[e] - ref.ntk().data()[e]) <= 1e-12 * maxAbs(ref.ntk().data()) }
+        nngp.sub(ref.nngp()).maxAbs() <= 1e-12 * ref.nngp().maxAbs()
+        ntk.sub(ref.ntk()).maxAbs() <= 1e-12 * ref.ntk().maxAbs()
 
         when: 'a large budget keeps it in memory'
         def mem = service.analyticOrFiles(net, x, x, dir.resolve('m'), Long.MAX_VALUE)
@@ -63,6 +62,12 @@ class KernelsSpec extends Specification {
         !mem.onDisk() && !Files.exists(dir.resolve('m'))
     }
 
+    /**
+     * Opt-in ({@code -Dntk.bigKernels=true}): 4·10⁸ entries through the ReLU dual take minutes on the
+     * 2 shared cores of the CI machine, too long for the default suite; the block path itself is
+     * covered above with a forced small budget.
+     */
+    @Requires({ Boolean.getBoolean('ntk.bigKernels') })
     def "n = 20 000 dense inputs (depth-2 ReLU MLP, d = 16) with the default heap: written to memory-mapped files"() {
         given:
         int n = 20_000
@@ -82,7 +87,7 @@ class KernelsSpec extends Specification {
         io.mapNpy(res.ntkFile()).withCloseable { m ->
             m.shape() == [n, n] as int[] && rows.toList().withIndex().every { int r, int ri ->
                 double[] row = m.readRows(r, 1)
-                double mx = maxAbs(ref.ntk().data())
+                double mx = ref.ntk().maxAbs()
                 (0..<n).every { j -> Math.abs(row[j] - ref.ntk().get(ri, j)) <= 1e-12 * mx }
             }
         }

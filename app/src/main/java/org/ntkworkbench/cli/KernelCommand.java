@@ -1,0 +1,142 @@
+package org.ntkworkbench.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ntkworkbench.dsl.ModelExpressions;
+import org.ntkworkbench.io.ArrayIO;
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.Kernels;
+import org.ntkworkbench.kernel.empirical.EmpiricalNngp;
+import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code ntk kernel --model EXPR|FILE --x1 A.npy [--x2 B.npy] [--get nngp,ntk] [--empirical [--params P.npz | --seed S]] --out K.npz}:
+ * the analytic (default) or empirical NNGP/NTK of the model's output between x1 and x2 (x1 when
+ * omitted: symmetric to the last bit), written as NPZ arrays {@code nngp} and/or {@code ntk}.
+ * Empirical kernels are those of the finite network with parameters from {@code --params} (keys
+ * {@code <path>/<name>}, every key the model needs) or drawn from {@code --seed} (default 0).
+ */
+@Command(name = "kernel", description = "Analytic (or empirical) NNGP/NTK of a model between x1 and x2, written to an NPZ.")
+final class KernelCommand implements Callable<Integer> {
+
+    @ParentCommand
+    NtkCommand root;
+
+    @Option(names = "--model", required = true, paramLabel = "EXPR|FILE", description = "DSL model expression or Groovy file.")
+    String model;
+
+    @Option(names = "--x1", required = true, paramLabel = "A.npy", description = "First inputs, examples on axis 0.")
+    Path x1File;
+
+    @Option(names = "--x2", paramLabel = "B.npy", description = "Second inputs (default: x1, giving a symmetric kernel).")
+    Path x2File;
+
+    @Option(names = "--get", paramLabel = "nngp,ntk", split = ",", description = "Which arrays (default: nngp,ntk).")
+    List<String> get = List.of("nngp", "ntk");
+
+    @Option(names = "--empirical", description = "The finite network's kernels instead of the infinite-width ones.")
+    boolean empirical;
+
+    @Option(names = "--params", paramLabel = "P.npz", description = "Parameters of the finite network (with --empirical).")
+    Path paramsFile;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Draw the finite network's parameters from this seed (with --empirical; default 0).")
+    Long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "K.npz", description = "Output NPZ.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        for (String g : get) {
+            if (!g.equals("nngp") && !g.equals("ntk")) {
+                throw new IllegalArgumentException("--get " + g + ": expected nngp and/or ntk");
+            }
+        }
+        if (!empirical && (paramsFile != null || seed != null)) {
+            throw new IllegalArgumentException((paramsFile != null ? "--params" : "--seed") + " needs --empirical");
+        }
+        if (paramsFile != null && seed != null) {
+            throw new IllegalArgumentException("--params and --seed exclude each other");
+        }
+        Workbench wb = root.workbench();
+        ArrayIO io = wb.service(ArrayIO.class);
+        Tensor x1 = read(io, "--x1", x1File);
+        Tensor x2 = x2File == null ? null : read(io, "--x2", x2File);
+        Layer net = ModelExpressions.parse(wb, model);
+        Map<String, Tensor> arrays = new LinkedHashMap<>();
+        if (empirical) {
+            int[] perExample = Arrays.copyOfRange(x1.shape(), 1, x1.rank());
+            Map<String, Tensor> expected = net.init(seed == null ? 0 : seed, perExample);
+            Map<String, Tensor> params = paramsFile == null ? expected : params(io, expected);
+            if (get.contains("nngp")) {
+                arrays.put("nngp", EmpiricalNngp.of(net, params, x1, x2));
+            }
+            if (get.contains("ntk")) {
+                arrays.put("ntk", net.empiricalNtk(params, x1, x2));
+            }
+        } else {
+            Kernel k = wb.service(Kernels.class).analytic(net, x1, x2);
+            if (get.contains("nngp")) {
+                arrays.put("nngp", k.nngp());
+            }
+            if (get.contains("ntk")) {
+                arrays.put("ntk", k.ntk());
+            }
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        io.writeNpz(out, arrays);
+        System.err.println("ntk kernel: " + String.join(",", arrays.keySet()) + " " + arrays.values().iterator().next().shapeString()
+                + (empirical ? " (empirical)" : " (analytic)") + " -> " + out);
+        return 0;
+    }
+
+    private static Tensor read(ArrayIO io, String option, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(option + " " + file + ": no such file");
+        }
+        try {
+            return io.readNpy(file);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(option + " " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The NPZ's parameters, checked against the keys and shapes the model needs. */
+    private Map<String, Tensor> params(ArrayIO io, Map<String, Tensor> expected) {
+        if (!Files.isRegularFile(paramsFile)) {
+            throw new IllegalArgumentException("--params " + paramsFile + ": no such file");
+        }
+        Map<String, Tensor> loaded;
+        try {
+            loaded = io.readNpz(paramsFile);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--params " + paramsFile + ": " + e.getMessage());
+        }
+        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+            Tensor t = loaded.get(e.getKey());
+            if (t == null) {
+                throw new IllegalArgumentException("--params " + paramsFile + ": missing key '" + e.getKey() + "'");
+            }
+            if (!t.sameShape(e.getValue())) {
+                throw new IllegalArgumentException("--params " + paramsFile + ": key '" + e.getKey() + "' has shape "
+                        + t.shapeString() + " but the model needs " + e.getValue().shapeString());
+            }
+        }
+        return loaded;
+    }
+}

@@ -1,0 +1,87 @@
+package org.ntkworkbench.cli
+
+import static org.ntkworkbench.nn.Layers.*
+
+import java.nio.file.Path
+import org.ntkworkbench.io.DefaultArrayIO
+import org.ntkworkbench.nn.Layer
+import org.ntkworkbench.tensor.Tensor
+import spock.lang.Specification
+import spock.lang.TempDir
+
+/** {@code ntk kernel} in a child JVM against {@code net.kernel} / {@code net.empiricalNtk} computed here. */
+class KernelCommandSpec extends Specification {
+    @TempDir Path dir
+    def io = new DefaultArrayIO()
+    static final String EXPR = 'serial(dense(64, bStd: 0.1), relu(), dense(1))'
+    static final Layer NET = serial(dense(64, 1.0, 0.1), relu(), dense(1))
+
+    static double maxDiff(Tensor a, Tensor b) {
+        assert a.shape() == b.shape()
+        double m = 0
+        for (int e = 0; e < a.size(); e++) m = Math.max(m, Math.abs(a.data()[e] - b.data()[e]))
+        m
+    }
+
+    def "analytic kernels: the NPZ matches net.kernel to 1e-12; x2 omitted gives an exactly symmetric kernel"() {
+        given:
+        def x1 = Tensor.randn(1, 7, 5)
+        def x2 = Tensor.randn(2, 4, 5)
+        io.writeNpy(dir.resolve('a.npy'), x1)
+        io.writeNpy(dir.resolve('b.npy'), x2)
+
+        when:
+        def cross = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', dir.resolve('a.npy').toString(),
+                '--x2', dir.resolve('b.npy').toString(), '--out', dir.resolve('K.npz').toString())
+        def self = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', dir.resolve('a.npy').toString(),
+                '--get', 'ntk', '--out', dir.resolve('S.npz').toString())
+
+        then:
+        cross.exit == 0
+        self.exit == 0
+        def k = io.readNpz(dir.resolve('K.npz'))
+        def ref = NET.kernel(x1, x2)
+        k.keySet() == ['nngp', 'ntk'] as Set
+        maxDiff(k['nngp'], ref.nngp()) <= 1e-12
+        maxDiff(k['ntk'], ref.ntk()) <= 1e-12
+        def s = io.readNpz(dir.resolve('S.npz'))
+        s.keySet() == ['ntk'] as Set
+        maxDiff(s['ntk'], NET.kernel(x1).ntk()) <= 1e-12
+        (0..<7).every { i -> (0..<7).every { j -> s['ntk'].get(i, j) == s['ntk'].get(j, i) } }
+    }
+
+    def "empirical: --seed and --params give the finite network's NTK; a missing key exits 2 naming it"() {
+        given:
+        def x = Tensor.randn(3, 5, 4)
+        io.writeNpy(dir.resolve('x.npy'), x)
+        def params = NET.init(7, 4)
+        io.writeNpz(dir.resolve('P.npz'), params)
+        io.writeNpz(dir.resolve('bad.npz'), params.findAll { it.key != '2/W' })
+
+        when:
+        def bySeed = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', dir.resolve('x.npy').toString(),
+                '--empirical', '--seed', '7', '--out', dir.resolve('E.npz').toString())
+        def byParams = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', dir.resolve('x.npy').toString(),
+                '--empirical', '--params', dir.resolve('P.npz').toString(), '--get', 'ntk', '--out', dir.resolve('F.npz').toString())
+        def bad = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', dir.resolve('x.npy').toString(),
+                '--empirical', '--params', dir.resolve('bad.npz').toString(), '--out', dir.resolve('G.npz').toString())
+        def noFile = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', dir.resolve('nope.npy').toString(),
+                '--out', dir.resolve('H.npz').toString())
+
+        then: 'ntk equals net.empiricalNtk(params, x) to 1e-10 relative'
+        bySeed.exit == 0
+        byParams.exit == 0
+        def ref = NET.empiricalNtk(params, x)
+        double scale = ref.data().collect { Math.abs(it) }.max()
+        maxDiff(io.readNpz(dir.resolve('E.npz'))['ntk'], ref) <= 1e-10 * scale
+        maxDiff(io.readNpz(dir.resolve('F.npz'))['ntk'], ref) <= 1e-10 * scale
+
+        and: 'bad inputs: exit 2, one line naming the key or file'
+        bad.exit == 2
+        bad.err.trim().readLines().size() == 1
+        bad.err.contains("missing key '2/W'") && bad.err.contains('bad.npz')
+        noFile.exit == 2
+        noFile.err.trim().readLines().size() == 1
+        noFile.err.contains('nope.npy')
+    }
+}
