@@ -177,6 +177,22 @@ public interface Layer {
         return empiricalNtk(params, x, null);
     }
 
+    /**
+     * Finite ↔ infinite consistency (Groovy: {@code net.consistency(x, widths: [128, 512, 2048], seeds: 4)}):
+     * the relative error of the seed-averaged empirical NTK/NNGP of this model at each width against its
+     * analytic kernels, and the fitted rate (about width^−½). See
+     * {@link org.ntkworkbench.kernel.empirical.Consistency}; the DSL word {@code consistency} also plots it.
+     */
+    default org.ntkworkbench.kernel.empirical.Consistency.Report consistency(Map<String, ?> options, Tensor x) {
+        Object w = options.get("widths");
+        if (!(w instanceof List<?> list) || list.isEmpty()) {
+            throw new IllegalArgumentException("consistency needs widths: [w1, w2, ...]");
+        }
+        int[] widths = list.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+        Object seeds = options.containsKey("seeds") ? options.get("seeds") : 4;
+        return org.ntkworkbench.kernel.empirical.Consistency.check(this, x, widths, ((Number) seeds).intValue());
+    }
+
     private static <T> T single(List<T> items, String what) {
         if (items.size() != 1) {
             throw new IllegalArgumentException("expected one " + what + " but the flow has " + items.size() + " items");

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import java.util.List;
 import org.ntkworkbench.data.Datasets;
 import org.ntkworkbench.data.DefaultDatasets;
+import org.ntkworkbench.dsl.ConsistencyWord;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
 import org.ntkworkbench.dsl.LayerWords;
@@ -51,5 +52,6 @@ public final class CoreModule extends AbstractModule {
         LayerWords.bind(binder());
         SpectrumWords.bind(binder());
         TrainWords.bind(binder());
+        DslBindings.addWord(binder(), ConsistencyWord.INFO, ConsistencyWord.class);
     }
 }
