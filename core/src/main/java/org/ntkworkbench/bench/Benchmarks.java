@@ -36,7 +36,10 @@ public final class Benchmarks {
                 new NumpyScriptBenchmark("empirical_ntk_numpy",
                         "NumPy reference: the same structured empirical NTK of a ReLU MLP as empirical_ntk "
                                 + "(h hᵀ ⊙ δ δᵀ per layer); reports seconds, gflop and gflops",
-                        home.resolve("bench/numpy/empirical_ntk.py"), EMPIRICAL_NTK_DEFAULTS, 1800));
+                        home.resolve("bench/numpy/empirical_ntk.py"), EMPIRICAL_NTK_DEFAULTS, 1800),
+                new EigvalshBenchmark(),
+                new EigvalshNumpyBenchmark(home.resolve("bench/numpy/eigvalsh.py")),
+                new TopKEigenBenchmark());
     }
 
     /** The built-in benchmarks with the given names, in the order given (all when {@code names} is empty). */
