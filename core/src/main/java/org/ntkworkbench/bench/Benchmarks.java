@@ -40,7 +40,10 @@ public final class Benchmarks {
                 new AnalyticKernelBenchmark(),
                 new NumpyScriptBenchmark("analytic_kernel_numpy",
                         "NumPy reference: the same analytic NNGP+NTK recursion as analytic_kernel_java; reports seconds",
-                        home.resolve("bench/numpy/analytic_kernel.py"), Map.of("d", 64, "n", 4000), 1800));
+                        home.resolve("bench/numpy/analytic_kernel.py"), Map.of("d", 64, "n", 4000), 1800),
+                new EigvalshBenchmark(),
+                new EigvalshNumpyBenchmark(home.resolve("bench/numpy/eigvalsh.py")),
+                new TopKEigenBenchmark());
     }
 
     /** The built-in benchmarks with the given names, in the order given (all when {@code names} is empty). */
