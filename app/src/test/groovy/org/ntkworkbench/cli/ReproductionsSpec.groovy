@@ -59,4 +59,20 @@ class ReproductionsSpec extends Specification {
         r.results.eigenfunction40_frequency_ratio_dense_over_quarter > 1.5
         r.results.eigenfunction40_frequency_ratio_dense_over_quarter < 2.6
     }
+
+    def "geifman2022/cntk_spectra: non-local products have zero eigenvalues, the CGPK decays faster than the CNTK"() {
+        when:
+        def r = run('geifman2022/cntk_spectra.groovy', [positions: 4, filter: 2, degrees: 8])
+
+        then: 'products of harmonics outside every receptive field (windows of 2 of 4 positions) are in the null space'
+        r.results.receptive_field_size == 2
+        r.results.nonlocal_eigen_max_rel < 1e-10
+
+        and: 'local products decay polynomially in the total degree, the NNGP (CGPK) faster'
+        r.results.cntk_local_decay_slope < -1
+        r.results.cgpk_local_decay_slope < r.results.cntk_local_decay_slope
+
+        and:
+        Files.exists(r.dir.resolve('plots/local_eigenvalues.png'))
+    }
 }
