@@ -76,5 +76,19 @@ class ReproductionsSpec extends Specification {
 
         and:
         Files.exists(r.dir.resolve('plots/residual_k8_compare.png'))
+    def "geifman2022/cntk_spectra: non-local products have zero eigenvalues, the CGPK decays faster than the CNTK"() {
+        when:
+        def r = run('geifman2022/cntk_spectra.groovy', [positions: 4, filter: 2, degrees: 8])
+
+        then: 'products of harmonics outside every receptive field (windows of 2 of 4 positions) are in the null space'
+        r.results.receptive_field_size == 2
+        r.results.nonlocal_eigen_max_rel < 1e-10
+
+        and: 'local products decay polynomially in the total degree, the NNGP (CGPK) faster'
+        r.results.cntk_local_decay_slope < -1
+        r.results.cgpk_local_decay_slope < r.results.cntk_local_decay_slope
+
+        and:
+        Files.exists(r.dir.resolve('plots/local_eigenvalues.png'))
     }
 }
