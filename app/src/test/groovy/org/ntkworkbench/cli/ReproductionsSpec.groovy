@@ -76,6 +76,8 @@ class ReproductionsSpec extends Specification {
 
         and:
         Files.exists(r.dir.resolve('plots/residual_k8_compare.png'))
+    }
+
     def "geifman2022/cntk_spectra: non-local products have zero eigenvalues, the CGPK decays faster than the CNTK"() {
         when:
         def r = run('geifman2022/cntk_spectra.groovy', [positions: 4, filter: 2, degrees: 8])
