@@ -32,6 +32,11 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Writes {@code text} as UTF-8 to {@code target} atomically. */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     /** Writes {@code target} atomically with the content produced by {@code body}. */
     public static void write(Path target, Body body) throws IOException {
         Path temp = createTemporarySibling(target);

@@ -2,13 +2,10 @@ package org.ntkworkbench.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.ntkworkbench.io.AtomicFiles;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -43,19 +40,7 @@ public record TrainingResult(LinkedHashMap<String, Tensor> params, List<StepReco
     /** Writes {@link #lossCsv()} to {@code file} through a temporary file and a rename. */
     public void writeLossCsv(Path file) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(tmp, lossCsv(), StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeString(file, lossCsv());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write loss curve " + file + ": " + e.getMessage(), e);
         }
