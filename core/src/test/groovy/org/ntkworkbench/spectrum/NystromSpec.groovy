@@ -1,5 +1,6 @@
 package org.ntkworkbench.spectrum
 
+import org.ntkworkbench.data.CircleDensity
 import groovy.transform.CompileStatic
 import java.util.function.DoubleUnaryOperator
 import spock.lang.Specification
@@ -31,7 +32,7 @@ class NystromSpec extends Specification {
     def "uniform density: Nystrom eigenvalues approach mu_k and eigenfunctions are cos/sin of frequency k"() {
         given:
         int n = 800
-        double[] angles = CircleDensity.uniform().sample(n, 4)
+        double[] angles = CircleDensity.uniform(1).sample(n, 4).angles()
         def ny = Nystrom.fitCircle(angles, BASRI, 9, spectra)
         def mu = spectra.sphere(BASRI, 2, 10).expandedDescending(9)
         double[] g = grid(4000)
@@ -65,8 +66,8 @@ class NystromSpec extends Specification {
 
     def "density 4:1 on two half circles: local frequency of high eigenfunctions scales like sqrt(p), ratio about 2"() {
         given:
-        def density = new CircleDensity([0d, Math.PI, 2 * Math.PI] as double[], [4d, 1d] as double[])
-        double[] angles = density.sample(1200, 1)
+        def density = new CircleDensity([4d, 1d] as double[])   // weights over the two half circles
+        double[] angles = density.sample(1200, 1).angles()
         def ny = Nystrom.fitCircle(angles, BASRI, 41, spectra)
         double[] g = grid(8000)
         double[] phi = ny.eigenfunctionsOnCircle(g)
