@@ -1,0 +1,12 @@
+package org.ntkworkbench.plugins.analyses;
+
+import com.google.inject.AbstractModule;
+import org.ntkworkbench.dsl.DslBindings;
+
+/** Bindings of the analyses plugin: one DSL word per study. */
+public final class AnalysesModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        DslBindings.declare(binder());
+    }
+}

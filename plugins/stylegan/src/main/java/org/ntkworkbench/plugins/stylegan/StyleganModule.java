@@ -1,0 +1,12 @@
+package org.ntkworkbench.plugins.stylegan;
+
+import com.google.inject.AbstractModule;
+import org.ntkworkbench.dsl.DslBindings;
+
+/** Bindings of the StyleGAN plugin: its DSL words. */
+public final class StyleganModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        DslBindings.declare(binder());
+    }
+}
