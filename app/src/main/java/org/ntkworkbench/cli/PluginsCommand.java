@@ -8,8 +8,9 @@ import org.ntkworkbench.runtime.Workbench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code ntk plugins}: plugins with versions, descriptions and DSL words, and load failures. */
-@Command(name = "plugins", description = "List plugins, their versions, DSL words and load failures.")
+/** {@code ntk plugins}: plugins with versions, descriptions and DSL words, and load failures; {@code ntk plugins new} makes one. */
+@Command(name = "plugins", description = "List plugins, their versions, DSL words and load failures.",
+        subcommands = PluginsNewCommand.class)
 final class PluginsCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -3,12 +3,18 @@ package org.ntkworkbench.cli
 /** Runs {@code ntk} in a child JVM on the test class path, with input piped in. */
 class NtkProcess {
     static Map run(String stdin, String... args) {
+        run([:], stdin, args)
+    }
+
+    /** As {@link #run(String, String...)} with extra environment variables for the child (e.g. NTK_PLUGINS). */
+    static Map run(Map<String, String> env, String stdin, String... args) {
         String java = ProcessHandle.current().info().command().orElse('java')
         List<String> cmd = [java, '--enable-native-access=ALL-UNNAMED', '--sun-misc-unsafe-memory-access=allow',
                             '-Dsmile.linalg.backend=native', '-Djava.awt.headless=true',
                             '-cp', System.getProperty('java.class.path'), Main.name] + args.toList()
         def pb = new ProcessBuilder(cmd)
         pb.environment().put('HOME', System.getProperty('java.io.tmpdir'))
+        pb.environment().putAll(env)
         Process p = pb.start()
         def out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream()
         def t1 = Thread.start { out << p.inputStream }
