@@ -16,9 +16,8 @@ import picocli.CommandLine.ParentCommand;
  * else the working directory); inside a checkout the module joins the root pom's reactor.
  */
 @Command(name = "new", description = {
-        "Create a plugin module NAME: a layer with forward pass and kernel rule, its DSL word NAME, the Guice module,",
-        "the ServiceLoader entry and a Spock spec with the consistency check. Inside the workbench checkout the",
-        "module is added to the root pom, so ./mvnw verify builds and tests it."})
+        "Create a plugin module with the DSL word NAME (a layer with forward pass and kernel rule, its Guice module and ServiceLoader entry, and a Spock spec with the consistency check).",
+        "Inside the workbench checkout it is added to the root pom, so ./mvnw verify builds and tests it."})
 final class PluginsNewCommand implements Callable<Integer> {
 
     @ParentCommand
