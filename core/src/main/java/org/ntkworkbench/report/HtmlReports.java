@@ -37,7 +37,18 @@ public final class HtmlReports implements Reports {
                 appendTable(h, run.dir().relativize(csv).toString(), Tables.read(csv));
             }
         }
-        Map<String, Object> results = run.results();
+        // Run-level results first, then the per-point ones of an experiment (named <point>/<name>).
+        Map<String, Object> results = new java.util.LinkedHashMap<>();
+        run.results().forEach((k, v) -> {
+            if (!k.contains("/")) {
+                results.put(k, v);
+            }
+        });
+        run.results().forEach((k, v) -> {
+            if (k.contains("/")) {
+                results.put(k, v);
+            }
+        });
         if (!results.isEmpty()) {
             h.append("<h2>Results</h2>\n<table><tr><th>name</th><th>value</th></tr>\n");
             results.forEach((k, v) -> h.append("<tr><td>").append(esc(k)).append("</td><td>")
