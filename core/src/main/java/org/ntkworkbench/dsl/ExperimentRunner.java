@@ -161,11 +161,15 @@ final class ExperimentRunner {
         }
         ReportContext rc = new ReportContext(run, outcomes, axes);
         rc.table("points");
-        runReport(rc, outcomes);
         try {
-            reports.writeHtml(run, spec.name, spec.notes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("report.html: " + e.getMessage(), e);
+            runReport(rc, outcomes);
+        } finally {
+            // Even when the report stage fails, report.html shows the points' tables and results.
+            try {
+                reports.writeHtml(run, spec.name, spec.notes);
+            } catch (IOException e) {
+                run.log("experiment " + spec.name + ": cannot write report.html: " + e.getMessage());
+            }
         }
         List<PointOutcome> failed = outcomes.stream().filter(o -> !o.isOk()).toList();
         String tail = "experiment " + spec.name + ": " + (points.size() - failed.size()) + " of " + points.size() + " points ok"
