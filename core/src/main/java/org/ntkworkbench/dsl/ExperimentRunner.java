@@ -120,8 +120,10 @@ final class ExperimentRunner {
             }
         }
         int pool = Math.max(1, Math.min(threads, todo.size()));
-        String head = "experiment " + spec.name + ": " + points.size() + " points, " + (points.size() - todo.size())
-                + " complete from a previous run, " + todo.size() + " to compute on " + pool + " thread" + (pool == 1 ? "" : "s");
+        int reused = points.size() - todo.size();
+        String head = "experiment " + spec.name + ": " + points.size() + " points, "
+                + (reused == 0 ? "" : reused + " complete from a previous run, ")
+                + todo.size() + " to compute on " + pool + " thread" + (pool == 1 ? "" : "s");
         run.log(head);
         System.err.println(head);
         long t0 = System.nanoTime();

@@ -247,4 +247,50 @@ experiment('e') {
         StageCounts.snapshot() == [model: 1, analyse: 1, report: 1]
         manifest(third).results == manifest(first).results
     }
+
+    def "report words aggregate closed-form results: series by an axis, grouped means and sample stds, custom rows"() {
+        when: "v = a * b over a in 1..3, b in {10, 20}"
+        def o = run('''
+experiment('closed') {
+    grid a: 1..3, b: [10, 20]
+    analyse { p -> [v: p.a * p.b, half: p.a / 2] }
+    report {
+        def s = series(x: 'a', y: 'v', by: 'b')
+        def m = series(x: 'a', y: 'v', stat: 'max')
+        table('by_a', groupBy: 'a')
+        table('mine', rows: points.collect { [point: it.name, twice: 2 * it.v] })
+        [b10_ys: s['b=10'][1].toList().toString(), b20_x3: s['b=20'][0][2], max_a2: m[1][1], n_ok: ok.size(), n_axes: axes.size()]
+    }
+}
+''')
+        Map r = manifest(o).results
+        def byA = Files.readString(o.runDir().resolve('tables/by_a.csv')).readLines()
+        def mine = Files.readString(o.runDir().resolve('tables/mine.csv')).readLines()
+
+        then:
+        o.exitCode() == 0
+        r.b10_ys == '[10.0, 20.0, 30.0]'
+        r.b20_x3 == 3.0d
+        r.max_a2 == 40.0d
+        r.n_ok == 6 && r.n_axes == 2
+        r['a=2_b=20/v'] == 40 && r['a=3_b=10/half'] == 1.5d
+        byA[0] == 'a,n,v_mean,v_std,half_mean,half_std'
+        // mean of {10a, 20a} = 15a; sample std = |20a - 10a| / sqrt(2)
+        (1..3).every { a ->
+            def f = byA[a].split(',')
+            f[0] == "$a" && f[1] == '2' && (f[2] as double) == 15d * a && Math.abs((f[3] as double) - 10 * a / Math.sqrt(2)) < 1e-12 * a
+        }
+        mine == ['point,twice', 'a=1_b=10,20', 'a=1_b=20,40', 'a=2_b=10,40', 'a=2_b=20,80', 'a=3_b=10,60', 'a=3_b=20,120']
+    }
+
+    def "a failing report stage fails the run at its line, and report.html still shows the points"() {
+        when:
+        def o = run("experiment('e') {\n  grid a: [1, 2]\n  analyse { p -> [v: p.a] }\n  report {\n    throw new IllegalStateException('bad report')\n  }\n}\n")
+
+        then:
+        o.exitCode() == 1
+        errLine() == "${dir.resolve('exp.groovy')}:5: IllegalStateException: bad report"
+        Files.readString(o.runDir().resolve('report.html')).contains('tables/points.csv')
+        manifest(o).results == ['a=1/v': 1, 'a=2/v': 2]
+    }
 }
