@@ -17,12 +17,11 @@ public final class ExperimentWords {
     private ExperimentWords() {}
 
     public static final WordInfo EXPERIMENT = new WordInfo("experiment",
-            "experiment('name', threads: n) { grid(width: [64, 256], seed: 0..2); sweep(lr: [...]); data { p -> [x: x, y: y] }; "
-                    + "model { p, ctx -> net }; train { p, ctx -> [steps: 200, lr: 0.5] }; analyse { p, ctx -> [err: e] }; "
-                    + "report { table('by_width', groupBy: 'width'); plot(...) } }",
+            "experiment('name') { grid width: [64, 256], seed: 0..2; data { p -> [x: x, y: y] }; model { p -> net }; "
+                    + "train { p, ctx -> [steps: 200, lr: 0.5] }; analyse { p, ctx -> [err: e] }; report { table(…); plot(…) } }",
             "Runs one point per parameter combination (in parallel, each with its explicit seed p.seed) through the stages "
-                    + "data, model, train, analyse into points/<point>/ (arrays, params.npz, status.json), then the report stage "
-                    + "over all points; results go to manifest.json as <point>/<name>; --resume skips completed points and stages.");
+                    + "data, model, train, analyse into `points/<point>/` (arrays, params.npz, status.json), then the report stage "
+                    + "over all points; results go to manifest.json as `<point>/<name>`; --resume skips completed points and stages.");
 
     /**
      * The words inside {@code experiment { … }} and its report stage, for the DSL reference (they are not
@@ -39,7 +38,7 @@ public final class ExperimentWords {
                             + "Results do not depend on it."),
             new WordInfo("notes", "notes 'text'", "A paragraph for report.html."),
             new WordInfo("data", "data { p -> [x: x, y: y, …] }",
-                    "The point's data as a map; tensors are saved as points/<point>/arrays/<key>.npy and reused by --resume. "
+                    "The point's data as a map; tensors are saved as `points/<point>/arrays/<key>.npy` and reused by --resume. "
                             + "Stages see it as ctx.data (ctx.x for short)."),
             new WordInfo("model", "model { p, ctx -> serial(dense(p.width), relu(), dense(1)) }",
                     "The point's model (a value, rebuilt when a later stage needs it); ctx.model."),
@@ -48,12 +47,12 @@ public final class ExperimentWords {
                             + "or a TrainingResult of your own train(...), or null; saves params.npz and loss.csv; ctx.training, ctx.params."),
             new WordInfo("analyse", "analyse { p, ctx -> [test_rmse: e, …] }",
                     "The point's named scalar results (analyze is accepted too); saved in status.json, "
-                            + "in manifest.json as <point>/<name>."),
+                            + "in manifest.json as `<point>/<name>`."),
             new WordInfo("report", "report { r -> table('by_width', groupBy: 'width'); plot('err', series: [mean: series(x: 'width', y: 'err')]) }",
                     "Runs once over all points (r.points, r.ok; failed points included with their error); a returned map "
                             + "adds run results; report.html follows."),
             new WordInfo("table", "table(name) | table(name, groupBy: 'width' | ['a', 'b']) | table(name, rows: [[a: 1], …])",
-                    "In report: tables/<name>.csv shown in report.html; per point, or per group with n and each "
+                    "In report: `tables/<name>.csv`, shown in report.html; per point, or per group with n and each "
                             + "result's mean and sample std; returns the rows."),
             new WordInfo("series", "series(x: 'width', y: 'err', by: 'depth', stat: 'mean'|'median'|'min'|'max'|'std')",
                     "In report: [xs, ys] of a result against a numeric axis over the completed points (or a map "
