@@ -24,10 +24,12 @@ public final class ExperimentPoint extends GroovyObjectSupport {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
+    /** The point's place in the sweep, from 0 (the first factor varies slowest). */
     public int getIndex() {
         return index;
     }
 
+    /** The point's name, {@code axis=value} joined by {@code _}; also its directory under {@code points/}. */
     public String getName() {
         return name;
     }
@@ -58,6 +60,7 @@ public final class ExperimentPoint extends GroovyObjectSupport {
         return values.get(axis);
     }
 
+    /** {@code p.name}, {@code p.index}, {@code p.seed} (its axis value, else 0), or an axis value. */
     @Override
     public Object getProperty(String property) {
         return switch (property) {
@@ -68,6 +71,7 @@ public final class ExperimentPoint extends GroovyObjectSupport {
         };
     }
 
+    /** Points are read-only. */
     @Override
     public void setProperty(String property, Object newValue) {
         throw new DslException("point " + name + " is read-only: cannot set '" + property + "'");

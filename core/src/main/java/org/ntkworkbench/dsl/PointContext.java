@@ -27,26 +27,32 @@ public final class PointContext extends GroovyObjectSupport {
         this.dir = dir;
     }
 
+    /** The point being computed. */
     public ExperimentPoint getPoint() {
         return point;
     }
 
+    /** The point's seed ({@link ExperimentPoint#getSeed()}). */
     public long getSeed() {
         return point.getSeed();
     }
 
+    /** The point's directory {@code points/<point>/}. */
     public Path getDir() {
         return dir;
     }
 
+    /** What the data stage returned (read back from disk when resumed), read-only. */
     public Map<String, Object> getData() {
         return Collections.unmodifiableMap(data);
     }
 
+    /** What the model stage returned, or null. */
     public Object getModel() {
         return model;
     }
 
+    /** The train stage's result (parameters and loss curve; when resumed, the curve has no learning rates or wall times), or null. */
     public TrainingResult getTraining() {
         return training;
     }
@@ -56,6 +62,7 @@ public final class PointContext extends GroovyObjectSupport {
         return training == null ? null : training.params();
     }
 
+    /** The properties above by name, else a key of the data (so {@code ctx.x} is {@code ctx.data.x}). */
     @Override
     public Object getProperty(String property) {
         return switch (property) {
@@ -78,6 +85,7 @@ public final class PointContext extends GroovyObjectSupport {
         };
     }
 
+    /** The context is read-only: stages hand on values by returning them. */
     @Override
     public void setProperty(String property, Object newValue) {
         throw new DslException("ctx is read-only: cannot set '" + property + "'; return values from the stage instead");

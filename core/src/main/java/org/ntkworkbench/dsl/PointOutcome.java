@@ -25,30 +25,37 @@ public final class PointOutcome extends GroovyObjectSupport {
         this.computed = computed;
     }
 
+    /** The point. */
     public ExperimentPoint getPoint() {
         return point;
     }
 
+    /** The point's name. */
     public String getName() {
         return point.getName();
     }
 
+    /** {@code ok} or {@code failed}. */
     public String getStatus() {
         return status;
     }
 
+    /** Whether the point completed. */
     public boolean isOk() {
         return "ok".equals(status);
     }
 
+    /** The one-line {@code file:line: message} of a failed point, else null. */
     public String getError() {
         return error;
     }
 
+    /** The named scalar results (empty for a failed point). */
     public Map<String, Object> getResults() {
         return results;
     }
 
+    /** The swept parameters by axis. */
     public Map<String, Object> getParameters() {
         return point.asMap();
     }
@@ -66,6 +73,7 @@ public final class PointOutcome extends GroovyObjectSupport {
         return results.get(key);
     }
 
+    /** The properties above, else a parameter or result by name (null on a failed point). */
     @Override
     public Object getProperty(String property) {
         return switch (property) {
@@ -94,6 +102,7 @@ public final class PointOutcome extends GroovyObjectSupport {
         return k;
     }
 
+    /** {@code name status results} or {@code name failed: error}. */
     @Override
     public String toString() {
         return getName() + " " + status + (isOk() ? " " + results : ": " + error);

@@ -25,8 +25,16 @@ class ExperimentWordsSpec extends Specification {
     ByteArrayOutputStream out = new ByteArrayOutputStream()
     ByteArrayOutputStream err = new ByteArrayOutputStream()
 
+    @Shared
+    String progressBefore
+
     def setupSpec() {
-        System.setProperty('ntk.progress', 'false')
+        progressBefore = System.getProperty('ntk.progress')
+        System.setProperty('ntk.progress', 'false')   // no progress bars in the test log
+    }
+
+    def cleanupSpec() {
+        progressBefore == null ? System.clearProperty('ntk.progress') : System.setProperty('ntk.progress', progressBefore)
     }
 
     def setup() {
