@@ -301,4 +301,46 @@ experiment('closed') {
         Files.readString(o.runDir().resolve('report.html')).contains('tables/points.csv')
         manifest(o).results == ['a=1/v': 1, 'a=2/v': 2]
     }
+
+    static String customOrOptions(String train) {
+        """
+experiment('custom') {
+    sweep seed: [3, 4]
+    data { p ->
+        def x = gaussian(8, dim: 2, seed: 1)
+        def y = Tensor.zeros(8, 1)
+        for (int i = 0; i < 8; i++) y.set(x.get(i, 0) - 2 * x.get(i, 1), i, 0)
+        [x: x, y: y]
+    }
+    model { p -> serial(dense(16), tanh(), dense(1)) }
+    train { p, ctx -> $train }
+    analyse { p, ctx ->
+        save('f', ctx.model.apply(ctx.params, ctx.x))
+        plot('loss', y: ctx.training.losses() as List, logY: true)
+        result('extra', 1.5)
+        [loss: ctx.training.finalLoss()]
+    }
+}
+"""
+    }
+
+    def "custom training with the train word equals training by options; words inside a point write to its directory"() {
+        when:
+        def custom = run(customOrOptions('train(ctx.model, ctx.x, ctx.y, steps: 15, lr: 0.2, seed: p.seed)'), [:], false, 'exp.groovy', dir.resolve('custom'))
+        def options = run(customOrOptions('[steps: 15, lr: 0.2]'), [:], false, 'exp.groovy', dir.resolve('options'))
+        Map rc = manifest(custom).results, ro = manifest(options).results
+        Path d = custom.runDir()
+
+        then:
+        custom.exitCode() == 0 && options.exitCode() == 0
+        rc == ro
+        rc.keySet() == ['seed=3/extra', 'seed=3/loss', 'seed=4/extra', 'seed=4/loss'] as Set
+        rc['seed=3/extra'] == 1.5d
+        rc['seed=3/loss'] != rc['seed=4/loss']
+        Files.size(d.resolve('points/seed=3/plots/loss.png')) > 1000
+        !Files.exists(d.resolve('plots/loss.png'))
+        Files.exists(d.resolve('points/seed=4/arrays/f.npy'))
+        Files.exists(d.resolve('points/seed=4/params.npz'))
+        new JsonSlurper().parse(d.resolve('points/seed=4/status.json').toFile()).optimizer == 'gd'
+    }
 }
