@@ -97,6 +97,7 @@ experiment('resume') {
         r1.results == r2.results
         r1.results['width=16_seed=1/final_loss'] < 1.0
         Files.readString(runDir.resolve('log.txt')).contains('skipped (complete in a previous run)')
+        Files.readString(runDir.resolve('log.txt')).contains('was computed with the parameters {delay=700}, this run has {}')
         Files.readString(runDir.resolve('tables/by_width.csv')) == Files.readString(fullDir.resolve('tables/by_width.csv'))
     }
 }

@@ -67,6 +67,7 @@ final class ExperimentRunner {
     private final String scriptPath;
     private final String scriptFile;
     private final String scriptSha;
+    private final Map<String, Object> scriptParams;
     private final Map<String, AtomicInteger> invocations = new LinkedHashMap<>();
 
     ExperimentRunner(ExperimentSpec spec, RunContext run, CurrentRun current, Training training, ArrayIO io, Reports reports) {
@@ -81,6 +82,8 @@ final class ExperimentRunner {
         this.scriptFile = fileOf(spec);
         this.scriptPath = path == null ? scriptFile : path;
         this.scriptSha = run instanceof RunDirectory rd ? rd.scriptSha256() : "";
+        this.scriptParams = run instanceof RunDirectory rd ? rd.parameters() : new LinkedHashMap<>();
+        this.scriptParams.remove("threads"); // does not change results
         for (String s : List.of("data", "model", "train", "analyse", "report")) {
             invocations.put(s, new AtomicInteger());
         }
@@ -215,6 +218,11 @@ final class ExperimentRunner {
             run.log("experiment " + spec.name + ": WARNING point " + p.getName()
                     + " was computed by a different version of the script; its saved outputs are reused as they are");
         }
+        Object params = st.get("scriptParameters");
+        if (params instanceof Map<?, ?> m && !m.equals(scriptParams)) {
+            run.log("experiment " + spec.name + ": WARNING point " + p.getName() + " was computed with the parameters " + m
+                    + ", this run has " + scriptParams + "; its saved outputs are reused as they are");
+        }
     }
 
     /** Computes (or resumes) one point; never throws: a failure is recorded in its status. */
@@ -229,6 +237,7 @@ final class ExperimentRunner {
         status.put("parameters", p.asMap());
         status.put("seed", p.getSeed());
         status.put("scriptSha256", scriptSha);
+        status.put("scriptParameters", scriptParams);
         status.put("status", "running");
         status.put("error", null);
         Map<String, Object> stages = new LinkedHashMap<>();

@@ -70,6 +70,11 @@ public final class RunDirectory implements RunContext {
         return script;
     }
 
+    /** The {@code -P} parameters of this run, typed. */
+    public Map<String, Object> parameters() {
+        return new LinkedHashMap<>(parameters);
+    }
+
     /** SHA-256 of the script text. */
     public String scriptSha256() {
         return scriptSha256;
