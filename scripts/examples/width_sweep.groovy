@@ -1,5 +1,6 @@
-// Width sweep: how close is a finite ReLU MLP to its infinite-width NTK limit, over 3 seeds per width?
-//   ./ntk run scripts/examples/width_sweep.groovy [-Pthreads=2] [-Psteps=300]     (add --resume to continue)
+// Width sweep: how close is a finite ReLU MLP to its infinite-width NTK limit, over several seeds per width?
+//   ./ntk run scripts/examples/width_sweep.groovy [-Pwidths=64,256,1024,4096] [-Pseeds=3] [-Psteps=300] [-Pthreads=2]
+//   (add --resume to continue an interrupted run)
 //
 // For f(x) = serial(dense(w, bStd: 0.1), relu(), dense(1)) on n = 40 points of S^2 with target
 // y = sin(3 x_0) + x_1 x_2, each point (width w, seed s) measures
@@ -12,13 +13,15 @@
 // The report fits the log-log slopes of both errors against the width (about −1/2 each).
 import org.ntkworkbench.kernel.predict.GradientDescentMse
 
+List widths = param('widths', [64, 256, 1024, 4096])
+int seeds = param('seeds', 3)
 int steps = param('steps', 300)
 double lr = param('lr', 1.0d)
 
 experiment('width_sweep') {
-    grid width: [64, 256, 1024, 4096], seed: 0..2
+    grid width: widths, seed: 0..<seeds
     notes "ReLU MLP serial(dense(w, bStd: 0.1), relu(), dense(1)) on 40 points of S^2, $steps full-batch GD steps at lr $lr; " +
-          "3 seeds per width. Errors against the analytic infinite-width NTK shrink like width^-1/2."
+          "$seeds seeds per width. Errors against the analytic infinite-width NTK shrink like width^-1/2."
 
     data { p ->
         // The same data for every point: fixed data seeds, independent of the point's seed.
@@ -58,9 +61,9 @@ experiment('width_sweep') {
         table('by_width', groupBy: 'width')
         def ntk = series(x: 'width', y: 'ntk_rel_err'), gd = series(x: 'width', y: 'train_vs_ntk_gd')
         plot('error_vs_width', series: ['empirical vs analytic NTK at init': ntk, 'trained net vs NTK gradient descent': gd],
-             title: 'Distance to the infinite-width NTK (mean of 3 seeds)', xlabel: 'width', ylabel: 'relative error',
+             title: "Distance to the infinite-width NTK (mean of $seeds seeds)", xlabel: 'width', ylabel: 'relative error',
              logX: true, logY: true)
-        plot('test_rmse_vs_width', series: ['trained MLP (mean of 3 seeds)': series(x: 'width', y: 'test_rmse'),
+        plot('test_rmse_vs_width', series: ["trained MLP (mean of $seeds seeds)": series(x: 'width', y: 'test_rmse'),
                                             'infinite-width NTK, f_0 = 0': series(x: 'width', y: 'ntk_test_rmse')],
              title: "Test RMSE after $steps GD steps", xlabel: 'width', ylabel: 'test RMSE', logX: true)
         // Least-squares slope of log(error) against log(width).
