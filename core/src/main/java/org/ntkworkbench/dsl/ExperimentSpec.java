@@ -1,6 +1,8 @@
 package org.ntkworkbench.dsl;
 
 import groovy.lang.Closure;
+import groovy.lang.GroovyObjectSupport;
+import groovy.lang.MissingPropertyException;
 import groovy.lang.Script;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
@@ -24,7 +26,7 @@ import org.ntkworkbench.runtime.Workbench;
  * varies slowest): {@code grid(a: [1, 2], b: [x, y])} is one factor with the four combinations of its
  * axes, {@code sweep(a: [1, 2], b: [x, y])} one factor that pairs its axes ({@code (1, x), (2, y)}).
  */
-public final class ExperimentSpec {
+public final class ExperimentSpec extends GroovyObjectSupport {
     /** Words of the block, for suggestions. */
     static final List<String> BLOCK_WORDS = List.of("grid", "sweep", "threads", "notes", "data", "model", "train",
             "analyse", "report");
@@ -129,6 +131,21 @@ public final class ExperimentSpec {
                     + body.getMaximumNumberOfParameters());
         }
         stages.put(stage, new Stage(stage, body, scriptLine()));
+    }
+
+    /**
+     * The block has no properties: names in the block and its stages mean what they mean in the script
+     * (Groovy would otherwise find this class's fields, e.g. {@code threads}, first).
+     */
+    @Override
+    public Object getProperty(String property) {
+        throw new MissingPropertyException(property, ExperimentSpec.class);
+    }
+
+    /** Assignments in the block go to the script, as without the block. */
+    @Override
+    public void setProperty(String property, Object newValue) {
+        throw new MissingPropertyException(property, ExperimentSpec.class);
     }
 
     /**

@@ -18,7 +18,7 @@ import org.ntkworkbench.report.Tables;
  * aggregate them into tables ({@code tables/<name>.csv}, shown in {@code report.html}) and plot series.
  * {@code plot}, {@code result} and every other word work as in the script and write to the run directory.
  */
-public final class ReportContext {
+public final class ReportContext extends groovy.lang.GroovyObjectSupport {
     private final RunContext run;
     private final List<PointOutcome> points;
     private final List<String> axes;
@@ -42,6 +42,23 @@ public final class ReportContext {
     /** The swept axes, in order. */
     public List<String> getAxes() {
         return axes;
+    }
+
+    /** {@code points}, {@code ok} and {@code axes}; other names mean what they mean in the script. */
+    @Override
+    public Object getProperty(String property) {
+        return switch (property) {
+            case "points" -> getPoints();
+            case "ok" -> getOk();
+            case "axes" -> getAxes();
+            default -> throw new groovy.lang.MissingPropertyException(property, ReportContext.class);
+        };
+    }
+
+    /** Assignments in the report stage go to the script. */
+    @Override
+    public void setProperty(String property, Object newValue) {
+        throw new groovy.lang.MissingPropertyException(property, ReportContext.class);
     }
 
     /** {@code table('points')}: one row per point: its name, parameters, status and results. */

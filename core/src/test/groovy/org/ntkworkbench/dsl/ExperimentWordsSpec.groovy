@@ -343,4 +343,24 @@ experiment('custom') {
         Files.exists(d.resolve('points/seed=4/params.npz'))
         new JsonSlurper().parse(d.resolve('points/seed=4/status.json').toFile()).optimizer == 'gd'
     }
+
+    def "script variables keep their meaning inside the block, whatever the experiment calls its own state"() {
+        when:
+        def o = run('''
+name = 'script name'
+notes = 'script notes'
+threads = 42
+stages = 'script stages'
+experiment('e') {
+    grid a: [1]
+    analyse { p -> [name: name, notes: notes, threads: threads, stages: stages, a: p.a] }
+    report { [run_is_script_run: run.is(workbench.service(CurrentRun).get()), report_name: name] }
+}
+''')
+
+        then:
+        o.exitCode() == 0
+        manifest(o).results == ['a=1/name': 'script name', 'a=1/notes': 'script notes', 'a=1/threads': 42, 'a=1/stages': 'script stages', 'a=1/a': 1,
+                                run_is_script_run: true, report_name: 'script name']
+    }
 }
