@@ -29,7 +29,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "-P", paramLabel = "key=value", description = "A script parameter, typed (integer, number, true/false, a,b list, text).")
     List<String> params = new ArrayList<>();
 
-    @Option(names = "--resume", description = "Continue in the latest run directory of this script: steps whose outputs exist are skipped.")
+    @Option(names = "--resume", description = "Continue in the latest run directory of this script (under --out): steps whose outputs exist are skipped;"
+            + " an experiment skips its complete points and continues the others after their last completed stage.")
     boolean resume;
 
     @Override

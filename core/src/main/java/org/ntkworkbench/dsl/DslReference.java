@@ -24,6 +24,11 @@ public final class DslReference {
         wb.wordInfo().values().forEach(w -> b.append("| `").append(w.name()).append("` | `")
                 .append(w.usage().replace("|", "\\|")).append("` | ").append(w.summary().replace("|", "\\|"))
                 .append(" | ").append(origin.getOrDefault(w.name(), "core")).append(" |\n"));
+        b.append("\nInside `experiment('name') { … }` (and its `report { … }` stage):\n\n| word | usage | gives |\n|---|---|---|\n");
+        ExperimentWords.BLOCK_WORDS.forEach(w -> b.append("| `").append(w.name()).append("` | `")
+                .append(w.usage().replace("|", "\\|")).append("` | ").append(w.summary().replace("|", "\\|")).append(" |\n"));
+        b.append("\nStages get `p` (the point: `p.width`, `p.seed`, `p.name`) and `ctx` (`ctx.data`, `ctx.x`, `ctx.model`, "
+                + "`ctx.training`, `ctx.params`, `ctx.dir`).\n");
         b.append("\nAlso in every script: `param(name, default)` (a `-P` parameter converted to the default's type),\n")
                 .append("`params` (all parameters), `run` (the run directory), `resuming` (true under `--resume`), and the\n")
                 .append("services as variables: ");

@@ -101,10 +101,14 @@ public final class ScriptRunner {
         String name = file.endsWith(".groovy") ? file.substring(0, file.length() - 7) : file;
         RunDirectory run = new RunDirectory(name, outBase, script.toString(), text, params,
                 workbench.plugins().stream().map(p -> p.name() + " " + p.version()).toList());
+        String resumeNote = null;
         if (resume) {
             Path latest = latestRun(outBase, name);
             if (latest != null) {
                 run.reuse(latest);
+                resumeNote = "--resume: continuing " + latest + " (outputs that exist are not recomputed)";
+            } else {
+                resumeNote = "--resume: no previous run of " + name + " under " + outBase + "; starting a new run";
             }
         }
         binding.setVariable("resuming", resume);
@@ -114,6 +118,10 @@ public final class ScriptRunner {
         binding.setVariable("out", new PrintWriter(new TeeWriter(out, run), true));
         long t0 = System.nanoTime();
         try {
+            if (resumeNote != null) {
+                run.log(resumeNote);
+                err.println(resumeNote);
+            }
             run.writeManifest("running", null);
             compiled.run();
             run.timing("script", (System.nanoTime() - t0) / 1e9);
@@ -178,6 +186,9 @@ public final class ScriptRunner {
 
     /** {@code path:line: message}, the line taken from the deepest stack frame in the script. */
     static String runtimeError(String path, String file, Throwable e) {
+        if (e instanceof Located) {
+            return firstLine(e.getMessage());
+        }
         int line = -1;
         for (Throwable t = e; t != null && line < 0; t = t.getCause() == t ? null : t.getCause()) {
             for (StackTraceElement f : t.getStackTrace()) {
@@ -190,7 +201,7 @@ public final class ScriptRunner {
         return path + (line > 0 ? ":" + line : "") + ": " + message(e);
     }
 
-    private static String message(Throwable e) {
+    static String message(Throwable e) {
         Throwable t = e;
         while ((t instanceof java.lang.reflect.InvocationTargetException || t instanceof java.lang.reflect.UndeclaredThrowableException
                 || (t.getMessage() == null && t.getCause() != null)) && t.getCause() != null) {

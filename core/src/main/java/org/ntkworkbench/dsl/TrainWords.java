@@ -7,8 +7,10 @@ import java.util.Map;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.train.Loss;
+import org.ntkworkbench.train.ProgressMode;
 import org.ntkworkbench.train.Training;
 import org.ntkworkbench.train.TrainingConfig;
+import org.ntkworkbench.train.TrainingResult;
 
 /** The {@code train} word: thin sugar over the {@link Training} service. */
 public final class TrainWords {
@@ -39,8 +41,16 @@ public final class TrainWords {
                 throw new DslException("train: expected train(net, x, y, ...) with a model first, e.g. "
                         + "train(serial(dense(64), relu(), dense(1)), x, y, lr: 0.1, steps: 100)");
             }
-            Tensor x = Values.tensor("train", "x", a.positional(1));
-            Tensor y = Values.tensor("train", "y", a.positional(2));
+            return train(training, a, net, Values.tensor("train", "x", a.positional(1)),
+                    Values.tensor("train", "y", a.positional(2)), ProgressMode.AUTO, 0);
+        }
+
+        /**
+         * Trains {@code net} on {@code x, y} with the named options of {@code a} (loss, optimizer, lr, steps,
+         * batch, seed, init); {@code defaultSeed} when no seed is named.
+         */
+        static TrainingResult train(Training training, DslArgs a, Layer net, Tensor x, Tensor y, ProgressMode progress,
+                                    long defaultSeed) {
             int steps = a.intNamed("steps", 100);
             int batch = a.intNamed("batch", 0);
             Map<String, Tensor> init = a.has("init") ? params(a.named().get("init")) : null;
@@ -50,13 +60,14 @@ public final class TrainWords {
                         .learningRate(a.doubleNamed("lr", 0.1))
                         .steps(steps)
                         .batchSize(batch)
-                        .seed(a.intNamed("seed", 0))
+                        .seed(a.has("seed") ? a.intNamed("seed", 0) : defaultSeed)
+                        .progress(progress)
                         .build();
                 return training.train(net, x, y, Loss.byName(a.stringNamed("loss", "mse")), config, init);
             } catch (DslException e) {
                 throw e;
             } catch (IllegalArgumentException e) {
-                throw new DslException("train: " + e.getMessage(), e);
+                throw new DslException(a.word() + ": " + e.getMessage(), e);
             }
         }
 

@@ -24,7 +24,31 @@ public final class HtmlReports implements Reports {
         if (notes != null && !notes.isBlank()) {
             h.append("<p>").append(esc(notes)).append("</p>\n");
         }
-        Map<String, Object> results = run.results();
+        Path tables = run.dir().resolve("tables");
+        if (Files.isDirectory(tables)) {
+            List<Path> csvs = new ArrayList<>();
+            try (Stream<Path> s = Files.list(tables)) {
+                s.filter(p -> p.toString().endsWith(".csv")).sorted().forEach(csvs::add);
+            }
+            if (!csvs.isEmpty()) {
+                h.append("<h2>Tables</h2>\n");
+            }
+            for (Path csv : csvs) {
+                appendTable(h, run.dir().relativize(csv).toString(), Tables.read(csv));
+            }
+        }
+        // Run-level results first, then the per-point ones of an experiment (named <point>/<name>).
+        Map<String, Object> results = new java.util.LinkedHashMap<>();
+        run.results().forEach((k, v) -> {
+            if (!k.contains("/")) {
+                results.put(k, v);
+            }
+        });
+        run.results().forEach((k, v) -> {
+            if (k.contains("/")) {
+                results.put(k, v);
+            }
+        });
         if (!results.isEmpty()) {
             h.append("<h2>Results</h2>\n<table><tr><th>name</th><th>value</th></tr>\n");
             results.forEach((k, v) -> h.append("<tr><td>").append(esc(k)).append("</td><td>")
@@ -54,6 +78,33 @@ public final class HtmlReports implements Reports {
         Path out = run.dir().resolve("report.html");
         RunDirectory.writeAtomically(out, h.toString());
         return out;
+    }
+
+    private static void appendTable(StringBuilder h, String file, List<List<String>> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        h.append("<h3>").append(esc(file)).append("</h3>\n<table><tr>");
+        lines.get(0).forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
+        h.append("</tr>\n");
+        for (List<String> row : lines.subList(1, lines.size())) {
+            h.append("<tr>");
+            row.forEach(c -> h.append("<td>").append(esc(formatCell(c))).append("</td>"));
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    /** A CSV cell for reading: decimals with a fraction or exponent to 6 significant digits, the rest as written. */
+    private static String formatCell(String c) {
+        if (c.matches("-?\\d+")) {
+            return c;
+        }
+        try {
+            return format(Double.parseDouble(c));
+        } catch (NumberFormatException e) {
+            return c;
+        }
     }
 
     private static String format(Object v) {

@@ -65,6 +65,21 @@ public final class RunDirectory implements RunContext {
         return name;
     }
 
+    /** The script path as given on the command line (for {@code file:line} messages). */
+    public String script() {
+        return script;
+    }
+
+    /** The {@code -P} parameters of this run, typed. */
+    public Map<String, Object> parameters() {
+        return new LinkedHashMap<>(parameters);
+    }
+
+    /** SHA-256 of the script text. */
+    public String scriptSha256() {
+        return scriptSha256;
+    }
+
     @Override
     public synchronized Path dir() {
         if (dir == null) {

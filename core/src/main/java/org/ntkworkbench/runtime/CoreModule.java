@@ -7,6 +7,7 @@ import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.ConsistencyWord;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
+import org.ntkworkbench.dsl.ExperimentWords;
 import org.ntkworkbench.dsl.LayerWords;
 import org.ntkworkbench.dsl.SpectrumWords;
 import org.ntkworkbench.dsl.TrainWords;
@@ -53,5 +54,6 @@ public final class CoreModule extends AbstractModule {
         SpectrumWords.bind(binder());
         TrainWords.bind(binder());
         DslBindings.addWord(binder(), ConsistencyWord.INFO, ConsistencyWord.class);
+        ExperimentWords.bind(binder());
     }
 }

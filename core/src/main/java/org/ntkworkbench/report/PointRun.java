@@ -1,0 +1,105 @@
+package org.ntkworkbench.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@link RunContext} of one point of an experiment: the sub-directory {@code points/<point>/} of the
+ * run directory. DSL words called while the point computes ({@code save}, {@code plot}, {@code result})
+ * write here; seeds and log lines go to the parent run, prefixed with the point's name. Its status file
+ * is written by the experiment, so {@link #writeManifest} only makes sure the directory exists.
+ */
+public final class PointRun implements RunContext {
+    private final RunContext parent;
+    private final String point;
+    private final Path dir;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final Map<String, Double> timings = new LinkedHashMap<>();
+
+    /** The point {@code point} of the run {@code parent}, in {@code parent.dir()/points/<point>}. */
+    public PointRun(RunContext parent, String point) {
+        this.parent = parent;
+        this.point = point;
+        this.dir = parent.dir().resolve("points").resolve(point);
+    }
+
+    /** The parent run. */
+    public RunContext parent() {
+        return parent;
+    }
+
+    @Override
+    public String name() {
+        return point;
+    }
+
+    @Override
+    public Path dir() {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create point directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Path plotsDir() {
+        return sub("plots");
+    }
+
+    @Override
+    public Path arraysDir() {
+        return sub("arrays");
+    }
+
+    private Path sub(String s) {
+        try {
+            return Files.createDirectories(dir().resolve(s));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void result(String key, Object value) {
+        if (!(value instanceof Number || value instanceof String || value instanceof Boolean)) {
+            throw new IllegalArgumentException("result '" + key + "' must be a number, string or boolean, got "
+                    + (value == null ? "null" : value.getClass().getSimpleName()));
+        }
+        results.put(key, value instanceof Number n && !(value instanceof Integer || value instanceof Long) ? n.doubleValue() : value);
+    }
+
+    @Override
+    public synchronized Map<String, Object> results() {
+        return new LinkedHashMap<>(results);
+    }
+
+    @Override
+    public void seed(String what, long seed) {
+        parent.seed(point + "/" + what, seed);
+    }
+
+    @Override
+    public synchronized void timing(String stage, double seconds) {
+        timings.put(stage, seconds);
+    }
+
+    /** Seconds per stage of this point. */
+    public synchronized Map<String, Double> timings() {
+        return new LinkedHashMap<>(timings);
+    }
+
+    @Override
+    public void log(String line) {
+        parent.log("[" + point + "] " + line);
+    }
+
+    @Override
+    public void writeManifest(String status, String error) {
+        dir();
+    }
+}
