@@ -8,5 +8,8 @@ public final class StyleganModule extends AbstractModule {
     @Override
     protected void configure() {
         DslBindings.declare(binder());
+        for (org.ntkworkbench.dsl.WordInfo w : StyleganWords.WORDS) {
+            DslBindings.addWord(binder(), w, new StyleganWords());
+        }
     }
 }
