@@ -109,6 +109,12 @@ public final class NoiseInjection implements Layer {
         return out;
     }
 
+    /** The rule on a lone feature kernel ({@link #kernels} with one item). */
+    @Override
+    public Kernel kernel(Kernel in) {
+        return kernels(List.of(in)).get(0);
+    }
+
     @Override
     public String toString() {
         return "noiseInjection(seed: " + seed + ", strengthStd: " + strengthStd + ")";

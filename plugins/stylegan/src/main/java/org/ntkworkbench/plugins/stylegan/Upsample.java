@@ -133,6 +133,12 @@ public final class Upsample implements Layer {
         return Tensor.of(o, outShape);
     }
 
+    /** The rule on a lone feature kernel ({@link #kernels} with one item). */
+    @Override
+    public Kernel kernel(Kernel in) {
+        return kernels(List.of(in)).get(0);
+    }
+
     @Override
     public String toString() {
         return "upsample(" + factor + ")";
