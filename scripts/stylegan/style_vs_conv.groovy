@@ -38,9 +38,8 @@ Tensor packed = packStyle(x, w)
 
 def lift = serial(conv(width, filter: [3, 3], padding: 'SAME'), leakyRelu(0.2))
 def convNet = serial(lift, conv(width, filter: [3, 3], padding: 'SAME'), leakyRelu(0.2), globalAvgPool(), dense(1))
-// (Layers.identity(): inside a closure a bare identity() would be Groovy's Object.identity(Closure).)
 def styleNet = { boolean demod ->
-    serial(styleInput(dim: dStyle), parallel(lift, Layers.identity()), styleBlock(width, demodulate: demod, noiseSeed: 1),
+    serial(styleInput(dim: dStyle), onFeatures(lift), styleBlock(width, demodulate: demod, noiseSeed: 1),
            dropStyle(), globalAvgPool(), dense(1))
 }
 

@@ -28,6 +28,7 @@ final class StyleganWords implements DslWord {
             new WordInfo("packStyle", "packStyle(features, style)",
                     "Packs features (n, S, ..., C) and styles (n, D) into one input (n, S+1, ..., C) for styleInput."),
             new WordInfo("dropStyle", "dropStyle()", "Ends a style-pair model: [x, w] -> x."),
+            new WordInfo("onFeatures", "onFeatures(layer)", "Applies a layer to the features of the style pair: [x, w] -> [layer(x), w]."),
             new WordInfo("constantInput", "constantInput(size: 4, channels: C)",
                     "StyleGAN's learned constant: w -> [const (n, size, size, C), w]."),
             new WordInfo("upsample", "upsample(factor)", "Nearest-neighbour upsampling of the features (exact kernel rule)."),
@@ -76,6 +77,13 @@ final class StyleganWords implements DslWord {
                     yield StyleInput.pack(x, w);
                 }
                 case "dropStyle" -> new DropStyle();
+                case "onFeatures" -> {
+                    a.allowOnly();
+                    if (a.count() != 1 || !(a.positional(0) instanceof org.ntkworkbench.nn.Layer layer)) {
+                        throw new DslException("onFeatures: expected one layer, e.g. onFeatures(serial(conv(64, filter: [3, 3]), relu()))");
+                    }
+                    yield new OnFeatures(layer);
+                }
                 case "constantInput" -> {
                     a.allowOnly("size", "channels");
                     yield new ConstantInput(a.intNamed("size", 4), a.intNamed("channels"));

@@ -95,13 +95,14 @@ class SynthesisNetSpec extends Specification {
         Files.writeString(script, '''
             def x = Tensor.randn(1, 3, 4, 4, 2)
             def w = Tensor.randn(2, 3, 5)
-            def net = serial(styleInput(dim: 5), mappingNetwork(depth: 1, width: 8),
+            def net = serial(styleInput(dim: 5), mappingNetwork(depth: 1, width: 8), onFeatures(serial(conv(6, filter: [3, 3], padding: 'SAME'), relu())),
                              styleBlock(4, demodulate: false, noiseSeed: 2), upsample(2),
                              adain(), noiseInjection(seed: 1), modulatedConv(3, filter: 1), dropStyle(), flatten())
             def packed = packStyle(x, w)
             def p = net.init(0, 5, 4, 2)
             result('out_size', net.apply(p, packed).dim(1))
             result('ntk_00', net.empiricalNtk(p, packed).get(0, 0))
+            result('lift_key', p.containsKey('2.0.0/W') && p['2.0.0/W'].shape() == [3, 3, 2, 6] as int[] ? 1 : 0)
             def g = serial(synthesisNet(resolution: 8, channels: 4, styleDim: 4), flatten())
             result('synth_kernel_00', g.kernel(Tensor.randn(4, 2, 3)).ntk().get(0, 0))
             try { serial(styleInput(dim: 5), modulatedConv(3), dropStyle()).kernel(packed); result('demod_error', 0) }
@@ -116,6 +117,7 @@ class SynthesisNetSpec extends Specification {
         o.exitCode() == 0
         m.results.out_size == 8 * 8 * 3
         m.results.ntk_00 > 0
+        m.results.lift_key == 1
         m.results.synth_kernel_00 > 0
         m.results.demod_error == 1
     }
