@@ -7,10 +7,10 @@
 // the features wide, so the style block sees Gaussian features in the limit (docs/plugins/stylegan.md):
 //   conv block : lift, conv(width, 3x3, SAME), leakyRelu(0.2)
 //   style block: lift, modulatedConv(width, 3x3, s = affine(w)) + noise, leakyRelu(0.2)   (styleBlock)
-// Kernels: the analytic (infinite-width) NTK of both (style block without demodulation, whose limit is
-// the product rule), and the empirical NTK at `width` channels of the style block with and without
-// demodulation (demodulation has no analytic rule). Eigenvalues of K/n, descending; decay slope s of
-// lambda_i ~ i^-s fitted (DecayFit) over ranks 2 .. n/2.
+// Kernels: the analytic (infinite-width) NTK of both (the style block with and without demodulation:
+// the product rule, and its many-channel limit for demodulation), and the empirical NTK at `width`
+// channels of the style block with and without demodulation. Eigenvalues of K/n, descending; decay
+// slope s of lambda_i ~ i^-s fitted (DecayFit) over ranks 2 .. n/2.
 
 import org.ntkworkbench.spectrum.DecayFit
 
@@ -46,6 +46,7 @@ def styleNet = { boolean demod ->
 long t0 = System.nanoTime()
 Tensor kConv = convNet.kernel(x).ntk()
 Tensor kStyle = styleNet(false).kernel(packed).ntk()
+Tensor kDemod = styleNet(true).kernel(packed).ntk()
 int[] perExample = [size + 1, size, c] as int[]
 def styleFinite = styleNet(false), demodFinite = styleNet(true)
 Tensor eStyle = styleFinite.empiricalNtk(styleFinite.init(seed, perExample), packed)
@@ -55,6 +56,7 @@ println String.format('kernels in %.1f s', (System.nanoTime() - t0) / 1e9)
 def spectrum = { Tensor k -> (eigvalsh(k) as List<Double>).collect { it / n } }
 def spectra = ['conv block (analytic NTK)'          : spectrum(kConv),
                'style block (analytic NTK)'         : spectrum(kStyle),
+               'style block + demod (analytic NTK)' : spectrum(kDemod),
                ("style block (empirical, width ${width})".toString())        : spectrum(eStyle),
                ("style block + demod (empirical, width ${width})".toString()): spectrum(eDemod)]
 int[] ranks = (2..n.intdiv(2)) as int[]
@@ -65,13 +67,18 @@ fits.each { name, f -> printf('%-46s decay slope s = %.3f  (95%% CI %.3f .. %.3f
 def keys = spectra.keySet().toList()
 result('conv_decay_slope', fits[keys[0]].exponent())
 result('style_decay_slope', fits[keys[1]].exponent())
-result('style_empirical_decay_slope', fits[keys[2]].exponent())
-result('style_demod_empirical_decay_slope', fits[keys[3]].exponent())
+result('style_demod_decay_slope', fits[keys[2]].exponent())
+result('style_empirical_decay_slope', fits[keys[3]].exponent())
+result('style_demod_empirical_decay_slope', fits[keys[4]].exponent())
 result('conv_top_eigen_fraction', spectra[keys[0]][0] / spectra[keys[0]].sum())
 result('style_top_eigen_fraction', spectra[keys[1]][0] / spectra[keys[1]].sum())
-double diff = 0, norm = 0
-for (int i = 0; i < kStyle.size(); i++) { diff += (eStyle.data()[i] - kStyle.data()[i]) ** 2; norm += kStyle.data()[i] ** 2 }
-result('style_empirical_vs_analytic_rel_frobenius', Math.sqrt(diff / norm))
+def relFrob = { Tensor e, Tensor a ->
+    double diff = 0, norm = 0
+    for (int i = 0; i < a.size(); i++) { diff += (e.data()[i] - a.data()[i]) ** 2; norm += a.data()[i] ** 2 }
+    Math.sqrt(diff / norm)
+}
+result('style_empirical_vs_analytic_rel_frobenius', relFrob(eStyle, kStyle))
+result('style_demod_empirical_vs_analytic_rel_frobenius', relFrob(eDemod, kDemod))
 
 List<Double> rankAxis = (1..n).collect { it as double }
 plot('ntk_spectra', series: spectra.collectEntries { name, ev -> [name, [rankAxis, ev.collect { Math.max(it / ev[0], 1e-16) }]] },
@@ -81,5 +88,5 @@ plot('ntk_spectra', series: spectra.collectEntries { name, ev -> [name, [rankAxi
 report(title: 'StyleGAN style block vs plain conv block: NTK spectra',
        notes: "Eigenvalues of the NTK Gram matrix over ${n} unit-pixel images (and unit style vectors). " +
               "Decay slopes s of lambda_i ~ i^-s over ranks 2..${n.intdiv(2)}: conv ${String.format('%.3f', fits[keys[0]].exponent())}, " +
-              "style ${String.format('%.3f', fits[keys[1]].exponent())} (analytic); empirical at width ${width}: style " +
-              "${String.format('%.3f', fits[keys[2]].exponent())}, with demodulation ${String.format('%.3f', fits[keys[3]].exponent())}.")
+              "style ${String.format('%.3f', fits[keys[1]].exponent())}, style with demodulation ${String.format('%.3f', fits[keys[2]].exponent())} (analytic); " +
+              "empirical at width ${width}: style ${String.format('%.3f', fits[keys[3]].exponent())}, with demodulation ${String.format('%.3f', fits[keys[4]].exponent())}.")

@@ -33,7 +33,8 @@ import org.ntkworkbench.tensor.Tensor;
  * (broadcast over positions) followed by the convolution rule: {@code Σ_p = Σ_x Σ_s},
  * {@code Θ_p = Θ_x Σ_s + Σ_x Θ_s}, then the CNTK conv rule. Assumes independent Gaussian {@code A} and
  * {@code W} (NTK parameterization) and the limit of infinitely many input channels. With
- * demodulation there is no rule: see {@link #kernels}.
+ * demodulation the limit of infinitely many input channels, where the demodulation norm becomes
+ * deterministic: see {@link #kernels}.
  */
 public final class ModulatedConv implements Layer {
     private final int channels;
@@ -142,25 +143,64 @@ public final class ModulatedConv implements Layer {
     }
 
     /**
-     * The rule of the class comment without demodulation. With demodulation: throws
-     * {@link org.ntkworkbench.nn.NoKernelRuleException} naming this layer, because the demodulation
-     * divides by a data- and weight-dependent norm and its NTK (the norm's gradient) is not covered by
-     * the product and conv rules; see docs/plugins/stylegan.md.
+     * The rule of the class comment. With demodulation, the infinite-input-channel limit: the squared
+     * norm {@code Σ_{f,c} W'[f,c,o]²} concentrates on {@code wStd² Σ_s(x, x)} (law of large numbers over
+     * the {@code F·C} weights), so the demodulation becomes the deterministic per-example factor
+     * {@code 1/√(wStd² Σ_s(x, x) + eps)}, and the gradient through the norm vanishes (it is
+     * {@code O(1/(F·C))} per weight). The result is the same rule with the style kernels normalised,
+     * {@code Σ̂_s = wStd² Σ_s / √(n₁ n₂)}, {@code Θ̂_s = wStd² Θ_s / √(n₁ n₂)},
+     * {@code n = wStd² Σ_s(x, x) + eps}, and the convolution taken with {@code wStd = 1}.
      */
     @Override
     public List<Kernel> kernels(List<Kernel> in) {
-        if (demodulate) {
-            throw new StylePairs.NoLimitException(word() + "(demodulate: true)",
-                    "demodulation divides each output channel by the norm of its style-modulated weights, a random "
-                            + "normaliser that shares W with the convolution; this workbench gives no infinite-width rule for it "
-                            + "(use demodulate: false for the analytic kernel, or the empirical NTK)");
-        }
         StylePairs.checkPairKernels(word(), in);
         Kernel kx = in.get(0), kw = in.get(1);
         int inC = Math.max(kx.channels(), 1);
         Kernel ks = StyleAffine.dense(inC, styleStd, styleBias).kernel(kw);
-        Kernel prod = StylePairs.modulate(kx, ks);
-        return List.of(conv(kx.spatial().length, true).kernel(prod), kw);
+        if (!demodulate) {
+            return List.of(conv(kx.spatial().length, true).kernel(StylePairs.modulate(kx, ks)), kw);
+        }
+        Kernel normalised = normaliseStyle(ks);
+        int[] f = new int[kx.spatial().length];
+        Arrays.fill(f, filter);
+        Conv unitConv = new Conv(channels, f, null, padding, 1.0, bStd, Parameterization.NTK);
+        return List.of(unitConv.kernel(StylePairs.modulate(kx, normalised)), kw);
+    }
+
+    /** {@code wStd² K / √(n₁ n₂)} for the NNGP, NTK and covariances, {@code n = wStd² Σ_s(x, x) + eps}. */
+    private Kernel normaliseStyle(Kernel ks) {
+        double w2 = wStd * wStd;
+        double[] c1 = ks.cov1().data(), c2 = ks.cov2().data();
+        int n1 = c1.length, n2 = c2.length;
+        double[] r1 = new double[n1], r2 = new double[n2];
+        for (int i = 0; i < n1; i++) {
+            r1[i] = 1.0 / Math.sqrt(w2 * c1[i] + eps);
+        }
+        for (int j = 0; j < n2; j++) {
+            r2[j] = 1.0 / Math.sqrt(w2 * c2[j] + eps);
+        }
+        Tensor nngp = scaled(ks.nngp(), r1, r2, w2);
+        Tensor ntk = ks.ntk() == null ? null : scaled(ks.ntk(), r1, r2, w2);
+        double[] o1 = new double[n1], o2 = new double[n2];
+        for (int i = 0; i < n1; i++) {
+            o1[i] = w2 * c1[i] * r1[i] * r1[i];
+        }
+        for (int j = 0; j < n2; j++) {
+            o2[j] = w2 * c2[j] * r2[j] * r2[j];
+        }
+        Tensor cov1 = Tensor.of(o1, n1);
+        Tensor cov2 = ks.cov2() == ks.cov1() ? cov1 : Tensor.of(o2, n2);
+        return new Kernel(nngp, ntk, cov1, cov2, new int[0], ks.x1IsX2(), ks.channels());
+    }
+
+    private static Tensor scaled(Tensor k, double[] r1, double[] r2, double w2) {
+        double[] v = k.data(), o = new double[v.length];
+        for (int i = 0; i < r1.length; i++) {
+            for (int j = 0; j < r2.length; j++) {
+                o[i * r2.length + j] = w2 * v[i * r2.length + j] * r1[i] * r2[j];
+            }
+        }
+        return Tensor.of(o, k.shape());
     }
 
     @Override

@@ -13,9 +13,9 @@ import org.ntkworkbench.tensor.Tensor;
  * {@code b (C)} stored as {@code biasInit} (StyleGAN initialises the bias of a modulation scale to 1, of a
  * shift to 0), trainable. No bias parameter when {@code styleBias = 0}.
  *
- * <p>Kernel: the dense rule {@code Σ_s = styleStd² Σ_w + styleBias² biasInit²}... with {@code biasInit = 1}
- * (scales) exactly {@link Dense}'s rule with {@code bStd = styleBias}, since a bias fixed at 1 has the
- * same second moment as an N(0, 1) one; the NTK adds {@code styleBias²} from the bias gradient either way.
+ * <p>Kernel: with {@code biasInit = 1} (scales) exactly {@link Dense}'s rule with {@code bStd = styleBias},
+ * {@code Σ_s = styleStd² Σ_w + styleBias²}, since a bias fixed at 1 has the same second moment as an N(0, 1)
+ * one; the NTK adds {@code styleBias²} from the bias gradient either way.
  */
 final class StyleAffine {
     private StyleAffine() {}

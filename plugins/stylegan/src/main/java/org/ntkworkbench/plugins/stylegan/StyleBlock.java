@@ -20,7 +20,8 @@ import org.ntkworkbench.tensor.Tensor;
  * {@link ModulatedConv} ({@code 0.0/W} style affine, {@code 0.1/W} conv weights), {@code 1} the
  * {@link NoiseInjection} ({@code 1/strength}, when {@code noise}), then the activation.
  *
- * <p>Kernel: the composition of the children's rules (defined when {@code demodulate: false}).
+ * <p>Kernel: the composition of the children's rules (with demodulation, its many-channel limit; see
+ * {@link ModulatedConv#kernels}).
  */
 public final class StyleBlock implements Layer {
     private final Serial inner;

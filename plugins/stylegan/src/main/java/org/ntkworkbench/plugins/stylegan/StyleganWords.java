@@ -14,7 +14,7 @@ final class StyleganWords implements DslWord {
             new WordInfo("mappingNetwork", "mappingNetwork(depth: 2, width: 64, alpha: 0.2, normalize: true, wStd: 1, bStd: 0)",
                     "StyleGAN mapping MLP z -> w: pixelNorm, then depth x [dense(width), leakyRelu(alpha)]; on a style pair maps the style item."),
             new WordInfo("modulatedConv", "modulatedConv(channels, filter: 3, demodulate: true, padding: 'SAME', wStd: 1, bStd: 0, styleStd: 1, styleBias: 1, eps: 1e-8)",
-                    "StyleGAN2 modulated convolution on the style pair [x, w]: conv_W(x * s), s = affine(w), optionally demodulated; kernel by the product rule (no demodulation)."),
+                    "StyleGAN2 modulated convolution on the style pair [x, w]: conv_W(x * s), s = affine(w), optionally demodulated; kernel by the product rule (demodulation: its many-channel limit)."),
             new WordInfo("adain", "adain(eps: 1e-8, styleStd: 1, styleBias: 1)",
                     "Adaptive instance normalisation on [x, w]: s(w) * instanceNorm(x) + t(w); no kernel rule (finite statistics)."),
             new WordInfo("noiseInjection", "noiseInjection(seed: 0, strengthStd: 1)",

@@ -25,7 +25,7 @@ import org.ntkworkbench.tensor.Tensor;
  * </pre>
  * Each noise layer has its own buffer (noise seeds 0, 1, 2, …). Simplifications against StyleGAN2: no
  * skip/residual toRGB sum, nearest (not filtered) upsampling, one shared {@code w} (no style mixing).
- * Kernel: the composition of the children's rules (defined when {@code demodulate: false}); the output
+ * Kernel: the composition of the children's rules (demodulation by its many-channel limit); the output
  * kernel is spatial {@code (n1, n2, R, R, R, R)}; add {@code flatten()} for the mean over output units.
  */
 public final class SynthesisNet implements Layer {

@@ -68,9 +68,9 @@ class SynthesisNetSpec extends Specification {
 
     static double frob(Tensor a) { Math.sqrt(a.dot(a)) }
 
-    def "synthesisNet (no demodulation): the analytic NNGP and NTK match the seed mean of finite nets within 3 Frobenius standard errors"() {
+    def "synthesisNet (demodulate: #demod): the analytic NNGP and NTK match the seed mean of finite nets within 3 Frobenius standard errors"() {
         given: 'resolution 4, 16 channels, style dim 16, mapping depth 2, noise on, one output channel; 24 seeds'
-        Layer net = serial(new SynthesisNet(4, 16, 16, 2, false, true, 1), flatten())
+        Layer net = serial(new SynthesisNet(4, 16, 16, 2, demod, true, 1), flatten())
         Tensor z = Tensor.randn(3, 4, 6)
         Kernel k = net.kernel(z)
         long[] seeds = (0L..<24L) as long[]
@@ -80,13 +80,16 @@ class SynthesisNetSpec extends Specification {
         KernelEstimate ntk = EmpiricalNtk.seedAverage(net, z, null, seeds, NtkMethod.STRUCTURED_DERIVATIVES)
         double nngpErr = frob(nngp.mean().sub(k.nngp())) / frob(k.nngp()), nngpSe = frob(nngp.standardError()) / frob(k.nngp())
         double ntkErr = frob(ntk.mean().sub(k.ntk())) / frob(k.ntk()), ntkSe = frob(ntk.standardError()) / frob(k.ntk())
-        println String.format('synthesisNet MC: NNGP err %.4f (se %.4f), NTK err %.4f (se %.4f)', nngpErr, nngpSe, ntkErr, ntkSe)
+        println String.format('synthesisNet demod %s MC: NNGP err %.4f (se %.4f), NTK err %.4f (se %.4f)', demod, nngpErr, nngpSe, ntkErr, ntkSe)
 
         then: 'sampling dominates the finite-width bias at this size; the check has power (standard errors < 15%)'
         nngpSe < 0.15
         ntkSe < 0.15
         nngpErr <= 3 * nngpSe
         ntkErr <= 3 * ntkSe
+
+        where:
+        demod << [false, true]
     }
 
     def "the StyleGAN words build models in a script run"() {
@@ -105,8 +108,9 @@ class SynthesisNetSpec extends Specification {
             result('lift_key', p.containsKey('2.0.0/W') && p['2.0.0/W'].shape() == [3, 3, 2, 6] as int[] ? 1 : 0)
             def g = serial(synthesisNet(resolution: 8, channels: 4, styleDim: 4), flatten())
             result('synth_kernel_00', g.kernel(Tensor.randn(4, 2, 3)).ntk().get(0, 0))
-            try { serial(styleInput(dim: 5), modulatedConv(3), dropStyle()).kernel(packed); result('demod_error', 0) }
-            catch (NoKernelRuleException e) { result('demod_error', 1) }
+            result('demod_kernel_00', serial(styleInput(dim: 5), modulatedConv(3), dropStyle(), flatten()).kernel(packed).ntk().get(0, 0))
+            try { serial(styleInput(dim: 5), adain(), dropStyle()).kernel(packed); result('adain_error', 0) }
+            catch (NoKernelRuleException e) { result('adain_error', 1) }
         ''')
 
         when:
@@ -119,6 +123,7 @@ class SynthesisNetSpec extends Specification {
         m.results.ntk_00 > 0
         m.results.lift_key == 1
         m.results.synth_kernel_00 > 0
-        m.results.demod_error == 1
+        m.results.demod_kernel_00 > 0
+        m.results.adain_error == 1
     }
 }
