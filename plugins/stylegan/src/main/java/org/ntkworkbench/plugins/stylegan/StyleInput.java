@@ -5,6 +5,7 @@ import java.util.List;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.PairLayout;
 import org.ntkworkbench.nn.ApplyContext;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
@@ -122,7 +123,7 @@ public final class StyleInput implements Layer {
         int[] xs = spatial.clone();
         xs[0] = s0 - 1;
         int[] restShape = Arrays.copyOfRange(spatial, 1, spatial.length);
-        org.ntkworkbench.kernel.PairLayout restLayout = new org.ntkworkbench.kernel.PairLayout(restShape);
+        PairLayout restLayout = new PairLayout(restShape);
         int[] diag = new int[rest];
         for (int r = 0; r < rest; r++) {
             diag[r] = restLayout.diagonal(r);

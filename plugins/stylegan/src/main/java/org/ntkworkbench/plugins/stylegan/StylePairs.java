@@ -2,10 +2,12 @@ package org.ntkworkbench.plugins.stylegan;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.nn.ApplyContext;
 import org.ntkworkbench.nn.NoKernelRuleException;
+import org.ntkworkbench.tensor.Tensor;
 
 /**
  * The flow convention of the StyleGAN blocks and small helpers they share.
@@ -70,7 +72,7 @@ final class StylePairs {
     }
 
     /** The same forward-pass context without its trace: for sub-layers whose weights are also used non-linearly. */
-    static ApplyContext untraced(ApplyContext ctx, java.util.Map<String, Var> params) {
+    static ApplyContext untraced(ApplyContext ctx, Map<String, Var> params) {
         return ctx.training() ? ApplyContext.train(params, ctx.seed()) : ApplyContext.eval(params);
     }
 
@@ -113,20 +115,20 @@ final class StylePairs {
                 }
             }
         }
-        var cov1 = scaleBlocks(kx.cov1(), ks.cov1(), block);
-        var cov2 = kx.cov2() == kx.cov1() && ks.cov2() == ks.cov1() ? cov1 : scaleBlocks(kx.cov2(), ks.cov2(), block);
-        return new Kernel(org.ntkworkbench.tensor.Tensor.of(nngp, kx.nngp().shape()),
-                ntk == null ? null : org.ntkworkbench.tensor.Tensor.of(ntk, kx.nngp().shape()),
+        Tensor cov1 = scaleBlocks(kx.cov1(), ks.cov1(), block);
+        Tensor cov2 = kx.cov2() == kx.cov1() && ks.cov2() == ks.cov1() ? cov1 : scaleBlocks(kx.cov2(), ks.cov2(), block);
+        return new Kernel(Tensor.of(nngp, kx.nngp().shape()),
+                ntk == null ? null : Tensor.of(ntk, kx.nngp().shape()),
                 cov1, cov2, kx.spatial(), kx.x1IsX2() && ks.x1IsX2(), kx.channels());
     }
 
-    private static org.ntkworkbench.tensor.Tensor scaleBlocks(org.ntkworkbench.tensor.Tensor c, org.ntkworkbench.tensor.Tensor s, int block) {
+    private static Tensor scaleBlocks(Tensor c, Tensor s, int block) {
         double[] v = c.data(), f = s.data(), o = new double[v.length];
         for (int i = 0; i < f.length; i++) {
             for (int m = 0; m < block; m++) {
                 o[i * block + m] = v[i * block + m] * f[i];
             }
         }
-        return org.ntkworkbench.tensor.Tensor.of(o, c.shape());
+        return Tensor.of(o, c.shape());
     }
 }

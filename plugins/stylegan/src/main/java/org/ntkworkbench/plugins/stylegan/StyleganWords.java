@@ -5,6 +5,7 @@ import org.ntkworkbench.dsl.DslArgs;
 import org.ntkworkbench.dsl.DslException;
 import org.ntkworkbench.dsl.DslWord;
 import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Padding;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -21,7 +22,7 @@ final class StyleganWords implements DslWord {
                     "x + strength_c * xi[p], xi a fixed seeded per-position noise buffer, strength learned (init 0)."),
             new WordInfo("styleBlock", "styleBlock(channels, filter: 3, demodulate: true, noise: true, noiseSeed: 0, alpha: 0.2, wStd: 1, bStd: 0, styleStd: 1, styleBias: 1)",
                     "StyleGAN2 layer on [x, w]: leakyRelu(modulatedConv + noise)."),
-            new WordInfo("synthesisNet", "synthesisNet(resolution: 8, channels: 16, styleDim: 16, mappingDepth: 2, demodulate: false, noise: true, rgb: 3)",
+            new WordInfo("synthesisNet", "synthesisNet(resolution: 8, channels: 16, styleDim: 16, mappingDepth: 2, demodulate: true, noise: true, rgb: 3)",
                     "Small StyleGAN2-like generator z -> (n, R, R, rgb): mapping net, 4x4 constant, style blocks, upsampling, toRGB."),
             new WordInfo("styleInput", "styleInput(dim: D)",
                     "Unpacks a packed input (n, S+1, ..., C) into the style pair [x (n, S, ..., C), w (n, D)] (see packStyle)."),
@@ -66,7 +67,7 @@ final class StyleganWords implements DslWord {
                 case "synthesisNet" -> {
                     a.allowOnly("resolution", "channels", "styleDim", "mappingDepth", "demodulate", "noise", "rgb");
                     yield new SynthesisNet(a.intNamed("resolution", 8), a.intNamed("channels", 16), a.intNamed("styleDim", 16),
-                            a.intNamed("mappingDepth", 2), a.boolNamed("demodulate", false), a.boolNamed("noise", true), a.intNamed("rgb", 3));
+                            a.intNamed("mappingDepth", 2), a.boolNamed("demodulate", true), a.boolNamed("noise", true), a.intNamed("rgb", 3));
                 }
                 case "styleInput" -> new StyleInput(a.allowOnly("dim").intNamed("dim"));
                 case "packStyle" -> {
@@ -79,7 +80,7 @@ final class StyleganWords implements DslWord {
                 case "dropStyle" -> new DropStyle();
                 case "onFeatures" -> {
                     a.allowOnly();
-                    if (a.count() != 1 || !(a.positional(0) instanceof org.ntkworkbench.nn.Layer layer)) {
+                    if (a.count() != 1 || !(a.positional(0) instanceof Layer layer)) {
                         throw new DslException("onFeatures: expected one layer, e.g. onFeatures(serial(conv(64, filter: [3, 3]), relu()))");
                     }
                     yield new OnFeatures(layer);

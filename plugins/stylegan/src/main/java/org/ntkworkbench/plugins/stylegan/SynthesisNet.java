@@ -12,7 +12,7 @@ import org.ntkworkbench.nn.Serial;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
- * {@code synthesisNet(resolution: 8, channels: 16, styleDim: 16, mappingDepth: 2, demodulate: false,
+ * {@code synthesisNet(resolution: 8, channels: 16, styleDim: 16, mappingDepth: 2, demodulate: true,
  * noise: true, rgb: 3)}: a small StyleGAN2-like generator from latents {@code z (n, d)} to images
  * {@code (n, resolution, resolution, rgb)}:
  * <pre>

@@ -96,9 +96,9 @@ public final class Upsample implements Layer {
         for (int a = 0; a < sp.length; a++) {
             outSp[a] *= factor;
         }
-        Tensor cov1 = pairs(k.cov1(), 1, sp);
-        Tensor cov2 = k.cov2() == k.cov1() ? cov1 : pairs(k.cov2(), 1, sp);
-        Kernel u = new Kernel(pairs(k.nngp(), 2, sp), k.ntk() == null ? null : pairs(k.ntk(), 2, sp), cov1, cov2, outSp,
+        Tensor cov1 = pairs(k.cov1(), 1);
+        Tensor cov2 = k.cov2() == k.cov1() ? cov1 : pairs(k.cov2(), 1);
+        Kernel u = new Kernel(pairs(k.nngp(), 2), k.ntk() == null ? null : pairs(k.ntk(), 2), cov1, cov2, outSp,
                 k.x1IsX2(), k.channels());
         List<Kernel> res = new ArrayList<>(in);
         res.set(0, u);
@@ -106,7 +106,7 @@ public final class Upsample implements Layer {
     }
 
     /** Every pair axis {@code (S, S)} becomes {@code (fS, fS)} with entry {@code [p/f, q/f]}. */
-    private Tensor pairs(Tensor t, int lead, int[] spatial) {
+    private Tensor pairs(Tensor t, int lead) {
         int[] shape = t.shape();
         int[] outShape = shape.clone();
         for (int a = lead; a < shape.length; a++) {
