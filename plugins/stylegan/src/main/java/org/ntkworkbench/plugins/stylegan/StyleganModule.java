@@ -2,11 +2,15 @@ package org.ntkworkbench.plugins.stylegan;
 
 import com.google.inject.AbstractModule;
 import org.ntkworkbench.dsl.DslBindings;
+import org.ntkworkbench.dsl.WordInfo;
 
 /** Bindings of the StyleGAN plugin: its DSL words. */
 public final class StyleganModule extends AbstractModule {
     @Override
     protected void configure() {
         DslBindings.declare(binder());
+        for (WordInfo w : StyleganWords.WORDS) {
+            DslBindings.addWord(binder(), w, new StyleganWords());
+        }
     }
 }
