@@ -45,6 +45,14 @@ public abstract class NtkScript extends Script {
     }
 
     /**
+     * The {@code identity()} layer word. Declared here because Groovy would otherwise bind a bare
+     * {@code identity()} to its own {@code Object.identity(Closure)} with a null closure.
+     */
+    public Object identity() {
+        return methodMissing("identity", new Object[0]);
+    }
+
+    /**
      * A parameter given as {@code -Pname=value}, converted to the type of {@code dflt}; {@code dflt} when
      * not given.
      */

@@ -65,6 +65,22 @@ class ScriptRunnerSpec extends Specification {
         errText().endsWith(":3: circleGrid: argument 1 must be an integer, got String 'many'")
     }
 
+    def "identity() is the layer word at the top level and inside closures (not Groovy's Object.identity)"() {
+        when:
+        def o = run('''
+            def top = identity()
+            def nested = { -> parallel(dense(2), identity()) }()
+            result('top_is_layer', top instanceof org.ntkworkbench.nn.Identity ? 1 : 0)
+            result('nested_branches', nested.toString() == "parallel(dense(2, wStd: 1.0, bStd: 0.0, parameterization: 'ntk'), identity())" ? 1 : 0)
+        ''')
+
+        then:
+        o.exitCode() == 0
+        def results = new JsonSlurper().parse(o.runDir().resolve('manifest.json').toFile()).results
+        results.top_is_layer == 1
+        results.nested_branches == 1
+    }
+
     def "-P parameters arrive typed, as variables and through param()"() {
         when:
         def o = run('''
