@@ -9,5 +9,6 @@ public final class AnalysesModule extends AbstractModule {
     protected void configure() {
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), ExtrapolationWord.INFO, ExtrapolationWord.class);
+        DslBindings.addWord(binder(), LocalityWord.INFO, LocalityWord.class);
     }
 }
