@@ -17,9 +17,44 @@ import org.ntkworkbench.spectrum.MultiSphereSpectrum;
  * its eigenvalue is 0). Per field: the largest |λ| over its non-constant tuples and the power-law decay of
  * the largest |λ| with the total degree s = k₁ + … + k_p.
  *
- * @param spectra the CNTK ({@code ntk}) and CGPK ({@code nngp}) spectra with the receptive fields
+ * <p>Each tuple's support is computed once, as a bit mask, when the study is built: the queries then run over
+ * (K+1)^p masks and values without re-listing the spectra.
  */
-public record Locality(CnnSpectra spectra) {
+public final class Locality {
+    private final CnnSpectra spectra;
+    private final Map<String, Tuples> tuples = new LinkedHashMap<>();
+
+    /** The tuples of one spectrum: support mask, total degree and |λ| of each. */
+    private record Tuples(int[] support, int[] totalDegree, double[] absValue, double maxAbs, int p, int maxDegree) {}
+
+    /** The study on the CNTK ({@code ntk}) and CGPK ({@code nngp}) spectra with the receptive fields of {@code spectra}. */
+    public Locality(CnnSpectra spectra) {
+        this.spectra = spectra;
+        for (String which : List.of("ntk", "nngp")) {
+            MultiSphereSpectrum s = spectra.get(which);
+            List<MultiSphereSpectrum.Entry> entries = s.entries();
+            int n = entries.size();
+            int[] support = new int[n], total = new int[n];
+            double[] abs = new double[n];
+            for (int i = 0; i < n; i++) {
+                MultiSphereSpectrum.Entry e = entries.get(i);
+                support[i] = mask(e.degrees());
+                total[i] = e.totalDegree();
+                abs[i] = Math.abs(e.value());
+            }
+            tuples.put(which, new Tuples(support, total, abs, s.maxAbs(), s.p(), s.maxDegree()));
+        }
+    }
+
+    /** The spectra this study groups. */
+    public CnnSpectra spectra() {
+        return spectra;
+    }
+
+    private Tuples tuples(String which) {
+        spectra.get(which);   // validates the name
+        return tuples.get(which);
+    }
 
     /**
      * One receptive field's eigenvalues.
@@ -38,35 +73,36 @@ public record Locality(CnnSpectra spectra) {
 
     /** Per-field statistics of spectrum {@code which} ('ntk' or 'nngp'), in the order of {@link #fields()}. */
     public List<Field> perField(String which) {
-        MultiSphereSpectrum s = spectra.get(which);
-        double max = s.maxAbs();
+        Tuples t = tuples(which);
         List<Field> out = new ArrayList<>();
         for (Set<Integer> f : fields()) {
-            double[] best = new double[s.p() * s.maxDegree() + 1];
-            for (MultiSphereSpectrum.Entry e : s.entries()) {
-                if (e.totalDegree() > 0 && within(e.degrees(), f)) {
-                    best[e.totalDegree()] = Math.max(best[e.totalDegree()], Math.abs(e.value()));
+            int fm = mask(f);
+            double[] best = new double[t.p() * t.maxDegree() + 1];
+            for (int i = 0; i < t.support().length; i++) {
+                if (t.totalDegree()[i] > 0 && (t.support()[i] & ~fm) == 0) {
+                    best[t.totalDegree()[i]] = Math.max(best[t.totalDegree()[i]], t.absValue()[i]);
                 }
             }
             double m = 0;
             for (double b : best) {
                 m = Math.max(m, b);
             }
-            out.add(new Field(Set.copyOf(new TreeSet<>(f)), m / max, best, slope(best, 2, s.maxDegree(), max)));
+            out.add(new Field(Set.copyOf(new TreeSet<>(f)), m / t.maxAbs(), best, slope(best, 2, t.maxDegree(), t.maxAbs())));
         }
         return out;
     }
 
     /** max |λ| over tuples whose support lies in no receptive field, / max |λ| (0 when there are none). */
     public double nonlocalMaxRel(String which) {
-        MultiSphereSpectrum s = spectra.get(which);
+        Tuples t = tuples(which);
+        int[] fieldMasks = fieldMasks();
         double worst = 0;
-        for (MultiSphereSpectrum.Entry e : s.entries()) {
-            if (!local(e.degrees())) {
-                worst = Math.max(worst, Math.abs(e.value()));
+        for (int i = 0; i < t.support().length; i++) {
+            if (!local(t.support()[i], fieldMasks)) {
+                worst = Math.max(worst, t.absValue()[i]);
             }
         }
-        return worst / s.maxAbs();
+        return worst / t.maxAbs();
     }
 
     /**
@@ -74,21 +110,24 @@ public record Locality(CnnSpectra spectra) {
      * over all tuples with that support; the constant tuple has support {@code []}.
      */
     public Map<String, Double> maxRelBySupport(String which) {
-        MultiSphereSpectrum s = spectra.get(which);
-        Map<String, Double> out = new TreeMap<>();
-        for (MultiSphereSpectrum.Entry e : s.entries()) {
-            out.merge(support(e.degrees()).toString(), Math.abs(e.value()) / s.maxAbs(), Math::max);
+        Tuples t = tuples(which);
+        Map<Integer, Double> byMask = new LinkedHashMap<>();
+        for (int i = 0; i < t.support().length; i++) {
+            byMask.merge(t.support()[i], t.absValue()[i] / t.maxAbs(), Math::max);
         }
+        Map<String, Double> out = new TreeMap<>();
+        byMask.forEach((m, v) -> out.put(positions(m, t.p()).toString(), v));
         return out;
     }
 
     /** For each total degree s, the largest |λ| over all local tuples (the union of the fields). */
     public double[] localMaxByTotalDegree(String which) {
-        MultiSphereSpectrum s = spectra.get(which);
-        double[] best = new double[s.p() * s.maxDegree() + 1];
-        for (MultiSphereSpectrum.Entry e : s.entries()) {
-            if (local(e.degrees())) {
-                best[e.totalDegree()] = Math.max(best[e.totalDegree()], Math.abs(e.value()));
+        Tuples t = tuples(which);
+        int[] fieldMasks = fieldMasks();
+        double[] best = new double[t.p() * t.maxDegree() + 1];
+        for (int i = 0; i < t.support().length; i++) {
+            if (local(t.support()[i], fieldMasks)) {
+                best[t.totalDegree()[i]] = Math.max(best[t.totalDegree()[i]], t.absValue()[i]);
             }
         }
         return best;
@@ -99,7 +138,7 @@ public record Locality(CnnSpectra spectra) {
      * values below 1e-13 · max |λ| (zeros); throws when fewer than 2 remain.
      */
     public double localDecaySlope(String which, int from, int to) {
-        double v = slope(localMaxByTotalDegree(which), from, to, spectra.get(which).maxAbs());
+        double v = slope(localMaxByTotalDegree(which), from, to, tuples(which).maxAbs());
         if (Double.isNaN(v)) {
             throw new IllegalArgumentException("decay slope: fewer than 2 non-zero degrees in [" + from + ", " + to + "]");
         }
@@ -124,28 +163,45 @@ public record Locality(CnnSpectra spectra) {
         return r;
     }
 
-    private boolean local(int[] degrees) {
-        for (Set<Integer> f : fields()) {
-            if (within(degrees, f)) {
+    private int[] fieldMasks() {
+        return fields().stream().mapToInt(Locality::mask).toArray();
+    }
+
+    private static boolean local(int support, int[] fieldMasks) {
+        for (int f : fieldMasks) {
+            if ((support & ~f) == 0) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean within(int[] degrees, Set<Integer> field) {
-        for (int j = 0; j < degrees.length; j++) {
-            if (degrees[j] > 0 && !field.contains(j)) {
-                return false;
-            }
+    /** Bit j set when k_j > 0. */
+    private static int mask(int[] degrees) {
+        if (degrees.length > 31) {
+            throw new IllegalArgumentException("locality: at most 31 positions, got " + degrees.length);
         }
-        return true;
-    }
-
-    private static List<Integer> support(int[] degrees) {
-        List<Integer> s = new ArrayList<>();
+        int m = 0;
         for (int j = 0; j < degrees.length; j++) {
             if (degrees[j] > 0) {
+                m |= 1 << j;
+            }
+        }
+        return m;
+    }
+
+    private static int mask(Set<Integer> positions) {
+        int m = 0;
+        for (int j : positions) {
+            m |= 1 << j;
+        }
+        return m;
+    }
+
+    private static List<Integer> positions(int mask, int p) {
+        List<Integer> s = new ArrayList<>();
+        for (int j = 0; j < p; j++) {
+            if ((mask & (1 << j)) != 0) {
                 s.add(j);
             }
         }
