@@ -19,15 +19,27 @@ def fields = receptiveFields(positions: p, filter: q, depth: L)
 println "receptive fields (size ${fields[0].size()}): ${fields}"
 
 long t0 = System.nanoTime()
-def s = cnnSpectra(net, positions: p, filter: q, depth: L, degrees: K, resolution: M)
+def loc = locality(cnnSpectra(net, positions: p, filter: q, depth: L, degrees: K, resolution: M))
+def s = loc.spectra()
 println String.format('spectra on a %d^%d angle grid in %.1f s', M.intdiv(2) + 1, p, (System.nanoTime() - t0) / 1e9)
 
-result('cntk_local_decay_slope', s.localDecaySlope('ntk', 2, K))
-result('cgpk_local_decay_slope', s.localDecaySlope('nngp', 2, K))
-result('nonlocal_eigen_max_rel', Math.max(s.nonlocalMaxRel('ntk'), s.nonlocalMaxRel('nngp')))
+result('cntk_local_decay_slope', loc.localDecaySlope('ntk', 2, K))
+result('cgpk_local_decay_slope', loc.localDecaySlope('nngp', 2, K))
+result('nonlocal_eigen_max_rel', Math.max(loc.nonlocalMaxRel('ntk'), loc.nonlocalMaxRel('nngp')))
 result('receptive_field_size', fields[0].size())
 
-def ntkBest = s.localMaxByTotalDegree('ntk'), nngpBest = s.localMaxByTotalDegree('nngp')
+// Per receptive field (the locality word): largest eigenvalue and decay slope of each window's products.
+def fieldsNtk = loc.perField('ntk'), fieldsNngp = loc.perField('nngp')
+println 'field          CNTK max / max   slope     CGPK max / max   slope'
+fieldsNtk.eachWithIndex { f, i ->
+    printf('%-14s %-16.6e %-9.3f %-16.6e %-9.3f%n', f.positions().sort().toString(), f.maxRel(), f.decaySlope(),
+           fieldsNngp[i].maxRel(), fieldsNngp[i].decaySlope())
+}
+result('field_max_rel_spread_ntk', fieldsNtk.collect { it.maxRel() }.max() - fieldsNtk.collect { it.maxRel() }.min())
+println 'largest |lambda| / max by support (positions with k_j > 0), CNTK:'
+loc.maxRelBySupport('ntk').each { sup, v -> printf('  %-16s %.3e%n', sup, v) }
+
+def ntkBest = loc.localMaxByTotalDegree('ntk'), nngpBest = loc.localMaxByTotalDegree('nngp')
 println 's    CNTK max local lambda / max   CGPK max local lambda / max'
 (0..K).each { k -> printf('%-4d %-28.6e %-28.6e%n', k, ntkBest[k] / s.ntk().maxAbs(), nngpBest[k] / s.nngp().maxAbs()) }
 

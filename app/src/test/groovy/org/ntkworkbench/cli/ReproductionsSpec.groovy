@@ -93,4 +93,30 @@ class ReproductionsSpec extends Specification {
         and:
         Files.exists(r.dir.resolve('plots/local_eigenvalues.png'))
     }
+
+    def "wu2022/extrapolation: outside the training interval the CCP follows the cubic better, the ReLU net turns linear"() {
+        when:
+        def r = run('wu2022/extrapolation.groovy', [n: 40, width: 128, steps: 400, nTest: 300])
+
+        then: 'both fit the training interval of the cubic (inside RMSE < 1 on targets 2..14)'
+        r.results.test_rmse_inside_cubic_ccp < 1
+        r.results.test_rmse_inside_cubic_relu < 1
+
+        and: "the paper's headline for the cubic: the CCP extrapolates better, trained and as an NTK predictor"
+        r.results.test_rmse_outside_cubic_ccp < r.results.test_rmse_outside_cubic_relu
+        r.results.test_rmse_outside_cubic_ccp_ntk < r.results.test_rmse_outside_cubic_relu_ntk
+        r.results.test_rmse_cubic_ccp < r.results.test_rmse_cubic_relu
+
+        and: "ReLU becomes linear far outside: its mean |second difference| there is < 2% of the cubic's (NTK) and < 10% (trained); the CCP's is not"
+        r.results.rel_curvature_far_outside_cubic_relu_ntk < 0.02
+        r.results.rel_curvature_far_outside_cubic_relu < 0.10
+        r.results.rel_curvature_far_outside_cubic_ccp_ntk > 0.3
+        r.results.rel_curvature_far_outside_cos_relu_ntk < 0.02
+
+        and: 'the four named results exist, with the plots and the report'
+        ['test_rmse_cubic_ccp', 'test_rmse_cubic_relu', 'test_rmse_cos_ccp', 'test_rmse_cos_relu'].every { r.results[it] > 0 }
+        Files.exists(r.dir.resolve('plots/extrapolation_cubic.png'))
+        Files.exists(r.dir.resolve('plots/extrapolation_cos.png'))
+        Files.readString(r.dir.resolve('report.html')).contains('extrapolation_cubic')
+    }
 }

@@ -44,7 +44,7 @@ public final class XChartPlots implements Plots {
                         + "': no points to draw" + (spec.logX() || spec.logY() ? " (log axes drop values <= 0)" : ""));
             }
             XYSeries xs = chart.addSeries(s.name(), xy[0], xy[1]);
-            if (spec.markers()) {
+            if (spec.markers() || s.points()) {
                 xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 xs.setMarker(SeriesMarkers.CIRCLE);
             } else {

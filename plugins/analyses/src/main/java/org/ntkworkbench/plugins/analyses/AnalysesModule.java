@@ -8,5 +8,7 @@ public final class AnalysesModule extends AbstractModule {
     @Override
     protected void configure() {
         DslBindings.declare(binder());
+        DslBindings.addWord(binder(), ExtrapolationWord.INFO, ExtrapolationWord.class);
+        DslBindings.addWord(binder(), LocalityWord.INFO, LocalityWord.class);
     }
 }

@@ -9,6 +9,7 @@ public final class PinetModule extends AbstractModule {
     protected void configure() {
         DslBindings.addWord(binder(), CcpKernelWord.INFO, new CcpKernelWord());
         DslBindings.addWord(binder(), PresetWords.CCP, new PresetWords());
+        DslBindings.addWord(binder(), PresetWords.NCP, new PresetWords());
         DslBindings.addWord(binder(), PresetWords.HADAMARD, new PresetWords());
         DslBindings.addWord(binder(), PresetWords.RELU_PLUS_ONE, new PresetWords());
     }

@@ -28,6 +28,28 @@ public final class PolynomialNets {
         return Layers.serial(y, Layers.dense(1, Math.sqrt(2), 0));
     }
 
+    /**
+     * NCP (nested coupled CP decomposition, Chrysos et al. 2020/2021) of degree N in the conventions of the
+     * CCP above: {@code y₁ = σ(W₁x)}, {@code yₙ = σ(Wₙx) ⊙ (√(2/m) Sₙ yₙ₋₁)}, {@code f = √(2/m) wᵀ y_N}, with
+     * Wₙ (m×d), Sₙ (m×m) and w all N(0, 1) and no bias. It is the bias-free Π-Net NCP recursion
+     * {@code xₙ = (Aₙᵀz) ∗ (Sₙᵀxₙ₋₁)} with σ on the input projections as in Wu et al.'s CCP; the {@code √(2/m)}
+     * on Sₙ (He scaling, {@code dense(m, wStd: √2)}) keeps E[yₙ²] = 1/2 at every step. Built as nested
+     * {@code fanOut(2) → parallel(projection + relu, previous + dense(m, wStd: √2)) → fanInProd()}, so its
+     * analytic NTK comes from the product rule of {@code fanInProd}; in closed form (unit inputs,
+     * ρ = ⟨x, x'⟩) Σ = κ₁(ρ)^N and Θ = N κ₁(ρ)^{N−1} (κ₁(ρ) + ρ κ₀(ρ)).
+     */
+    public static Layer ncp(int degree, int width, int dim) {
+        check(degree, width, dim);
+        Layer y = Layers.serial(projection(width, dim), Layers.relu());
+        for (int n = 2; n <= degree; n++) {
+            y = Layers.serial(Layers.fanOut(2),
+                    Layers.parallel(Layers.serial(projection(width, dim), Layers.relu()),
+                            Layers.serial(y, Layers.dense(width, Math.sqrt(2), 0))),
+                    Layers.fanInProd());
+        }
+        return Layers.serial(y, Layers.dense(1, Math.sqrt(2), 0));
+    }
+
     /** Pure Hadamard net of degree N: {@code y = ⊙ₙ σ(Wₙx)}, {@code f = √(2/m) wᵀ y}. */
     public static Layer hadamardNet(int degree, int width, int dim) {
         check(degree, width, dim);
