@@ -7,6 +7,7 @@ import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.ConsistencyWord;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
+import org.ntkworkbench.dsl.ResidualWords;
 import org.ntkworkbench.dsl.LayerWords;
 import org.ntkworkbench.dsl.SpectrumWords;
 import org.ntkworkbench.dsl.TrainWords;
@@ -52,6 +53,7 @@ public final class CoreModule extends AbstractModule {
         LayerWords.bind(binder());
         SpectrumWords.bind(binder());
         TrainWords.bind(binder());
+        ResidualWords.bind(binder());
         DslBindings.addWord(binder(), ConsistencyWord.INFO, ConsistencyWord.class);
     }
 }
