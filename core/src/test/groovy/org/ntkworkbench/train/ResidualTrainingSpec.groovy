@@ -116,6 +116,25 @@ class ResidualTrainingSpec extends Specification {
         (0..<n).every { Math.abs(lin[3][it] - viaGd[it]) < 1e-10 }
     }
 
+    def "per-point convergence steps and per-region medians from recorded residuals"() {
+        given: 'point i decays like e^{-a_i t}: it converges (|r| < 0.1 |y|) at the first recorded t > ln(10)/a_i'
+        double[] a = [1, 0.5, 0.25, 0.5, 2, 0.05]
+        double[] y = [1, -2, 0.5, 1, 0.01, 1]       // point 4: |y| below the floor 0.1, so it needs |r| < 0.01
+        int[] region = [0, 1, 2, 1, 0, 2]
+        double[] steps = (0..40).collect { it as double } as double[]
+        double[][] r = steps.collect { t -> (0..5).collect { i -> y[i] * Math.exp(-a[i] * t) } as double[] } as double[][]
+
+        when:
+        double[] times = ConvergenceTimes.perPoint(steps, r, y, 0.1, 0.1)
+        double[] med = ConvergenceTimes.medianByGroup(times, region, 3)
+
+        then: 'ceil(ln 10 / a_i) (point 4: 0.01 e^{-2t} < 0.01 from t = 1), NaN for point 5 (46 > 40 steps)'
+        (0..4).every { times[it] == [3d, 5d, 10d, 5d, 1d][it] }
+        Double.isNaN(times[5])
+        ConvergenceTimes.unconverged(times) == 1
+        med[0] == 2d && med[1] == 5d && med[2] == 10d
+    }
+
     def "a wide two-layer ReLU net's per-degree residuals follow the NTK-linearised prediction; higher degrees converge later"() {
         given: 'n = 60 points on S^2, y = P_1 + P_2 + P_4 (zonal), width 2048, centred full-batch GD at half the stable rate'
         int n = 60, m = 2048
