@@ -10,7 +10,8 @@
 // the random initial function does not blur the per-point convergence), at finiteLrFraction x the largest stable
 // rate of its analytic NTK, for finiteSteps updates (0 = automatic, from the kernel prediction below). Residuals are
 // recorded on a log grid of steps (40 per decade); a point converges at the first recorded step with
-// |r_i| < threshold max(|y_i|, 0.1); regions report the median (regionConvergence). Beside them: the same
+// |r_i| < threshold max(|y_i|, 0.1); regions report the median, unconverged points counting as +infinity
+// (regionConvergence). Beside them: the same
 // measurement on the linearised dynamics of that net's analytic NTK (_ntk).
 //
 // Kernel prediction (_kernel results): the linearised dynamics of the two-layer ReLU NTK with bias
@@ -27,7 +28,7 @@ int width = param('width', 1024)
 boolean runFinite = param('finite', true)
 double finiteLrFraction = param('finiteLrFraction', 0.8d)
 long finiteStepsGiven = param('finiteSteps', 0)
-long finiteMaxSteps = param('finiteMaxSteps', 20000)
+long finiteMaxSteps = param('finiteMaxSteps', 30000)
 
 def sample = circle(n, density: [4, 2, 1], seed: seed)
 double[] theta = sample.angles()
@@ -76,11 +77,11 @@ if (runFinite) {
     def Knet = net.kernel(sample.points()).ntk()
     double lrF = finiteLrFraction * org.ntkworkbench.kernel.predict.GradientDescentMse.maxStableLearningRate(Knet)
     // Automatic length: the kernel prediction's slowest median (continuous time with lr 1 for Basri's kernel),
-    // rescaled by the ratio of the kernels' traces, in steps of lrF, with a margin of 16: finite nets of width ~1000
+    // rescaled by the ratio of the kernels' traces, in steps of lrF, with a margin of 24: finite nets of width ~1000
     // converge 2-3x later than their NTK predicts (measured), and a point needs |r| < 10% of its target.
     double traceRatio = (0..<n).sum { K.data()[it * n + it] } / (0..<n).sum { Knet.data()[it * n + it] }
     long fSteps = finiteStepsGiven > 0 ? finiteStepsGiven
-            : Math.min(finiteMaxSteps, (long) Math.ceil(16 * perRegion[2] * traceRatio / lrF))
+            : Math.min(finiteMaxSteps, (long) Math.ceil(24 * perRegion[2] * traceRatio / lrF))
     long t0 = System.nanoTime()
     finiteCurves = degreeResiduals(net, sample.points(), y, lr: lrF, steps: fSteps, seed: seed + 5, grid: 40,
                                    centered: true, ntk: Knet, keep: true)

@@ -46,18 +46,28 @@ class ReproductionsSpec extends Specification {
         Files.exists(r.dir.resolve('plots/eigenvalue_ratios.png'))
     }
 
-    def "basri2020/density: the sparser regions converge later, about in inverse proportion to the density"() {
+    def "basri2020/density: in a trained network the sparser regions converge later; the kernel predicts about 1 : 2 : 4"() {
         when:
-        def r = run('basri2020/density.groovy', [n: 420])
+        def r = run('basri2020/density.groovy', [n: 420, width: 256])
 
-        then: 'density 4 : 2 : 1 gives median time ratios near 1 : 2 : 4 (paper: 1 : 1.96 : 3.89)'
-        r.results.unconverged_points == 0
-        r.results.time_ratio_half > 1.4 && r.results.time_ratio_half < 2.6
-        r.results.time_ratio_quarter > 2.8 && r.results.time_ratio_quarter < 5.2
+        then: 'the finite two-layer ReLU net with bias: median convergence step grows as the density falls (4 : 2 : 1)'
+        r.results.unconverged_points < 420 / 5
+        r.results.time_ratio_half > 1.2
+        r.results.time_ratio_quarter > r.results.time_ratio_half
+
+        and: 'the linearised dynamics of its NTK, and of Basri et al.\'s kernel: ratios near 1 : 2 : 4 (paper: 1 : 1.96 : 3.89)'
+        r.results.unconverged_points_ntk == 0
+        r.results.time_ratio_half_ntk > 1.2 && r.results.time_ratio_quarter_ntk > 2.5
+        r.results.unconverged_points_kernel == 0
+        r.results.time_ratio_half_kernel > 1.4 && r.results.time_ratio_half_kernel < 2.6
+        r.results.time_ratio_quarter_kernel > 2.8 && r.results.time_ratio_quarter_kernel < 5.2
 
         and: 'eigenfunctions oscillate faster where the density is higher, by about sqrt(4) = 2'
         r.results.eigenfunction40_frequency_ratio_dense_over_quarter > 1.5
         r.results.eigenfunction40_frequency_ratio_dense_over_quarter < 2.6
+
+        and:
+        Files.exists(r.dir.resolve('plots/convergence_steps_finite.png'))
     }
 
     def "wu2022/spectral_bias: trained CCP (N = 3) halves its degree-8 residual in fewer GD steps than the trained ReLU net"() {

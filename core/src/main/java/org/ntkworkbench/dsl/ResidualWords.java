@@ -47,7 +47,7 @@ public final class ResidualWords {
     public static final WordInfo REGION_CONVERGENCE = new WordInfo("regionConvergence",
             "regionConvergence(curves, regions: sample | [labels], threshold: 0.1, floor: 0.1)",
             "Per-point convergence step (first recorded step with |r_i| < threshold max(|y_i|, floor)) of a degreeResiduals "
-                    + "run with keep: true, and its median per region, for the network and the linearised prediction: "
+                    + "run with keep: true, and its median per region (unconverged points count as +infinity), for the network and the linearised prediction: "
                     + "[finite: medians, ntk: medians, finitePoints:, ntkPoints:, unconverged:, unconvergedNtk:].");
     public static final WordInfo PLOT_RESIDUALS = new WordInfo("plotResiduals",
             "plotResiduals(name, curves, components: [names], labels: [name: label], title:, ylabel:)",

@@ -8,7 +8,8 @@ import java.util.List;
  * Per-point and per-region convergence times from recorded residuals (Basri et al. 2020): point i has
  * converged at the first recorded step t with |r_i(t)| < threshold · max(|y_i|, floor) (the floor keeps
  * points near a zero of the target from counting as converged at once); a region's time is the median over
- * its converged points.
+ * its points, a point that never converged counting as +∞ (it converges after every recorded step), so the
+ * median is +∞ when at least half of the region (the upper middle point) has not converged.
  */
 public final class ConvergenceTimes {
     private ConvergenceTimes() {}
@@ -39,7 +40,10 @@ public final class ConvergenceTimes {
         return out;
     }
 
-    /** Median of the non-NaN {@code times} of the points with {@code groups[i] == g}, for g = 0..count−1 (NaN if none). */
+    /**
+     * Median of the {@code times} of the points with {@code groups[i] == g}, NaN (never converged) counting as +∞,
+     * for g = 0..count−1 (NaN for an empty group).
+     */
     public static double[] medianByGroup(double[] times, int[] groups, int count) {
         if (times.length != groups.length) {
             throw new IllegalArgumentException(times.length + " times but " + groups.length + " group labels");
@@ -48,8 +52,8 @@ public final class ConvergenceTimes {
         for (int g = 0; g < count; g++) {
             List<Double> v = new ArrayList<>();
             for (int i = 0; i < times.length; i++) {
-                if (groups[i] == g && !Double.isNaN(times[i])) {
-                    v.add(times[i]);
+                if (groups[i] == g) {
+                    v.add(Double.isNaN(times[i]) ? Double.POSITIVE_INFINITY : times[i]);
                 }
             }
             out[g] = median(v.stream().mapToDouble(Double::doubleValue).toArray());
