@@ -1,5 +1,5 @@
 // Basri et al. 2020: frequency bias under non-uniform density on the circle.
-//   ./ntk run scripts/basri2020/density.groovy [-Pn=734] [-Pfrequency=6] [-Pseed=0] [-Pwidth=1024] [-PfiniteSteps=0]
+//   ./ntk run scripts/basri2020/density.groovy [-Pn=734] [-Pfrequency=6] [-Pseed=0] [-Pwidth=384] [-PfiniteSteps=0]
 //       [-PfiniteLrFraction=0.8] [-Pfinite=true]      paper scale: -Pwidth=4000 (lr is in our mse normalisation)
 //
 // Data on S^1 with a piecewise-constant density over three equal arcs in ratio 4 : 2 : 1, target a pure
@@ -24,7 +24,7 @@ int freq = param('frequency', 6)
 long seed = param('seed', 0)
 double lr = param('lr', 1.0d)
 double threshold = param('threshold', 0.1d)
-int width = param('width', 1024)
+int width = param('width', 384)
 boolean runFinite = param('finite', true)
 double finiteLrFraction = param('finiteLrFraction', 0.8d)
 long finiteStepsGiven = param('finiteSteps', 0)
@@ -135,7 +135,7 @@ if (runFinite) {
          title: "Width-${width} ReLU net with bias: convergence step per point, sin(${freq} theta)",
          xlabel: 'theta', ylabel: 'GD step', markers: true, logY: true)
     plotResiduals('residual_rms_finite', finiteCurves, labels: [rms: 'rms residual'],
-                  title: "Width-${width} ReLU net with bias: rms training residual, network solid, NTK linearised dashed", ylabel: 'rms residual')
+                  title: "Width-${width} ReLU net with bias: rms residual; net solid, NTK dashed", ylabel: 'rms residual')
 }
 plot('eigenfunction_40', series: ['eigenfunction 40': [fine as List, nystrom.eigenfunctionOnCircle(40, fine) as List]],
      title: 'Eigenfunction 40 of the density-weighted NTK operator (Nystrom)', xlabel: 'theta', ylabel: 'value')

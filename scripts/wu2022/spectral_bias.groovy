@@ -149,7 +149,7 @@ if (runFinite) {
     finite.each { name, c ->
         String label = name == 'ccp' ? "CCP N=${degreeN}" : 'ReLU (2 layers, no bias)'
         plotResiduals("residual_finite_${name}", c, labels: labels,
-                      title: "${label}, width ${width}: per-degree residual (zonal fit), network solid, NTK linearised dashed",
+                      title: "${label}, width ${width}: residual per degree; net solid, NTK dashed",
                       ylabel: '|coefficient along P_k(<x, zeta_k>)|')
     }
     def both = [:]
@@ -159,7 +159,7 @@ if (runFinite) {
     both["CCP N=${degreeN} NTK linearised".toString()] = [sc as List, finite.ccp.linearised('k8') as List, [color: 0, dashed: true]]
     both['ReLU network'] = [sr as List, finite.relu.finite('k8') as List, [color: 1]]
     both['ReLU NTK linearised'] = [sr as List, finite.relu.linearised('k8') as List, [color: 1, dashed: true]]
-    plot('residual_k8_finite', series: both, title: "Degree-8 residual (zonal fit), width ${width}, same lr: network solid, NTK dashed",
+    plot('residual_k8_finite', series: both, title: "Degree-8 residual (zonal fit), width ${width}: net solid, NTK dashed",
          xlabel: 'GD step + 1', ylabel: '|coefficient along P_8(<x, zeta_8>)|', logX: true, logY: true)
 }
 
