@@ -1,13 +1,25 @@
 // Wu et al. 2022: spectral bias of CCP polynomial nets vs a two-layer bias-free ReLU net on S^9.
-//   ./ntk run scripts/wu2022/spectral_bias.groovy [-Pn=300] [-Pseed=0] [-Pdegree=3] [-PlrFraction=0.5] [-Plr=0.0016] [-Psteps=30000]
+//   ./ntk run scripts/wu2022/spectral_bias.groovy [-Pn=200] [-Pwidth=2048] [-PfiniteSteps=0] [-Pseed=0] [-Pdegree=3]
+//       [-PlrFraction=0.5] [-Plr=0.0016] [-Psteps=30000] [-Pfinite=true]
+//   paper scale: -Pn=1000 -Pwidth=32768 -Plr=... -Psteps=30000 -PfiniteSteps=30000 (hours on 2 cores)
 //
 // Data: n points uniform on S^9 (d = 10), target y = sum_{k in {1,3,4,5,8,12}} 0.1 P_k^(10)(<x, zeta_k>)
-// (GegenbauerSum.wu2022). Training follows the linearised dynamics of each network's infinite-width NTK
+// (GegenbauerSum.wu2022).
+//
+// Finite networks (the headline steps_to_half_k*_ccpN / _relu): the pinet presets ccp(degree: N, width: m) and
+// ccp(degree: 1) (the two-layer bias-free ReLU net) trained by full-batch GD on mse, centred (f - f_0 is trained,
+// so the random initial function adds no noise to the degree components; degreeResiduals). The per-degree residual
+// is the least-squares coefficient of the residual along the target's zonal harmonics P_k(<x, zeta_k>) (zonalFit:
+// exactly -0.1 at step 0 for every degree, no cross-talk between the terms). Each finite run takes
+// finiteSteps updates (0 = automatic: 2x the linearised degree-8 half time of that net, at most 'steps'). The same
+// instrument applied to the linearised prediction of the net's analytic NTK is _ntk_fit, drawn dashed.
+//
+// Linearised dynamics (the _ntk results): the linearised dynamics of each network's infinite-width NTK
 // (ccpKernel(degree: N); degree 1 is the two-layer bias-free ReLU net in the same normalisation) under
 // full-batch GD on DESIGN.md's mse: r(t) = V (1 - lr lambda / n)^t V^T r(0), f(0) = 0 (GradientDescentMse).
 // Per-degree curves, three ways:
 //   term     -- by linearity, the residual of the degree-k term alone, ||V g(t) V^T y_k||: exact, no projection noise
-//               (the headline steps_to_half_k*);
+//               (steps_to_half_k*_ntk);
 //   zonal    -- the paper's instrument (Cao et al. 2019): the coefficient of the total residual along
 //               P_k(<x, zeta_k>), (N(d,k)/n) sum_i r_i P_k(<zeta_k, x_i>);
 //   harmonic -- the whole degree-k component of the total residual (HarmonicProjection, unbiased norm);
@@ -20,7 +32,10 @@ import org.ntkworkbench.kernel.predict.GradientDescentMse
 import org.ntkworkbench.spectrum.HarmonicProjection
 import org.ntkworkbench.tensor.Tensor
 
-int n = param('n', 300)
+int n = param('n', 200)
+int width = param('width', 2048)
+long finiteStepsGiven = param('finiteSteps', 0)
+boolean runFinite = param('finite', true)
 long seed = param('seed', 0)
 int degreeN = param('degree', 3)
 double lrFraction = param('lrFraction', 0.5d)
@@ -77,9 +92,9 @@ kernels.keySet().each { name ->
         int idx = i
         long exact = HarmonicProjection.firstStepBelow({ long t -> rms(residual(dyn[idx], yTerms[idx], t)) } as java.util.function.LongToDoubleFunction, 0.5, maxSteps)
         String tag = name == 'ccp' ? "ccp${degreeN}" : 'relu'
-        rec("steps_to_half_k${k}_${tag}", exact < 0 ? Double.NaN : (double) exact)
-        rec("steps_to_half_k${k}_${tag}_zonal", HarmonicProjection.stepsToFraction(grid as double[], zonal[k] as double[], 0.5))
-        rec("steps_to_half_k${k}_${tag}_harmonic", HarmonicProjection.stepsToFraction(grid as double[], harmonic[k] as double[], 0.5))
+        rec("steps_to_half_k${k}_${tag}_ntk", exact < 0 ? Double.NaN : (double) exact)
+        rec("steps_to_half_k${k}_${tag}_ntk_zonal", HarmonicProjection.stepsToFraction(grid as double[], zonal[k] as double[], 0.5))
+        rec("steps_to_half_k${k}_${tag}_ntk_harmonic", HarmonicProjection.stepsToFraction(grid as double[], harmonic[k] as double[], 0.5))
     }
 }
 
@@ -93,11 +108,59 @@ spectra.each { name, s ->
     }
 }
 
-println 'steps until the degree-k part of the residual halves (term = exact linear split; zonal / harmonic = projections of the total residual)'
+println 'linearised NTK dynamics: steps until the degree-k part of the residual halves (term = exact linear split; zonal / harmonic = projections of the total residual)'
 println 'k    CCP-' + degreeN + ' term   zonal     harmonic  population | ReLU term   zonal     harmonic  population'
 ks.each { k ->
-    def row = ["ccp${degreeN}", 'relu'].collectMany { tag -> ['', '_zonal', '_harmonic', '_population'].collect { res["steps_to_half_k${k}_${tag}${it}"] } }
+    def row = ["ccp${degreeN}", 'relu'].collectMany { tag -> ['_ntk', '_ntk_zonal', '_ntk_harmonic', '_population'].collect { res["steps_to_half_k${k}_${tag}${it}"] } }
     printf('%-4d ' + ('%-9.4g ' * 4) + '| ' + ('%-9.4g ' * 4) + '%n', ([k] + row) as Object[])
+}
+
+// Finite networks trained by GD, per-degree residual by the zonal least-squares fit, next to the linearised
+// prediction of the same instrument from each net's analytic NTK (the Gram matrices above).
+def finite = [:]
+if (runFinite) {
+    double[][] zetaRows = zetas
+    def nets = [ccp: ccp(degree: degreeN, width: width, dim: d), relu: ccp(degree: 1, width: width, dim: d)]
+    nets.each { name, net ->
+        String tag = name == 'ccp' ? "ccp${degreeN}" : 'relu'
+        double ntkHalf8 = res["steps_to_half_k8_${tag}_ntk"]
+        long fSteps = finiteStepsGiven > 0 ? finiteStepsGiven : Math.min(maxSteps, Math.max(100L, (long) Math.ceil(2 * ntkHalf8)))
+        long t0 = System.nanoTime()
+        def c = degreeResiduals(net, x, y, zonalFit: [ks as List, zetaRows], lr: lr, steps: fSteps, seed: seed + 7,
+                                grid: 20, centered: true, ntk: grams[name])
+        double secs = (System.nanoTime() - t0) / 1e9
+        finite[name] = c
+        printf('finite %s (width %d): %d GD steps in %.1f s, final loss %.3g%n', tag, width, fSteps, secs, c.training().finalLoss())
+        rec("finite_steps_${tag}", fSteps)
+        rec("finite_seconds_${tag}", secs)
+        ks.each { k ->
+            rec("steps_to_half_k${k}_${tag}", c.stepsToFraction("k${k}", 0.5))
+            rec("steps_to_half_k${k}_${tag}_ntk_fit", c.linearisedStepsToFraction("k${k}", 0.5))
+            rec("max_deviation_k${k}_${tag}", c.maxRelativeDeviation("k${k}"))
+        }
+    }
+    println "finite networks (width ${width}): steps until the zonal-fit coefficient of degree k halves, network vs linearised NTK, and max |network - NTK| / start"
+    println 'k    CCP-' + degreeN + ' net    NTK       maxdev    | ReLU net    NTK       maxdev'
+    ks.each { k ->
+        def row = ["ccp${degreeN}", 'relu'].collectMany { tag -> ['', '_ntk_fit'].collect { res["steps_to_half_k${k}_${tag}${it}"] } + [res["max_deviation_k${k}_${tag}"]] }
+        printf('%-4d ' + ('%-9.4g ' * 3) + '| ' + ('%-9.4g ' * 3) + '%n', ([k] + row) as Object[])
+    }
+    def labels = (ks as List).collectEntries { k -> ["k${k}".toString(), "k = ${k}".toString()] }
+    finite.each { name, c ->
+        String label = name == 'ccp' ? "CCP N=${degreeN}" : 'ReLU (2 layers, no bias)'
+        plotResiduals("residual_finite_${name}", c, labels: labels,
+                      title: "${label}, width ${width}: residual per degree; net solid, NTK dashed",
+                      ylabel: '|coefficient along P_k(<x, zeta_k>)|')
+    }
+    def both = [:]
+    double[] sc = finite.ccp.steps().collect { it + 1 } as double[]
+    double[] sr = finite.relu.steps().collect { it + 1 } as double[]
+    both["CCP N=${degreeN} network".toString()] = [sc as List, finite.ccp.finite('k8') as List, [color: 0]]
+    both["CCP N=${degreeN} NTK linearised".toString()] = [sc as List, finite.ccp.linearised('k8') as List, [color: 0, dashed: true]]
+    both['ReLU network'] = [sr as List, finite.relu.finite('k8') as List, [color: 1]]
+    both['ReLU NTK linearised'] = [sr as List, finite.relu.linearised('k8') as List, [color: 1, dashed: true]]
+    plot('residual_k8_finite', series: both, title: "Degree-8 residual (zonal fit), width ${width}: net solid, NTK dashed",
+         xlabel: 'GD step + 1', ylabel: '|coefficient along P_8(<x, zeta_8>)|', logX: true, logY: true)
 }
 
 double[] steps = grid.collect { Math.max(it, 1) as double } as double[]
@@ -116,10 +179,14 @@ k8series['ReLU'] = [steps as List, curves.relu.term[8]]
 plot('residual_k8_compare', series: k8series,
      title: 'Degree-8 residual (term), same lr', xlabel: 'GD step', ylabel: 'rms residual', logX: true, logY: true)
 
-double c8 = res["steps_to_half_k8_ccp${degreeN}"], r8 = res.steps_to_half_k8_relu
-report(title: 'Wu et al. 2022: spectral bias of polynomial nets (NTK linearised dynamics)',
+double c8 = res["steps_to_half_k8_ccp${degreeN}_ntk"], r8 = res.steps_to_half_k8_relu_ntk
+String finiteNote = runFinite ? "Finite networks (width ${width}, GD, centred): the degree-8 zonal-fit coefficient halves after " +
+        "${String.format('%.0f', res["steps_to_half_k8_ccp${degreeN}"])} steps for CCP N=${degreeN} and ${String.format('%.0f', res.steps_to_half_k8_relu)} " +
+        "for ReLU (linearised prediction of the same instrument: ${String.format('%.0f', res["steps_to_half_k8_ccp${degreeN}_ntk_fit"])} and " +
+        "${String.format('%.0f', res.steps_to_half_k8_relu_ntk_fit)}). " : 'Finite networks were not trained (-Pfinite=false). '
+report(title: 'Wu et al. 2022: spectral bias of polynomial nets (finite networks and NTK linearised dynamics)',
        notes: "Paper claim: the CCP net learns high-frequency components faster than a ReLU net (slower NTK eigenvalue decay). " +
-              "Measured (n = ${n}, S^9, same lr = ${String.format('%.4g', lr)} = ${lrGiven > 0 ? 'given' : lrFraction + ' x 2n/lambda_max(CCP)'}): " +
+              finiteNote +
+              "Linearised (n = ${n}, S^9, same lr = ${String.format('%.4g', lr)} = ${lrGiven > 0 ? 'given' : lrFraction + ' x 2n/lambda_max(CCP)'}): " +
               "the degree-8 component halves after ${c8} steps for CCP N=${degreeN} and after ${r8} steps for the ReLU net " +
-              "(population prediction ${String.format('%.0f', res["steps_to_half_k8_ccp${degreeN}_population"])} vs ${String.format('%.0f', res.steps_to_half_k8_relu_population)}). " +
-              "Finite-width GD runs are not part of this script.")
+              "(population prediction ${String.format('%.0f', res["steps_to_half_k8_ccp${degreeN}_population"])} vs ${String.format('%.0f', res.steps_to_half_k8_relu_population)}).")

@@ -46,36 +46,54 @@ class ReproductionsSpec extends Specification {
         Files.exists(r.dir.resolve('plots/eigenvalue_ratios.png'))
     }
 
-    def "basri2020/density: the sparser regions converge later, about in inverse proportion to the density"() {
+    def "basri2020/density: in a trained network the sparser regions converge later; the kernel predicts about 1 : 2 : 4"() {
         when:
-        def r = run('basri2020/density.groovy', [n: 420])
+        def r = run('basri2020/density.groovy', [n: 420, width: 256])
 
-        then: 'density 4 : 2 : 1 gives median time ratios near 1 : 2 : 4 (paper: 1 : 1.96 : 3.89)'
-        r.results.unconverged_points == 0
-        r.results.time_ratio_half > 1.4 && r.results.time_ratio_half < 2.6
-        r.results.time_ratio_quarter > 2.8 && r.results.time_ratio_quarter < 5.2
+        then: 'the finite two-layer ReLU net with bias: median convergence step grows as the density falls (4 : 2 : 1)'
+        r.results.unconverged_points < 420 / 5
+        r.results.time_ratio_half > 1.2
+        r.results.time_ratio_quarter > r.results.time_ratio_half
+
+        and: 'the linearised dynamics of its NTK, and of Basri et al.\'s kernel: ratios near 1 : 2 : 4 (paper: 1 : 1.96 : 3.89)'
+        r.results.unconverged_points_ntk == 0
+        r.results.time_ratio_half_ntk > 1.2 && r.results.time_ratio_quarter_ntk > 2.5
+        r.results.unconverged_points_kernel == 0
+        r.results.time_ratio_half_kernel > 1.4 && r.results.time_ratio_half_kernel < 2.6
+        r.results.time_ratio_quarter_kernel > 2.8 && r.results.time_ratio_quarter_kernel < 5.2
 
         and: 'eigenfunctions oscillate faster where the density is higher, by about sqrt(4) = 2'
         r.results.eigenfunction40_frequency_ratio_dense_over_quarter > 1.5
         r.results.eigenfunction40_frequency_ratio_dense_over_quarter < 2.6
+
+        and:
+        Files.exists(r.dir.resolve('plots/convergence_steps_finite.png'))
     }
 
-    def "wu2022/spectral_bias: CCP (N = 3) halves its degree-8 residual in fewer GD steps than the ReLU net"() {
+    def "wu2022/spectral_bias: trained CCP (N = 3) halves its degree-8 residual in fewer GD steps than the trained ReLU net"() {
         when:
-        def r = run('wu2022/spectral_bias.groovy', [n: 150, steps: 20000])
+        def r = run('wu2022/spectral_bias.groovy', [n: 150, steps: 20000, width: 512])
 
-        then: 'same learning rate for both; the linearised NTK dynamics learn degree 8 faster with CCP'
+        then: 'finite networks, same learning rate: the degree-8 zonal-fit coefficient halves sooner for CCP'
         r.results.steps_to_half_k8_ccp3 > 0
         r.results.steps_to_half_k8_relu > 0
         r.results.steps_to_half_k8_ccp3 < r.results.steps_to_half_k8_relu
 
-        and: 'so does the infinite-n (Funk-Hecke) prediction, and the low degree 1 is learned first by both'
-        r.results.steps_to_half_k8_ccp3_population < r.results.steps_to_half_k8_relu_population
+        and: 'as the linearised prediction of the same instrument says, and degree 1 is learned before degree 8 by both nets'
+        r.results.steps_to_half_k8_ccp3_ntk_fit < r.results.steps_to_half_k8_relu_ntk_fit
         r.results.steps_to_half_k1_ccp3 < r.results.steps_to_half_k8_ccp3
         r.results.steps_to_half_k1_relu < r.results.steps_to_half_k8_relu
 
+        and: 'the linearised NTK dynamics (exact term split) and the infinite-n (Funk-Hecke) prediction agree'
+        r.results.steps_to_half_k8_ccp3_ntk < r.results.steps_to_half_k8_relu_ntk
+        r.results.steps_to_half_k8_ccp3_population < r.results.steps_to_half_k8_relu_population
+        r.results.steps_to_half_k1_ccp3_ntk < r.results.steps_to_half_k8_ccp3_ntk
+        r.results.steps_to_half_k1_relu_ntk < r.results.steps_to_half_k8_relu_ntk
+
         and:
         Files.exists(r.dir.resolve('plots/residual_k8_compare.png'))
+        Files.exists(r.dir.resolve('plots/residual_k8_finite.png'))
+        Files.exists(r.dir.resolve('plots/residual_finite_relu.svg'))
     }
 
     def "geifman2022/cntk_spectra: non-local products have zero eigenvalues, the CGPK decays faster than the CNTK"() {

@@ -23,7 +23,7 @@ public final class CoreWords {
     public static final WordInfo RESULT = new WordInfo("result", "result(name, value)",
             "Records a named scalar result in manifest.json and the report.");
     public static final WordInfo PLOT = new WordInfo("plot",
-            "plot(name, series: [label: [x, y], ...] | x: xs, y: ys, title:, xlabel:, ylabel:, logX: false, logY: false, markers: false)",
+            "plot(name, series: [label: [x, y] | [x, y, [dashed: true, color: i]], ...] | x: xs, y: ys, title:, xlabel:, ylabel:, logX: false, logY: false, markers: false)",
             "Draws curves into plots/<name>.png and .svg of the run directory; returns the PNG path.");
     public static final WordInfo REPORT = new WordInfo("report", "report(title: name, notes: '')",
             "Writes report.html (plots, results, manifest) into the run directory; returns its path.");
@@ -83,11 +83,19 @@ public final class CoreWords {
                     throw new DslException("plot: 'series' must be a map label: [xs, ys]");
                 }
                 for (Map.Entry<?, ?> e : m.entrySet()) {
-                    if (!(e.getValue() instanceof List<?> xy) || xy.size() != 2) {
-                        throw new DslException("plot: series '" + e.getKey() + "' must be [xs, ys]");
+                    if (!(e.getValue() instanceof List<?> xy) || xy.size() < 2 || xy.size() > 3
+                            || (xy.size() == 3 && !(xy.get(2) instanceof Map<?, ?>))) {
+                        throw new DslException("plot: series '" + e.getKey() + "' must be [xs, ys] or [xs, ys, [dashed: true, color: 0]]");
+                    }
+                    boolean dashed = false;
+                    int color = -1;
+                    if (xy.size() == 3) {
+                        Map<?, ?> style = (Map<?, ?>) xy.get(2);
+                        dashed = Boolean.TRUE.equals(style.get("dashed"));
+                        color = style.get("color") instanceof Number c ? c.intValue() : -1;
                     }
                     series.add(new Series(String.valueOf(e.getKey()), Values.doubles("plot", "x of " + e.getKey(), xy.get(0)),
-                            Values.doubles("plot", "y of " + e.getKey(), xy.get(1))));
+                            Values.doubles("plot", "y of " + e.getKey(), xy.get(1)), dashed, color));
                 }
             } else {
                 a.requireNamed("y");

@@ -19,6 +19,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** {@link Plots} with XChart (PNG) and VectorGraphics2D (SVG), headless. */
 public final class XChartPlots implements Plots {
 
+    /** Colours for {@link Series#color()} (Tableau 10). */
+    static final Color[] PALETTE = {
+        new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F),
+        new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC)};
+
     static {
         System.setProperty("java.awt.headless", "true");
     }
@@ -49,7 +54,13 @@ public final class XChartPlots implements Plots {
                 xs.setMarker(SeriesMarkers.CIRCLE);
             } else {
                 xs.setMarker(SeriesMarkers.NONE);
-                xs.setLineStyle(new BasicStroke(2f));
+                xs.setLineStyle(s.dashed()
+                        ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {7f, 5f}, 0f)
+                        : new BasicStroke(2f));
+            }
+            if (s.color() >= 0) {
+                xs.setLineColor(PALETTE[s.color() % PALETTE.length]);
+                xs.setMarkerColor(PALETTE[s.color() % PALETTE.length]);
             }
         }
         Path png = dir.resolve(name + ".png");

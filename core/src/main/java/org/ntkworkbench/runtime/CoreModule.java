@@ -8,6 +8,7 @@ import org.ntkworkbench.dsl.ConsistencyWord;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
 import org.ntkworkbench.dsl.ExperimentWords;
+import org.ntkworkbench.dsl.ResidualWords;
 import org.ntkworkbench.dsl.LayerWords;
 import org.ntkworkbench.dsl.SpectrumWords;
 import org.ntkworkbench.dsl.TrainWords;
@@ -53,6 +54,7 @@ public final class CoreModule extends AbstractModule {
         LayerWords.bind(binder());
         SpectrumWords.bind(binder());
         TrainWords.bind(binder());
+        ResidualWords.bind(binder());
         DslBindings.addWord(binder(), ConsistencyWord.INFO, ConsistencyWord.class);
         ExperimentWords.bind(binder());
     }

@@ -24,7 +24,8 @@ import org.ntkworkbench.tensor.Tensor;
  *
  * <p>A non-finite loss stops the run with {@link TrainingDivergedException}. With a checkpoint file
  * configured, a {@link Checkpoint} is written atomically every {@code checkpointEvery} updates and
- * after the last one; {@link #resume} continues from it and reproduces the uninterrupted curve and
+ * after the last one; {@link TrainingObserver}s see θ_t at their chosen steps (a resumed run observes
+ * only the steps it computes); {@link #resume} continues from it and reproduces the uninterrupted curve and
  * parameters bit for bit (the objective being deterministic).
  */
 public final class Trainer {
@@ -104,6 +105,7 @@ public final class Trainer {
                 double lr = schedule.rate(t);
                 checkFinite(t, loss, schedule);
                 record(history, new StepRecord(t, loss, lr, wallOffset + (System.nanoTime() - t0) * 1e-9));
+                observe(t, params);
                 optimizer.step(params, grads, lr);
                 if (bar != null) {
                     bar.step();
@@ -122,6 +124,7 @@ public final class Trainer {
         checkFinite(steps, finalLoss, schedule);
         record(history, new StepRecord(steps, finalLoss, schedule.rate(steps),
                 wallOffset + (System.nanoTime() - t0) * 1e-9));
+        observe(steps, params);
         return new TrainingResult(params, history, optimizer.name());
     }
 
@@ -129,6 +132,14 @@ public final class Trainer {
         history.add(r);
         for (StepListener l : config.listeners()) {
             l.onStep(r);
+        }
+    }
+
+    private void observe(long step, Map<String, Tensor> params) {
+        for (TrainingObserver.Registration r : config.observers()) {
+            if (r.when().test(step)) {
+                r.observer().observe(step, params);
+            }
         }
     }
 

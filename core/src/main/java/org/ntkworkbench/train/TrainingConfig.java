@@ -8,14 +8,16 @@ import java.util.function.Supplier;
 /**
  * How to train: the optimizer (a factory, since optimizers carry state), the learning-rate schedule,
  * the number of updates {@code steps}, the batch size (0 = full batch), the seed of the mini-batch
- * shuffling, optional periodic checkpoints, the progress bar and listeners. Build with {@link #builder()}.
+ * shuffling, optional periodic checkpoints, the progress bar, loss listeners and parameter observers
+ * ({@link TrainingObserver}). Build with {@link #builder()}.
  *
  * @param checkpointFile where checkpoints go ({@code null}: none); written every {@code checkpointEvery}
  *                       updates (0: only at the end) and after the last update
  */
 public record TrainingConfig(Supplier<Optimizer> optimizer, LearningRateSchedule schedule, long steps,
                              int batchSize, long seed, Path checkpointFile, int checkpointEvery,
-                             CheckpointStore checkpointStore, ProgressMode progress, List<StepListener> listeners) {
+                             CheckpointStore checkpointStore, ProgressMode progress, List<StepListener> listeners,
+                             List<TrainingObserver.Registration> observers) {
 
     public TrainingConfig {
         if (optimizer == null || schedule == null) {
@@ -26,6 +28,7 @@ public record TrainingConfig(Supplier<Optimizer> optimizer, LearningRateSchedule
                     + ", batch=" + batchSize + ", checkpointEvery=" + checkpointEvery);
         }
         listeners = List.copyOf(listeners);
+        observers = observers == null ? List.of() : List.copyOf(observers);
         checkpointStore = checkpointStore == null ? new NpzCheckpointStore() : checkpointStore;
         progress = progress == null ? ProgressMode.AUTO : progress;
     }
@@ -47,6 +50,7 @@ public record TrainingConfig(Supplier<Optimizer> optimizer, LearningRateSchedule
         private CheckpointStore store;
         private ProgressMode progress = ProgressMode.AUTO;
         private final List<StepListener> listeners = new ArrayList<>();
+        private final List<TrainingObserver.Registration> observers = new ArrayList<>();
 
         /** An optimizer by name with default hyper-parameters ({@link Optimizer#byName}). */
         public Builder optimizer(String name) {
@@ -112,9 +116,24 @@ public record TrainingConfig(Supplier<Optimizer> optimizer, LearningRateSchedule
             return this;
         }
 
+        /** Calls {@code o} with θ_t at every step t that is a multiple of {@code every}, and after the last update. */
+        public Builder observe(long every, TrainingObserver o) {
+            if (every < 1) {
+                throw new IllegalArgumentException("observe every must be >= 1, got " + every);
+            }
+            observers.add(new TrainingObserver.Registration(t -> t % every == 0 || t == steps, o));
+            return this;
+        }
+
+        /** Calls {@code o} with θ_t at the steps {@code when} accepts (0 ≤ t ≤ steps). */
+        public Builder observe(java.util.function.LongPredicate when, TrainingObserver o) {
+            observers.add(new TrainingObserver.Registration(when, o));
+            return this;
+        }
+
         public TrainingConfig build() {
             return new TrainingConfig(optimizer, schedule, steps, batchSize, seed, checkpointFile, checkpointEvery,
-                    store, progress, listeners);
+                    store, progress, listeners, observers);
         }
     }
 }
