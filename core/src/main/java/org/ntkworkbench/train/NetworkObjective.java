@@ -6,12 +6,14 @@ import java.util.Map;
 import org.ntkworkbench.autodiff.Grad;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.nn.ApplyContext;
 import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.tensor.SeededRandom;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
  * A network, a training set and a {@link Loss} as an {@link Objective}: for a batch {@code B} of rows,
- * {@code L(θ) = loss(f(X_B; θ), Y_B)} with {@code f = net.apply} in evaluation mode, and
+ * {@code L(θ) = loss(f(X_B; θ), Y_B)} with {@code f = net.apply} (in training mode when the trainer passes a step: dropout is active), and
  * {@code ∂L/∂θ} by reverse-mode autodiff ({@link Grad#valueAndGrad}). The loss and its derivative with
  * respect to the outputs are computed in one fused pass ({@link Loss#valueAndGradient}) and attached to
  * the graph as one node ({@link Ops#scalarWithGradient}), so the backward pass is the network's own.
@@ -173,6 +175,22 @@ public final class NetworkObjective implements Objective {
         return vg.value();
     }
 
+    /**
+     * The training-mode loss and gradient of step {@code step}: dropout layers drop units with masks
+     * drawn from {@code SeededRandom.derived(seed ⊕ step, layerPath)}, fresh at every step and the same on
+     * every run. Without dropout layers this equals the evaluation-mode {@link #lossAndGradient(Map, int[], Map)}.
+     */
+    @Override
+    public double lossAndGradient(Map<String, Tensor> params, int[] batchRows, Map<String, Tensor> gradOut,
+                                  long seed, long step) {
+        Tensor xb = batch(x, batchRows);
+        Tensor yb = batch(y, batchRows);
+        long stepSeed = SeededRandom.derived(seed, "dropout-step-" + step).nextLong();
+        Grad.ValueAndGrad vg = Grad.valueAndGrad(p -> lossNode(ApplyContext.train(p, stepSeed), xb, yb), params);
+        gradOut.putAll(vg.gradients());
+        return vg.value();
+    }
+
     /** The batch loss from one forward pass (no graph is pulled back). */
     @Override
     public double loss(Map<String, Tensor> params, int[] batchRows) {
@@ -185,7 +203,11 @@ public final class NetworkObjective implements Objective {
     }
 
     private Var lossNode(Map<String, Var> p, Tensor xb, Tensor yb) {
-        Var f = net.apply(p, Var.of(xb));
+        return lossNode(ApplyContext.eval(p), xb, yb);
+    }
+
+    private Var lossNode(ApplyContext ctx, Tensor xb, Tensor yb) {
+        Var f = net.apply(ctx, Var.of(xb));
         Tensor g = Tensor.zeros(f.shape());
         double value = loss.valueAndGradient(f.value(), yb, g);
         return Ops.scalarWithGradient(f, loss.id(), value, g);

@@ -26,6 +26,16 @@ public interface Objective {
     /** Loss of the batch {@code batchRows} at {@code params}; writes the gradient into {@code gradOut}. */
     double lossAndGradient(Map<String, Tensor> params, int[] batchRows, Map<String, Tensor> gradOut);
 
+    /**
+     * The same for training step {@code step} of a run seeded {@code seed}: objectives with randomness
+     * of their own (dropout masks) draw it from these two numbers, so a resumed run reproduces an
+     * uninterrupted one. The default ignores them.
+     */
+    default double lossAndGradient(Map<String, Tensor> params, int[] batchRows, Map<String, Tensor> gradOut,
+                                   long seed, long step) {
+        return lossAndGradient(params, batchRows, gradOut);
+    }
+
     /** Loss of the batch without the gradient; the default computes (and discards) the gradient too. */
     default double loss(Map<String, Tensor> params, int[] batchRows) {
         Map<String, Tensor> scratch = new LinkedHashMap<>();

@@ -101,7 +101,7 @@ public final class Trainer {
         try (ProgressBar bar = progressBar(start, steps)) {
             for (long t = start; t < steps; t++) {
                 int[] rows = sampler.next();
-                double loss = objective.lossAndGradient(params, rows, grads);
+                double loss = objective.lossAndGradient(params, rows, grads, config.seed(), t);
                 double lr = schedule.rate(t);
                 checkFinite(t, loss, schedule);
                 record(history, new StepRecord(t, loss, lr, wallOffset + (System.nanoTime() - t0) * 1e-9));

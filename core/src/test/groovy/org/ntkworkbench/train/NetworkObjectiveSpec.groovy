@@ -119,6 +119,41 @@ class NetworkObjectiveSpec extends Specification {
         !Arrays.equals(a.losses(), c.losses())
     }
 
+    def "dropout is active while training: fresh reproducible masks each step, unbiased, and inert at rate 0"() {
+        given: 'a net with dropout(0.5) and the same net with dropout(0)'
+        def x = Tensor.randn(20, 20, 4)
+        def y = x.sum([1] as int[], true).map { Math.sin(it) }
+        def withRate = { double r -> Layers.serial(Layers.dense(32), Layers.relu(), Layers.dropout(r), Layers.dense(1)) }
+        def half = new NetworkObjective(withRate(0.5d), x, y, Loss.MSE)
+        def none = new NetworkObjective(withRate(0d), x, y, Loss.MSE)
+        def p = half.init(3)
+        int[] rows = Objective.allRows(20)
+        def grads = { NetworkObjective o, long step ->
+            Map<String, Tensor> g = [:]
+            double loss = o.lossAndGradient(p, rows, g, 11L, step)
+            [loss, g]
+        }
+
+        when: 'training-mode losses over 400 steps, against the evaluation-mode loss'
+        double evalLoss = half.loss(p, rows)
+        double[] losses = (0..<400).collect { grads(half, it as long)[0] as double } as double[]
+        double mean = losses.sum() / losses.length
+        double sd = Math.sqrt(losses.collect { (it - mean) ** 2 }.sum() / (losses.length - 1))
+
+        then: 'the same step gives the same bits, another step another mask'
+        grads(half, 7)[0] == grads(half, 7)[0]
+        grads(half, 7)[0] != grads(half, 8)[0]
+        and: 'inverted dropout keeps E[output] before the last dense layer, so E[training loss] = evaluation loss + Var(output)/2 ≥ evaluation loss (4 standard errors)'
+        sd > 1e-3 * evalLoss
+        mean > evalLoss - 4 * sd / Math.sqrt(losses.length)
+        and: 'rate 0 in training mode equals evaluation mode bit for bit (loss and gradient)'
+        def (l0, g0) = grads(none, 5)
+        Map<String, Tensor> gEval = [:]
+        double lEval = none.lossAndGradient(p, rows, gEval)
+        l0 == lEval
+        g0.every { k, v -> v.bitwiseEquals(gEval[k]) }
+    }
+
     def "init parameters are checked: a missing key, a wrong shape and an unknown key are named"() {
         given:
         def net = Layers.serial(Layers.dense(4, 1d, 0.1d), Layers.relu(), Layers.dense(1))
