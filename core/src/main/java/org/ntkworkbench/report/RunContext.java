@@ -1,6 +1,8 @@
 package org.ntkworkbench.report;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -16,10 +18,35 @@ public interface RunContext {
     Path dir();
 
     /** {@code dir()/plots}, created. */
-    Path plotsDir();
+    default Path plotsDir() {
+        return subdirectory(dir(), "plots");
+    }
 
     /** {@code dir()/arrays}, created. */
-    Path arraysDir();
+    default Path arraysDir() {
+        return subdirectory(dir(), "arrays");
+    }
+
+    /** {@code dir/name}, created. */
+    static Path subdirectory(Path dir, String name) {
+        try {
+            return Files.createDirectories(dir.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir.resolve(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A result value as the manifest stores it: numbers other than integers as doubles, strings and
+     * booleans as they are; anything else is refused naming the result.
+     */
+    static Object resultValue(String name, Object value) {
+        if (!(value instanceof Number || value instanceof String || value instanceof Boolean)) {
+            throw new IllegalArgumentException("result '" + name + "' must be a number, string or boolean, got "
+                    + (value == null ? "null" : value.getClass().getSimpleName()));
+        }
+        return value instanceof Number n && !(value instanceof Integer || value instanceof Long) ? n.doubleValue() : value;
+    }
 
     /** Records a named scalar result for the manifest and report. */
     void result(String name, Object value);

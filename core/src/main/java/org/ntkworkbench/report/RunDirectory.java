@@ -99,30 +99,8 @@ public final class RunDirectory implements RunContext {
     }
 
     @Override
-    public Path plotsDir() {
-        return sub("plots");
-    }
-
-    @Override
-    public Path arraysDir() {
-        return sub("arrays");
-    }
-
-    private Path sub(String s) {
-        try {
-            return Files.createDirectories(dir().resolve(s));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
     public synchronized void result(String key, Object value) {
-        if (!(value instanceof Number || value instanceof String || value instanceof Boolean)) {
-            throw new IllegalArgumentException("result '" + key + "' must be a number, string or boolean, got "
-                    + (value == null ? "null" : value.getClass().getSimpleName()));
-        }
-        results.put(key, value instanceof Number n && !(value instanceof Integer || value instanceof Long) ? n.doubleValue() : value);
+        results.put(key, RunContext.resultValue(key, value));
     }
 
     @Override
