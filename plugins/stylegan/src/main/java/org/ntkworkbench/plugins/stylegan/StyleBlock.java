@@ -3,9 +3,8 @@ package org.ntkworkbench.plugins.stylegan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.nn.ApplyContext;
+import org.ntkworkbench.nn.CompositeLayer;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Layers;
 import org.ntkworkbench.nn.Padding;
@@ -23,8 +22,7 @@ import org.ntkworkbench.tensor.Tensor;
  * <p>Kernel: the composition of the children's rules (with demodulation, its many-channel limit; see
  * {@link ModulatedConv#kernels}).
  */
-public final class StyleBlock implements Layer {
-    private final Serial inner;
+public final class StyleBlock extends CompositeLayer {
     private final String description;
 
     /** A style block; see the class comment for the arguments. */
@@ -36,7 +34,7 @@ public final class StyleBlock implements Layer {
             layers.add(new NoiseInjection(noiseSeed, 1.0));
         }
         layers.add(Layers.parallel(Layers.leakyRelu(alpha), Layers.identity()));
-        this.inner = new Serial(layers);
+        super(new Serial(layers));
         this.description = "styleBlock(" + channels + ", filter: " + filter + ", demodulate: " + demodulate + ", noise: " + noise
                 + ", noiseSeed: " + noiseSeed + ", alpha: " + alpha + ", wStd: " + wStd + ", bStd: " + bStd + ", styleStd: "
                 + styleStd + ", styleBias: " + styleBias + ")";
@@ -50,23 +48,13 @@ public final class StyleBlock implements Layer {
     @Override
     public List<int[]> outputShapes(List<int[]> in) {
         StylePairs.checkPair(word(), in);
-        return inner.outputShapes(in);
+        return super.outputShapes(in);
     }
 
     @Override
     public List<int[]> init(String path, List<int[]> in, long seed, Map<String, Tensor> params) {
         StylePairs.checkPair(word(), in);
-        return inner.init(path, in, seed, params);
-    }
-
-    @Override
-    public List<Var> apply(ApplyContext ctx, String path, List<Var> inputs) {
-        return inner.apply(ctx, path, inputs);
-    }
-
-    @Override
-    public List<Kernel> kernels(List<Kernel> in) {
-        return inner.kernels(in);
+        return super.init(path, in, seed, params);
     }
 
     @Override

@@ -2,14 +2,11 @@ package org.ntkworkbench.plugins.stylegan;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.nn.ApplyContext;
+import org.ntkworkbench.nn.CompositeLayer;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Padding;
 import org.ntkworkbench.nn.Serial;
-import org.ntkworkbench.tensor.Tensor;
 
 /**
  * {@code synthesisNet(resolution: 8, channels: 16, styleDim: 16, mappingDepth: 2, demodulate: true,
@@ -28,8 +25,7 @@ import org.ntkworkbench.tensor.Tensor;
  * Kernel: the composition of the children's rules (demodulation by its many-channel limit); the output
  * kernel is spatial {@code (n1, n2, R, R, R, R)}; add {@code flatten()} for the mean over output units.
  */
-public final class SynthesisNet implements Layer {
-    private final Serial inner;
+public final class SynthesisNet extends CompositeLayer {
     private final String description;
 
     /** A synthesis network; {@code resolution} must be 4·2^k. */
@@ -49,7 +45,7 @@ public final class SynthesisNet implements Layer {
         }
         layers.add(new ModulatedConv(rgb, 1, false, Padding.SAME, 1.0, 0.0, 1.0, 1.0, 1e-8));
         layers.add(new DropStyle());
-        this.inner = new Serial(layers);
+        super(new Serial(layers));
         this.description = "synthesisNet(resolution: " + resolution + ", channels: " + channels + ", styleDim: " + styleDim
                 + ", mappingDepth: " + mappingDepth + ", demodulate: " + demodulate + ", noise: " + noise + ", rgb: " + rgb + ")";
     }
@@ -60,42 +56,12 @@ public final class SynthesisNet implements Layer {
 
     /** The layers in order (children {@code 0, 1, …} for parameter keys). */
     public List<Layer> layers() {
-        return inner.layers();
+        return ((Serial) inner()).layers();
     }
 
     @Override
     public String word() {
         return "synthesisNet";
-    }
-
-    @Override
-    public List<int[]> outputShapes(List<int[]> in) {
-        return inner.outputShapes(in);
-    }
-
-    @Override
-    public List<int[]> outputShapes(String path, List<int[]> in) {
-        return inner.outputShapes(path, in);
-    }
-
-    @Override
-    public List<int[]> init(String path, List<int[]> in, long seed, Map<String, Tensor> params) {
-        return inner.init(path, in, seed, params);
-    }
-
-    @Override
-    public List<Var> apply(ApplyContext ctx, String path, List<Var> inputs) {
-        return inner.apply(ctx, path, inputs);
-    }
-
-    @Override
-    public List<Kernel> kernels(List<Kernel> in) {
-        return inner.kernels(in);
-    }
-
-    @Override
-    public Kernel kernel(Kernel in) {
-        return inner.kernel(in);
     }
 
     @Override
