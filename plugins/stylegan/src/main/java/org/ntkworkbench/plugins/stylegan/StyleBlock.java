@@ -3,7 +3,6 @@ package org.ntkworkbench.plugins.stylegan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.nn.CompositeLayer;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Layers;

@@ -2,7 +2,6 @@ package org.ntkworkbench.plugins.stylegan;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.nn.CompositeLayer;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Padding;
