@@ -2,6 +2,7 @@ package org.ntkworkbench.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.ntkworkbench.tensor.Blas;
 import org.ntkworkbench.tensor.Tensor;
@@ -24,6 +25,9 @@ public final class EntrywiseChain {
 
     /** Entries of one row that pass through the chain together (a few KB: stays in L1/L2). */
     static final int SEGMENT = 512;
+
+    /** Arrays of at least this many doubles (8 MB) are allocated on a second thread in {@link #fromInputs}. */
+    static final int PARALLEL_ALLOCATION = 1 << 20;
 
     /**
      * The chain applied to a dense kernel {@code in} ({@code spatial = []}); new arrays, {@code in} is
@@ -62,7 +66,13 @@ public final class EntrywiseChain {
                     + x1.shapeString() + " and x2 " + b.shapeString());
         }
         int n1 = x1.dim(0), n2 = b.dim(0), c = x1.dim(1);
-        double[] g = new double[Math.multiplyExact(n1, n2)];
+        int size = Math.multiplyExact(n1, n2);
+        // The NTK array (Θ⁰ = 0: the zeros the segments start from) is allocated on another core while
+        // this one allocates the Gram array and runs the syrk: the JVM zeroes a new array in the
+        // allocating thread, and for fresh heap pages that zeroing is page faults, not arithmetic.
+        CompletableFuture<double[]> ntkArray = size >= PARALLEL_ALLOCATION
+                ? CompletableFuture.supplyAsync(() -> new double[size]) : CompletableFuture.completedFuture(new double[size]);
+        double[] g = new double[size];
         double[] var1, var2;
         if (same) {
             // Only the upper triangle is read: the same values Kernel.fromInputs' syrk mirrors.
@@ -77,7 +87,7 @@ public final class EntrywiseChain {
             var1 = Kernel.selfBlocks(x1, n1, 1, c);
             var2 = Kernel.selfBlocks(b, n2, 1, c);
         }
-        double[] ntk = new double[g.length]; // Θ⁰ = 0: the zeros the segments start from
+        double[] ntk = ntkArray.join();
         return run(g, ntk, n1, n2, var1, var2, c, same, same, rules);
     }
 
