@@ -16,7 +16,7 @@ import org.ntkworkbench.tensor.Tensor;
  *
  * <p>Each entry sees exactly the operations of the layer-by-layer rules in the same order, so the
  * result equals the unfused one (the rules' own contract, {@link EntrywiseRule}); only the memory
- * traffic changes. {@link #fromInputs} also starts from the Gram matrix without an all-zero input
+ * traffic changes. The mirroring is done tile by tile inside the same pass. {@link #fromInputs} also starts from the Gram matrix without an all-zero input
  * NTK array ({@code Θ⁰ = 0} enters each segment as zeros) and updates the Gram array in place, so
  * a whole network of n examples needs two {@code n×n} arrays: the NNGP (the Gram's storage) and the NTK.
  */
@@ -25,6 +25,9 @@ public final class EntrywiseChain {
 
     /** Entries of one row that pass through the chain together (a few KB: stays in L1/L2). */
     static final int SEGMENT = 512;
+
+    /** Tile edge of the symmetric case (two 64×64 tiles of doubles fit in L2 with room to spare). */
+    static final int TILE = 64;
 
     /** Arrays of at least this many doubles (8 MB) are allocated on a second thread in {@link #fromInputs}. */
     static final int PARALLEL_ALLOCATION = 1 << 20;
@@ -105,30 +108,21 @@ public final class EntrywiseChain {
             ch = s.channels();
         }
         EntrywiseRule.Step[] chain = steps.toArray(new EntrywiseRule.Step[0]);
-        // In the symmetric case row i has n − i entries: pair row r with row n−1−r to balance the tasks.
-        int tasks = symmetric ? (n1 + 1) / 2 : n1;
-        IntStream rows = IntStream.range(0, tasks);
-        if ((long) n1 * n2 > 20_000) {
-            rows = rows.parallel();
-        }
-        rows.forEach(r -> {
-            int passes = symmetric && n1 - 1 - r != r ? 2 : 1;
-            for (int pass = 0; pass < passes; pass++) {
-                int i = pass == 0 ? r : n1 - 1 - r;
-                for (int j0 = symmetric ? i : 0; j0 < n2; j0 += SEGMENT) {
+        if (symmetric) {
+            upperTilesMirrored(chain, nngp, ntk, n1);
+        } else {
+            IntStream rows = IntStream.range(0, n1);
+            if ((long) n1 * n2 > 20_000) {
+                rows = rows.parallel();
+            }
+            rows.forEach(i -> {
+                for (int j0 = 0; j0 < n2; j0 += SEGMENT) {
                     int len = Math.min(SEGMENT, n2 - j0);
-                    int off = i * n2 + j0;
                     for (EntrywiseRule.Step s : chain) {
-                        s.apply(i, j0, len, nngp, ntk, off);
+                        s.apply(i, j0, len, nngp, ntk, i * n2 + j0);
                     }
                 }
-            }
-        });
-        if (symmetric) {
-            mirrorUpperParallel(nngp, n1);
-            if (ntk != null) {
-                mirrorUpperParallel(ntk, n1);
-            }
+            });
         }
         Tensor c1 = Tensor.of(v1, n1);
         Tensor c2 = v2 == v1 ? c1 : Tensor.of(v2, n2);
@@ -137,26 +131,49 @@ public final class EntrywiseChain {
     }
 
     /**
-     * Copies the upper triangle of a square row-major matrix onto the lower one in 64×64 tiles; each
-     * band of 64 rows is one task (bands write disjoint rows, so they run in parallel).
+     * The symmetric case: the chain on the upper triangle ({@code j ≥ i}) of an {@code n×n} kernel, tile
+     * by tile ({@value #TILE}×{@value #TILE}), each tile copied onto its mirror image while it is still in
+     * the cache (no second pass over the arrays). Bands of {@value #TILE} rows are the parallel tasks;
+     * band b is paired with band B−1−b so that every task has about the same number of entries.
      */
-    static void mirrorUpperParallel(double[] a, int n) {
-        final int tile = 64;
-        IntStream bands = IntStream.range(0, (n + tile - 1) / tile);
+    private static void upperTilesMirrored(EntrywiseRule.Step[] chain, double[] nngp, double[] ntk, int n) {
+        int bands = (n + TILE - 1) / TILE;
+        IntStream tasks = IntStream.range(0, (bands + 1) / 2);
         if ((long) n * n > 20_000) {
-            bands = bands.parallel();
+            tasks = tasks.parallel();
         }
-        bands.forEach(band -> {
-            int ib = band * tile, iEnd = Math.min(ib + tile, n);
-            for (int jb = 0; jb <= ib; jb += tile) {
-                int jEnd = Math.min(jb + tile, n);
-                for (int i = ib; i < iEnd; i++) {
-                    int row = i * n;
-                    for (int j = jb; j < Math.min(jEnd, i); j++) {
-                        a[row + j] = a[j * n + i];
+        tasks.forEach(t -> {
+            upperBand(chain, nngp, ntk, n, t);
+            if (bands - 1 - t != t) {
+                upperBand(chain, nngp, ntk, n, bands - 1 - t);
+            }
+        });
+    }
+
+    private static void upperBand(EntrywiseRule.Step[] chain, double[] nngp, double[] ntk, int n, int band) {
+        int ib = band * TILE, iEnd = Math.min(ib + TILE, n);
+        for (int jb = ib; jb < n; jb += TILE) {
+            int jEnd = Math.min(jb + TILE, n);
+            for (int i = ib; i < iEnd; i++) {
+                int j0 = Math.max(i, jb);
+                if (j0 < jEnd) {
+                    for (EntrywiseRule.Step s : chain) {
+                        s.apply(i, j0, jEnd - j0, nngp, ntk, i * n + j0);
                     }
                 }
             }
-        });
+            // The tile's mirror image: entry (i, j), j > i, onto (j, i); rows j are written contiguously.
+            for (int j = jb; j < jEnd; j++) {
+                int row = j * n;
+                for (int i = ib; i < Math.min(iEnd, j); i++) {
+                    nngp[row + i] = nngp[i * n + j];
+                }
+                if (ntk != null) {
+                    for (int i = ib; i < Math.min(iEnd, j); i++) {
+                        ntk[row + i] = ntk[i * n + j];
+                    }
+                }
+            }
+        }
     }
 }
