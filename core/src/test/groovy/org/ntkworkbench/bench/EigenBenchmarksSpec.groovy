@@ -97,6 +97,8 @@ class EigenBenchmarksSpec extends Specification {
         Math.abs(on.median('fraction_vs_measured') * on.median('full_values_seconds_measured') / on.median('seconds') - 1) < 1e-12
         on.median('max_rel_difference_full_vs_topk') < 1e-10
         on.median('max_rel_difference_vs_dual') < 1e-10
+        on.median('full_values_cpu_seconds') > 0
+        Math.abs(on.median('cpu_fraction_vs_measured') * on.median('full_values_cpu_seconds') / on.median('cpu_seconds') - 1) < 1e-12
         on.info().full_decomposition_at_n.contains('measured once at n = 900')
     }
 }
