@@ -16,7 +16,10 @@ import org.ntkworkbench.tensor.Tensor;
  * ({@code serial(dense(·, 1.4, 0.1), relu(), dense(·, 1.4, 0.1), relu(), dense(1, 1.4, 0.1))}) on
  * n = 4000 Gaussian inputs of d = 64, through the {@code kernels} service (row blocks across cores);
  * compare with {@code analytic_kernel_numpy} ({@code bench/numpy/analytic_kernel.py}, the same
- * recursion). Reports {@code seconds} and {@code ntk_diagonal_mean}.
+ * recursion). Reports {@code seconds} (wall), {@code cpu_seconds} (process CPU time, all threads: on a
+ * busy shared machine the wall time stretches with the load, the CPU time much less) and
+ * {@code ntk_diagonal_mean}. The network is one serial run of dense and ReLU layers, so
+ * {@code Serial} evaluates it as one fused pass ({@link org.ntkworkbench.kernel.EntrywiseChain}).
  */
 public final class AnalyticKernelBenchmark implements Benchmark {
 
@@ -44,16 +47,27 @@ public final class AnalyticKernelBenchmark implements Benchmark {
         int n = Benchmark.intParam(params, "n");
         Layer net = serial(dense(512, 1.4, 0.1), relu(), dense(512, 1.4, 0.1), relu(), dense(1, 1.4, 0.1));
         Tensor x = Tensor.randn(0, n, d);
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         Kernel k = new BlockedKernels().analytic(net, x, null);
         double seconds = (System.nanoTime() - t0) * 1e-9;
+        double cpuSeconds = (processCpuNanos() - cpu0) * 1e-9;
         double diag = 0;
         for (int i = 0; i < n; i++) {
             diag += k.ntk().get(i, i) / n;
         }
         Map<String, Double> v = new LinkedHashMap<>();
         v.put("seconds", seconds);
+        v.put("cpu_seconds", cpuSeconds);
         v.put("ntk_diagonal_mean", diag);
         return Measurement.of(v);
+    }
+
+    /** CPU time of this process (all threads), or 0 where unavailable. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 }

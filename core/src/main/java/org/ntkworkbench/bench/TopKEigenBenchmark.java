@@ -24,6 +24,17 @@ import org.ntkworkbench.tensor.Tensor;
  * once outside the timer. The full decomposition (dsyevd with vectors) is measured once on the
  * leading {@code n_ref × n_ref} block of K and extrapolated to n by the n³ law
  * ({@code full_seconds_extrapolated}); {@code fraction} = seconds / that.
+ *
+ * <p>Opt-in ({@code full_at_n = 1}, or the system property {@value #FULL_AT_N_PROPERTY}{@code =true},
+ * e.g. {@code NTK_JAVA_OPTS="-Xmx10g -Dntk.bench.topk.fullAtN=true" ./ntk bench topk_eigen}): the full
+ * decomposition is also <em>measured</em> at n itself, all eigenvalues without vectors
+ * ({@code Lapack.syevd(K, n, false)} on the formed {@code n×n} K: 3.2 GB on the heap plus a native copy
+ * at n = 20 000, and minutes of work, so never by default and never in CI), once per parameter set
+ * outside the top-k timer; it reports {@code full_values_seconds_measured}, {@code fraction_vs_measured}
+ * = seconds / that, and {@code max_rel_difference_full_vs_topk} (the top-k eigenvalues against the full
+ * spectrum's largest, relative to λ₁); also the process CPU seconds of both ({@code cpu_seconds},
+ * {@code full_values_cpu_seconds}, {@code cpu_fraction_vs_measured}), which a busy shared machine
+ * stretches much less than the wall times.
  */
 public final class TopKEigenBenchmark implements Benchmark {
     private final Spectra spectra = new NativeSpectra();
@@ -31,6 +42,13 @@ public final class TopKEigenBenchmark implements Benchmark {
     private double[] features;
     private double[] dualTop;
     private double fullSecondsRef;
+    private String cachedFullKey;
+    private double fullValuesSeconds;
+    private double fullValuesCpuSeconds;
+    private double[] fullTop;
+
+    /** System property that switches the measured full decomposition at n on (default off). */
+    public static final String FULL_AT_N_PROPERTY = "ntk.bench.topk.fullAtN";
 
     @Override
     public String name() {
@@ -52,6 +70,7 @@ public final class TopKEigenBenchmark implements Benchmark {
         p.put("k", 20);
         p.put("n_ref", 4000);
         p.put("seed", 0);
+        p.put("full_at_n", Boolean.getBoolean(FULL_AT_N_PROPERTY) ? 1 : 0);
         return p;
     }
 
@@ -63,6 +82,7 @@ public final class TopKEigenBenchmark implements Benchmark {
         int k = Benchmark.intParam(params, "k");
         int nRef = Benchmark.intParam(params, "n_ref");
         int seed = Benchmark.intParam(params, "seed");
+        boolean fullAtN = params.containsKey("full_at_n") && Benchmark.intParam(params, "full_at_n") != 0;
         if (n < 1 || d < 1 || p < 1 || k < 1 || k > Math.min(n, p) || nRef < 1 || nRef > n) {
             throw new IllegalArgumentException("topk_eigen needs n, d, p >= 1, 1 <= k <= min(n, p), 1 <= n_ref <= n; got n="
                     + n + ", d=" + d + ", p=" + p + ", k=" + k + ", n_ref=" + nRef);
@@ -70,9 +90,11 @@ public final class TopKEigenBenchmark implements Benchmark {
         prepare(n, d, p, k, nRef, seed);
         SymmetricOperator op = SymmetricOperator.gram(features, n, p);
 
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         EigenDecomposition e = spectra.topK(op, k, true, TopKOptions.defaults());
         double seconds = (System.nanoTime() - t0) * 1e-9;
+        double cpuSeconds = (processCpuNanos() - cpu0) * 1e-9;
 
         double maxRes = 0, diff = 0;
         for (int j = 0; j < k; j++) {
@@ -94,7 +116,55 @@ public final class TopKEigenBenchmark implements Benchmark {
         Map<String, String> info = new LinkedHashMap<>();
         info.put("full_decomposition", "dsyevd with vectors measured once at n_ref = " + nRef
                 + ", extrapolated to n = " + n + " by (n/n_ref)^3, not measured at n");
+        if (fullAtN) {
+            measureFullAtN(n, p, k);
+            double fullDiff = 0;
+            for (int j = 0; j < k; j++) {
+                fullDiff = Math.max(fullDiff, Math.abs(e.values()[j] - fullTop[j]));
+            }
+            v.put("full_values_seconds_measured", fullValuesSeconds);
+            v.put("fraction_vs_measured", seconds / fullValuesSeconds);
+            // CPU seconds of the whole process (all BLAS threads): on a shared machine the wall times
+            // stretch with the load, the CPU times much less.
+            v.put("cpu_seconds", cpuSeconds);
+            v.put("full_values_cpu_seconds", fullValuesCpuSeconds);
+            v.put("cpu_fraction_vs_measured", cpuSeconds / fullValuesCpuSeconds);
+            v.put("max_rel_difference_full_vs_topk", fullDiff / e.values()[0]);
+            info.put("full_decomposition_at_n", "dsyevd, eigenvalues only, measured once at n = " + n
+                    + " on the formed n x n kernel (outside the top-k timer)");
+        }
         return new Measurement(v, info);
+    }
+
+    /**
+     * The opt-in measured full decomposition at n: forms K = F Fᵀ (syrk) and times {@code Lapack.syevd}
+     * without vectors, once per parameter set (the features must be prepared).
+     */
+    private void measureFullAtN(int n, int p, int k) {
+        String key = cachedKey + "/full";
+        if (key.equals(cachedFullKey)) {
+            return;
+        }
+        double[] kFull = new double[Math.multiplyExact(n, n)];
+        Blas.syrk(false, n, p, 1.0, features, 0.0, kFull);
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        double[] asc = Lapack.syevd(kFull, n, false).values();
+        fullValuesSeconds = (System.nanoTime() - t0) * 1e-9;
+        fullValuesCpuSeconds = (processCpuNanos() - cpu0) * 1e-9;
+        fullTop = new double[k];
+        for (int j = 0; j < k; j++) {
+            fullTop[j] = asc[n - 1 - j];
+        }
+        cachedFullKey = key;
+    }
+
+    /** CPU time of this process (all threads, including OpenBLAS's), or 0 where unavailable. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** Features, the dual reference eigenvalues and the full-decomposition time, once per parameter set. */

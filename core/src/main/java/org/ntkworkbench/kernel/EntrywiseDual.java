@@ -8,8 +8,9 @@ import org.ntkworkbench.tensor.Tensor;
  * (example, position) slots with a covariance; a {@link Pairs} evaluator prepared for the slots'
  * variances gives {@code T} and {@code T'}. Rows of examples run in parallel; a dense kernel of x1
  * with itself is computed on one triangle and mirrored, so it stays symmetric to the last bit.
+ * As an {@link EntrywiseRule} the same evaluators serve {@link EntrywiseChain}'s fused passes.
  */
-abstract class EntrywiseDual implements Dual {
+abstract class EntrywiseDual implements Dual, EntrywiseRule {
 
     /** T and T' of one entry, from slot indices into the prepared variance arrays. */
     interface Pairs {
@@ -19,6 +20,59 @@ abstract class EntrywiseDual implements Dual {
 
     /** An evaluator for slots with variances {@code varA} (x1 side) and {@code varB} (x2 side). */
     abstract Pairs prepare(double[] varA, double[] varB);
+
+    /**
+     * The activation rule in entrywise form: per entry {@code nngp' = T}, {@code ntk' = T' · ntk} from the
+     * same evaluators as {@link #apply(Kernel)} (cross pairs prepared for {@code (var1, var2)}, each side's
+     * variances mapped by its own self-pairs), so the fused and the layer-by-layer paths agree bit for bit.
+     */
+    @Override
+    public Step prepare(double[] var1, double[] var2, int channels) {
+        boolean same = var2 == var1;
+        Pairs cross = prepare(var1, var2);
+        double[] v1 = selfMap(same ? cross : prepare(var1, var1), var1);
+        double[] v2 = same ? v1 : selfMap(prepare(var2, var2), var2);
+        return new Step() {
+            @Override
+            public void apply(int i, int j0, int len, double[] nngp, double[] ntk, int off) {
+                double[] out = new double[2];
+                for (int m = 0; m < len; m++) {
+                    int e = off + m;
+                    cross.eval(i, j0 + m, nngp[e], out);
+                    nngp[e] = out[0];
+                    if (ntk != null) {
+                        ntk[e] = out[1] * ntk[e];
+                    }
+                }
+            }
+
+            @Override
+            public double[] var1() {
+                return v1;
+            }
+
+            @Override
+            public double[] var2() {
+                return v2;
+            }
+
+            @Override
+            public int channels() {
+                return channels;
+            }
+        };
+    }
+
+    /** {@code T} of each example with itself: {@code out[i] = T(var[i], var[i], var[i])}. */
+    private static double[] selfMap(Pairs self, double[] var) {
+        double[] o = new double[var.length];
+        double[] out = new double[2];
+        for (int i = 0; i < var.length; i++) {
+            self.eval(i, i, var[i], out);
+            o[i] = out[0];
+        }
+        return o;
+    }
 
     @Override
     public Kernel apply(Kernel k) {

@@ -85,7 +85,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     }
 
     /** The example-diagonal blocks {@code (n, Q, Q)} of the Gram of x with itself, channel-averaged. */
-    private static double[] selfBlocks(Tensor x, int n, int q, int c) {
+    static double[] selfBlocks(Tensor x, int n, int q, int c) {
         double[] v = x.data();
         double[] out = new double[n * q * q];
         for (int i = 0; i < n; i++) {

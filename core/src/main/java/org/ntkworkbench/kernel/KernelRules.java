@@ -77,6 +77,75 @@ public final class KernelRules {
         return new Kernel(nngp, ntk, cov1, cov2, spatial, k.x1IsX2(), k.channels());
     }
 
+    /**
+     * The dense rule of {@link #dense(Kernel, double, double, Parameterization, int)} in entrywise form
+     * (for {@link EntrywiseChain}): the same operations per entry, {@code Σ' = wStd² Σ + bStd²} and
+     * {@code Θ' = Σ' + wStd² Θ} (NTK) or {@code Θ' = fanIn Σ + wStd² Θ + [bias]} (standard; {@code fanIn ≤ 0}
+     * takes the input channels), variances {@code v' = wStd² v + bStd²}. The output has {@code width}
+     * channels ({@code width ≤ 0}: the input's, as {@code dense(Kernel, …)} keeps them).
+     */
+    public static EntrywiseRule denseEntrywise(double wStd, double bStd, Parameterization p, int fanIn, int width) {
+        double w2 = wStd * wStd, b2 = bStd * bStd;
+        double bias = bStd != 0 ? 1.0 : 0.0;
+        return (var1, var2, channels) -> {
+            int f = fanIn > 0 ? fanIn : channels;
+            if (p != Parameterization.NTK && f <= 0) {
+                throw new IllegalArgumentException("standard parameterization needs the fan-in, but the input kernel's"
+                        + " channel count is unknown (build it with Kernel.fromInputs)");
+            }
+            double[] v1 = affine(var1, w2, b2);
+            double[] v2 = var2 == var1 ? v1 : affine(var2, w2, b2);
+            int out = width > 0 ? width : channels;
+            boolean ntkParam = p == Parameterization.NTK;
+            return new EntrywiseRule.Step() {
+                @Override
+                public void apply(int i, int j0, int len, double[] nngp, double[] ntk, int off) {
+                    int end = off + len;
+                    if (ntk == null) {
+                        for (int e = off; e < end; e++) {
+                            nngp[e] = w2 * nngp[e] + b2;
+                        }
+                    } else if (ntkParam) {
+                        for (int e = off; e < end; e++) {
+                            double s = w2 * nngp[e] + b2;
+                            nngp[e] = s;
+                            ntk[e] = s + w2 * ntk[e];
+                        }
+                    } else {
+                        for (int e = off; e < end; e++) {
+                            double x = nngp[e];
+                            nngp[e] = w2 * x + b2;
+                            ntk[e] = f * x + w2 * ntk[e] + bias;
+                        }
+                    }
+                }
+
+                @Override
+                public double[] var1() {
+                    return v1;
+                }
+
+                @Override
+                public double[] var2() {
+                    return v2;
+                }
+
+                @Override
+                public int channels() {
+                    return out;
+                }
+            };
+        };
+    }
+
+    private static double[] affine(double[] a, double scale, double shift) {
+        double[] o = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            o[i] = scale * a[i] + shift;
+        }
+        return o;
+    }
+
     private static Tensor affine(Tensor x, double scale, double shift) {
         if (x == null) {
             return null;

@@ -10,6 +10,9 @@
  *       Gauss–Hermite/Mehler quadrature ({@link org.ntkworkbench.kernel.QuadratureDual});</li>
  *   <li>{@link org.ntkworkbench.kernel.KernelRules} — dense, conv, pooling, flatten, layer norm,
  *       dropout, identity and the fan-in combinators;</li>
+ *   <li>{@link org.ntkworkbench.kernel.EntrywiseRule}, {@link org.ntkworkbench.kernel.EntrywiseChain} —
+ *       the dense/activation/identity rules in entrywise form, which {@code serial} runs as one fused
+ *       pass over row segments or tiles (same numbers, no intermediate n1×n2 arrays);</li>
  *   <li>{@link org.ntkworkbench.kernel.PairLayout} — the position-pair layout of spatial kernels;</li>
  *   <li>{@code predict} — kernel regression, GP posterior, gradient-descent and ensemble predictors.</li>
  * </ul>

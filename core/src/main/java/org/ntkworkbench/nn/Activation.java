@@ -3,6 +3,7 @@ package org.ntkworkbench.nn;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Dual;
+import org.ntkworkbench.kernel.EntrywiseRule;
 import org.ntkworkbench.kernel.Kernel;
 
 /**
@@ -29,6 +30,22 @@ public abstract class Activation extends UnaryLayer {
     @Override
     public Kernel kernel(Kernel in) {
         return dual().apply(in);
+    }
+
+    /**
+     * The dual in entrywise form (both implementations of {@link Dual} have it), for fused serial
+     * kernels; {@code null} without a dual. A subclass that overrides {@link #kernel(Kernel)} must
+     * override this too.
+     */
+    @Override
+    public EntrywiseRule entrywiseKernelRule() {
+        Dual d;
+        try {
+            d = dual();
+        } catch (NoKernelRuleException e) {
+            return null; // the layer-by-layer path reports the missing rule
+        }
+        return d instanceof EntrywiseRule r ? r : null;
     }
 
     @Override

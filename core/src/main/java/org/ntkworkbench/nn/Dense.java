@@ -1,5 +1,6 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.EntrywiseRule;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.KernelRules;
 
@@ -126,5 +127,11 @@ public final class Dense extends UnaryLayer {
     @Override
     public Kernel kernel(Kernel in) {
         return KernelRules.dense(in, wStd, bStd, parameterization, 0).withChannels(width);
+    }
+
+    /** The same dense rule in entrywise form ({@link KernelRules#denseEntrywise}), for fused serial kernels. */
+    @Override
+    public EntrywiseRule entrywiseKernelRule() {
+        return KernelRules.denseEntrywise(wStd, bStd, parameterization, 0, width);
     }
 }

@@ -63,4 +63,10 @@ public final class Dropout extends UnaryLayer {
     public Kernel kernel(Kernel in) {
         return in;
     }
+
+    /** The identity rule in entrywise form (evaluation mode), for fused serial kernels. */
+    @Override
+    public org.ntkworkbench.kernel.EntrywiseRule entrywiseKernelRule() {
+        return org.ntkworkbench.kernel.EntrywiseRule.identity();
+    }
 }

@@ -31,4 +31,10 @@ public final class Identity extends UnaryLayer {
     public String toString() {
         return "identity()";
     }
+
+    /** The identity rule in entrywise form, for fused serial kernels. */
+    @Override
+    public org.ntkworkbench.kernel.EntrywiseRule entrywiseKernelRule() {
+        return org.ntkworkbench.kernel.EntrywiseRule.identity();
+    }
 }

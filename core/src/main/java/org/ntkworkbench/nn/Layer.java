@@ -75,6 +75,17 @@ public interface Layer {
         throw new NoKernelRuleException(word());
     }
 
+    /**
+     * This layer's kernel rule on dense kernels in entrywise form, or {@code null} (the default) when it
+     * has none. Layers whose rule maps each entry from that entry and the two examples' variances alone
+     * (dense, activations, identity) return it, and {@link Serial} then runs consecutive such layers as
+     * one fused pass ({@link org.ntkworkbench.kernel.EntrywiseChain}). It must agree with
+     * {@link #kernel(Kernel)} on dense kernels operation for operation.
+     */
+    default org.ntkworkbench.kernel.EntrywiseRule entrywiseKernelRule() {
+        return null;
+    }
+
     /** The kernel rule on a list flow (default: one kernel in, one out, through {@link #kernel(Kernel)}). */
     default List<Kernel> kernels(List<Kernel> in) {
         if (in.size() != 1) {

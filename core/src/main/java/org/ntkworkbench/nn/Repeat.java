@@ -70,6 +70,12 @@ public final class Repeat implements Layer {
         return serial.kernel(in);
     }
 
+    /** As the equivalent serial (fused from the inputs when the repeated layers allow it). */
+    @Override
+    public Kernel kernel(Tensor x1, Tensor x2) {
+        return serial.kernel(x1, x2);
+    }
+
     @Override
     public String toString() {
         return "repeat(" + layer + ", " + n + ")";

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.EntrywiseChain;
+import org.ntkworkbench.kernel.EntrywiseRule;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -68,12 +70,27 @@ public final class Serial implements Layer {
         return v;
     }
 
-    /** The children's kernel rules composed in order. */
+    /**
+     * The children's kernel rules composed in order. Runs of two or more consecutive layers with an
+     * {@linkplain Layer#entrywiseKernelRule() entrywise rule} (dense, activations, identity; nested
+     * serials and repeats are looked through) acting on a dense kernel are evaluated as one fused pass
+     * ({@link EntrywiseChain#apply}): the same numbers as layer by layer, without their intermediate
+     * {@code n1×n2} arrays.
+     */
     @Override
     public List<Kernel> kernels(List<Kernel> in) {
+        List<Layer> flat = flattened();
         List<Kernel> k = in;
-        for (Layer l : layers) {
-            k = l.kernels(k);
+        int i = 0;
+        while (i < flat.size()) {
+            int end = k.size() == 1 && k.get(0).spatial().length == 0 ? entrywiseRunEnd(flat, i) : i;
+            if (end - i >= 2) {
+                k = List.of(EntrywiseChain.apply(k.get(0), rules(flat, i, end)));
+                i = end;
+            } else {
+                k = flat.get(i).kernels(k);
+                i++;
+            }
         }
         return k;
     }
@@ -85,6 +102,66 @@ public final class Serial implements Layer {
             throw new IllegalArgumentException("serial ends with " + out.size() + " kernels, not one");
         }
         return out.get(0);
+    }
+
+    /**
+     * {@link Layer#kernel(Tensor, Tensor)}; when the network starts with entrywise layers on dense inputs
+     * {@code (n, d)}, that leading run goes straight from the Gram matrix through
+     * {@link EntrywiseChain#fromInputs} (the Gram array becomes the NNGP in place, the zero input NTK
+     * is never stored); a kernel of x1 with itself is then symmetric to the last bit by construction.
+     */
+    @Override
+    public Kernel kernel(Tensor x1, Tensor x2) {
+        List<Layer> flat = flattened();
+        int end = entrywiseRunEnd(flat, 0);
+        boolean dense = x1.rank() == 2 && (x2 == null || (x2.rank() == 2 && x2.dim(1) == x1.dim(1)));
+        if (end == 0 || !dense) {
+            return Layer.super.kernel(x1, x2);
+        }
+        Kernel k = Params.located("", this, () -> EntrywiseChain.fromInputs(x1, x2, rules(flat, 0, end)));
+        if (end == flat.size()) {
+            return k;
+        }
+        Serial rest = new Serial(flat.subList(end, flat.size()));
+        List<Kernel> out = Params.located("", this, () -> rest.kernels(List.of(k)));
+        if (out.size() != 1) {
+            throw new IllegalArgumentException("expected one output kernel but the flow has " + out.size() + " items");
+        }
+        return x2 == null || x2 == x1 ? Kernels0.symmetrised(out.get(0)) : out.get(0);
+    }
+
+    /** The children with nested serials and repeats expanded in place (the same composition). */
+    List<Layer> flattened() {
+        List<Layer> flat = new ArrayList<>();
+        for (Layer l : layers) {
+            if (l instanceof Serial s) {
+                flat.addAll(s.flattened());
+            } else if (l instanceof Repeat r) {
+                for (int c = 0; c < r.count(); c++) {
+                    flat.addAll(new Serial(List.of(r.layer())).flattened());
+                }
+            } else {
+                flat.add(l);
+            }
+        }
+        return flat;
+    }
+
+    /** The end (exclusive) of the run of layers with entrywise rules starting at {@code from}. */
+    private static int entrywiseRunEnd(List<Layer> flat, int from) {
+        int end = from;
+        while (end < flat.size() && flat.get(end).entrywiseKernelRule() != null) {
+            end++;
+        }
+        return end;
+    }
+
+    private static List<EntrywiseRule> rules(List<Layer> flat, int from, int to) {
+        List<EntrywiseRule> r = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            r.add(flat.get(i).entrywiseKernelRule());
+        }
+        return r;
     }
 
     @Override

@@ -50,6 +50,48 @@ public final class Blas {
         }
     }
 
+    /** {@code cblas_dsyrk} as a critical downcall with heap access, or {@code null} where that is unavailable. */
+    private static final class HeapSyrk {
+        static final MethodHandle DSYRK = lookup();
+
+        private static MethodHandle lookup() {
+            try {
+                MemorySegment fn = SymbolLookup.libraryLookup("libopenblas.so", Arena.global())
+                        .find("cblas_dsyrk").orElse(null);
+                if (fn == null) {
+                    return null;
+                }
+                return Linker.nativeLinker().downcallHandle(fn,
+                        FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                                JAVA_DOUBLE, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT),
+                        Linker.Option.critical(true));
+            } catch (RuntimeException e) {
+                return null; // the copying path through Smile still works
+            }
+        }
+    }
+
+    /**
+     * The upper triangle of {@code C = alpha op(A) op(A)ᵀ + beta C} by {@code cblas_dsyrk} in place on the
+     * Java arrays (as {@link #gemm}'s critical path: same routine, same results, no n² copies);
+     * false when that path is unavailable or the product too large, and then nothing is done.
+     */
+    private static boolean syrkUpperOnHeap(boolean trans, int n, int k, double alpha, double[] a, double beta, double[] c) {
+        if (HeapSyrk.DSYRK == null || (double) n * n * k > CRITICAL_MAX_MULTIPLY_ADDS || c == a) {
+            return false;
+        }
+        checkLength("syrk", "A", a, 0, (long) n * k);
+        checkLength("syrk", "C", c, 0, (long) n * n);
+        int lda = trans ? n : k;
+        try {
+            HeapSyrk.DSYRK.invokeExact(cblas_h.CblasRowMajor(), cblas_h.CblasUpper(), trans(trans), n, k,
+                    alpha, heap(a, 0), Math.max(1, lda), beta, heap(c, 0), Math.max(1, n));
+            return true;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cblas_dsyrk failed: " + e, e);
+        }
+    }
+
     /**
      * {@code C = alpha op(A) op(B) + beta C}, all row-major; {@code op(A)} is {@code m×k}, {@code op(B)}
      * is {@code k×n}, {@code C} is {@code m×n}.
@@ -70,9 +112,9 @@ public final class Blas {
         int ldb = transB ? k : n;
         // in place unless C shares an array with A or B (BLAS forbids that; the copying path tolerates it)
         if (HeapGemm.DGEMM != null && (double) m * n * k <= CRITICAL_MAX_MULTIPLY_ADDS && c != a && c != b) {
-            checkLength("A", a, aOff, (long) m * k);
-            checkLength("B", b, bOff, (long) k * n);
-            checkLength("C", c, cOff, (long) m * n);
+            checkLength("gemm", "A", a, aOff, (long) m * k);
+            checkLength("gemm", "B", b, bOff, (long) k * n);
+            checkLength("gemm", "C", c, cOff, (long) m * n);
             try {
                 HeapGemm.DGEMM.invokeExact(cblas_h.CblasRowMajor(), trans(transA), trans(transB), m, n, k,
                         alpha, heap(a, aOff), Math.max(1, lda), heap(b, bOff), Math.max(1, ldb),
@@ -102,14 +144,16 @@ public final class Blas {
         if (n == 0) {
             return;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sa = copyIn(arena, a, 0, (long) n * k);
-            MemorySegment sc = beta == 0.0 ? arena.allocate(JAVA_DOUBLE, (long) n * n)
-                    : copyIn(arena, c, 0, (long) n * n);
-            int lda = trans ? n : k;
-            cblas_h.cblas_dsyrk(cblas_h.CblasRowMajor(), cblas_h.CblasUpper(), trans(trans), n, k,
-                    alpha, sa, Math.max(1, lda), beta, sc, Math.max(1, n));
-            MemorySegment.copy(sc, JAVA_DOUBLE, 0, c, 0, n * n);
+        if (!syrkUpperOnHeap(trans, n, k, alpha, a, beta, c)) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment sa = copyIn(arena, a, 0, (long) n * k);
+                MemorySegment sc = beta == 0.0 ? arena.allocate(JAVA_DOUBLE, (long) n * n)
+                        : copyIn(arena, c, 0, (long) n * n);
+                int lda = trans ? n : k;
+                cblas_h.cblas_dsyrk(cblas_h.CblasRowMajor(), cblas_h.CblasUpper(), trans(trans), n, k,
+                        alpha, sa, Math.max(1, lda), beta, sc, Math.max(1, n));
+                MemorySegment.copy(sc, JAVA_DOUBLE, 0, c, 0, n * n);
+            }
         }
         // Mirror the upper triangle in cache-sized tiles (a plain column walk misses the cache per entry).
         final int tile = 64;
@@ -131,7 +175,7 @@ public final class Blas {
      * and symmetrise once at the end (saves a strided {@code n²} pass per call).
      */
     public static void syrkUpper(boolean trans, int n, int k, double alpha, double[] a, double beta, double[] c) {
-        if (n == 0) {
+        if (n == 0 || syrkUpperOnHeap(trans, n, k, alpha, a, beta, c)) {
             return;
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -217,9 +261,9 @@ public final class Blas {
         return offset == 0 ? s : s.asSlice((long) offset * Double.BYTES);
     }
 
-    private static void checkLength(String name, double[] array, int offset, long count) {
+    private static void checkLength(String routine, String name, double[] array, int offset, long count) {
         if (offset < 0 || offset + count > array.length) {
-            throw new IllegalArgumentException("gemm: " + name + " needs " + count + " values from offset " + offset
+            throw new IllegalArgumentException(routine + ": " + name + " needs " + count + " values from offset " + offset
                     + " but its array has " + array.length);
         }
     }

@@ -77,4 +77,28 @@ class EigenBenchmarksSpec extends Specification {
         r.median('lambda_1') >= r.median('lambda_k')
         r.info().full_decomposition.contains('extrapolated')
     }
+
+    def "topk_eigen measures the full decomposition at n only when asked, and its top eigenvalues agree with top-k and the dual"() {
+        given:
+        def b = Benchmarks.select(HOME, ['topk_eigen'])[0]
+        def params = [n: 900, d: 8, p: 96, k: 5, n_ref: 300, seed: 2]
+
+        when:
+        def off = new BenchmarkRunner(0, 1).run(b, params)
+        def on = new BenchmarkRunner(0, 1).run(b, params + [full_at_n: 1])
+
+        then: 'by default nothing is formed at n'
+        off.status() == 'ok'
+        !off.numbers().containsKey('full_values_seconds_measured')
+
+        and: 'opted in: dsyevd of the formed 900 x 900 K; its largest eigenvalues are the top-k ones (and the dual ones)'
+        on.status() == 'ok'
+        on.median('full_values_seconds_measured') > 0
+        Math.abs(on.median('fraction_vs_measured') * on.median('full_values_seconds_measured') / on.median('seconds') - 1) < 1e-12
+        on.median('max_rel_difference_full_vs_topk') < 1e-10
+        on.median('max_rel_difference_vs_dual') < 1e-10
+        on.median('full_values_cpu_seconds') > 0
+        Math.abs(on.median('cpu_fraction_vs_measured') * on.median('full_values_cpu_seconds') / on.median('cpu_seconds') - 1) < 1e-12
+        on.info().full_decomposition_at_n.contains('measured once at n = 900')
+    }
 }

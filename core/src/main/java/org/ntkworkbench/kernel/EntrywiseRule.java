@@ -1,0 +1,69 @@
+package org.ntkworkbench.kernel;
+
+/**
+ * A layer's kernel rule on <em>dense</em> kernels in entrywise form: the output NNGP and NTK at an
+ * entry {@code (i, j)} depend only on the input NNGP and NTK at that entry and on the variances
+ * {@code var1[i]} (example i of x1 with itself) and {@code var2[j]} (example j of x2). Dense layers
+ * ({@code Σ' = wStd² Σ + bStd²}, {@code Θ' = Σ' + wStd² Θ}), activations ({@code Σ' = T(Σ)},
+ * {@code Θ' = T'(Σ) Θ}) and the identity have this form; {@link EntrywiseChain} runs a chain of them
+ * over each block of entries in one pass, so the intermediate {@code n1×n2} arrays of a serial
+ * network are never stored.
+ *
+ * <p>Contract: on a dense kernel, preparing this rule with the kernel's {@code cov1}/{@code cov2}
+ * data and applying it to every entry gives, operation for operation, the same doubles as the
+ * layer's {@code kernel(Kernel)} rule (the fused path is a re-ordering of loops, not another formula).
+ */
+public interface EntrywiseRule {
+
+    /**
+     * This rule for inputs whose per-example variances are {@code var1} (x1 side) and {@code var2}
+     * (x2 side; the very same array when the kernel's {@code cov2 == cov1}) and whose features have
+     * {@code channels} channels (0 = unknown). The arrays are not modified.
+     */
+    Step prepare(double[] var1, double[] var2, int channels);
+
+    /** A rule prepared for given input variances. */
+    interface Step {
+
+        /**
+         * Applies the rule in place to the entries {@code (i, j0 + m)}, {@code 0 ≤ m < len}, whose NNGP
+         * is {@code nngp[off + m]} and NTK {@code ntk[off + m]} ({@code ntk} {@code null}: NNGP only).
+         * Safe to call from several threads on disjoint entries.
+         */
+        void apply(int i, int j0, int len, double[] nngp, double[] ntk, int off);
+
+        /** The x1-side variances after the layer (its rule applied to each example with itself). */
+        double[] var1();
+
+        /** The x2-side variances after the layer; the same array as {@link #var1()} when the inputs were. */
+        double[] var2();
+
+        /** The channel count of the layer's output features (0 = unknown). */
+        int channels();
+    }
+
+    /** The identity rule (identity and evaluation-mode dropout layers). */
+    static EntrywiseRule identity() {
+        return (var1, var2, channels) -> new Step() {
+            @Override
+            public void apply(int i, int j0, int len, double[] nngp, double[] ntk, int off) {
+                // the entries are unchanged
+            }
+
+            @Override
+            public double[] var1() {
+                return var1;
+            }
+
+            @Override
+            public double[] var2() {
+                return var2;
+            }
+
+            @Override
+            public int channels() {
+                return channels;
+            }
+        };
+    }
+}
