@@ -50,12 +50,18 @@ final class BenchCommand implements Callable<Integer> {
         ratio(report, "mlp_train_java", "mlp_train_numpy", "steps_per_second", "MLP training steps/s, Java / NumPy");
         ratio(report, "mlp_train", "mlp_train_numpy", "steps_per_second", "MLP training steps/s, nn+autodiff / NumPy");
         ratio(report, "analytic_kernel_java", "analytic_kernel_numpy", "seconds", "Analytic kernel time, Java / NumPy (target <= 0.5)");
+        ratio(report, "analytic_kernel_java", "analytic_kernel_numpy", "cpu_seconds", "Analytic kernel CPU seconds, Java / NumPy");
         ratio(report, "eigvalsh", "eigvalsh_numpy", "seconds", "eigvalsh seconds, Java / NumPy (target <= 1.1)");
         BenchmarkResult topk = find(report, "topk_eigen");
         if (topk != null && "ok".equals(topk.status())) {
             System.out.printf("topk_eigen: top-k %.3g s = %.3g of a full dsyevd (%.3g s, extrapolated by n^3 from n_ref = %s)%n",
                     topk.median("seconds"), topk.median("fraction"), topk.median("full_seconds_extrapolated"),
                     topk.params().get("n_ref"));
+            if (topk.numbers().containsKey("fraction_vs_measured")) {
+                System.out.printf("topk_eigen: measured full dsyevd (eigenvalues only) at n = %s: %.4g s; top-k = %.3g of it (CPU time: %.3g)%n",
+                        topk.params().get("n"), topk.median("full_values_seconds_measured"), topk.median("fraction_vs_measured"),
+                        topk.median("cpu_fraction_vs_measured"));
+            }
         }
         System.out.println("results: " + out);
         return 0;
