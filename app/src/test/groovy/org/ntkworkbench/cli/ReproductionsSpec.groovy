@@ -42,6 +42,9 @@ class ReproductionsSpec extends Specification {
         r.results.mu_ratio_ccp6_k8 > r.results.mu_ratio_ccp3_k8
         r.results.decay_even_ccp3 > r.results.decay_even_relu   // less negative exponent: slower decay
 
+        and: "the ccp preset's analytic NTK (layer recursions) equals the paper's closed form"
+        r.results.closed_form_max_rel_err < 1e-12
+
         and:
         Files.exists(r.dir.resolve('plots/eigenvalue_ratios.png'))
     }
