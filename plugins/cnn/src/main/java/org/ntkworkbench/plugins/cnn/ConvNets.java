@@ -10,9 +10,10 @@ import org.ntkworkbench.nn.Layers;
 import org.ntkworkbench.nn.Padding;
 
 /**
- * Circular 1-D conv nets on signals (n, p, c): {@code depth} blocks conv(channels, filter q, stride 1,
- * CIRCULAR, wStd, bStd) → relu, then a readout (global average pooling or flatten) and dense(1). Their
- * analytic kernels are the core conv kernel rules (CNTK = NTK, CGPK = NNGP).
+ * Circular conv nets on signals (n, p, c) (1-D) or images (n, h, w, c) (2-D, NHWC): {@code depth} blocks
+ * conv(channels, filter q (q×q in 2-D), stride 1, CIRCULAR, wStd, bStd) → relu, then a readout (global
+ * average pooling or flatten) and dense(1). Their analytic kernels are the core conv kernel rules
+ * (CNTK = NTK, CGPK = NNGP).
  */
 public final class ConvNets {
     private ConvNets() {}
@@ -34,15 +35,28 @@ public final class ConvNets {
         }
     }
 
-    /** The model {@code serial([conv(channels, [q], [1], CIRCULAR, wStd, bStd), relu()] × depth, readout, dense(1))}. */
+    /** The 1-D model {@code serial([conv(channels, [q], [1], CIRCULAR, wStd, bStd), relu()] × depth, readout, dense(1))}. */
     public static Layer cnn(int channels, int filter, int depth, Readout readout, double wStd, double bStd) {
+        return cnn(1, channels, filter, depth, readout, wStd, bStd);
+    }
+
+    /**
+     * The {@code dim}-D model (1: signals, 2: images) {@code serial([conv(channels, [q]×dim, [1]×dim,
+     * CIRCULAR, wStd, bStd), relu()] × depth, readout, dense(1))}.
+     */
+    public static Layer cnn(int dim, int channels, int filter, int depth, Readout readout, double wStd, double bStd) {
+        if (dim != 1 && dim != 2) {
+            throw new IllegalArgumentException("cnn: dim must be 1 (signals) or 2 (images), got " + dim);
+        }
         if (channels < 1 || filter < 1 || depth < 1) {
             throw new IllegalArgumentException("cnn: channels " + channels + ", filter " + filter + " and depth " + depth
                     + " must all be >= 1");
         }
+        int[] window = dim == 1 ? new int[] {filter} : new int[] {filter, filter};
+        int[] strides = dim == 1 ? new int[] {1} : new int[] {1, 1};
         List<Layer> layers = new ArrayList<>();
         for (int l = 0; l < depth; l++) {
-            layers.add(Layers.conv(channels, new int[] {filter}, new int[] {1}, Padding.CIRCULAR, wStd, bStd));
+            layers.add(Layers.conv(channels, window, strides, Padding.CIRCULAR, wStd, bStd));
             layers.add(Layers.relu());
         }
         layers.add(readout == Readout.GAP ? Layers.globalAvgPool() : Layers.flatten());
@@ -69,6 +83,34 @@ public final class ConvNets {
                 f.add((s + a) % p);
             }
             fields.add(f);
+        }
+        return List.copyOf(fields);
+    }
+
+    /**
+     * The receptive fields of a stack of {@code depth} circular stride-1 {@code q×q} convs on an
+     * {@code h×w} image (a torus): the windows of side min(depth(q−1)+1, h) by min(depth(q−1)+1, w)
+     * at every start, positions numbered row-major ({@code r·w + c}, the order of flattened NHWC pixels).
+     */
+    public static List<Set<Integer>> receptiveFields2d(int h, int w, int filter, int depth) {
+        if (h < 1 || w < 1 || filter < 1 || depth < 1) {
+            throw new IllegalArgumentException("receptive fields: image " + h + "x" + w + ", filter " + filter
+                    + ", depth " + depth + " must all be >= 1");
+        }
+        long side = (long) depth * (filter - 1) + 1;
+        int sh = (int) Math.min(side, h);
+        int sw = (int) Math.min(side, w);
+        Set<Set<Integer>> fields = new LinkedHashSet<>();
+        for (int r0 = 0; r0 < h; r0++) {
+            for (int c0 = 0; c0 < w; c0++) {
+                Set<Integer> f = new TreeSet<>();
+                for (int a = 0; a < sh; a++) {
+                    for (int b = 0; b < sw; b++) {
+                        f.add(((r0 + a) % h) * w + (c0 + b) % w);
+                    }
+                }
+                fields.add(f);
+            }
         }
         return List.copyOf(fields);
     }

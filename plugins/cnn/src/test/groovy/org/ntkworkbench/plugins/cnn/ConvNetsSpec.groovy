@@ -103,6 +103,63 @@ class ConvNetsSpec extends Specification {
         worst > 1e-3
     }
 
+    /** n images (n, h, w, c) whose pixels are unit vectors of R^c. */
+    static Tensor images(int n, int h, int w, int c, long seed) {
+        Samplers.signals(n, h * w, c, seed).reshape(n, h, w, c)
+    }
+
+    def "2-D: one conv block's analytic CNTK and CGPK equal the seed-averaged finite net within 5 standard errors"() {
+        given: 'a 3x3 filter on 3x4 two-channel images, both readouts; one hidden layer, so only Monte Carlo error remains'
+        def net = ConvNets.cnn(2, 32, 3, 1, readout, 1.0, 0.3)
+        def x = images(3, 3, 4, 2, 31)
+        def x2 = images(2, 3, 4, 2, 32)
+        long[] seeds = (1..200).collect { it as long } as long[]
+
+        when:
+        def k = net.kernel(x, x2)
+        def ntk = EmpiricalNtk.seedAverage(net, x, x2, seeds, NtkMethod.JACOBIAN_CONTRACTION)
+        def nngp = EmpiricalNngp.monteCarlo(net, x, x2, seeds)
+
+        then:
+        for (i in 0..<3) for (j in 0..<2) {
+            assert Math.abs(ntk.mean().get(i, j) - k.ntk().get(i, j)) < 5 * ntk.standardError().get(i, j)
+            assert Math.abs(nngp.mean().get(i, j) - k.nngp().get(i, j)) < 5 * nngp.standardError().get(i, j)
+            assert ntk.standardError().get(i, j) < 0.05 * Math.abs(k.ntk().get(i, j))   // the test has power
+        }
+
+        where:
+        readout << [ConvNets.Readout.FLATTEN, ConvNets.Readout.GAP]
+    }
+
+    def "2-D receptive fields: square windows on the torus by hand, and the pixels whose perturbation moves each output"() {
+        expect:
+        ConvNets.receptiveFields2d(3, 3, 2, 1).size() == 9
+        ConvNets.receptiveFields2d(3, 3, 2, 1)[0] == [0, 1, 3, 4] as Set
+        ConvNets.receptiveFields2d(3, 3, 2, 1)[8] == [8, 6, 2, 0] as Set              // wraps both ways
+        ConvNets.receptiveFields2d(4, 5, 3, 2) == [(0..<20) as Set]                    // side 5 covers 4 rows and 5 columns
+        ConvNets.receptiveFields2d(4, 4, 1, 3) == (0..<16).collect { [it] as Set }
+
+        when: 'perturb one pixel of a 2-D conv stack (2x2 filters, depth 2) and record which outputs move'
+        int h = 4, w = 5
+        def conv = { Layers.conv(2, [2, 2] as int[], [1, 1] as int[], Padding.CIRCULAR, 1.0, 0.1) }
+        def stack = Layers.serial(conv(), Layers.tanh(), conv(), Layers.tanh())
+        def params = stack.init(5, h, w, 2)
+        def x = images(1, h, w, 2, 3)
+        def y = stack.apply(params, x)
+        List<Set<Integer>> seen = (0..<h * w).collect { new TreeSet<Integer>() }
+        for (j in 0..<h * w) {
+            def xp = Tensor.of(x.data().clone(), 1, h, w, 2)
+            xp.set(xp.get(0, j.intdiv(w), j % w, 0) + 0.5, 0, j.intdiv(w), j % w, 0)
+            def yp = stack.apply(params, xp)
+            for (i in 0..<h * w) {
+                if ((0..<2).any { c -> Math.abs(yp.get(0, i.intdiv(w), i % w, c) - y.get(0, i.intdiv(w), i % w, c)) > 1e-12 }) seen[i] << j
+            }
+        }
+
+        then:
+        (seen as Set) == (ConvNets.receptiveFields2d(h, w, 2, 2) as Set)
+    }
+
     def "receptive fields by hand, and equal to the positions whose perturbation moves each output"() {
         expect:
         ConvNets.receptiveFields(5, 2, 2) == [[0, 1, 2], [1, 2, 3], [2, 3, 4], [0, 3, 4], [0, 1, 4]].collect { it as Set }
