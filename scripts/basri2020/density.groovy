@@ -5,14 +5,15 @@
 // Data on S^1 with a piecewise-constant density over three equal arcs in ratio 4 : 2 : 1, target a pure
 // harmonic sin(k theta).
 //
-// Finite network (the headline median_steps_* and time_ratio_*): a two-layer ReLU net with bias,
-// serial(dense(width, bStd: 1), relu(), dense(1)), trained by full-batch GD on mse (centred: f - f_0 is trained, so
-// the random initial function does not blur the per-point convergence), at finiteLrFraction x the largest stable
-// rate of its analytic NTK, for finiteSteps updates (0 = automatic, from the kernel prediction below). Residuals are
+// Finite network (the headline median_steps_* and time_ratio_*), by the analyses plugin's densityConvergence word:
+// a two-layer ReLU net with bias, serial(dense(width, bStd: 1), relu(), dense(1)), trained by full-batch GD on mse
+// (centred: f - f_0 is trained, so the random initial function does not blur the per-point convergence), at
+// finiteLrFraction x the largest stable rate of its analytic NTK, for finiteSteps updates (0 = automatic: 24 x the
+// slowest region median of that NTK's linearised dynamics, at most finiteMaxSteps; finite nets of width ~1000
+// converge 2-3x later than their NTK predicts (measured), and a point needs |r| < 10% of its target). Residuals are
 // recorded on a log grid of steps (40 per decade); a point converges at the first recorded step with
-// |r_i| < threshold max(|y_i|, 0.1); regions report the median, unconverged points counting as +infinity
-// (regionConvergence). Beside them: the same
-// measurement on the linearised dynamics of that net's analytic NTK (_ntk).
+// |r_i| < threshold max(|y_i|, 0.1); regions report the median, unconverged points counting as +infinity.
+// Beside them: the same measurement on the linearised dynamics of that net's analytic NTK (_ntk).
 //
 // Kernel prediction (_kernel results): the linearised dynamics of the two-layer ReLU NTK with bias
 // (Basri's k(x, z) = (x.z + 1)(pi - arccos x.z) / 4pi): the residual is r(t) = V exp(-eta Lambda t / n) V^T r(0)
@@ -70,43 +71,34 @@ result('time_ratio_half_kernel', perRegion[1] / perRegion[0])
 result('time_ratio_quarter_kernel', perRegion[2] / perRegion[0])
 result('unconverged_points_kernel', converged.count { Double.isNaN(it) } as int)
 
-// The finite network.
-def finiteRegions = null, finiteCurves = null
+// The finite network and its NTK: the analyses plugin's densityConvergence word (same sample: same n, density, seed).
+def finite = null
 if (runFinite) {
-    def net = serial(dense(width, bStd: 1), relu(), dense(1))
-    def Knet = net.kernel(sample.points()).ntk()
-    double lrF = finiteLrFraction * org.ntkworkbench.kernel.predict.GradientDescentMse.maxStableLearningRate(Knet)
-    // Automatic length: the kernel prediction's slowest median (continuous time with lr 1 for Basri's kernel),
-    // rescaled by the ratio of the kernels' traces, in steps of lrF, with a margin of 24: finite nets of width ~1000
-    // converge 2-3x later than their NTK predicts (measured), and a point needs |r| < 10% of its target.
-    double traceRatio = (0..<n).sum { K.data()[it * n + it] } / (0..<n).sum { Knet.data()[it * n + it] }
-    long fSteps = finiteStepsGiven > 0 ? finiteStepsGiven
-            : Math.min(finiteMaxSteps, (long) Math.ceil(24 * perRegion[2] * traceRatio / lrF))
-    long t0 = System.nanoTime()
-    finiteCurves = degreeResiduals(net, sample.points(), y, lr: lrF, steps: fSteps, seed: seed + 5, grid: 40,
-                                   centered: true, ntk: Knet, keep: true)
-    double secs = (System.nanoTime() - t0) / 1e9
-    finiteRegions = regionConvergence(finiteCurves, regions: sample, threshold: threshold, floor: 0.1d)
-    def fm = finiteRegions.finite, nm = finiteRegions.ntk
-    printf('finite two-layer ReLU net with bias, width %d: %d GD steps (lr %.4g) in %.1f s, final loss %.3g%n', width, fSteps, lrF, secs,
-           finiteCurves.training().finalLoss())
-    println "finite network: median convergence step per region: ${fm.collect { String.format('%.1f', it) }} (unconverged ${finiteRegions.unconverged}); " +
+    finite = densityConvergence(n: n, density: [4, 2, 1], frequency: freq, width: width, lrFraction: finiteLrFraction,
+                                steps: finiteStepsGiven, maxSteps: finiteMaxSteps, margin: 24, threshold: threshold, floor: 0.1d,
+                                grid: 40, centered: true, seed: seed, initSeed: seed + 5, name: 'convergence_steps_finite',
+                                title: "Width-${width} ReLU net with bias: convergence step per point, sin(${freq} theta)")
+    assert finite.sample().angles() == sample.angles()
+    def fm = finite.finiteMedians(), nm = finite.ntkMedians()
+    printf('finite two-layer ReLU net with bias, width %d: %d GD steps (lr %.4g) in %.1f s, final loss %.3g%n', width, finite.steps(),
+           finite.lr(), finite.seconds(), finite.curves().training().finalLoss())
+    println "finite network: median convergence step per region: ${fm.collect { String.format('%.1f', it) }} (unconverged ${finite.unconverged()}); " +
             "its NTK linearised: ${nm.collect { String.format('%.1f', it) }}"
-    result('finite_steps', fSteps)
-    result('finite_lr', lrF)
-    result('finite_seconds', secs)
+    result('finite_steps', finite.steps())
+    result('finite_lr', finite.lr())
+    result('finite_seconds', finite.seconds())
     result('median_steps_dense', fm[0])
     result('median_steps_half', fm[1])
     result('median_steps_quarter', fm[2])
-    result('time_ratio_half', fm[1] / fm[0])
-    result('time_ratio_quarter', fm[2] / fm[0])
-    result('unconverged_points', finiteRegions.unconverged)
+    result('time_ratio_half', finite.ratios()[1])
+    result('time_ratio_quarter', finite.ratios()[2])
+    result('unconverged_points', finite.unconverged())
     result('median_steps_dense_ntk', nm[0])
     result('median_steps_half_ntk', nm[1])
     result('median_steps_quarter_ntk', nm[2])
-    result('time_ratio_half_ntk', nm[1] / nm[0])
-    result('time_ratio_quarter_ntk', nm[2] / nm[0])
-    result('unconverged_points_ntk', finiteRegions.unconvergedNtk)
+    result('time_ratio_half_ntk', finite.ntkRatios()[1])
+    result('time_ratio_quarter_ntk', finite.ntkRatios()[2])
+    result('unconverged_points_ntk', finite.unconvergedNtk())
 }
 
 // Eigenfunctions of the density-weighted operator (Nystrom extension of the Gram eigenvectors to a fine
@@ -129,19 +121,14 @@ result('eigenfunction40_frequency_ratio_dense_over_half', f40[0] / f40[1])
 plot('convergence_time', series: ['convergence time': [sortedTheta as List, order.collect { converged[it] }]],
      title: "Kernel prediction: convergence time of sin(${freq} theta), density 4 : 2 : 1 over three arcs", xlabel: 'theta', ylabel: 'time (lr 1)', markers: true, logY: true)
 if (runFinite) {
-    plot('convergence_steps_finite', series: [
-            'network': [sortedTheta as List, order.collect { finiteRegions.finitePoints[it] }, [color: 0]],
-            'NTK linearised': [sortedTheta as List, order.collect { finiteRegions.ntkPoints[it] }, [color: 1]]],
-         title: "Width-${width} ReLU net with bias: convergence step per point, sin(${freq} theta)",
-         xlabel: 'theta', ylabel: 'GD step', markers: true, logY: true)
-    plotResiduals('residual_rms_finite', finiteCurves, labels: [rms: 'rms residual'],
+    plotResiduals('residual_rms_finite', finite.curves(), labels: [rms: 'rms residual'],
                   title: "Width-${width} ReLU net with bias: rms residual; net solid, NTK dashed", ylabel: 'rms residual')
 }
 plot('eigenfunction_40', series: ['eigenfunction 40': [fine as List, nystrom.eigenfunctionOnCircle(40, fine) as List]],
      title: 'Eigenfunction 40 of the density-weighted NTK operator (Nystrom)', xlabel: 'theta', ylabel: 'value')
 String finiteNote = runFinite ? "Trained width-${width} two-layer ReLU net with bias (centred GD): median convergence-step ratios 1 : " +
-        "${String.format('%.2f', finiteRegions.finite[1] / finiteRegions.finite[0])} : ${String.format('%.2f', finiteRegions.finite[2] / finiteRegions.finite[0])} " +
-        "(its NTK linearised: 1 : ${String.format('%.2f', finiteRegions.ntk[1] / finiteRegions.ntk[0])} : ${String.format('%.2f', finiteRegions.ntk[2] / finiteRegions.ntk[0])}). " : ''
+        "${String.format('%.2f', finite.ratios()[1])} : ${String.format('%.2f', finite.ratios()[2])} " +
+        "(its NTK linearised: 1 : ${String.format('%.2f', finite.ntkRatios()[1])} : ${String.format('%.2f', finite.ntkRatios()[2])}). " : ''
 report(title: 'Basri et al. 2020: frequency bias under non-uniform density',
        notes: "Paper (trained width-4000 networks): median time ratios about 1 : 1.96 : 3.89. " + finiteNote +
               "Kernel prediction (linearised dynamics of Basri's two-layer ReLU NTK with bias): 1 : ${String.format('%.2f', perRegion[1] / perRegion[0])} : ${String.format('%.2f', perRegion[2] / perRegion[0])}.")

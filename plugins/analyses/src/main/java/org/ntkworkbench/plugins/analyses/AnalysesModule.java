@@ -10,5 +10,6 @@ public final class AnalysesModule extends AbstractModule {
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), ExtrapolationWord.INFO, ExtrapolationWord.class);
         DslBindings.addWord(binder(), LocalityWord.INFO, LocalityWord.class);
+        DslBindings.addWord(binder(), DensityConvergenceWord.INFO, DensityConvergenceWord.class);
     }
 }
