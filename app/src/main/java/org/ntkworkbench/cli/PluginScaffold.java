@@ -41,9 +41,12 @@ final class PluginScaffold {
      * @param reactorRoot the workbench checkout whose reactor now builds the module, or {@code null}
      * @param modulePath  the module's path relative to {@code reactorRoot} ({@code /}-separated), or {@code null}
      * @param moduleAdded whether {@code <module>modulePath</module>} was added (false if it was already listed)
+     * @param artifactId  the module's Maven artifact id
+     * @param onClassPath whether the module was added to {@code app/pom.xml}'s dependencies, so that {@code ./ntk}
+     *                    (which rebuilds when a pom changes) loads it from its class path
      */
     record Result(String name, String packageName, Path dir, List<Path> files, Path reactorRoot, String modulePath,
-                  boolean moduleAdded) {}
+                  boolean moduleAdded, String artifactId, boolean onClassPath) {}
 
     /** Throws {@link IllegalArgumentException} unless {@code name} is a lower-camel Java identifier (not a keyword). */
     static void checkName(String name) {
@@ -133,7 +136,9 @@ final class PluginScaffold {
                 written.add(out);
             }
             boolean added = root != null && addModule(root.resolve("pom.xml"), modulePath);
-            return new Result(name, packageName, target, List.copyOf(written), root, modulePath, added);
+            String artifactId = "ntk-plugin-" + values.get("artifact");
+            boolean onClassPath = root != null && addAppDependency(root.resolve("app").resolve("pom.xml"), artifactId);
+            return new Result(name, packageName, target, List.copyOf(written), root, modulePath, added, artifactId, onClassPath);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write plugin " + name + " into " + target + ": " + e.getMessage(), e);
         }
@@ -219,6 +224,33 @@ final class PluginScaffold {
             indent = indent + "  ";
         }
         Files.writeString(pom, text.substring(0, lineStart) + indent + entry + "\n" + text.substring(lineStart));
+        return true;
+    }
+
+    /**
+     * Adds the plugin to the launcher module's dependencies ({@code app/pom.xml}), after the shipped plugins,
+     * so it is on {@code ./ntk}'s class path like them; returns false when there is no such pom or it already
+     * lists the artifact.
+     */
+    static boolean addAppDependency(Path appPom, String artifactId) throws IOException {
+        if (!Files.isRegularFile(appPom)) {
+            return false;
+        }
+        String text = Files.readString(appPom);
+        if (text.contains("<artifactId>" + artifactId + "</artifactId>")) {
+            return false;
+        }
+        int at = text.lastIndexOf("<artifactId>ntk-plugin-");
+        if (at < 0) {
+            at = text.indexOf("<artifactId>ntk-core</artifactId>");
+        }
+        if (at < 0) {
+            throw new IllegalArgumentException(appPom + " has no ntk-core or ntk-plugin dependency to add " + artifactId + " after");
+        }
+        int lineEnd = text.indexOf('\n', at) + 1;
+        String entry = "    <dependency><groupId>org.ntkworkbench</groupId><artifactId>" + artifactId
+                + "</artifactId><version>${project.version}</version></dependency>\n";
+        Files.writeString(appPom, text.substring(0, lineEnd) + entry + text.substring(lineEnd));
         return true;
     }
 

@@ -67,8 +67,12 @@ final class PluginsNewCommand implements Callable<Integer> {
         if (r.reactorRoot() != null) {
             System.out.println((r.moduleAdded() ? "added" : "already listed:") + " <module>" + r.modulePath() + "</module> in "
                     + r.reactorRoot().resolve("pom.xml") + ", so ./mvnw verify builds and tests it");
+            if (r.onClassPath()) {
+                System.out.println("added " + r.artifactId() + " to " + r.reactorRoot().resolve("app/pom.xml")
+                        + ", so ./ntk loads it (the launcher rebuilds on its next start)");
+            }
             System.out.println("build and test: ./mvnw -B -pl " + r.modulePath() + " -am verify");
-            System.out.println("list and use:   ./ntk --plugins " + r.modulePath() + "/target plugins");
+            System.out.println("list and use:   ./ntk plugins" + (r.onClassPath() ? "" : "   (or ./ntk --plugins " + r.modulePath() + "/target plugins)"));
         } else {
             System.out.println("outside a workbench checkout: build it with Maven once ntk-core is installed"
                     + " (see its README.md), or compile its sources against the workbench's class path");

@@ -171,6 +171,15 @@ class PluginKitSpec extends Specification {
               </modules>
             </project>
             '''.stripIndent()
+        Files.createDirectories(repo.resolve('app')).resolve('pom.xml').text = '''<project>
+              <artifactId>ntk-app</artifactId>
+              <dependencies>
+                <dependency><groupId>org.ntkworkbench</groupId><artifactId>ntk-core</artifactId></dependency>
+                <dependency><groupId>org.ntkworkbench</groupId><artifactId>ntk-plugin-pinet</artifactId></dependency>
+                <dependency><groupId>info.picocli</groupId><artifactId>picocli</artifactId></dependency>
+              </dependencies>
+            </project>
+            '''.stripIndent()
 
         when:
         def gen = inProcess('plugins', 'new', 'widget', '--dir', repo.resolve('plugins/widget').toString(),
@@ -184,6 +193,11 @@ class PluginKitSpec extends Specification {
         gen.out.contains('added <module>plugins/widget</module>')
         gen.out.contains('./mvnw verify builds and tests it')
         root.modules.module*.text() == ['core', 'plugins/widget', 'app']
+        def app = new XmlSlurper().parse(repo.resolve('app/pom.xml').toFile())
+        app.dependencies.dependency.artifactId*.text() == ['ntk-core', 'ntk-plugin-pinet', 'ntk-plugin-widget', 'picocli']
+        app.dependencies.dependency.find { it.artifactId.text() == 'ntk-plugin-widget' }.version.text() == '${project.version}'
+        gen.out.contains('added ntk-plugin-widget to')
+        pom.artifactId.text() == 'ntk-plugin-widget'
         pom.parent.artifactId.text() == 'ntk-parent'
         pom.parent.version.text() == '9.8.7-SNAPSHOT'
         pom.parent.relativePath.text() == '../../pom.xml'
@@ -193,5 +207,6 @@ class PluginKitSpec extends Specification {
         and: 'generating it again is refused and leaves the root pom alone'
         again.exit == 2
         repo.resolve('pom.xml').text.count('<module>plugins/widget</module>') == 1
+        repo.resolve('app/pom.xml').text.count('ntk-plugin-widget') == 1
     }
 }
