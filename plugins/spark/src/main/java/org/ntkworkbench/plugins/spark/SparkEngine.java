@@ -627,13 +627,15 @@ public final class SparkEngine implements ComputeEngine {
         return hp.startsWith("127.") || hp.startsWith("localhost");
     }
 
-    /** Spark logs at INFO; through slf4j-simple that would flood stderr. Keep warnings. */
+    /** Spark logs at INFO; through slf4j-simple that would flood stderr. Keep warnings, except the scheduler's per-task ones. */
     static void quietLogs() {
         for (String p : List.of("org.apache.spark", "org.sparkproject", "org.apache.hadoop", "io.netty", "org.apache.commons")) {
             System.setProperty("org.slf4j.simpleLogger.log." + p, System.getProperty("org.slf4j.simpleLogger.log." + p, "warn"));
         }
         // Advice about SPARK_LOCAL_IP and Hadoop's native library: we bind to 127.0.0.1 and need no Hadoop.
-        for (String p : List.of("org.apache.spark.util.Utils", "org.apache.hadoop.util.NativeCodeLoader")) {
+        // Lost tasks are logged with stack traces; the engine reports the cause in one line instead.
+        for (String p : List.of("org.apache.spark.util.Utils", "org.apache.hadoop.util.NativeCodeLoader",
+                "org.apache.spark.scheduler", "org.apache.spark.executor", "org.apache.spark.storage")) {
             System.setProperty("org.slf4j.simpleLogger.log." + p, System.getProperty("org.slf4j.simpleLogger.log." + p, "error"));
         }
     }

@@ -4,8 +4,8 @@ import java.io.Serializable;
 
 /**
  * One computed tile: rows {@code [r0, r0 + rows)} of x1 against columns {@code [c0, c0 + cols)} of x2,
- * row-major; an array is {@code null} when it was not asked for. {@code seconds} is the task's own
- * compute time (for the benchmarks' per-tile numbers).
+ * row-major; an array is {@code null} when it was not asked for. {@code seconds} is the task thread's CPU
+ * time for the tile (for the benchmarks' per-tile numbers).
  */
 final class Tile implements Serializable {
     private static final long serialVersionUID = 1L;
