@@ -1,7 +1,7 @@
 package org.ntkworkbench.cli;
 
 import java.util.concurrent.Callable;
-import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.runtime.LoadedPlugin;
 import org.ntkworkbench.runtime.PluginFailure;
 import org.ntkworkbench.runtime.Workbench;

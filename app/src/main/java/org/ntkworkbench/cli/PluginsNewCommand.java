@@ -2,7 +2,7 @@ package org.ntkworkbench.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.ntkworkbench.runtime.ExitCodes;
+import org.ntkworkbench.spi.ExitCodes;
 import org.ntkworkbench.runtime.LoadedPlugin;
 import org.ntkworkbench.runtime.Workbench;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ntkworkbench.dsl.ScriptRunner;
-import org.ntkworkbench.runtime.ExitCodes;
+import org.ntkworkbench.spi.ExitCodes;
 import org.ntkworkbench.runtime.Workbench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

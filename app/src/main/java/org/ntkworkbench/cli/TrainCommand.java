@@ -14,7 +14,7 @@ import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.report.RunDirectory;
-import org.ntkworkbench.runtime.ExitCodes;
+import org.ntkworkbench.spi.ExitCodes;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.train.Loss;

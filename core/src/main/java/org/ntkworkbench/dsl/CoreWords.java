@@ -1,5 +1,12 @@
 package org.ntkworkbench.dsl;
 
+
+
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 import com.google.inject.Inject;
 import groovy.lang.Closure;
 import java.io.IOException;

@@ -1,5 +1,13 @@
 package org.ntkworkbench.dsl;
 
+
+
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 import com.google.inject.Binder;
 import com.google.inject.Inject;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package org.ntkworkbench.dsl;
 
+
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 import groovy.lang.GroovyObjectSupport;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,10 @@
 package org.ntkworkbench.dsl;
 
+
+
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 import groovy.lang.Closure;
 import java.io.Console;
 import java.io.IOException;

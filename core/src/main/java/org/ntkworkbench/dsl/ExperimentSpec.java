@@ -1,5 +1,8 @@
 package org.ntkworkbench.dsl;
 
+
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 import groovy.lang.Closure;
 import groovy.lang.GroovyObjectSupport;
 import groovy.lang.MissingPropertyException;
@@ -14,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.ntkworkbench.runtime.Workbench;
 
 /**
  * The body of {@code experiment('name') { … }}: the swept parameters ({@link #grid}, {@link #sweep}),
@@ -40,7 +42,7 @@ public final class ExperimentSpec extends GroovyObjectSupport {
 
     final String name;
     final Script script;
-    private final Workbench workbench;
+    private final DslContext workbench;
     final List<Factor> factors = new ArrayList<>();
     final Map<String, Stage> stages = new LinkedHashMap<>();
     Integer threads;
@@ -48,7 +50,7 @@ public final class ExperimentSpec extends GroovyObjectSupport {
     String notes = "";
     final int line;
 
-    ExperimentSpec(String name, Script script, Workbench workbench) {
+    ExperimentSpec(String name, Script script, DslContext workbench) {
         this.name = name;
         this.script = script;
         this.workbench = workbench;

@@ -1,5 +1,7 @@
 package org.ntkworkbench.dsl;
 
+
+import org.ntkworkbench.spi.DslException;
 import groovy.lang.GroovyShell;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
 import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.runtime.Workbench;
 
 /**
  * The command line's {@code --model EXPR|FILE}: a DSL model expression such as
@@ -18,7 +19,7 @@ public final class ModelExpressions {
     private ModelExpressions() {}
 
     /** Evaluates {@code exprOrFile} to a model; a {@link DslException} names the problem in one line. */
-    public static Layer parse(Workbench workbench, String exprOrFile) {
+    public static Layer parse(DslContext workbench, String exprOrFile) {
         String source = exprOrFile;
         String name = "--model";
         Path file = Path.of(exprOrFile.length() < 250 && !exprOrFile.contains("(") ? exprOrFile : ".");

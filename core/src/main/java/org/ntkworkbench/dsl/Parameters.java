@@ -1,5 +1,8 @@
 package org.ntkworkbench.dsl;
 
+
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package org.ntkworkbench.dsl;
 
+
+import org.ntkworkbench.spi.DslException;
 import groovy.lang.GroovyObjectSupport;
 import java.nio.file.Path;
 import java.util.Collections;

@@ -1,5 +1,8 @@
 package org.ntkworkbench.dsl;
 
+
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,5 +1,14 @@
 package org.ntkworkbench.dsl;
 
+
+
+import org.ntkworkbench.model.ModelExtensions;
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 import com.google.inject.Binder;
 import com.google.inject.Inject;
 import java.io.IOException;
@@ -145,7 +154,7 @@ public final class ResidualWords {
             if (v instanceof CharSequence s) {
                 return switch (s.toString()) {
                     case "analytic" -> p -> net.kernel(x).ntk();
-                    case "empirical" -> p -> net.empiricalNtk(p, x);
+                    case "empirical" -> p -> ModelExtensions.empiricalNtk(net, p, x);
                     case "none" -> null;
                     default -> throw new DslException("degreeResiduals: ntk must be 'analytic', 'empirical', 'none' or an (n, n) kernel, got '" + s + "'");
                 };

@@ -1,5 +1,8 @@
 package org.ntkworkbench.dsl;
 
+
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslWord;
 import groovy.lang.Closure;
 
 /**

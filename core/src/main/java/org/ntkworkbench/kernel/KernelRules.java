@@ -2,7 +2,7 @@ package org.ntkworkbench.kernel;
 
 import java.util.Arrays;
 import java.util.List;
-import org.ntkworkbench.nn.Padding;
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.nn.Parameterization;
 import org.ntkworkbench.tensor.Tensor;
 

@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.KernelRules;
 

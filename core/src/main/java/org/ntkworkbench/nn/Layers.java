@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+
+import org.ntkworkbench.kernel.Padding;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;

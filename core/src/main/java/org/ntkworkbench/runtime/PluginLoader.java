@@ -1,5 +1,7 @@
 package org.ntkworkbench.runtime;
 
+
+import org.ntkworkbench.spi.NtkPlugin;
 import com.google.inject.Module;
 import com.google.inject.spi.Element;
 import com.google.inject.spi.Elements;
@@ -19,7 +21,7 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.spi.WordInfo;
 
 /**
  * Finds {@link NtkPlugin}s with {@link ServiceLoader}: on the class path, and in every {@code *.jar} of

@@ -1,9 +1,9 @@
 package org.ntkworkbench.kernel
 
-import static org.ntkworkbench.nn.Padding.*
+import static org.ntkworkbench.kernel.Padding.*
 
 import groovy.transform.CompileStatic
-import org.ntkworkbench.nn.Padding
+import org.ntkworkbench.kernel.Padding
 import org.ntkworkbench.nn.Parameterization
 import org.ntkworkbench.tensor.SeededRandom
 import org.ntkworkbench.tensor.Tensor

@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn
 
+
+import org.ntkworkbench.kernel.Padding;
 import static org.ntkworkbench.nn.Layers.*
 
 import spock.lang.Specification

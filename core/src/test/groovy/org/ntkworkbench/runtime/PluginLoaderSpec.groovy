@@ -1,5 +1,7 @@
 package org.ntkworkbench.runtime
 
+
+import org.ntkworkbench.spi.NtkPlugin;
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.jar.JarEntry

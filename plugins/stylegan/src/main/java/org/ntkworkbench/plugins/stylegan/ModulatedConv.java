@@ -11,7 +11,7 @@ import org.ntkworkbench.nn.ApplyContext;
 import org.ntkworkbench.nn.Conv;
 import org.ntkworkbench.nn.Dense;
 import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.nn.Padding;
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.nn.Parameterization;
 import org.ntkworkbench.nn.Params;
 import org.ntkworkbench.tensor.Tensor;

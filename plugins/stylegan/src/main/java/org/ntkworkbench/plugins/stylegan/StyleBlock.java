@@ -6,7 +6,7 @@ import java.util.Map;
 import org.ntkworkbench.nn.CompositeLayer;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Layers;
-import org.ntkworkbench.nn.Padding;
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.nn.Serial;
 import org.ntkworkbench.tensor.Tensor;
 
