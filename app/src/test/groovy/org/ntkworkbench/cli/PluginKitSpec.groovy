@@ -2,13 +2,13 @@ package org.ntkworkbench.cli
 
 import static org.ntkworkbench.nn.Layers.*
 
+import groovy.xml.XmlSlurper
 import java.nio.charset.StandardCharsets
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.jar.JarEntry
 import java.util.jar.JarOutputStream
 import java.util.jar.Manifest
-import groovy.xml.XmlSlurper
 import javax.tools.ToolProvider
 import org.ntkworkbench.data.Samplers
 import org.ntkworkbench.nn.RectifiedMonomial

@@ -6,8 +6,8 @@ import static org.ntkworkbench.nn.Layers.serial;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ntkworkbench.model.RowBlockKernelService;
 import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.model.RowBlockKernelService;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
 

@@ -1,23 +1,21 @@
 package org.ntkworkbench.dsl;
 
-import java.util.List;
-
-
-import org.ntkworkbench.model.ModelExtensions;
-import org.ntkworkbench.spi.Values;
-import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslException;
-import org.ntkworkbench.spi.DslWord;
-import org.ntkworkbench.spi.WordInfo;
 import com.google.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.ntkworkbench.model.Consistency;
+import org.ntkworkbench.model.ModelExtensions;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.plot.PlotSpec;
 import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.Series;
 import org.ntkworkbench.report.CurrentRun;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.WordInfo;
 
 /** {@code consistency(net, x, widths: [...], seeds: 4)}: the consistency report, plotted into the run directory. */
 public final class ConsistencyWord implements DslWord {

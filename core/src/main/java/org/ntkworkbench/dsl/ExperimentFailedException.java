@@ -1,6 +1,5 @@
 package org.ntkworkbench.dsl;
 
-
 import org.ntkworkbench.spi.DslException;
 /**
  * Some points of an experiment failed (each is recorded in its {@code status.json}; the others ran).

@@ -1,10 +1,5 @@
 package org.ntkworkbench.dsl;
 
-
-
-import org.ntkworkbench.spi.Values;
-import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslException;
 import groovy.lang.Closure;
 import java.io.Console;
 import java.io.IOException;
@@ -35,6 +30,9 @@ import org.ntkworkbench.report.PointRun;
 import org.ntkworkbench.report.Reports;
 import org.ntkworkbench.report.RunContext;
 import org.ntkworkbench.report.RunDirectory;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.Values;
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.train.ProgressMode;
 import org.ntkworkbench.train.StepRecord;

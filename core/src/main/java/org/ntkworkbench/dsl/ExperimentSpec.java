@@ -1,8 +1,5 @@
 package org.ntkworkbench.dsl;
 
-
-import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslException;
 import groovy.lang.Closure;
 import groovy.lang.GroovyObjectSupport;
 import groovy.lang.MissingPropertyException;
@@ -17,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 
 /**
  * The body of {@code experiment('name') { … }}: the swept parameters ({@link #grid}, {@link #sweep}),

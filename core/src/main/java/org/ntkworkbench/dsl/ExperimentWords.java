@@ -1,11 +1,5 @@
 package org.ntkworkbench.dsl;
 
-
-import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
-import org.ntkworkbench.spi.DslException;
-import org.ntkworkbench.spi.DslWord;
-import org.ntkworkbench.spi.WordInfo;
 import com.google.inject.Binder;
 import com.google.inject.Inject;
 import groovy.lang.Closure;
@@ -15,6 +9,11 @@ import java.util.Map;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.report.CurrentRun;
 import org.ntkworkbench.report.Reports;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.train.Training;
 
 /** The {@code experiment} word: declarative sweeps with per-point stages, caching, resume and a report. */

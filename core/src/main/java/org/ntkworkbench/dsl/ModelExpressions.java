@@ -1,7 +1,5 @@
 package org.ntkworkbench.dsl;
 
-
-import org.ntkworkbench.spi.DslException;
 import groovy.lang.GroovyShell;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
 import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.spi.DslException;
 
 /**
  * The command line's {@code --model EXPR|FILE}: a DSL model expression such as

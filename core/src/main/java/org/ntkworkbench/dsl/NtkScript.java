@@ -1,9 +1,5 @@
 package org.ntkworkbench.dsl;
 
-
-import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslException;
-import org.ntkworkbench.spi.DslWord;
 import groovy.lang.Binding;
 import groovy.lang.Closure;
 import groovy.lang.MissingPropertyException;
@@ -12,6 +8,9 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
 
 /**
  * Base class of every experiment script (set through {@code CompilerConfiguration.scriptBaseClass}).

@@ -1,12 +1,11 @@
 package org.ntkworkbench.dsl;
 
-
-import org.ntkworkbench.spi.DslException;
 import groovy.lang.GroovyObjectSupport;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.train.TrainingResult;
 

@@ -1,8 +1,5 @@
 package org.ntkworkbench.dsl;
 
-
-import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -15,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import org.ntkworkbench.report.RunContext;
 import org.ntkworkbench.report.Tables;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 
 /**
  * The delegate of an experiment's {@code report { … }} stage: the outcomes of all points and words to

@@ -1,14 +1,5 @@
 package org.ntkworkbench.dsl;
 
-
-
-import org.ntkworkbench.model.ModelExtensions;
-import org.ntkworkbench.spi.Values;
-import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
-import org.ntkworkbench.spi.DslException;
-import org.ntkworkbench.spi.DslWord;
-import org.ntkworkbench.spi.WordInfo;
 import com.google.inject.Binder;
 import com.google.inject.Inject;
 import java.io.IOException;
@@ -20,12 +11,19 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 import org.ntkworkbench.data.CircleSample;
+import org.ntkworkbench.model.ModelExtensions;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.plot.PlotSpec;
 import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.Series;
 import org.ntkworkbench.report.CurrentRun;
 import org.ntkworkbench.spectrum.HarmonicProjection;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.train.ConvergenceTimes;
 import org.ntkworkbench.train.ProgressMode;

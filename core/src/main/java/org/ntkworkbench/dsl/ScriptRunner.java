@@ -1,7 +1,5 @@
 package org.ntkworkbench.dsl;
 
-
-import org.ntkworkbench.spi.DslException;
 import groovy.lang.Binding;
 import groovy.lang.GroovyShell;
 import groovy.lang.MissingMethodException;
@@ -27,6 +25,7 @@ import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
 import org.codehaus.groovy.syntax.SyntaxException;
 import org.ntkworkbench.report.CurrentRun;
 import org.ntkworkbench.report.RunDirectory;
+import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.ExitCodes;
 
 /**

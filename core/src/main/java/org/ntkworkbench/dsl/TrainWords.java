@@ -1,18 +1,16 @@
 package org.ntkworkbench.dsl;
 
-
-
-import org.ntkworkbench.spi.Values;
-import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
-import org.ntkworkbench.spi.DslException;
-import org.ntkworkbench.spi.DslWord;
-import org.ntkworkbench.spi.WordInfo;
 import com.google.inject.Binder;
 import com.google.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.train.Loss;
 import org.ntkworkbench.train.ProgressMode;

@@ -1,12 +1,11 @@
 package org.ntkworkbench.model;
 
-
-import org.ntkworkbench.model.empirical.EmpiricalNngp;
-import org.ntkworkbench.model.empirical.EmpiricalNtk;
-import org.ntkworkbench.model.empirical.NtkMethod;
 import java.util.ArrayList;
 import java.util.List;
 import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.model.empirical.EmpiricalNngp;
+import org.ntkworkbench.model.empirical.EmpiricalNtk;
+import org.ntkworkbench.model.empirical.NtkMethod;
 import org.ntkworkbench.nn.Conv;
 import org.ntkworkbench.nn.Dense;
 import org.ntkworkbench.nn.Layer;

@@ -1,9 +1,8 @@
 package org.ntkworkbench.model;
 
-
-import org.ntkworkbench.kernel.Kernel;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
 

@@ -1,7 +1,5 @@
 package org.ntkworkbench.model;
 
-
-import org.ntkworkbench.kernel.Kernel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ntkworkbench.io.MappedNpyWriter;
 import org.ntkworkbench.io.NpyWriter;
+import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
 

@@ -1,13 +1,12 @@
 package org.ntkworkbench.nn;
 
-
-import org.ntkworkbench.kernel.Padding;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
+import org.ntkworkbench.kernel.Padding;
 
 /**
  * Static factories named like the DSL words (DESIGN.md), with DESIGN.md's defaults

@@ -1,12 +1,8 @@
 package org.ntkworkbench.runtime;
 
-
-import org.ntkworkbench.dsl.ExperimentWords;
 import java.util.Map;
 import java.util.TreeMap;
-import org.ntkworkbench.runtime.LoadedPlugin;
-import org.ntkworkbench.runtime.Workbench;
-
+import org.ntkworkbench.dsl.ExperimentWords;
 /** Generates docs/dsl-reference.md from the words the runtime registers (so the reference cannot drift). */
 public final class DslReference {
     private DslReference() {}

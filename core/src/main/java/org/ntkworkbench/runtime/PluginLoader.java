@@ -1,7 +1,5 @@
 package org.ntkworkbench.runtime;
 
-
-import org.ntkworkbench.spi.NtkPlugin;
 import com.google.inject.Module;
 import com.google.inject.spi.Element;
 import com.google.inject.spi.Elements;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import org.ntkworkbench.spi.NtkPlugin;
 import org.ntkworkbench.spi.WordInfo;
 
 /**

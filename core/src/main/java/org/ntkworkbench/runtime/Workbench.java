@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.ntkworkbench.dsl.DslContext;
 import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.WordInfo;
-import org.ntkworkbench.dsl.DslContext;
 import org.ntkworkbench.tensor.NativeCheck;
 
 /**

@@ -1,8 +1,5 @@
 package org.ntkworkbench.spi;
 
-
-import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslException;
 import java.util.List;
 import org.ntkworkbench.tensor.Tensor;
 

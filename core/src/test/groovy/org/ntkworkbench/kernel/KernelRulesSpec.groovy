@@ -3,7 +3,6 @@ package org.ntkworkbench.kernel
 import static org.ntkworkbench.kernel.Padding.*
 
 import groovy.transform.CompileStatic
-import org.ntkworkbench.kernel.Padding
 import org.ntkworkbench.nn.Parameterization
 import org.ntkworkbench.tensor.SeededRandom
 import org.ntkworkbench.tensor.Tensor

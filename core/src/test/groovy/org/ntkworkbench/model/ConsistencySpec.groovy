@@ -1,7 +1,5 @@
-package org.ntkworkbench.kernel.empirical
+package org.ntkworkbench.model
 
-
-import org.ntkworkbench.model.Consistency;
 import org.ntkworkbench.data.Samplers
 import org.ntkworkbench.nn.Dense
 import org.ntkworkbench.nn.Layers

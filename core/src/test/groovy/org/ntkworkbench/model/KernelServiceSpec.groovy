@@ -1,8 +1,5 @@
-package org.ntkworkbench.kernel
+package org.ntkworkbench.model
 
-
-import org.ntkworkbench.model.KernelService;
-import org.ntkworkbench.model.RowBlockKernelService;
 import static org.ntkworkbench.nn.Layers.*
 
 import java.nio.file.Files

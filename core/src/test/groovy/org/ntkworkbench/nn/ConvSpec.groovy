@@ -1,9 +1,8 @@
 package org.ntkworkbench.nn
 
-
-import org.ntkworkbench.kernel.Padding;
 import static org.ntkworkbench.nn.Layers.*
 
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
 

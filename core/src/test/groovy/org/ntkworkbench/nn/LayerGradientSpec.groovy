@@ -1,7 +1,5 @@
 package org.ntkworkbench.nn
 
-
-import org.ntkworkbench.kernel.Padding;
 import static org.ntkworkbench.nn.Layers.*
 
 import java.util.function.Function
@@ -10,6 +8,7 @@ import org.ntkworkbench.autodiff.Jvp
 import org.ntkworkbench.autodiff.Ops
 import org.ntkworkbench.autodiff.Var
 import org.ntkworkbench.autodiff.Vjp
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
 

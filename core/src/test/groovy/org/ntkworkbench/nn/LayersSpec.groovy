@@ -1,9 +1,8 @@
 package org.ntkworkbench.nn
 
-
-import org.ntkworkbench.kernel.Padding;
 import static org.ntkworkbench.nn.Layers.*
 
+import org.ntkworkbench.kernel.Padding;
 import spock.lang.Specification
 
 /** The static factories read like DESIGN.md's DSL, including Groovy named arguments and defaults. */

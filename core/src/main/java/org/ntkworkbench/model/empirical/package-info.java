@@ -18,4 +18,3 @@
  */
 package org.ntkworkbench.model.empirical;
 
-import org.ntkworkbench.model.empirical.Jacobian;

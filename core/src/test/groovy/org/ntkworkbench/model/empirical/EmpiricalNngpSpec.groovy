@@ -1,7 +1,5 @@
-package org.ntkworkbench.kernel.empirical
+package org.ntkworkbench.model.empirical
 
-
-import org.ntkworkbench.model.empirical.EmpiricalNngp;
 import static org.ntkworkbench.nn.Layers.*
 
 import org.ntkworkbench.tensor.Tensor

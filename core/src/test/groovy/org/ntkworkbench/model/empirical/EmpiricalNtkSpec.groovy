@@ -1,10 +1,5 @@
-package org.ntkworkbench.kernel.empirical
+package org.ntkworkbench.model.empirical
 
-
-import org.ntkworkbench.model.empirical.EmpiricalNtk;
-import org.ntkworkbench.model.empirical.Jacobian;
-import org.ntkworkbench.model.empirical.NtkMethod;
-import org.ntkworkbench.model.empirical.StructuredNtk;
 import static org.ntkworkbench.model.empirical.NtkMethod.*
 import static org.ntkworkbench.nn.Layers.*
 

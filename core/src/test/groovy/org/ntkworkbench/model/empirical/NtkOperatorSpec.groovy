@@ -1,9 +1,5 @@
-package org.ntkworkbench.kernel.empirical
+package org.ntkworkbench.model.empirical
 
-
-import org.ntkworkbench.model.empirical.EmpiricalNtk;
-import org.ntkworkbench.model.empirical.Jacobian;
-import org.ntkworkbench.model.empirical.NtkOperator;
 import static org.ntkworkbench.model.empirical.NtkMethod.*
 import static org.ntkworkbench.nn.Layers.*
 

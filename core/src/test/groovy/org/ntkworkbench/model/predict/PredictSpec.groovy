@@ -1,10 +1,5 @@
-package org.ntkworkbench.kernel.predict
+package org.ntkworkbench.model.predict
 
-
-import org.ntkworkbench.model.predict.Cholesky;
-import org.ntkworkbench.model.predict.EnsembleGdMse;
-import org.ntkworkbench.model.predict.GaussianProcess;
-import org.ntkworkbench.model.predict.GradientDescentMse;
 import groovy.transform.CompileStatic
 import org.ntkworkbench.kernel.Dual
 import org.ntkworkbench.kernel.Kernel

@@ -1,12 +1,12 @@
 package org.ntkworkbench.plugins.cnn;
 
 import com.google.inject.Inject;
+import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.spectrum.Spectra;
 import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.WordInfo;
-import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.spectrum.Spectra;
 
 /** {@code cnnSpectra(net, positions:, filter:, depth:, degrees:, resolution:)}: {@link CnnSpectra#compute}. */
 final class CnnSpectraWord implements DslWord {

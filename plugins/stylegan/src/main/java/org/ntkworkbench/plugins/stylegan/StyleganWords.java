@@ -1,12 +1,12 @@
 package org.ntkworkbench.plugins.stylegan;
 
 import java.util.List;
+import org.ntkworkbench.kernel.Padding;
+import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.WordInfo;
-import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor;
 
 /** The StyleGAN words: thin sugar over the layer constructors (defaults as in the class comments). */

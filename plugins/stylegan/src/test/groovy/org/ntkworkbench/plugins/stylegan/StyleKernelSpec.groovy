@@ -3,6 +3,7 @@ package org.ntkworkbench.plugins.stylegan
 import static org.ntkworkbench.nn.Layers.*
 
 import org.ntkworkbench.kernel.Kernel
+import org.ntkworkbench.kernel.Padding
 import org.ntkworkbench.model.empirical.EmpiricalNngp
 import org.ntkworkbench.model.empirical.EmpiricalNtk
 import org.ntkworkbench.model.empirical.KernelEstimate
@@ -12,7 +13,6 @@ import org.ntkworkbench.nn.Dense
 import org.ntkworkbench.nn.FanInProd
 import org.ntkworkbench.nn.Layer
 import org.ntkworkbench.nn.NoKernelRuleException
-import org.ntkworkbench.kernel.Padding
 import org.ntkworkbench.nn.Parameterization
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
