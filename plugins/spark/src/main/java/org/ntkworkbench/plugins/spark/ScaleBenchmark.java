@@ -11,15 +11,15 @@ import java.util.Locale;
 import java.util.Map;
 import org.ntkworkbench.io.MappedNpy;
 import org.ntkworkbench.io.NpyReader;
-import org.ntkworkbench.kernel.BlockedKernels;
-import org.ntkworkbench.kernel.Kernels;
+import org.ntkworkbench.model.RowBlockKernelService;
+import org.ntkworkbench.model.KernelService;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
  * The measurements behind docs/scale.md: a tiled symmetric kernel of n examples written to
- * memory-mapped NPY files by the single-JVM engine ({@link BlockedKernels}, row blocks on T threads)
+ * memory-mapped NPY files by the single-JVM engine ({@link RowBlockKernelService}, row blocks on T threads)
  * and by the Spark engine (one task per tile), with wall and process CPU seconds, per-tile compute
  * seconds, bytes sent to the driver, the largest relative difference between the two results, and
  * the seconds and shuffle bytes of one distributed operator application (a CG iteration) on a
@@ -55,12 +55,12 @@ public final class ScaleBenchmark {
 
         // Warm-up of both paths (JIT, Spark's first job) on a small kernel, untimed.
         Tensor xw = x.rowRange(0, Math.min(n, 600));
-        new BlockedKernels(threads).analyticOrFiles(net, xw, null, dir.resolve("warm-local"), 1L << 20);
+        new RowBlockKernelService(threads).analyticOrFiles(net, xw, null, dir.resolve("warm-local"), 1L << 20);
 
         // Single JVM: row blocks on `threads` threads into mapped files (the budget forces the file path).
         double[] local = timed(() -> {
             try {
-                new BlockedKernels(threads).analyticOrFiles(net, x, null, dir.resolve("local"), Math.min(Long.parseLong(a.get("budgetMB")) << 20, new BlockedKernels(threads).estimateBytes(net, n, n, d) - 1));
+                new RowBlockKernelService(threads).analyticOrFiles(net, x, null, dir.resolve("local"), Math.min(Long.parseLong(a.get("budgetMB")) << 20, new RowBlockKernelService(threads).estimateBytes(net, n, n, d) - 1));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
