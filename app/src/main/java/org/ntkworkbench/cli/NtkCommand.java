@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
         description = "NTK Workbench: neural tangent and NNGP kernels of wide networks.",
         subcommands = {RunCommand.class, ReplCommand.class, JShellCommand.class, PluginsCommand.class, BenchCommand.class,
                 EigenCommand.class, SpectrumCommand.class, TrainCommand.class, KernelCommand.class, FitCommand.class,
+                ClusterCommand.class,
                 CommandLine.HelpCommand.class},
         scope = CommandLine.ScopeType.INHERIT)
 public final class NtkCommand implements Runnable {
