@@ -191,4 +191,10 @@ public final class Conv extends UnaryLayer {
         }
         return KernelRules.conv(in, filter, strides, padding, wStd, bStd, parameterization, 0).withChannels(channels);
     }
+
+    /** Pair (p, q) reads the pairs (p + k, q + k): same-position pairs from same-position pairs. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
+    }
 }

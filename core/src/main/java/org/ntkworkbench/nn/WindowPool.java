@@ -42,4 +42,10 @@ public abstract sealed class WindowPool extends UnaryLayer permits AvgPool, SumP
     public String toString() {
         return word() + "(" + Arrays.toString(window) + ", strides: " + Arrays.toString(strides) + ", padding: '" + padding + "')";
     }
+
+    /** A window on each side of a pair reads pairs of different positions. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.WINDOW;
+    }
 }
