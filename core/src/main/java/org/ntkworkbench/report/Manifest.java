@@ -1,5 +1,6 @@
 package org.ntkworkbench.report;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +17,11 @@ import java.util.Map;
  * @param status     {@code running}, {@code ok} or {@code failed}
  * @param error      the one-line error of a failed run, else null
  * @param results    named scalar results, e.g. {@code decay_slope}
+ * @param resultInfo description and unit of the results that have one (JSON {@code result_info})
  * @param files      files the run wrote, relative to the run directory
  */
 public record Manifest(String name, String script, String scriptSha256, Map<String, Object> parameters,
                        Map<String, Long> seeds, Versions versions, List<String> plugins, String started,
                        Map<String, Double> timings, String status, String error, Map<String, Object> results,
+                       @JsonProperty("result_info") Map<String, RunContext.ResultInfo> resultInfo,
                        List<String> files) {}
