@@ -300,8 +300,8 @@ public final class XChartPlots implements Plots {
      * Tick labels of a log axis drawn over log10 values: the value itself. A tick at a data value (a
      * geometric sweep, where XChart puts the ticks at the data) shows that value exactly. Over two decades
      * or more only whole decades are labelled; over less, ticks are every 0.1 in log10 (see
-     * {@link #logTickSpacing}) and those at 1, 2 and 5 times a power of ten are labelled; over less than
-     * 0.3 decades every tick is. Unlabelled ticks keep their grid line.
+     * {@link #logTickSpacing}) and those at 1, 2 and 5 times a power of ten are labelled (also 4 and 8 within
+     * one decade); over less than 0.3 decades every tick is. Unlabelled ticks keep their grid line.
      */
     static Function<Double, String> logTicks(double[] range, double[] data) {
         double span = range[1] - range[0];
@@ -327,7 +327,7 @@ public final class XChartPlots implements Plots {
             if (span >= 0.3) {
                 double k = Math.floor(v + 1e-9);
                 double mantissa = Math.pow(10, v - k);
-                for (int m : new int[] {2, 5}) {
+                for (int m : span < 1 ? new int[] {2, 4, 5, 8} : new int[] {2, 5}) {
                     if (Math.abs(mantissa - m) < 0.01 * m) {
                         return number(m * Math.pow(10, k));
                     }

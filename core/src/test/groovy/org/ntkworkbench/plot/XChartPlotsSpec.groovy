@@ -28,6 +28,8 @@ class XChartPlotsSpec extends Specification {
         XChartPlots.logTicks([0d, 1.5d] as double[], new double[0]).apply(Math.log10(2)) == '2'
         XChartPlots.logTicks([0d, 1.9d] as double[], new double[0]).apply(1.7d) == '50'
         XChartPlots.logTicks([0d, 1.5d] as double[], new double[0]).apply(0.4d) == ' '
+        XChartPlots.logTicks([0d, 0.7d] as double[], new double[0]).apply(0.6d) == '4'
+        XChartPlots.logTicks([0d, 1.5d] as double[], new double[0]).apply(0.6d) == ' '
         XChartPlots.logTickSpacing(1.5, 680, 74) == 43
         XChartPlots.logTickSpacing(5, 680, 74) == 74
     }
