@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.ntkworkbench.jupyter.KernelMain;
 import org.ntkworkbench.jupyter.KernelSpecs;
 import org.ntkworkbench.jupyter.NtkKernel;
-import org.ntkworkbench.runtime.ExitCodes;
+import org.ntkworkbench.spi.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
