@@ -1,6 +1,5 @@
 package org.ntkworkbench.runtime;
 
-import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
@@ -54,7 +53,7 @@ public final class Workbench {
         Injector injector;
         try {
             injector = Guice.createInjector(modules(plugins));
-        } catch (CreationException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // Add the plugins one by one (in name order) and drop each whose bindings break the injector, alone
             // or together with the ones kept before it (e.g. two plugins binding the same word); keep the rest.
             List<LoadedPlugin> kept = new ArrayList<>();
@@ -64,7 +63,7 @@ public final class Workbench {
                 try {
                     Guice.createInjector(modules(trial));
                     kept.add(p);
-                } catch (CreationException | RuntimeException pe) {
+                } catch (RuntimeException pe) {
                     failures.add(new PluginFailure(p.name(), p.source(), PluginLoader.oneLine(pe), pe));
                 }
             }
