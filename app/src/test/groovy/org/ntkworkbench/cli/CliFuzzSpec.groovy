@@ -47,7 +47,7 @@ class CliFuzzSpec extends Specification {
     static final List<String> NUMBERS = ['0', '1', '3', '-1', '1e9', 'NaN', 'abc', '2147483648', '0.5', '20']
 
     List<String> commandLine(Random r, Path out) {
-        String f() { FILES[r.nextInt(FILES.size())] }
+        def f = { FILES[r.nextInt(FILES.size())] }
         def file = { String s -> s.isEmpty() ? s : dir.resolve(s.contains(':') ? s.substring(0, s.indexOf(':')) : s).toString() + (s.contains(':') ? s.substring(s.indexOf(':')) : '') }
         def num = { NUMBERS[r.nextInt(NUMBERS.size())] }
         def model = { MODELS[r.nextInt(MODELS.size())] }

@@ -102,4 +102,20 @@ class PluginLoaderSpec extends Specification {
         !f.error().contains('\n')
         wb.word('twice', 4) == 8d
     }
+
+    def "a plugin whose module() or configure() throws is one failure line; the workbench starts with the others"() {
+        given:
+        pluginJar(dir, 'e.jar', ['org.ntkworkbench.runtime.fixtures.GoodPlugin', 'org.ntkworkbench.runtime.fixtures.BrokenModulePlugin',
+                                 'org.ntkworkbench.runtime.fixtures.ThrowingConfigurePlugin'])
+
+        when:
+        def wb = Workbench.start([dir])
+
+        then:
+        wb.plugins()*.name().contains('good')
+        !wb.plugins()*.name().contains('throws-in-configure')
+        wb.failures()*.plugin().containsAll(['broken', 'throws-in-configure'])
+        wb.failures().every { !it.error().contains('\n') && !(it.error() ==~ /^[A-Z][A-Za-z]+(Exception|Error):.*/) }
+        wb.failures().find { it.plugin() == 'throws-in-configure' }.error().contains('configure failed on purpose')
+    }
 }
