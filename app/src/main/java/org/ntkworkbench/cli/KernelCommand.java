@@ -11,10 +11,13 @@ import java.util.concurrent.Callable;
 import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.Kernels;
-import org.ntkworkbench.kernel.empirical.EmpiricalNngp;
+import org.ntkworkbench.model.KernelService;
+import org.ntkworkbench.model.ModelExtensions;
+import org.ntkworkbench.model.empirical.EmpiricalNngp;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.ComputeEngine;
+import org.ntkworkbench.spi.EngineProvider;
 import org.ntkworkbench.tensor.Finite;
 import org.ntkworkbench.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -22,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ntk kernel --model EXPR|FILE --x1 A.npy [--x2 B.npy] [--get nngp,ntk] [--empirical [--params P.npz | --seed S]] --out K.npz}:
+ * {@code ntk kernel --model EXPR|FILE --x1 A.npy [--x2 B.npy] [--get nngp,ntk] [--empirical [--params P.npz | --seed S]] [--engine local|spark [--master URL]] --out K.npz}:
  * the analytic (default) or empirical NNGP/NTK of the model's output between x1 and x2 (x1 when
  * omitted: symmetric to the last bit), written as NPZ arrays {@code nngp} and/or {@code ntk}.
  * Empirical kernels are those of the finite network with parameters from {@code --params} (keys
@@ -58,6 +61,12 @@ final class KernelCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "K.npz", description = "Output NPZ.")
     Path out;
 
+    @Option(names = "--engine", paramLabel = "local|spark", description = "Where to compute: local (default, this JVM) or spark (tiles as Spark tasks; needs the spark plugin).")
+    String engine = "local";
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master with --engine spark: local[*] (default, embedded) or spark://HOST:PORT (e.g. from ntk cluster start).")
+    String master;
+
     @Override
     public Integer call() throws IOException {
         for (String g : get) {
@@ -71,11 +80,32 @@ final class KernelCommand implements Callable<Integer> {
         if (paramsFile != null && seed != null) {
             throw new IllegalArgumentException("--params and --seed exclude each other");
         }
+        if (!engine.equals("local") && !engine.equals("spark")) {
+            throw new IllegalArgumentException("--engine " + engine + ": expected local or spark");
+        }
+        if (master != null && engine.equals("local")) {
+            throw new IllegalArgumentException("--master needs --engine spark");
+        }
         Workbench wb = root.workbench();
         ArrayIO io = wb.service(ArrayIO.class);
         Tensor x1 = read(io, "--x1", x1File);
         Tensor x2 = x2File == null ? null : read(io, "--x2", x2File);
         Layer net = ModelExpressions.parse(wb, model);
+        if (!engine.equals("local")) {
+            Map<String, Tensor> params = null;
+            if (empirical) {
+                int[] perExample = Arrays.copyOfRange(x1.shape(), 1, x1.rank());
+                Map<String, Tensor> expected = net.init(seed == null ? 0 : seed, perExample);
+                params = paramsFile == null ? expected : params(io, expected);
+            }
+            List<String> names = List.of("nngp", "ntk").stream().filter(get::contains).toList();
+            try (ComputeEngine ce = EngineProvider.require(engine).open(master)) {
+                ce.kernelToFile(model, x1, x2, names, params, out);
+                System.err.println("ntk kernel: " + String.join(",", names) + " (" + x1.dim(0) + ", " + (x2 == null ? x1 : x2).dim(0) + ")"
+                        + (empirical ? " (empirical)" : " (analytic)") + " on " + ce.description() + " -> " + out);
+            }
+            return 0;
+        }
         Map<String, Tensor> arrays = new LinkedHashMap<>();
         computeInto(arrays, wb, io, net, x1, x2);
         for (Map.Entry<String, Tensor> a : arrays.entrySet()) {
@@ -100,10 +130,10 @@ final class KernelCommand implements Callable<Integer> {
                 arrays.put("nngp", EmpiricalNngp.of(net, params, x1, x2));
             }
             if (get.contains("ntk")) {
-                arrays.put("ntk", net.empiricalNtk(params, x1, x2));
+                arrays.put("ntk", ModelExtensions.empiricalNtk(net, params, x1, x2));
             }
         } else {
-            Kernel k = wb.service(Kernels.class).analytic(net, x1, x2);
+            Kernel k = wb.service(KernelService.class).analytic(net, x1, x2);
             if (get.contains("nngp")) {
                 arrays.put("nngp", k.nngp());
             }
