@@ -129,7 +129,7 @@ class RunSafetySpec extends Specification {
         then:
         Finite.NonFiniteException f = thrown()
         f.message.startsWith('ntk kernel: ntk: non-finite value Infinity at [1]')
-        org.ntkworkbench.runtime.ExitCodes.of(f) == 1
-        org.ntkworkbench.runtime.ExitCodes.of(e) == 2
+        org.ntkworkbench.spi.ExitCodes.of(f) == 1
+        org.ntkworkbench.spi.ExitCodes.of(e) == 2
     }
 }
