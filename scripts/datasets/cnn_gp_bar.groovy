@@ -7,7 +7,7 @@
 // (reads the IDX files itself so that it does not depend on the dataset word.)
 import java.lang.management.ManagementFactory
 import java.util.zip.GZIPInputStream
-import org.ntkworkbench.kernel.predict.Cholesky
+import org.ntkworkbench.model.predict.Cholesky
 import org.ntkworkbench.tensor.Tensor
 
 int nTrain = param('nTrain', 2000)

@@ -2,7 +2,6 @@ package org.ntkworkbench.kernel;
 
 import java.util.Arrays;
 import java.util.List;
-import org.ntkworkbench.nn.Padding;
 import org.ntkworkbench.nn.Parameterization;
 import org.ntkworkbench.tensor.Tensor;
 

@@ -1,12 +1,12 @@
 package org.ntkworkbench.nn;
 
-import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
-
 import java.util.Arrays;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor;
 
 /**

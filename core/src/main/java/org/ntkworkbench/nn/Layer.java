@@ -251,38 +251,6 @@ public interface Layer {
         return trace;
     }
 
-    /**
-     * The empirical NTK of this model at {@code params} between the batches {@code x1} and {@code x2}:
-     * {@code (n1, n2)}, the mean over output units of {@code J(x1) J(x2)ᵀ}, by
-     * {@link org.ntkworkbench.kernel.empirical.NtkMethod#AUTO}; see
-     * {@link org.ntkworkbench.kernel.empirical.EmpiricalNtk} for methods and the full per-output kernel.
-     */
-    default Tensor empiricalNtk(Map<String, Tensor> params, Tensor x1, Tensor x2) {
-        return org.ntkworkbench.kernel.empirical.EmpiricalNtk.ntk(this, params, x1, x2,
-                org.ntkworkbench.kernel.empirical.NtkMethod.AUTO, true);
-    }
-
-    /** {@link #empiricalNtk(Map, Tensor, Tensor)} with {@code x2 = x1}: symmetric to the last bit. */
-    default Tensor empiricalNtk(Map<String, Tensor> params, Tensor x) {
-        return empiricalNtk(params, x, null);
-    }
-
-    /**
-     * Finite ↔ infinite consistency (Groovy: {@code net.consistency(x, widths: [128, 512, 2048], seeds: 4)}):
-     * the relative error of the seed-averaged empirical NTK/NNGP of this model at each width against its
-     * analytic kernels, and the fitted rate (about width^−½). See
-     * {@link org.ntkworkbench.kernel.empirical.Consistency}; the DSL word {@code consistency} also plots it.
-     */
-    default org.ntkworkbench.kernel.empirical.Consistency.Report consistency(Map<String, ?> options, Tensor x) {
-        Object w = options.get("widths");
-        if (!(w instanceof List<?> list) || list.isEmpty()) {
-            throw new IllegalArgumentException("consistency needs widths: [w1, w2, ...]");
-        }
-        int[] widths = list.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
-        Object seeds = options.containsKey("seeds") ? options.get("seeds") : 4;
-        return org.ntkworkbench.kernel.empirical.Consistency.check(this, x, widths, ((Number) seeds).intValue());
-    }
-
     private static <T> T single(List<T> items, String what) {
         if (items.size() != 1) {
             throw new IllegalArgumentException("expected one " + what + " but the flow has " + items.size() + " items");

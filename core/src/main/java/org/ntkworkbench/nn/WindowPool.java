@@ -1,6 +1,7 @@
 package org.ntkworkbench.nn;
 
 import java.util.Arrays;
+import org.ntkworkbench.kernel.Padding;
 
 /**
  * What average and sum pooling share: the window, strides and padding over 1-D or 2-D positions, per

@@ -4,7 +4,7 @@ import static org.ntkworkbench.nn.Layers.*
 
 import org.ntkworkbench.nn.Layer
 import org.ntkworkbench.nn.LayerException
-import org.ntkworkbench.nn.Padding
+import org.ntkworkbench.kernel.Padding
 import org.ntkworkbench.nn.Parameterization
 import org.ntkworkbench.nn.SpatialDiagonal
 import org.ntkworkbench.tensor.Tensor
@@ -190,7 +190,7 @@ class DiagonalSpatialSpec extends Specification {
         def net = serial(conv(8, [3, 3] as int[], null, SAME, 1.3, 0.2), relu(), conv(8, [3, 3] as int[], null, SAME, 1.0, 0.1),
                 relu(), flatten(), dense(1))
         def x = Tensor.randn(21, 11, 6, 6, 2), z = Tensor.randn(22, 7, 6, 6, 2)
-        def service = new BlockedKernels(2, 64 << 10)
+        def service = new org.ntkworkbench.model.RowBlockKernelService(2, 64 << 10)
 
         when:
         def k = service.analytic(net, x, null)
