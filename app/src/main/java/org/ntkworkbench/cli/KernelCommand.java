@@ -11,8 +11,9 @@ import java.util.concurrent.Callable;
 import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.Kernels;
-import org.ntkworkbench.kernel.empirical.EmpiricalNngp;
+import org.ntkworkbench.model.KernelService;
+import org.ntkworkbench.model.ModelExtensions;
+import org.ntkworkbench.model.empirical.EmpiricalNngp;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.spi.ComputeEngine;
@@ -113,10 +114,10 @@ final class KernelCommand implements Callable<Integer> {
                 arrays.put("nngp", EmpiricalNngp.of(net, params, x1, x2));
             }
             if (get.contains("ntk")) {
-                arrays.put("ntk", net.empiricalNtk(params, x1, x2));
+                arrays.put("ntk", ModelExtensions.empiricalNtk(net, params, x1, x2));
             }
         } else {
-            Kernel k = wb.service(Kernels.class).analytic(net, x1, x2);
+            Kernel k = wb.service(KernelService.class).analytic(net, x1, x2);
             if (get.contains("nngp")) {
                 arrays.put("nngp", k.nngp());
             }
