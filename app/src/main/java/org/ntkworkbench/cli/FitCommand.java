@@ -33,7 +33,7 @@ import org.ntkworkbench.fit.KernelEngines;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.NpyHeader;
 import org.ntkworkbench.io.NpyReader;
-import org.ntkworkbench.kernel.Kernels;
+import org.ntkworkbench.model.KernelService;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.plot.Heatmap;
 import org.ntkworkbench.plot.PlotSpec;
@@ -144,7 +144,7 @@ final class FitCommand implements Callable<Integer> {
             engineOptions.put("master", master);
         }
         Path tmp = null;
-        try (KernelEngine kernelEngine = KernelEngines.byName(engine, wb.service(Kernels.class), engineOptions)) {
+        try (KernelEngine kernelEngine = KernelEngines.byName(engine, wb.service(KernelService.class), engineOptions)) {
             FitSolver solver = new DirectSolver();
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);

@@ -8,7 +8,7 @@ import java.util.zip.GZIPOutputStream
 import java.nio.ByteBuffer
 import org.ntkworkbench.io.DefaultArrayIO
 import org.ntkworkbench.io.NpyWriter
-import org.ntkworkbench.kernel.BlockedKernels
+import org.ntkworkbench.model.RowBlockKernelService
 import org.ntkworkbench.fit.DirectSolver
 import org.ntkworkbench.fit.FitPipeline
 import org.ntkworkbench.fit.FitProgress
@@ -84,7 +84,7 @@ class FitCommandSpec extends Specification {
                 org.ntkworkbench.data.DatasetRequest.Normalize.STANDARDIZE, true, dir))
         def te = org.load(new org.ntkworkbench.data.DatasetRequest('toy', 'test', 0, org.ntkworkbench.data.DatasetRequest.Sample.FIRST, 0, null,
                 org.ntkworkbench.data.DatasetRequest.Normalize.STANDARDIZE, true, dir))
-        def ref = new FitPipeline(new LocalKernelEngine(new BlockedKernels(2)), new DirectSolver()).run(FitRequest.classification(NET,
+        def ref = new FitPipeline(new LocalKernelEngine(new RowBlockKernelService(2)), new DirectSolver()).run(FitRequest.classification(NET,
                 tr.x(), tr.labels(), te.x(), te.labels(), 3, ['nngp', 'ntk'], [Double.POSITIVE_INFINITY, 100d], 1e-4), FitProgress.NONE)
         ref.predictions().every { k, v -> (0..<v.size()).every { Math.abs(v.data()[it] - p[k].data()[it]) <= 1e-12 * v.maxAbs() } }
     }

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ntkworkbench.kernel.predict.Cholesky;
-import org.ntkworkbench.kernel.predict.GradientDescentMse;
-import org.ntkworkbench.kernel.predict.KernelChecks;
+import org.ntkworkbench.model.predict.Cholesky;
+import org.ntkworkbench.model.predict.GradientDescentMse;
+import org.ntkworkbench.model.predict.KernelChecks;
 import org.ntkworkbench.tensor.Blas;
 import org.ntkworkbench.tensor.Tensor;
 

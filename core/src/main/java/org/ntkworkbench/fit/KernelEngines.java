@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import org.ntkworkbench.kernel.Kernels;
+import org.ntkworkbench.model.KernelService;
 
 /**
  * Chooses the {@link KernelEngine} for {@code --engine NAME}: {@code local} is built in; other
@@ -20,11 +20,11 @@ public final class KernelEngines {
         String name();
 
         /** A new engine; {@code options} holds the command's engine options (e.g. {@code master}). */
-        KernelEngine create(Kernels kernels, Map<String, String> options);
+        KernelEngine create(KernelService kernels, Map<String, String> options);
     }
 
     /** The engine called {@code name}; an {@link IllegalArgumentException} listing the known ones otherwise. */
-    public static KernelEngine byName(String name, Kernels kernels, Map<String, String> options) {
+    public static KernelEngine byName(String name, KernelService kernels, Map<String, String> options) {
         if (name == null || name.equals("local")) {
             if (options.get("master") != null) {
                 throw new IllegalArgumentException("--master needs --engine spark");

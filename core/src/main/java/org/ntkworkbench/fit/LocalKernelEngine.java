@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.Kernels;
+import org.ntkworkbench.model.KernelService;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -14,10 +14,10 @@ import org.ntkworkbench.tensor.Tensor;
  * NNGP and NTK come from the same pass (the NTK rule carries the NNGP), so asking for both costs one.
  */
 public final class LocalKernelEngine implements KernelEngine {
-    private final Kernels kernels;
+    private final KernelService kernels;
 
     /** Over the given kernel service. */
-    public LocalKernelEngine(Kernels kernels) {
+    public LocalKernelEngine(KernelService kernels) {
         this.kernels = kernels;
     }
 

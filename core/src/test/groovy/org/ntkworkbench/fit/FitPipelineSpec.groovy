@@ -2,7 +2,7 @@ package org.ntkworkbench.fit
 
 import static org.ntkworkbench.nn.Layers.*
 
-import org.ntkworkbench.kernel.BlockedKernels
+import org.ntkworkbench.model.RowBlockKernelService
 import org.ntkworkbench.nn.Layer
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
@@ -14,7 +14,7 @@ import spock.lang.Specification
  */
 class FitPipelineSpec extends Specification {
     static final Layer NET = serial(dense(64, 1.0, 0.1), relu(), dense(1))
-    def pipeline = new FitPipeline(new LocalKernelEngine(new BlockedKernels(2)), new DirectSolver())
+    def pipeline = new FitPipeline(new LocalKernelEngine(new RowBlockKernelService(2)), new DirectSolver())
 
     /** Solves A X = B (A n×n, B n×k) by Gauss-Jordan with partial pivoting, in plain doubles. */
     static double[][] gaussJordan(double[][] a0, double[][] b0) {
