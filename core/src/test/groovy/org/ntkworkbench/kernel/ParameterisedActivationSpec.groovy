@@ -144,7 +144,7 @@ class ParameterisedActivationSpec extends Specification {
         def layer = expNormalized()
 
         when:
-        layer.apply(layer.init(0, 3), Tensor.randn(2, 3))
+        layer.apply(layer.init(0L, [3] as int[]), Tensor.randn(2, 2, 3))
 
         then:
         def e = thrown(IllegalArgumentException)
@@ -175,7 +175,7 @@ class ParameterisedActivationSpec extends Specification {
 
     def "a kernel-only elementwise (nngp, no fn) gives erf's kernels through a network and refuses a forward pass"() {
         given:
-        Tensor x = Tensor.randn(3, 4)
+        Tensor x = Tensor.randn(3, 3, 4)
         def net = serial(dense(5), elementwise(nngp: ERF_NNGP, dNngp: ERF_DNNGP), dense(1))
         def k = net.kernel(x)
         def k2 = serial(dense(5), erf(), dense(1)).kernel(x)
