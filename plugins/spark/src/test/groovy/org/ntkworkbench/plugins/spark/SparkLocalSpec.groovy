@@ -152,38 +152,6 @@ class SparkLocalSpec extends Specification {
         (0..<4).every { Math.abs(e.values()[it] - all[it]) <= 1e-9 * all[0] }
     }
 
-    def "ntk fit's kernel seam: the spark engine's blocks equal the local engine's (1e-12)"() {
-        given:
-        def xTrain = Tensor.randn(21, 40, 3)
-        def xTest = Tensor.randn(22, 11, 3)
-        def net = ModelExpressions.parse(wb, MODEL)
-        def local = new org.ntkworkbench.fit.LocalKernelEngine(wb.service(KernelService))
-                .compute(net, xTrain, xTest, ['nngp', 'ntk'], org.ntkworkbench.fit.FitProgress.NONE)
-
-        when:
-        def blocks = new SparkFitEngine(engine).compute(net, xTrain, xTest, ['nngp', 'ntk'], org.ntkworkbench.fit.FitProgress.NONE)
-
-        then:
-        ['nngp', 'ntk'].every { g ->
-            maxRel(blocks[g].trainTrain(), local[g].trainTrain()) <= 1e-12 && maxRel(blocks[g].testTrain(), local[g].testTrain()) <= 1e-12
-        }
-        and: 'the model found by ServiceLoader under --engine spark'
-        org.ntkworkbench.fit.KernelEngines.byName('spark', wb.service(KernelService), [:]).name() == 'spark'
-    }
-
-    def "a model whose text form is not faithful is refused for shipping, in one line"() {
-        given:
-        def net = wb.word('elementwise', { double t -> Math.sin(t) } as groovy.lang.Closure)
-
-        when:
-        SparkFitEngine.expression(wb.word('serial', wb.word('dense', 4), net, wb.word('dense', 1)) as org.ntkworkbench.nn.Layer, Tensor.randn(1, 5, 2))
-
-        then:
-        def e = thrown(IllegalArgumentException)
-        e.message.startsWith('--engine spark: the model')
-        !e.message.contains('\n')
-    }
-
     def "independent tasks come back in index order"() {
         expect:
         engine.map(5, new Squares()) == [0, 1, 4, 9, 16]
