@@ -20,13 +20,15 @@ import org.ntkworkbench.kernel.empirical.EmpiricalNtk;
 import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.ComputeEngine;
+import org.ntkworkbench.spi.EngineProvider;
 import org.ntkworkbench.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ntk kernel --model EXPR|FILE --x1 A.npy [--x2 B.npy] [--get nngp,ntk] [--empirical [--params P.npz | --seed S]] [--compress] --out K.npz}:
+ * {@code ntk kernel --model EXPR|FILE --x1 A.npy [--x2 B.npy] [--get nngp,ntk] [--empirical [--params P.npz | --seed S]] [--engine local|spark [--master URL]] [--compress] --out K.npz}:
  * the analytic (default) or empirical NNGP/NTK of the model's output between x1 and x2 (x1 when
  * omitted: symmetric to the last bit), written as NPZ arrays {@code nngp} and/or {@code ntk}.
  * Empirical kernels are those of the finite network with parameters from {@code --params} (keys
@@ -37,6 +39,9 @@ final class KernelCommand implements Callable<Integer> {
 
     @ParentCommand
     NtkCommand root;
+
+    @picocli.CommandLine.Mixin
+    MemoryOption memoryOption;
 
     @Option(names = "--model", required = true, paramLabel = "EXPR|FILE", description = "DSL model expression or Groovy file.")
     String model;
@@ -65,6 +70,12 @@ final class KernelCommand implements Callable<Integer> {
     @Option(names = "--compress", description = "Deflate the NPZ entries (as np.savez_compressed); default stored, as np.savez.")
     boolean compress;
 
+    @Option(names = "--engine", paramLabel = "local|spark", description = "Where to compute: local (default, this JVM) or spark (tiles as Spark tasks; needs the spark plugin).")
+    String engine = "local";
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master with --engine spark: local[*] (default, embedded) or spark://HOST:PORT (e.g. from ntk cluster start).")
+    String master;
+
     @Override
     public Integer call() throws IOException {
         for (String g : get) {
@@ -78,11 +89,32 @@ final class KernelCommand implements Callable<Integer> {
         if (paramsFile != null && seed != null) {
             throw new IllegalArgumentException("--params and --seed exclude each other");
         }
+        if (!engine.equals("local") && !engine.equals("spark")) {
+            throw new IllegalArgumentException("--engine " + engine + ": expected local or spark");
+        }
+        if (master != null && engine.equals("local")) {
+            throw new IllegalArgumentException("--master needs --engine spark");
+        }
         Workbench wb = root.workbench();
         ArrayIO io = wb.service(ArrayIO.class);
         Tensor x1 = read(io, "--x1", x1File);
         Tensor x2 = x2File == null ? null : read(io, "--x2", x2File);
         Layer net = ModelExpressions.parse(wb, model);
+        if (!engine.equals("local")) {
+            Map<String, Tensor> params = null;
+            if (empirical) {
+                int[] perExample = Arrays.copyOfRange(x1.shape(), 1, x1.rank());
+                Map<String, Tensor> expected = net.init(seed == null ? 0 : seed, perExample);
+                params = paramsFile == null ? expected : params(io, expected);
+            }
+            List<String> names = List.of("nngp", "ntk").stream().filter(get::contains).toList();
+            try (ComputeEngine ce = EngineProvider.require(engine).open(master)) {
+                ce.kernelToFile(model, x1, x2, names, params, out);
+                System.err.println("ntk kernel: " + String.join(",", names) + " (" + x1.dim(0) + ", " + (x2 == null ? x1 : x2).dim(0) + ")"
+                        + (empirical ? " (empirical)" : " (analytic)") + " on " + ce.description() + " -> " + out);
+            }
+            return 0;
+        }
         int n1 = x1.dim(0), n2 = x2 == null ? n1 : x2.dim(0);
         int[] perExample = Arrays.copyOfRange(x1.shape(), 1, x1.rank());
         Map<String, Tensor> params = null;

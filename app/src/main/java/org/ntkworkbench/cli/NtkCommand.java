@@ -3,7 +3,6 @@ package org.ntkworkbench.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.report.Versions;
 import org.ntkworkbench.runtime.Workbench;
 import picocli.CommandLine;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "ntk", mixinStandardHelpOptions = true, versionProvider = NtkCommand.VersionProvider.class,
         description = "NTK Workbench: neural tangent and NNGP kernels of wide networks.",
         subcommands = {RunCommand.class, ReplCommand.class, JShellCommand.class, PluginsCommand.class, BenchCommand.class,
-                EigenCommand.class, SpectrumCommand.class, TrainCommand.class, KernelCommand.class,
+                EigenCommand.class, SpectrumCommand.class, TrainCommand.class, KernelCommand.class, ClusterCommand.class,
                 CommandLine.HelpCommand.class},
         scope = CommandLine.ScopeType.INHERIT)
 public final class NtkCommand implements Runnable {
@@ -28,22 +27,6 @@ public final class NtkCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    /**
-     * {@code --memory GB}: the budget the {@link MemoryPlanner} plans big arrays against (default: the
-     * JVM heap less a margin). Set as soon as it is parsed, so every command and word sees it.
-     */
-    @Option(names = "--memory", paramLabel = "GB", scope = CommandLine.ScopeType.INHERIT,
-            description = "Memory budget for big arrays (default: the JVM heap less 15 %); larger work goes blockwise "
-                    + "through memory-mapped files or is refused. Raise the heap with NTK_JAVA_OPTS=-Xmx<N>g.")
-    void memory(double gb) {
-        try {
-            MemoryPlanner.setCurrent(MemoryPlanner.ofGigabytes(gb));
-        } catch (IllegalArgumentException e) {
-            // a ParameterException keeps picocli's one-line usage error (exit 2) instead of a wrapped trace
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
 
     @Override
     public void run() {

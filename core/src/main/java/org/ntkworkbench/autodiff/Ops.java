@@ -320,6 +320,20 @@ public final class Ops {
                 g -> g.item() == 1.0 ? gradient : gradient.mul(g.item()));
     }
 
+    /**
+     * A node whose value, tangent and pullbacks were computed outside {@link Ops}: the escape hatch for
+     * operations that are themselves derivatives of other graphs (a linearised network's output is
+     * {@code f(θ₀) + J(θ − θ₀)}, its pullback to θ a VJP of the inner graph at θ₀). The caller vouches
+     * that {@code pullbacks[i]} is the vector–Jacobian product with respect to {@code parents[i]} and that
+     * {@code tangent} (or {@code null} when no parent has one) is the matching Jacobian–vector product.
+     */
+    public static Var custom(String op, Tensor value, Tensor tangent, List<Var> parents, List<Var.Pullback> pullbacks) {
+        if (parents.size() != pullbacks.size()) {
+            throw new IllegalArgumentException(op + ": " + parents.size() + " parents but " + pullbacks.size() + " pullbacks");
+        }
+        return node(op, value, tangent, parents.toArray(new Var[0]), pullbacks.toArray(new Var.Pullback[0]));
+    }
+
     /** Concatenation along {@code axis}; the pullback slices the cotangent. */
     public static Var concat(int axis, List<Var> parts) {
         List<Tensor> values = new ArrayList<>();

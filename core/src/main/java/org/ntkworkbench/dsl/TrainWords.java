@@ -5,6 +5,7 @@ import com.google.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.nn.Layers;
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.train.Loss;
 import org.ntkworkbench.train.ProgressMode;
@@ -20,9 +21,37 @@ public final class TrainWords {
             "train(net, x, y, loss: 'mse'|'xent', optimizer: 'gd'|'sgd'|'momentum'|'adam', lr: 0.1, steps: 100, batch: 0, seed: 0, init: params)",
             "Trains a model on inputs x (n, d...) and targets y; returns a TrainingResult (params, history, losses(), finalLoss()); writes no files.");
 
+    public static final WordInfo LINEARIZE = new WordInfo("linearize", "linearize(net, params)",
+            "The model f(x; p0) + J(x; p0)(p - p0) linearised around params = p0 (neural-tangents' linearize); train, apply, kernel accept it, and its init is p0.");
+
+    public static final WordInfo TAYLOR_EXPAND = new WordInfo("taylorExpand", "taylorExpand(net, params, degree)",
+            "The Taylor expansion of a model in its parameters around params; only degree 1 (= linearize) exists.");
+
     /** Binds the training words. */
     public static void bind(Binder binder) {
         DslBindings.addWord(binder, TRAIN, TrainWord.class);
+        DslBindings.addWord(binder, LINEARIZE, new LinearizeWord());
+        DslBindings.addWord(binder, TAYLOR_EXPAND, new LinearizeWord());
+    }
+
+    /** {@code linearize(net, params)} and {@code taylorExpand(net, params, degree)}. */
+    static final class LinearizeWord implements DslWord {
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly();
+            boolean taylor = a.word().equals("taylorExpand");
+            int expected = taylor ? 3 : 2;
+            if (a.count() != expected || !(a.positional(0) instanceof Layer net)) {
+                throw new DslException(a.word() + ": expected " + (taylor ? TAYLOR_EXPAND : LINEARIZE).usage()
+                        + " with a model first, e.g. " + a.word() + "(net, net.init(0, 3)" + (taylor ? ", 1)" : ")"));
+            }
+            Map<String, Tensor> p = TrainWord.params(a.word(), "params", a.positional(1));
+            try {
+                return taylor ? Layers.taylorExpand(net, p, a.intArg(2)) : Layers.linearize(net, p);
+            } catch (IllegalArgumentException e) {
+                throw e instanceof DslException ? e : new DslException(a.word() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** {@code train(net, x, y, ...)}. */
@@ -53,7 +82,7 @@ public final class TrainWords {
                                     long defaultSeed) {
             int steps = a.intNamed("steps", 100);
             int batch = a.intNamed("batch", 0);
-            Map<String, Tensor> init = a.has("init") ? params(a.named().get("init")) : null;
+            Map<String, Tensor> init = a.has("init") ? params("train", "init", a.named().get("init")) : null;
             try {
                 TrainingConfig config = TrainingConfig.builder()
                         .optimizer(a.stringNamed("optimizer", "gd"))
@@ -71,13 +100,13 @@ public final class TrainWords {
             }
         }
 
-        private static Map<String, Tensor> params(Object v) {
+        static Map<String, Tensor> params(String word, String what, Object v) {
             if (!(v instanceof Map<?, ?> m)) {
-                throw new DslException("train: 'init' must be a parameter map such as net.init(seed, d) or load('P.npz'), got "
+                throw new DslException(word + ": '" + what + "' must be a parameter map such as net.init(seed, d) or load('P.npz'), got "
                         + DslArgs.describe(v));
             }
             Map<String, Tensor> p = new LinkedHashMap<>();
-            m.forEach((k, t) -> p.put(String.valueOf(k), Values.tensor("train", "init parameter '" + k + "'", t)));
+            m.forEach((k, t) -> p.put(String.valueOf(k), Values.tensor(word, what + " parameter '" + k + "'", t)));
             return p;
         }
     }

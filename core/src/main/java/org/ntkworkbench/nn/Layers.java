@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
+import org.ntkworkbench.tensor.Tensor;
 
 /**
  * Static factories named like the DSL words (DESIGN.md), with DESIGN.md's defaults
@@ -148,6 +149,27 @@ public final class Layers {
     /** {@code identity()}. */
     public static Identity identity() {
         return new Identity();
+    }
+
+    /**
+     * {@code linearize(net, params)}: {@code f(x; θ₀) + J(x; θ₀)(θ − θ₀)} around {@code θ₀ = params}
+     * (neural-tangents' {@code linearize}); see {@link Linearized}.
+     */
+    public static Linearized linearize(Layer net, Map<String, Tensor> params) {
+        return new Linearized(net, params);
+    }
+
+    /**
+     * {@code taylorExpand(net, params, degree)}: the Taylor expansion of {@code net} in its parameters
+     * around {@code params}. Degree 1 is {@link #linearize}; other degrees are refused in one line (degree
+     * 2 needs forward-over-forward differentiation, which the autodiff does not have).
+     */
+    public static Linearized taylorExpand(Layer net, Map<String, Tensor> params, int degree) {
+        if (degree != 1) {
+            throw new IllegalArgumentException("taylorExpand: degree " + degree + " is not supported, only degree 1 "
+                    + "(= linearize); degree 2 would need forward-over-forward autodiff, which the workbench does not have");
+        }
+        return new Linearized(net, params);
     }
 
     // ------------------------------------------------------------------ Groovy named arguments

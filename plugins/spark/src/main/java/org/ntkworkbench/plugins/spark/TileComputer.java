@@ -1,0 +1,63 @@
+package org.ntkworkbench.plugins.spark;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ntkworkbench.dsl.ModelExpressions;
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.empirical.EmpiricalNngp;
+import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.tensor.Tensor;
+
+/**
+ * The executor side of a tiled kernel: computes one tile with the core's own kernel code
+ * ({@code Layer.kernel} for the analytic kernels, {@code Layer.empiricalNtk}/{@code EmpiricalNngp} for
+ * the finite network), exactly what the local engine runs on the whole matrix. A diagonal tile of a
+ * symmetric kernel is computed as the kernel of its rows with themselves, so it is symmetric to the
+ * last bit like the local result.
+ */
+final class TileComputer {
+    private static final Map<String, Layer> MODELS = new ConcurrentHashMap<>();
+
+    private TileComputer() {}
+
+    /** This JVM's workbench: the driver's in local mode, else one started once per executor. */
+    static synchronized Workbench workbench() {
+        try {
+            return Workbench.current();
+        } catch (IllegalStateException none) {
+            return Workbench.start(List.of());
+        }
+    }
+
+    /** The model of {@code expression}, parsed once per JVM (layers are immutable values). */
+    static Layer model(String expression) {
+        return MODELS.computeIfAbsent(expression, e -> ModelExpressions.parse(workbench(), e));
+    }
+
+    static Tile compute(TileJob job, int bi, int bj) {
+        long t0 = System.nanoTime();
+        int r0 = bi * job.tile, c0 = bj * job.tile;
+        int r1 = Math.min(job.n1(), r0 + job.tile), c1 = Math.min(job.n2(), c0 + job.tile);
+        Layer net = model(job.model);
+        Tensor a = job.x1().rowRange(r0, r1);
+        boolean diag = job.symmetric() && bi == bj;
+        Tensor b = diag ? null : job.x2().rowRange(c0, c1);
+        double[] nngp = null, ntk = null;
+        Map<String, Tensor> params = job.params();
+        if (params == null) {
+            Kernel k = net.kernel(a, b);
+            if (k.spatial().length != 0) {
+                throw new IllegalArgumentException("the model's output kernel is spatial " + java.util.Arrays.toString(k.spatial())
+                        + ": end the model with a readout (globalAvgPool, flatten) to get an (n1, n2) kernel");
+            }
+            nngp = job.nngp ? k.nngp().data() : null;
+            ntk = job.ntk ? k.ntk().data() : null;
+        } else {
+            nngp = job.nngp ? EmpiricalNngp.of(net, params, a, b).data() : null;
+            ntk = job.ntk ? net.empiricalNtk(params, a, b).data() : null;
+        }
+        return new Tile(bi, bj, r0, c0, r1 - r0, c1 - c0, nngp, ntk, (System.nanoTime() - t0) * 1e-9);
+    }
+}

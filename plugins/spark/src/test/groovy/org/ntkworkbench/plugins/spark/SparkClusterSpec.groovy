@@ -1,0 +1,178 @@
+package org.ntkworkbench.plugins.spark
+
+import java.nio.file.Files
+import java.nio.file.Path
+import org.ntkworkbench.dsl.ModelExpressions
+import org.ntkworkbench.io.Npz
+import org.ntkworkbench.kernel.Kernels
+import org.ntkworkbench.runtime.Workbench
+import org.ntkworkbench.tensor.Tensor
+import spock.lang.Shared
+import spock.lang.Specification
+import spock.lang.TempDir
+
+/**
+ * A real standalone cluster started by the test: master + 2 workers (1 core each) as child JVMs on
+ * 127.0.0.1. The kernel, a kernel-regression fit and independent tasks equal the local engine; a
+ * worker killed in the middle of a tiled kernel costs only a retry; bad masters and a missing plugin
+ * jar fail in one line with nothing written. Features run in order: the last ones kill the workers.
+ */
+class SparkClusterSpec extends Specification {
+    static final String MODEL = 'serial(dense(32, bStd: 0.1), relu(), dense(1))'
+
+    @Shared Path state
+    @Shared String url
+    @Shared Workbench wb
+    @Shared SparkEngine engine
+    @Shared LocalCluster cluster = new LocalCluster()
+    @TempDir Path dir
+
+    def setupSpec() {
+        wb = Workbench.start(List.of())
+        state = Files.createTempDirectory('ntk-cluster-spec')
+        url = cluster.start(state, 2, 1, 1)
+        engine = new SparkEngine(url, [(SparkEngine.TILE): '16', 'spark.executor.memory': '512m'])
+    }
+
+    def cleanupSpec() {
+        engine?.close()
+        if (state != null) {
+            cluster.stop(state)
+        }
+    }
+
+    static double maxRel(Tensor a, Tensor b) {
+        double scale = b.maxAbs(), worst = 0
+        for (int i = 0; i < a.size(); i++) {
+            worst = Math.max(worst, Math.abs(a.data()[i] - b.data()[i]) / scale)
+        }
+        worst
+    }
+
+    def "start gives a loopback URL, records the pids, and every process listens on 127.0.0.1 only"() {
+        expect:
+        url ==~ /spark:\/\/127\.0\.0\.1:\d+/
+        LocalCluster.pids(state).keySet() as List == ['master', 'worker.0', 'worker.1']
+        cluster.status(state).contains('(2 workers registered)')
+        and: 'ss (when installed) shows no listener of ours on another address'
+        def ss = ['ss', '-ltnpH'].execute()
+        def listeners = ss.text
+        def pids = LocalCluster.pids(state).values()
+        def ours = listeners.readLines().findAll { line -> pids.any { line.contains("pid=${it}," as String) } }
+        ours.every { it.split(/\s+/)[3].startsWith('127.0.0.1:') }
+    }
+
+    def "the tiled kernel on the cluster equals the local engine (1e-12)"() {
+        given:
+        def x = Tensor.randn(11, 70, 6)
+        def net = ModelExpressions.parse(wb, MODEL)
+        def local = wb.service(Kernels).analytic(net, x, null)
+
+        when:
+        engine.kernelToFile(MODEL, x, null, ['nngp', 'ntk'], null, dir.resolve('k.npz'))
+        def k = Npz.read(dir.resolve('k.npz'))
+
+        then:
+        maxRel(k.ntk, local.ntk()) <= 1e-12
+        maxRel(k.nngp, local.nngp()) <= 1e-12
+    }
+
+    def "a fit (conjugate gradients over cached tiles) on the cluster equals a Cholesky kernel regression (1e-8)"() {
+        given:
+        def xTrain = Tensor.randn(12, 30, 3)
+        def xTest = Tensor.randn(13, 9, 3)
+        def y = Tensor.randn(14, 30, 1)
+        def net = ModelExpressions.parse(wb, MODEL)
+        def kTrain = net.kernel(xTrain).ntk()
+        double mean = (0..<30).sum { kTrain.get(it, it) } / 30
+        def a = kTrain.copy()
+        (0..<30).each { a.set(a.get(it, it) + 0.5 * mean, it, it) }
+        def alpha = org.ntkworkbench.kernel.predict.Cholesky.of('ntk', a).solve(y.data().clone(), 1)
+        def kTest = net.kernel(xTest, xTrain).ntk()
+        def expected = Tensor.of((0..<9).collect { i -> (0..<30).sum { j -> kTest.get(i, j) * alpha[j] } } as double[], 9, 1)
+
+        when:
+        def onCluster = engine.fit(MODEL, xTrain, y, xTest, ['ntk'], null, 0.5, 1e-10)
+
+        then:
+        maxRel(onCluster.ntk, expected) <= 1e-8
+    }
+
+    def "independent tasks (sweep points) run on the executors, results in order"() {
+        expect:
+        engine.map(2, new Squares()) == [0, 1]
+    }
+
+    def "an unreachable master fails at once in one line (bad input)"() {
+        when:
+        new SparkEngine('spark://127.0.0.1:1')
+
+        then:
+        def e = thrown(IllegalArgumentException)
+        e.message == '--master spark://127.0.0.1:1: unreachable (nothing accepts connections there; start one with ntk cluster start)'
+    }
+
+    def "a worker killed in the middle of a tiled kernel: Spark retries its tiles, the result is the local one"() {
+        given:
+        def x = Tensor.randn(15, 160, 6)
+        def net = ModelExpressions.parse(wb, MODEL)
+        def local = wb.service(Kernels).analytic(net, x, null)
+        def victim = ProcessHandle.of(LocalCluster.pids(state)['worker.0']).get()
+        int seen = 0
+        engine.onTile = { Tile t ->
+            if (++seen == 3) {
+                victim.descendants().forEach { it.destroyForcibly() }
+                victim.destroyForcibly()
+            }
+        }
+
+        when: '10 x 11 / 2 = 55 tiles, the worker dies after the third arrives'
+        engine.kernelToFile(MODEL, x, null, ['ntk'], null, dir.resolve('k.npz'))
+
+        then:
+        !victim.isAlive()
+        seen == 55
+        maxRel(Npz.read(dir.resolve('k.npz')).ntk, local.ntk()) <= 1e-12
+
+        cleanup:
+        engine.onTile = { }
+    }
+
+    def "without the workbench's classes on the executors: one line naming the missing class, nothing written"() {
+        given: 'one Spark context per JVM: the shared engine goes first'
+        engine.close()
+        engine = null
+        def bare = new SparkEngine(url, [(SparkEngine.SHIP_CLASSES): 'false', 'spark.executor.memory': '512m', 'spark.task.maxFailures': '2'])
+
+        when:
+        bare.kernelToFile(MODEL, Tensor.randn(1, 20, 3), null, ['ntk'], null, dir.resolve('k.npz'))
+
+        then:
+        def e = thrown(IllegalStateException)
+        e.message.startsWith('the executors cannot load class org.ntkworkbench.')
+        !e.message.contains('\n')
+        Files.list(dir).toList().isEmpty()
+
+        cleanup:
+        bare?.close()
+    }
+
+    def "every worker gone: the job is cancelled with a one-line reason, nothing written"() {
+        given:
+        LocalCluster.pids(state).findAll { it.key.startsWith('worker') }.each { role, pid ->
+            ProcessHandle.of(pid).ifPresent { h -> h.descendants().forEach { it.destroyForcibly() }; h.destroyForcibly(); h.onExit().get() }
+        }
+        def orphan = new SparkEngine(url, [(SparkEngine.EXECUTOR_TIMEOUT): '5'])
+
+        when:
+        orphan.kernelToFile(MODEL, Tensor.randn(1, 20, 3), null, ['ntk'], null, dir.resolve('k.npz'))
+
+        then:
+        def e = thrown(IllegalStateException)
+        e.message.startsWith('no executor alive for 5 s on spark://127.0.0.1:')
+        Files.list(dir).toList().isEmpty()
+
+        cleanup:
+        orphan?.close()
+    }
+}

@@ -1,0 +1,164 @@
+package org.ntkworkbench.plugins.spark
+
+import java.nio.file.Files
+import java.nio.file.Path
+import org.ntkworkbench.dsl.ModelExpressions
+import org.ntkworkbench.io.Npz
+import org.ntkworkbench.io.NpyReader
+import org.ntkworkbench.kernel.Kernels
+import org.ntkworkbench.kernel.empirical.EmpiricalNngp
+import org.ntkworkbench.kernel.predict.Cholesky
+import org.ntkworkbench.runtime.Workbench
+import org.ntkworkbench.tensor.Lapack
+import org.ntkworkbench.tensor.Tensor
+import spock.lang.Shared
+import spock.lang.Specification
+import spock.lang.TempDir
+
+/**
+ * The spark engine on the embedded master local[2] against the local engine: tiled kernels (analytic
+ * and empirical, symmetric and not, in memory and streamed to files), conjugate-gradient kernel
+ * regression against a Cholesky solve, and block-Krylov top eigenpairs against a dense eigensolver.
+ * Small sizes with a small tile so every job has many tiles (ragged edges included).
+ */
+class SparkLocalSpec extends Specification {
+    static final String MODEL = 'serial(dense(64, bStd: 0.1), relu(), dense(32), erf(), dense(1))'
+
+    @Shared Workbench wb
+    @Shared SparkEngine engine
+    @TempDir Path dir
+
+    def setupSpec() {
+        wb = Workbench.start(List.of())
+        engine = new SparkEngine('local[2]', [(SparkEngine.TILE): '17'])
+    }
+
+    def cleanupSpec() {
+        engine?.close()
+    }
+
+    static double maxRel(Tensor a, Tensor b) {
+        assert a.shape() == b.shape()
+        double scale = b.maxAbs(), worst = 0
+        for (int i = 0; i < a.size(); i++) {
+            worst = Math.max(worst, Math.abs(a.data()[i] - b.data()[i]) / scale)
+        }
+        worst
+    }
+
+    def "a tiled analytic kernel equals the local engine's, symmetric to the last bit"() {
+        given:
+        def x1 = Tensor.randn(1, 50, 5)
+        def x2 = Tensor.randn(2, 23, 5)
+        def net = ModelExpressions.parse(wb, MODEL)
+        def local = wb.service(Kernels).analytic(net, x1, null)
+        def cross = wb.service(Kernels).analytic(net, x1, x2)
+
+        when:
+        def k = engine.kernel(MODEL, x1, null, ['nngp', 'ntk'], null)
+        def kx = engine.kernel(MODEL, x1, x2, ['ntk'], null)
+
+        then: '≤ 1e-12 relative to the largest entry, every entry'
+        maxRel(k.nngp, local.nngp()) <= 1e-12
+        maxRel(k.ntk, local.ntk()) <= 1e-12
+        maxRel(kx.ntk, cross.ntk()) <= 1e-12
+        kx.keySet() == ['ntk'] as Set
+        and: 'exactly symmetric'
+        (0..<50).every { i -> (0..<50).every { j -> k.ntk.get(i, j) == k.ntk.get(j, i) } }
+        and: 'tiles were really used: ceil(50/17) = 3 row blocks, upper triangle 6 tiles'
+        engine.lastTileSeconds().length == 3 * 4 / 2
+    }
+
+    def "a tiled empirical kernel equals the finite network's"() {
+        given:
+        def x = Tensor.randn(3, 30, 4)
+        def net = ModelExpressions.parse(wb, 'serial(dense(16), relu(), dense(2))')
+        def params = net.init(5, 4)
+
+        when:
+        def k = engine.kernel('serial(dense(16), relu(), dense(2))', x, null, ['nngp', 'ntk'], params)
+
+        then:
+        maxRel(k.ntk, net.empiricalNtk(params, x, null)) <= 1e-12
+        maxRel(k.nngp, EmpiricalNngp.of(net, params, x, null)) <= 1e-12
+    }
+
+    def "streamed to an NPZ (as np.savez) and to a directory of .npy, equal to the in-memory result"() {
+        given:
+        def x = Tensor.randn(4, 40, 3)
+        def mem = engine.kernel(MODEL, x, null, ['nngp', 'ntk'], null)
+
+        when:
+        engine.kernelToFile(MODEL, x, null, ['nngp', 'ntk'], null, dir.resolve('k.npz'))
+        engine.kernelToFile(MODEL, x, null, ['ntk'], null, dir.resolve('kdir'))
+        def z = Npz.read(dir.resolve('k.npz'))
+
+        then:
+        z.keySet() as List == ['nngp', 'ntk']
+        z.ntk.data() == mem.ntk.data()
+        z.nngp.data() == mem.nngp.data()
+        NpyReader.read(dir.resolve('kdir/ntk.npy')).data() == mem.ntk.data()
+        and: 'no temporary files left'
+        Files.list(dir).toList()*.fileName*.toString().sort() == ['k.npz', 'kdir']
+    }
+
+    def "a model the executors cannot build fails on the driver in one line, nothing written"() {
+        when:
+        engine.kernelToFile('serial(dense(4), noSuchWord())', Tensor.randn(1, 5, 2), null, ['ntk'], null, dir.resolve('bad.npz'))
+
+        then:
+        def e = thrown(IllegalArgumentException)
+        e.message.contains('noSuchWord')
+        !e.message.contains('\n')
+        Files.list(dir).toList().isEmpty()
+    }
+
+    def "conjugate gradients over cached tiles give the Cholesky kernel regression (1e-8)"() {
+        given:
+        def xTrain = Tensor.randn(6, 30, 3)
+        def xTest = Tensor.randn(7, 12, 3)
+        def y = Tensor.randn(8, 30, 2)
+        def net = ModelExpressions.parse(wb, MODEL)
+        double r = 0.5
+
+        when:
+        def pred = engine.fit(MODEL, xTrain, y, xTest, ['nngp', 'ntk'], null, r, 1e-10)
+
+        then:
+        ['nngp', 'ntk'].every { which ->
+            def kTrain = which == 'ntk' ? net.kernel(xTrain).ntk() : net.kernel(xTrain).nngp()
+            def kTest = which == 'ntk' ? net.kernel(xTest, xTrain).ntk() : net.kernel(xTest, xTrain).nngp()
+            double mean = (0..<30).sum { kTrain.get(it, it) } / 30
+            def a = kTrain.copy()
+            (0..<30).each { a.set(a.get(it, it) + r * mean, it, it) }
+            def alpha = Tensor.of(Cholesky.of(which, a).solve(y.data().clone(), 2), 30, 2)
+            def expected = Tensor.of(new double[24], 12, 2)
+            for (i in 0..<12) for (c in 0..<2) { double s = 0; for (j in 0..<30) s += kTest.get(i, j) * alpha.get(j, c); expected.set(s, i, c) }
+            maxRel(pred[which], expected) <= 1e-8
+        }
+    }
+
+    def "block Krylov top eigenpairs over cached tiles equal the dense eigensolver's (1e-9)"() {
+        given:
+        def x = Tensor.randn(9, 60, 4)
+        def net = ModelExpressions.parse(wb, MODEL)
+        def dense = Lapack.syevd(net.kernel(x).ntk().data().clone(), 60, false)
+
+        when:
+        def e = engine.topEigen(MODEL, x, 'ntk', null, 4, true, 1e-12)
+
+        then:
+        def all = dense.values().toList().sort { -it }
+        (0..<4).every { Math.abs(e.values()[it] - all[it]) <= 1e-9 * all[0] }
+    }
+
+    def "independent tasks come back in index order"() {
+        expect:
+        engine.map(5, new Squares()) == [0, 1, 4, 9, 16]
+    }
+}
+
+/** A serializable task that captures nothing (a closure would drag the spec along). */
+class Squares implements org.ntkworkbench.spi.ComputeEngine.SerializableIntFunction<Integer> {
+    Integer apply(int i) { i * i }
+}
