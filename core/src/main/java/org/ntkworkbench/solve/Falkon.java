@@ -61,7 +61,8 @@ public final class Falkon {
             if (centres < 1) {
                 throw new IllegalArgumentException("falkon: centres " + centres + " must be >= 1");
             }
-            if (!(lambda > 0) || Double.isInfinite(lambda)) {
+            // NaN encodes a diagonal regulariser r as -r (see ofDiagReg): λ = r · mean(diag K(C, C)) / n
+            if (!(lambda > 0 || lambda < 0) || Double.isInfinite(lambda)) {
                 throw new IllegalArgumentException("falkon: lambda " + lambda + " must be a positive number");
             }
             if (!(tolerance > 0) || maxIterations < 1 || blockRows < 1) {
@@ -69,8 +70,24 @@ public final class Falkon {
             }
         }
 
+        /**
+         * λ from a diagonal regulariser {@code r > 0} (DESIGN.md's {@code --diag-reg}): {@code λ = r ·
+         * mean(diag K) / n}, with the mean over the centres' diagonal (an unbiased estimate of the mean over
+         * all n rows, since the centres are a uniform sample). Encoded as {@code lambda = −r}.
+         */
+        public static Options ofDiagReg(int centres, double r) {
+            if (!(r > 0) || Double.isInfinite(r)) {
+                throw new IllegalArgumentException("falkon: the diagonal regulariser must be positive (the Nystrom solve needs "
+                        + "a ridge), got " + r);
+            }
+            return new Options(centres, -r, 1e-6, 100, false, 0, 2048);
+        }
+
         /** Defaults: tolerance 1e-6, 100 iterations, float64, seed 0, 2048 rows per block. */
         public static Options of(int centres, double lambda) {
+            if (!(lambda > 0)) {
+                throw new IllegalArgumentException("falkon: lambda " + lambda + " must be a positive number");
+            }
             return new Options(centres, lambda, 1e-6, 100, false, 0, 2048);
         }
 
@@ -94,6 +111,23 @@ public final class Falkon {
     /** FALKON's λ for a diagonal regulariser {@code r · meanDiag} added to an {@code n × n} kernel. */
     public static double lambdaForDiagReg(double r, double meanDiag, int n) {
         return r * meanDiag / n;
+    }
+
+    /**
+     * The most centres (at most {@code cap}, at least 1) whose {@link #estimateBytes} fits {@code budgetBytes},
+     * or 0 when not even one does.
+     */
+    public static int centresFor(int n, int k, boolean float32, int blockRows, long budgetBytes, int cap) {
+        int lo = 0, hi = Math.min(n, cap);
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (estimateBytes(n, mid, k, float32, blockRows) <= budgetBytes) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
     }
 
     /** Peak bytes of a fit with {@code n} rows, {@code m} centres, {@code k} outputs (for the planner). */
@@ -122,7 +156,6 @@ public final class Falkon {
                 o.float32() ? "float32" : "float64"), estimateBytes(n, m, k, o.float32(), o.blockRows()));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("centres", m);
-        details.put("lambda", o.lambda());
         details.put("storage", o.float32() ? "float32" : "float64");
         details.put("block_rows", o.blockRows());
         long t0 = System.nanoTime();
@@ -148,6 +181,11 @@ public final class Falkon {
         for (int i = 0; i < m; i++) {
             meanDiag += kcc[i * m + i] / m;
         }
+        double lambda = o.lambda() > 0 ? o.lambda() : lambdaForDiagReg(-o.lambda(), meanDiag, n);
+        if (o.lambda() < 0) {
+            details.put("diag_reg", -o.lambda());
+        }
+        details.put("lambda", lambda);
         // T: K_CC = L Lᵀ (T = Lᵀ), with the smallest jitter that makes it positive definite.
         double jitter = 0;
         double[] l = null;
@@ -169,14 +207,13 @@ public final class Falkon {
         double[] tt = new double[m * m];
         Blas.gemm(true, false, m, m, m, 1.0 / m, l, l, 0.0, tt);
         for (int i = 0; i < m; i++) {
-            tt[i * m + i] += o.lambda();
+            tt[i * m + i] += lambda;
         }
         double[] la = Lapack.potrf(tt, m);
         tt = null;
         details.put("seconds_preconditioner", (System.nanoTime() - t1) * 1e-9);
 
         final double[] lt = l;
-        final double lambda = o.lambda();
         final double nInv = 1.0 / n;
         // B = T⁻¹ A⁻¹ applied as two triangular solves (T = Lᵀ, A = L_Aᵀ are upper triangular).
         LinearOperator bhb = new LinearOperator() {

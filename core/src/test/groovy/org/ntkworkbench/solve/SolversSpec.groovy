@@ -181,4 +181,31 @@ class SolversSpec extends Specification {
         e.message.contains('not positive definite in rows 128..192')
         dir.toFile().list().length == 0
     }
+
+    def "a diagonal regulariser r gives lambda = r mean(diag K(C, C)) / n; centresFor picks the most centres the budget holds"() {
+        given:
+        int n = 80
+        def x = Tensor.randn(11, n, 4)
+        double[] kk = NET.kernel(x).ntk().data()
+        double meanDiag = (0..<n).sum { kk[it * n + it] } / n
+        double[] y = targets(n, 1, 12)
+
+        when: 'm = n: the centres are all rows, so the mean diagonal is exact'
+        def byReg = Falkon.fit(KernelFunction.of(NET, 'ntk'), x, y, 1, Falkon.Options.ofDiagReg(n, 0.01).withTolerance(1e-10, 200),
+                MemoryPlanner.ofBytes(1L << 30), ProgressBar.silent())
+        def byLambda = Falkon.fit(KernelFunction.of(NET, 'ntk'), x, y, 1,
+                Falkon.Options.of(n, Falkon.lambdaForDiagReg(0.01, meanDiag, n)).withTolerance(1e-10, 200),
+                MemoryPlanner.ofBytes(1L << 30), ProgressBar.silent())
+
+        then:
+        Math.abs(byReg.report().toMap().lambda - 0.01 * meanDiag / n) <= 1e-12 * meanDiag
+        relErr(byReg.alpha(), byLambda.alpha()) <= 1e-9
+
+        expect:
+        int m = Falkon.centresFor(60000, 10, true, 1024, 8_000_000_000L, 100_000)
+        Falkon.estimateBytes(60000, m, 10, true, 1024) <= 8_000_000_000L
+        Falkon.estimateBytes(60000, m + 1, 10, true, 1024) > 8_000_000_000L
+        Falkon.centresFor(100, 1, false, 64, 10, 50) == 0
+        Falkon.centresFor(100, 1, false, 64, Long.MAX_VALUE, 50) == 50
+    }
 }
