@@ -71,7 +71,7 @@ double lr = 1.0
 int steps = 200
 def trained = train(net, xs, y, lr: lr, steps: steps, init: p0)
 def f0 = net.apply(p0, xs)
-def predicted = new org.ntkworkbench.kernel.predict.GradientDescentMse(net.empiricalNtk(p0, xs), y, lr).trainDiscrete(steps, f0)
+def predicted = new org.ntkworkbench.model.predict.GradientDescentMse(net.empiricalNtk(p0, xs), y, lr).trainDiscrete(steps, f0)
 def fT = net.apply(trained.params(), xs)
 result('trained_vs_ntk_predictor_rel_err', (fT - predicted).norm() / (fT - f0).norm())
 result('train_loss_final', trained.finalLoss())

@@ -11,7 +11,7 @@
 //   test_rmse        the trained network's test error (ntk_test_rmse: the infinite-width mean predictor's, f_0 = 0),
 //                    and train_loss its final training loss.
 // The report fits the log-log slopes of both errors against the width (about −1/2 each).
-import org.ntkworkbench.kernel.predict.GradientDescentMse
+import org.ntkworkbench.model.predict.GradientDescentMse
 
 List widths = param('widths', [64, 256, 1024, 4096])
 int seeds = param('seeds', 3)

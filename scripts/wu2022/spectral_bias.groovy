@@ -28,7 +28,7 @@
 // (unless -Plr is given). Population prediction: the degree-k part of the target decays as (1 - lr mu_k)^t with the
 // Funk-Hecke eigenvalue mu_k, so it halves after ln(1/2) / ln(1 - lr mu_k) steps.
 import org.ntkworkbench.data.GegenbauerSum
-import org.ntkworkbench.kernel.predict.GradientDescentMse
+import org.ntkworkbench.model.predict.GradientDescentMse
 import org.ntkworkbench.spectrum.HarmonicProjection
 import org.ntkworkbench.tensor.Tensor
 

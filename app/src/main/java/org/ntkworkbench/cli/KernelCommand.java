@@ -14,10 +14,11 @@ import org.ntkworkbench.io.MappedNpyWriter;
 import org.ntkworkbench.io.NpyWriter;
 import org.ntkworkbench.io.Npz;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.Kernels;
-import org.ntkworkbench.kernel.empirical.EmpiricalNngp;
-import org.ntkworkbench.kernel.empirical.EmpiricalNtk;
 import org.ntkworkbench.memory.MemoryPlanner;
+import org.ntkworkbench.model.KernelService;
+import org.ntkworkbench.model.ModelExtensions;
+import org.ntkworkbench.model.empirical.EmpiricalNngp;
+import org.ntkworkbench.model.empirical.EmpiricalNtk;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.spi.ComputeEngine;
@@ -124,7 +125,7 @@ final class KernelCommand implements Callable<Integer> {
         }
         // Plan before allocating: the whole kernel in memory, row blocks through memory-mapped files, or a refusal.
         MemoryPlanner planner = MemoryPlanner.current();
-        Kernels kernels = wb.service(Kernels.class);
+        KernelService kernels = wb.service(KernelService.class);
         long whole = empirical ? EmpiricalNtk.estimateBytes(net, params, x1, n1, n2, get.size())
                 : kernels.estimateBytes(net, n1, n2, perExample);
         long perRow = Math.max(1, whole / Math.max(1, n1));
@@ -145,7 +146,7 @@ final class KernelCommand implements Callable<Integer> {
                     arrays.put("nngp", EmpiricalNngp.of(net, params, x1, x2));
                 }
                 if (get.contains("ntk")) {
-                    arrays.put("ntk", net.empiricalNtk(params, x1, x2));
+                    arrays.put("ntk", ModelExtensions.empiricalNtk(net, params, x1, x2));
                 }
             } else {
                 Kernel k = kernels.analytic(net, x1, x2);
@@ -172,7 +173,7 @@ final class KernelCommand implements Callable<Integer> {
      * The kernel too big for memory: row blocks of x1 against all of x2, written into memory-mapped
      * NPY files in a hidden folder beside the output, then streamed into the NPZ, then deleted.
      */
-    private void blockwise(Kernels kernels, MemoryPlanner planner, Layer net, Map<String, Tensor> params, Tensor x1, Tensor x2,
+    private void blockwise(KernelService kernels, MemoryPlanner planner, Layer net, Map<String, Tensor> params, Tensor x1, Tensor x2,
                            int n1, int n2, long perRow) throws IOException {
         Path dir = Files.createTempDirectory(out.toAbsolutePath().getParent(), "." + out.getFileName() + ".blocks-");
         try {
@@ -193,7 +194,7 @@ final class KernelCommand implements Callable<Integer> {
                             writers.get("nngp").writeRows(from, EmpiricalNngp.of(net, params, a, b));
                         }
                         if (writers.containsKey("ntk")) {
-                            writers.get("ntk").writeRows(from, net.empiricalNtk(params, a, b));
+                            writers.get("ntk").writeRows(from, ModelExtensions.empiricalNtk(net, params, a, b));
                         }
                     }
                     for (MappedNpyWriter w : writers.values()) {
@@ -206,7 +207,7 @@ final class KernelCommand implements Callable<Integer> {
                     throw e;
                 }
             } else {
-                Kernels.KernelResult r = kernels.analyticOrFiles(net, x1, x2, dir, planner.budgetBytes() / 2);
+                KernelService.KernelResult r = kernels.analyticOrFiles(net, x1, x2, dir, planner.budgetBytes() / 2);
                 for (String g : get) {
                     files.put(g, g.equals("nngp") ? r.nngpFile() : r.ntkFile());
                 }

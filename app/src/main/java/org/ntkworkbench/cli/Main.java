@@ -1,7 +1,7 @@
 package org.ntkworkbench.cli;
 
 import java.io.PrintWriter;
-import org.ntkworkbench.runtime.ExitCodes;
+import org.ntkworkbench.spi.ExitCodes;
 import picocli.CommandLine;
 
 /** Entry point of {@code ./ntk}. */

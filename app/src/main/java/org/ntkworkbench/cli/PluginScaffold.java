@@ -124,7 +124,7 @@ final class PluginScaffold {
         files.put(javaDir + className + "Word.java", "Word.java.tmpl");
         files.put(javaDir + className + "Module.java", "Module.java.tmpl");
         files.put(javaDir + className + "Plugin.java", "Plugin.java.tmpl");
-        files.put("src/main/resources/META-INF/services/org.ntkworkbench.runtime.NtkPlugin", "NtkPlugin.services.tmpl");
+        files.put("src/main/resources/META-INF/services/org.ntkworkbench.spi.NtkPlugin", "NtkPlugin.services.tmpl");
         files.put("src/test/groovy/" + values.get("packagePath") + "/" + className + "LayerSpec.groovy", "LayerSpec.groovy.tmpl");
 
         List<Path> written = new ArrayList<>();

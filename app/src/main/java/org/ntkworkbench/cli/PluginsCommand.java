@@ -1,10 +1,10 @@
 package org.ntkworkbench.cli;
 
 import java.util.concurrent.Callable;
-import org.ntkworkbench.dsl.WordInfo;
 import org.ntkworkbench.runtime.LoadedPlugin;
 import org.ntkworkbench.runtime.PluginFailure;
 import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.WordInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 

@@ -2,9 +2,9 @@ package org.ntkworkbench.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.ntkworkbench.runtime.ExitCodes;
 import org.ntkworkbench.runtime.LoadedPlugin;
 import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

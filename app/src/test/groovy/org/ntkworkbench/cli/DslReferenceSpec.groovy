@@ -2,7 +2,7 @@ package org.ntkworkbench.cli
 
 import java.nio.file.Files
 import java.nio.file.Path
-import org.ntkworkbench.dsl.DslReference
+import org.ntkworkbench.runtime.DslReference
 import org.ntkworkbench.runtime.Workbench
 import spock.lang.Specification
 

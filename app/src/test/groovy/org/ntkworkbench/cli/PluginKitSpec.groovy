@@ -2,13 +2,13 @@ package org.ntkworkbench.cli
 
 import static org.ntkworkbench.nn.Layers.*
 
+import groovy.xml.XmlSlurper
 import java.nio.charset.StandardCharsets
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.jar.JarEntry
 import java.util.jar.JarOutputStream
 import java.util.jar.Manifest
-import groovy.xml.XmlSlurper
 import javax.tools.ToolProvider
 import org.ntkworkbench.data.Samplers
 import org.ntkworkbench.nn.RectifiedMonomial
@@ -31,7 +31,7 @@ class PluginKitSpec extends Specification {
             'src/main/java/org/ntkworkbench/plugins/squares/SquaresWord.java',
             'src/main/java/org/ntkworkbench/plugins/squares/SquaresModule.java',
             'src/main/java/org/ntkworkbench/plugins/squares/SquaresPlugin.java',
-            'src/main/resources/META-INF/services/org.ntkworkbench.runtime.NtkPlugin',
+            'src/main/resources/META-INF/services/org.ntkworkbench.spi.NtkPlugin',
             'src/test/groovy/org/ntkworkbench/plugins/squares/SquaresLayerSpec.groovy']
 
     /** Compiles the module's main sources against the test class path and jars them with its resources. */
@@ -88,7 +88,7 @@ class PluginKitSpec extends Specification {
         GENERATED.every { Files.isRegularFile(module.resolve(it)) }
         GENERATED.every { gen.out.contains(it) }
         gen.out.contains('outside a workbench checkout')
-        module.resolve('src/main/resources/META-INF/services/org.ntkworkbench.runtime.NtkPlugin').text.trim() ==
+        module.resolve('src/main/resources/META-INF/services/org.ntkworkbench.spi.NtkPlugin').text.trim() ==
                 'org.ntkworkbench.plugins.squares.SquaresPlugin'
         new XmlSlurper().parse(module.resolve('pom.xml').toFile()).artifactId.text() == 'ntk-plugin-squares'
 

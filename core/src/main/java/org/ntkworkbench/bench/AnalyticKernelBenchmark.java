@@ -6,8 +6,8 @@ import static org.ntkworkbench.nn.Layers.serial;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ntkworkbench.kernel.BlockedKernels;
 import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.model.RowBlockKernelService;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -49,7 +49,7 @@ public final class AnalyticKernelBenchmark implements Benchmark {
         Tensor x = Tensor.randn(0, n, d);
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
-        Kernel k = new BlockedKernels().analytic(net, x, null);
+        Kernel k = new RowBlockKernelService().analytic(net, x, null);
         double seconds = (System.nanoTime() - t0) * 1e-9;
         double cpuSeconds = (processCpuNanos() - cpu0) * 1e-9;
         double diag = 0;

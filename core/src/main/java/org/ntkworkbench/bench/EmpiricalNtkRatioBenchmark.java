@@ -2,8 +2,8 @@ package org.ntkworkbench.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ntkworkbench.kernel.empirical.EmpiricalNtk;
-import org.ntkworkbench.kernel.empirical.NtkMethod;
+import org.ntkworkbench.model.empirical.EmpiricalNtk;
+import org.ntkworkbench.model.empirical.NtkMethod;
 import org.ntkworkbench.tensor.Tensor;
 
 /**

@@ -13,6 +13,11 @@ import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.Series;
 import org.ntkworkbench.report.CurrentRun;
 import org.ntkworkbench.report.Reports;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.tensor.Lapack;
 import org.ntkworkbench.tensor.Tensor;
 

@@ -9,6 +9,12 @@ import java.util.Map;
 import org.ntkworkbench.data.Datasets;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.report.CurrentRun;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.tensor.Tensor;
 
 /** DSL words for data: samplers, and saving/loading arrays. Thin sugar over {@link Datasets} and {@link ArrayIO}. */

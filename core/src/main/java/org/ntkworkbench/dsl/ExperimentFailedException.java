@@ -1,5 +1,6 @@
 package org.ntkworkbench.dsl;
 
+import org.ntkworkbench.spi.DslException;
 /**
  * Some points of an experiment failed (each is recorded in its {@code status.json}; the others ran).
  * Its message is the first failure, {@code file:line: message}, with the count. Exit code 1.

@@ -4,6 +4,8 @@ import groovy.lang.GroovyObjectSupport;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 
 /**
  * One point of an experiment: one combination of the swept parameters, seen by the stages as {@code p}.

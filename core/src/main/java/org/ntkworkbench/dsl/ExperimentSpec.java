@@ -14,7 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 
 /**
  * The body of {@code experiment('name') { … }}: the swept parameters ({@link #grid}, {@link #sweep}),
@@ -40,7 +41,7 @@ public final class ExperimentSpec extends GroovyObjectSupport {
 
     final String name;
     final Script script;
-    private final Workbench workbench;
+    private final DslContext workbench;
     final List<Factor> factors = new ArrayList<>();
     final Map<String, Stage> stages = new LinkedHashMap<>();
     Integer threads;
@@ -48,7 +49,7 @@ public final class ExperimentSpec extends GroovyObjectSupport {
     String notes = "";
     final int line;
 
-    ExperimentSpec(String name, Script script, Workbench workbench) {
+    ExperimentSpec(String name, Script script, DslContext workbench) {
         this.name = name;
         this.script = script;
         this.workbench = workbench;

@@ -9,7 +9,11 @@ import java.util.Map;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.report.CurrentRun;
 import org.ntkworkbench.report.Reports;
-import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.train.Training;
 
 /** The {@code experiment} word: declarative sweeps with per-point stages, caching, resume and a report. */
@@ -89,7 +93,7 @@ public final class ExperimentWords {
                 throw new DslException("experiment: name '" + name + "' must be letters, digits, '_', '.' or '-'");
             }
             Script script = scriptOf(body);
-            ExperimentSpec spec = new ExperimentSpec(name, script, (Workbench) script.getBinding().getVariable(NtkScript.WORKBENCH));
+            ExperimentSpec spec = new ExperimentSpec(name, script, (DslContext) script.getBinding().getVariable(NtkScript.WORKBENCH));
             if (a.has("threads")) {
                 spec.threads(a.intNamed("threads"));
             }

@@ -5,6 +5,11 @@ import groovy.lang.MissingMethodException;
 import java.util.List;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.ntkworkbench.nn.Layers;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 
 /**
  * The layer and combinator words of DESIGN.md. Each is exactly the {@link Layers} factory of the same

@@ -50,7 +50,9 @@ import org.codehaus.groovy.runtime.DefaultGroovyMethods;
 import org.codehaus.groovy.runtime.typehandling.NumberMath;
 import org.codehaus.groovy.syntax.Types;
 import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
 
 /**
  * The command line's {@code --model EXPR|FILE}: a DSL model expression such as
@@ -86,7 +88,7 @@ public final class ModelExpressions {
             + " put code in an ntk run script)";
 
     /** Evaluates {@code exprOrFile} to a model; a {@link DslException} names the problem in one line. */
-    public static Layer parse(Workbench workbench, String exprOrFile) {
+    public static Layer parse(DslContext workbench, String exprOrFile) {
         String source = exprOrFile;
         String name = "--model";
         Path file = Path.of(exprOrFile.length() < 250 && !exprOrFile.contains("(") && !exprOrFile.contains("\0") ? exprOrFile : ".");
@@ -115,7 +117,7 @@ public final class ModelExpressions {
      * Interprets {@code source} under the rules of the class comment and returns its last value; {@code what}
      * starts every error message (e.g. {@code --model}).
      */
-    public static Object evaluate(Workbench workbench, String source, String what) {
+    public static Object evaluate(DslContext workbench, String source, String what) {
         ModuleNode module = syntaxTree(source, what);
         Interpreter in = new Interpreter(workbench, what);
         in.checkModule(module);
@@ -151,11 +153,11 @@ public final class ModelExpressions {
 
     /** Walks and evaluates the accepted subset of Groovy's syntax tree. */
     private static final class Interpreter {
-        private final Workbench workbench;
+        private final DslContext workbench;
         private final String what;
         private final Map<String, Object> globals = new HashMap<>();
 
-        Interpreter(Workbench workbench, String what) {
+        Interpreter(DslContext workbench, String what) {
             this.workbench = workbench;
             this.what = what;
         }

@@ -8,7 +8,9 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
-import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
 
 /**
  * Base class of every experiment script (set through {@code CompilerConfiguration.scriptBaseClass}).
@@ -16,7 +18,7 @@ import org.ntkworkbench.runtime.Workbench;
  * ({@code kernels}, {@code plots}, ...) and the {@code -P} parameters as {@code params} and as variables.
  */
 public abstract class NtkScript extends Script {
-    /** Binding variable holding the {@link Workbench}. */
+    /** Binding variable holding the {@link DslContext}. */
     public static final String WORKBENCH = "workbench";
     /** Binding variable holding the typed {@code -P} parameters. */
     public static final String PARAMS = "params";
@@ -27,8 +29,8 @@ public abstract class NtkScript extends Script {
         super(binding);
     }
 
-    private Workbench workbench() {
-        return (Workbench) getBinding().getVariable(WORKBENCH);
+    private DslContext workbench() {
+        return (DslContext) getBinding().getVariable(WORKBENCH);
     }
 
     /** Dispatches an undeclared method call to the DSL word of that name. */

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 
 /** {@code -Pkey=value} parameters: parsed to typed values (integer, double, boolean, list, string). */
 public final class Parameters {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.train.TrainingResult;
 

@@ -4,6 +4,7 @@ import groovy.lang.GroovyObjectSupport;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ntkworkbench.spi.DslException;
 
 /**
  * How one point ended, as the report stage sees it: {@code pt.name}, {@code pt.ok}, {@code pt.status}

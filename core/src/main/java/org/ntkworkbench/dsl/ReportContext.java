@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import org.ntkworkbench.report.RunContext;
 import org.ntkworkbench.report.Tables;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
 
 /**
  * The delegate of an experiment's {@code report { … }} stage: the outcomes of all points and words to

@@ -11,12 +11,19 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 import org.ntkworkbench.data.CircleSample;
+import org.ntkworkbench.model.ModelExtensions;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.plot.PlotSpec;
 import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.Series;
 import org.ntkworkbench.report.CurrentRun;
 import org.ntkworkbench.spectrum.HarmonicProjection;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.train.ConvergenceTimes;
 import org.ntkworkbench.train.ProgressMode;
@@ -145,7 +152,7 @@ public final class ResidualWords {
             if (v instanceof CharSequence s) {
                 return switch (s.toString()) {
                     case "analytic" -> p -> net.kernel(x).ntk();
-                    case "empirical" -> p -> net.empiricalNtk(p, x);
+                    case "empirical" -> p -> ModelExtensions.empiricalNtk(net, p, x);
                     case "none" -> null;
                     default -> throw new DslException("degreeResiduals: ntk must be 'analytic', 'empirical', 'none' or an (n, n) kernel, got '" + s + "'");
                 };

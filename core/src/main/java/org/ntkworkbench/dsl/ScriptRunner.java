@@ -25,9 +25,8 @@ import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
 import org.codehaus.groovy.syntax.SyntaxException;
 import org.ntkworkbench.report.CurrentRun;
 import org.ntkworkbench.report.RunDirectory;
-import org.ntkworkbench.runtime.ExitCodes;
-import org.ntkworkbench.runtime.LoadedPlugin;
-import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.ExitCodes;
 
 /**
  * Runs an experiment script: compiles it with {@link NtkScript} as base class and the workbench's
@@ -40,16 +39,16 @@ public final class ScriptRunner {
     public static final List<String> IMPORT_PACKAGES = List.of(
             "org.ntkworkbench.tensor", "org.ntkworkbench.kernel", "org.ntkworkbench.plot", "org.ntkworkbench.report",
             "org.ntkworkbench.runtime", "org.ntkworkbench.dsl", "org.ntkworkbench.nn", "org.ntkworkbench.data",
-            "org.ntkworkbench.io", "org.ntkworkbench.train");
+            "org.ntkworkbench.io", "org.ntkworkbench.train", "org.ntkworkbench.model", "org.ntkworkbench.spi");
 
     /** How a run ended. {@code runDir} is null when the script did not compile. */
     public record Outcome(int exitCode, Path runDir, String error) {}
 
-    private final Workbench workbench;
+    private final DslContext workbench;
     private final PrintStream out;
     private final PrintStream err;
 
-    public ScriptRunner(Workbench workbench, PrintStream out, PrintStream err) {
+    public ScriptRunner(DslContext workbench, PrintStream out, PrintStream err) {
         this.workbench = workbench;
         this.out = out;
         this.err = err;
@@ -66,7 +65,7 @@ public final class ScriptRunner {
     }
 
     /** The variables every script and REPL session sees: services, the workbench, parameters. */
-    public static Binding binding(Workbench workbench, Map<String, Object> params) {
+    public static Binding binding(DslContext workbench, Map<String, Object> params) {
         Binding b = new Binding();
         workbench.serviceBindings().forEach(b::setVariable);
         b.setVariable(NtkScript.WORKBENCH, workbench);
@@ -100,7 +99,7 @@ public final class ScriptRunner {
         }
         String name = file.endsWith(".groovy") ? file.substring(0, file.length() - 7) : file;
         RunDirectory run = new RunDirectory(name, outBase, script.toString(), text, params,
-                workbench.plugins().stream().map(p -> p.name() + " " + p.version()).toList());
+                workbench.pluginVersions());
         String resumeNote = null;
         if (resume) {
             Path latest = latestRun(outBase, name);

@@ -11,6 +11,11 @@ import org.ntkworkbench.spectrum.DecayFit;
 import org.ntkworkbench.spectrum.RotationInvariance;
 import org.ntkworkbench.spectrum.Spectra;
 import org.ntkworkbench.spectrum.SphereSpectrum;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.tensor.Tensor;
 
 /** DSL words for spectra on spheres; thin sugar over {@link Spectra}. */

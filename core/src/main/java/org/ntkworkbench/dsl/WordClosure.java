@@ -1,6 +1,8 @@
 package org.ntkworkbench.dsl;
 
 import groovy.lang.Closure;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslWord;
 
 /**
  * A DSL word as a Groovy closure, so that shells that only know variables (the REPL) can call

@@ -16,6 +16,12 @@ import org.ntkworkbench.tensor.Tensor;
  * variances. {@code spatial} is the per-example spatial shape ({@code []} for dense features).
  * {@code ntk} may be {@code null} when only the NNGP is wanted.
  *
+ * <p><b>Diagonal spatial kernels</b> (neural-tangents' {@code diagonal_spatial=True}) keep only the
+ * same-position pairs: {@code nngp}/{@code ntk} {@code (n1, n2, P…)} and covariances {@code (n, P…)}
+ * (see {@link PairLayout}). The arrays' rank says which layout a kernel has ({@link #diagonalSpatial()}).
+ * They are exact for models whose readout needs only those pairs (flatten; see
+ * {@link org.ntkworkbench.nn.SpatialDiagonal}) and cost O(Q) instead of O(Q²) per pair of examples.
+ *
  * <p>Immutable: change through the {@code with…} copies.
  */
 public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
@@ -49,8 +55,24 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
      * {@code x2} is {@code null}, which means {@code x2 = x1} and gives a symmetric kernel to the last bit).
      */
     public static Kernel fromInputs(Tensor x1, Tensor x2) {
-        boolean same = x2 == null || x2 == x1;
-        Tensor b = same ? x1 : x2;
+        return fromInputs(x1, x2, false, true);
+    }
+
+    /**
+     * The input kernel in the full ({@code diagonalSpatial = false}, as {@link #fromInputs(Tensor, Tensor)})
+     * or the diagonal spatial layout: {@code nngp[i,j,p] = Σ_c x1[i,p,c] x2[j,p,c] / C},
+     * {@code cov1[i,p] = Σ_c x1[i,p,c]² / C}. {@code computeNtk = false} leaves {@code ntk} null (NNGP only,
+     * neural-tangents' {@code get='nngp'}). Dense inputs have one layout; the flag changes nothing there.
+     */
+    public static Kernel fromInputs(Tensor x1, Tensor x2, boolean diagonalSpatial, boolean computeNtk) {
+        if (diagonalSpatial && x1.rank() > 2) {
+            return diagonalFromInputs(x1, x2, computeNtk);
+        }
+        Kernel k = fullFromInputs(x1, x2);
+        return computeNtk ? k : k.withNtk(null);
+    }
+
+    private static void checkInputs(Tensor x1, Tensor b) {
         if (x1.rank() < 2) {
             throw new IllegalArgumentException("inputs need an example axis and a channel axis, got shape " + x1.shapeString());
         }
@@ -63,6 +85,74 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
                         + " differ beyond the example axis");
             }
         }
+    }
+
+    private static Kernel diagonalFromInputs(Tensor x1, Tensor x2, boolean computeNtk) {
+        boolean same = x2 == null || x2 == x1;
+        Tensor b = same ? x1 : x2;
+        checkInputs(x1, b);
+        int n1 = x1.dim(0), n2 = b.dim(0), c = x1.dim(-1);
+        int[] spatial = java.util.Arrays.copyOfRange(x1.shape(), 1, x1.rank() - 1);
+        int q = PairLayout.positions(spatial);
+        PairLayout lay = new PairLayout(spatial, true);
+        double[] u = x1.data(), v = b.data();
+        double[] g = new double[n1 * n2 * q];
+        double inv = 1.0 / c;
+        // Same-position inner products; with x2 = x1 only j >= i, mirrored, so the kernel is symmetric
+        // and its (i, i) entries are the covariances bit for bit (correlation exactly 1).
+        java.util.stream.IntStream rows = java.util.stream.IntStream.range(0, n1);
+        if ((long) n1 * n2 * q * c > 1_000_000) {
+            rows = rows.parallel();
+        }
+        rows.forEach(i -> {
+            for (int j = same ? i : 0; j < n2; j++) {
+                int out = (i * n2 + j) * q;
+                for (int p = 0; p < q; p++) {
+                    int ai = (i * q + p) * c, bj = (j * q + p) * c;
+                    double s = 0;
+                    for (int ch = 0; ch < c; ch++) {
+                        s += u[ai + ch] * v[bj + ch];
+                    }
+                    g[out + p] = s * inv;
+                }
+                if (same && j != i) {
+                    System.arraycopy(g, out, g, (j * n2 + i) * q, q);
+                }
+            }
+        });
+        Tensor nngp = Tensor.of(g, lay.kernelShape(n1, n2));
+        Tensor cov1 = Tensor.of(same ? diagonalOfExamples(g, n1, q) : selfDiagonal(x1, n1, q, c), lay.covShape(n1));
+        Tensor cov2 = same ? cov1 : Tensor.of(selfDiagonal(b, n2, q, c), lay.covShape(n2));
+        return new Kernel(nngp, computeNtk ? Tensor.zeros(nngp.shape()) : null, cov1, cov2, spatial, same, c);
+    }
+
+    /** {@code cov[i, p] = g[i, i, p]} of a square diagonal-layout kernel. */
+    private static double[] diagonalOfExamples(double[] g, int n, int q) {
+        double[] out = new double[n * q];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(g, (i * n + i) * q, out, i * q, q);
+        }
+        return out;
+    }
+
+    /** {@code cov[i, p] = Σ_c x[i,p,c]² / C}, in the same summation order as the kernel entries. */
+    private static double[] selfDiagonal(Tensor x, int n, int q, int c) {
+        double[] v = x.data(), out = new double[n * q];
+        double inv = 1.0 / c;
+        for (int r = 0; r < n * q; r++) {
+            double s = 0;
+            for (int ch = 0; ch < c; ch++) {
+                s += v[r * c + ch] * v[r * c + ch];
+            }
+            out[r] = s * inv;
+        }
+        return out;
+    }
+
+    private static Kernel fullFromInputs(Tensor x1, Tensor x2) {
+        boolean same = x2 == null || x2 == x1;
+        Tensor b = same ? x1 : x2;
+        checkInputs(x1, b);
         int n1 = x1.dim(0), n2 = b.dim(0), c = x1.dim(-1);
         int[] spatial = java.util.Arrays.copyOfRange(x1.shape(), 1, x1.rank() - 1);
         int q = PairLayout.positions(spatial);
@@ -108,9 +198,17 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         return PairLayout.positions(spatial);
     }
 
-    /** The position-pair layout of this kernel's arrays. */
+    /** The position-pair layout of this kernel's arrays (full or diagonal, from their rank). */
     public PairLayout layout() {
-        return new PairLayout(spatial);
+        return new PairLayout(spatial, diagonalSpatial());
+    }
+
+    /**
+     * True when this kernel keeps only same-position pairs (arrays {@code (n1, n2, P…)} rather than
+     * {@code (n1, n2, P, P', …)}); false for dense kernels.
+     */
+    public boolean diagonalSpatial() {
+        return spatial.length > 0 && nngp.rank() == 2 + spatial.length;
     }
 
     /** Number of examples of x1. */

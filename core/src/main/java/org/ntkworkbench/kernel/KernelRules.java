@@ -2,7 +2,6 @@ package org.ntkworkbench.kernel;
 
 import java.util.Arrays;
 import java.util.List;
-import org.ntkworkbench.nn.Padding;
 import org.ntkworkbench.nn.Parameterization;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -177,7 +176,17 @@ public final class KernelRules {
         int[] outSpatial = spatial.clone();
         Tensor nngp = k.nngp(), ntk = k.ntk(), cov1 = k.cov1(), cov2 = k.cov2();
         boolean sameCov = cov2 == cov1;
+        boolean diagonal = k.diagonalSpatial();
         for (int a = 0; a < spatial.length; a++) {
+            if (diagonal) {
+                // Same-position pairs need only same-position pairs: (1/f) Σ_k Σ[s o + k − lo, s o + k − lo].
+                nngp = diagonalAxis(nngp, 2, a, outSpatial, filter[a], strides[a], padding);
+                ntk = ntk == null ? null : diagonalAxis(ntk, 2, a, outSpatial, filter[a], strides[a], padding);
+                cov1 = diagonalAxis(cov1, 1, a, outSpatial, filter[a], strides[a], padding);
+                cov2 = sameCov ? cov1 : diagonalAxis(cov2, 1, a, outSpatial, filter[a], strides[a], padding);
+                outSpatial[a] = outSize(spatial[a], filter[a], strides[a], padding);
+                continue;
+            }
             nngp = pairAxis(nngp, 2, a, outSpatial, filter[a], strides[a], padding, true, true);
             ntk = ntk == null ? null : pairAxis(ntk, 2, a, outSpatial, filter[a], strides[a], padding, true, true);
             cov1 = pairAxis(cov1, 1, a, outSpatial, filter[a], strides[a], padding, true, true);
@@ -204,6 +213,7 @@ public final class KernelRules {
     }
 
     private static Kernel pool(Kernel k, int[] window, int[] strides, Padding padding, boolean average) {
+        requireFullSpatial(k, average ? "avgPool" : "sumPool");
         int[] spatial = k.spatial();
         checkWindow("pool", spatial, window, strides);
         int[] outSpatial = spatial.clone();
@@ -217,6 +227,55 @@ public final class KernelRules {
             outSpatial[a] = outSize(spatial[a], window[a], strides[a], padding);
         }
         return new Kernel(nngp, ntk, cov1, cov2, outSpatial, k.x1IsX2(), k.channels());
+    }
+
+    /**
+     * Pooling mixes different positions, so its output pairs need the input's off-diagonal pairs, which a
+     * diagonal spatial kernel does not hold: refused in one line rather than approximated.
+     */
+    private static void requireFullSpatial(Kernel k, String what) {
+        if (k.diagonalSpatial()) {
+            throw new IllegalArgumentException(what + " needs the covariances between different positions, but the kernel "
+                    + "keeps only same-position pairs (diagonalSpatial); compute it with diagonalSpatial: false");
+        }
+    }
+
+    /**
+     * The conv rule on one spatial axis of a diagonal-layout array (pair axes replaced by one position
+     * axis per spatial axis, after {@code lead} example axes): output position o gets the mean over the
+     * filter taps of the input diagonal at {@code s·o + k − lo} (zero outside for SAME, wrapped for CIRCULAR).
+     */
+    private static Tensor diagonalAxis(Tensor x, int lead, int a, int[] curSpatial, int window, int stride, Padding padding) {
+        int size = curSpatial[a];
+        int out = outSize(size, window, stride, padding);
+        int lo = lowPad(size, window, stride, padding);
+        int outer = 1;
+        for (int i = 0; i < lead; i++) {
+            outer *= x.dim(i);
+        }
+        for (int b = 0; b < a; b++) {
+            outer *= curSpatial[b];
+        }
+        int inner = 1;
+        for (int b = a + 1; b < curSpatial.length; b++) {
+            inner *= curSpatial[b];
+        }
+        int[] src = new int[out * window];
+        for (int o = 0; o < out; o++) {
+            for (int kk = 0; kk < window; kk++) {
+                int t = o * stride + kk - lo;
+                if (padding == Padding.CIRCULAR) {
+                    t = Math.floorMod(t, size);
+                } else if (t < 0 || t >= size) {
+                    t = -1;
+                }
+                src[o * window + kk] = t;
+            }
+        }
+        double[] res = window1d(x.data(), outer, size, inner, out, window, src, 1.0 / window);
+        int[] shape = x.shape();
+        shape[lead + a] = out;
+        return Tensor.of(res, shape);
     }
 
     private static void checkWindow(String what, int[] spatial, int[] window, int[] strides) {
@@ -360,6 +419,7 @@ public final class KernelRules {
     }
 
     private static Kernel reduceAll(Kernel k, boolean average) {
+        requireFullSpatial(k, average ? "globalAvgPool" : "globalSumPool");
         int block = k.layout().block();
         double norm = average ? 1.0 / block : 1.0;
         return reduce(k, (blockValues, off) -> {
@@ -373,7 +433,8 @@ public final class KernelRules {
 
     /**
      * Flatten (neural-tangents' normalisation): the mean over the diagonal position pairs
-     * {@code (1/Q) Σ_p Σ[p, p]}, giving a dense kernel whose fan-in is {@code Q × channels}.
+     * {@code (1/Q) Σ_p Σ[p, p]}, giving a dense kernel whose fan-in is {@code Q × channels}. It reads only
+     * same-position pairs, so it is exact on diagonal spatial kernels too.
      */
     public static Kernel flatten(Kernel k) {
         PairLayout lay = k.layout();

@@ -11,6 +11,12 @@ import org.ntkworkbench.tensor.Tensor;
  * interleaved axes {@code (p1, q1, p2, q2, …)} (neural-tangents' order): {@code p} indexes positions of
  * x1, {@code q} of x2. A flat position {@code pos = ((p1·P2 + p2)·P3 + …)} enumerates the Q positions.
  * For dense features {@code S = 0}, {@code Q = B = 1}.
+ *
+ * <p><b>Diagonal layout</b> (neural-tangents' {@code diagonal_spatial=True}): only the same-position
+ * pairs {@code (p, p)} are kept, so a block is {@code B = Q} values laid out over {@code (p1, p2, …)},
+ * kernels are {@code (n1, n2, P1, P2, …)} and covariances {@code (n, P1, P2, …)}. Entry {@code m} of a
+ * block is the pair {@code (m, m)}; every rule that reads pairs through {@link #posA}/{@link #posB}/
+ * {@link #diagonal} (activations, layer norm, flatten, dense) works on it unchanged.
  */
 public final class PairLayout {
     private final int[] sizes;
@@ -19,9 +25,31 @@ public final class PairLayout {
     private final int[] posA;
     private final int[] posB;
     private final int[] diag;
+    private final boolean diagonalOnly;
 
     /** The layout of kernels over the given per-example spatial shape ({@code []} for dense). */
     public PairLayout(int[] spatial) {
+        this(spatial, false);
+    }
+
+    /**
+     * The full layout ({@code diagonalOnly = false}: all position pairs) or the diagonal one (only
+     * {@code (p, p)}; see the class comment) over the given spatial shape.
+     */
+    public PairLayout(int[] spatial, boolean diagonalOnly) {
+        this.diagonalOnly = diagonalOnly && spatial.length > 0;
+        if (this.diagonalOnly) {
+            this.sizes = spatial.clone();
+            this.q = positions(spatial);
+            this.block = q;
+            this.posA = new int[q];
+            for (int p = 0; p < q; p++) {
+                posA[p] = p;
+            }
+            this.posB = posA;
+            this.diag = posA;
+            return;
+        }
         this.sizes = spatial.clone();
         this.q = positions(spatial);
         this.block = q * q;
@@ -68,7 +96,12 @@ public final class PairLayout {
         return q;
     }
 
-    /** {@code B = Q²}, values per example pair. */
+    /** True for the diagonal layout (same-position pairs only). */
+    public boolean diagonalOnly() {
+        return diagonalOnly;
+    }
+
+    /** {@code B = Q²} values per example pair ({@code Q} in the diagonal layout). */
     public int block() {
         return block;
     }
@@ -93,8 +126,15 @@ public final class PairLayout {
         return diag[pos];
     }
 
-    /** {@code [n1, n2, P1, P1, P2, P2, …]}. */
+    /** {@code [n1, n2, P1, P1, P2, P2, …]} ({@code [n1, n2, P1, P2, …]} in the diagonal layout). */
     public int[] kernelShape(int n1, int n2) {
+        if (diagonalOnly) {
+            int[] s = new int[2 + sizes.length];
+            s[0] = n1;
+            s[1] = n2;
+            System.arraycopy(sizes, 0, s, 2, sizes.length);
+            return s;
+        }
         int[] s = new int[2 + 2 * sizes.length];
         s[0] = n1;
         s[1] = n2;
@@ -105,8 +145,14 @@ public final class PairLayout {
         return s;
     }
 
-    /** {@code [n, P1, P1, P2, P2, …]} (just {@code [n]} for dense). */
+    /** {@code [n, P1, P1, P2, P2, …]} (just {@code [n]} for dense; {@code [n, P1, P2, …]} diagonal). */
     public int[] covShape(int n) {
+        if (diagonalOnly) {
+            int[] s = new int[1 + sizes.length];
+            s[0] = n;
+            System.arraycopy(sizes, 0, s, 1, sizes.length);
+            return s;
+        }
         int[] s = new int[1 + 2 * sizes.length];
         s[0] = n;
         for (int a = 0; a < sizes.length; a++) {

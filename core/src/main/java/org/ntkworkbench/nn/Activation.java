@@ -62,4 +62,10 @@ public abstract class Activation extends UnaryLayer {
     public String toString() {
         return word() + "()";
     }
+
+    /** Entrywise on pairs, with the variances of positions p and q. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
+    }
 }

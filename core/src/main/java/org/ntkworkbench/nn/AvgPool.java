@@ -3,6 +3,7 @@ package org.ntkworkbench.nn;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.KernelRules;
+import org.ntkworkbench.kernel.Padding;
 
 /**
  * Average pooling over 1-D or 2-D windows, per channel: each output is the window sum divided by the

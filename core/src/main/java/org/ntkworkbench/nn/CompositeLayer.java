@@ -53,4 +53,10 @@ public abstract class CompositeLayer implements Layer {
     public Kernel kernel(Kernel in) {
         return inner.kernel(in);
     }
+
+    /** The inner composition's requirement. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return inner.spatialDiagonal();
+    }
 }

@@ -1,12 +1,12 @@
 package org.ntkworkbench.nn;
 
-import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
-
 import java.util.Arrays;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.KernelRules;
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -190,5 +190,11 @@ public final class Conv extends UnaryLayer {
                     + filter.length + " spatial axes, got " + Arrays.toString(in.spatial()));
         }
         return KernelRules.conv(in, filter, strides, padding, wStd, bStd, parameterization, 0).withChannels(channels);
+    }
+
+    /** Pair (p, q) reads the pairs (p + k, q + k): same-position pairs from same-position pairs. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
     }
 }

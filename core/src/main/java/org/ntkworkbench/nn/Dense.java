@@ -134,4 +134,10 @@ public final class Dense extends UnaryLayer {
     public EntrywiseRule entrywiseKernelRule() {
         return KernelRules.denseEntrywise(wStd, bStd, parameterization, 0, width);
     }
+
+    /** Acts on channels position by position: each pair (p, q) from the same pair. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
+    }
 }

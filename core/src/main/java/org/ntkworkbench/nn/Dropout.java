@@ -69,4 +69,10 @@ public final class Dropout extends UnaryLayer {
     public org.ntkworkbench.kernel.EntrywiseRule entrywiseKernelRule() {
         return org.ntkworkbench.kernel.EntrywiseRule.identity();
     }
+
+    /** The identity at evaluation time. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
+    }
 }

@@ -92,4 +92,10 @@ public final class FanInConcat implements Layer {
     public String toString() {
         return "fanInConcat(axis: " + axis + ")";
     }
+
+    /** Entrywise weighted means of the branches. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
+    }
 }

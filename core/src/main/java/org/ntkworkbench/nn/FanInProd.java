@@ -39,4 +39,10 @@ public final class FanInProd implements Layer {
     public String toString() {
         return "fanInProd()";
     }
+
+    /** Entrywise products of the branches. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
+    }
 }

@@ -58,4 +58,10 @@ public final class FanInSum implements Layer {
     public String toString() {
         return "fanInSum()";
     }
+
+    /** Entrywise sums of the branches. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
+    }
 }

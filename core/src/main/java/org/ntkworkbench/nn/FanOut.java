@@ -54,4 +54,10 @@ public final class FanOut implements Layer {
     public String toString() {
         return "fanOut(" + n + ")";
     }
+
+    /** Copies the kernel. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
+    }
 }

@@ -40,4 +40,10 @@ public final class Flatten extends UnaryLayer {
     public Kernel kernel(Kernel in) {
         return KernelRules.flatten(in);
     }
+
+    /** The mean over same-position pairs: the diagonal is all it reads. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.DIAGONAL_READOUT;
+    }
 }

@@ -39,4 +39,10 @@ public final class GlobalAvgPool extends UnaryLayer {
         }
         return KernelRules.globalAvgPool(in);
     }
+
+    /** The mean over all position pairs. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.FULL_READOUT;
+    }
 }

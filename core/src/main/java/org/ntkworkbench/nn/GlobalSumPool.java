@@ -54,4 +54,10 @@ public final class GlobalSumPool extends UnaryLayer {
         }
         return KernelRules.globalSumPool(in);
     }
+
+    /** The sum over all position pairs. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.FULL_READOUT;
+    }
 }

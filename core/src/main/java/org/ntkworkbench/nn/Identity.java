@@ -37,4 +37,10 @@ public final class Identity extends UnaryLayer {
     public org.ntkworkbench.kernel.EntrywiseRule entrywiseKernelRule() {
         return org.ntkworkbench.kernel.EntrywiseRule.identity();
     }
+
+    /** Unchanged kernels. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
+    }
 }

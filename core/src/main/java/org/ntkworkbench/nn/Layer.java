@@ -104,9 +104,88 @@ public interface Layer {
      * {@link NoKernelRuleException} naming a layer without a rule.
      */
     default Kernel kernel(Tensor x1, Tensor x2) {
-        Kernel in = Kernel.fromInputs(x1, x2);
+        return kernel(x1, x2, true, null);
+    }
+
+    /**
+     * The analytic kernels with neural-tangents' {@code get} and {@code diagonal_spatial} choices:
+     * {@code computeNtk = false} computes the NNGP only ({@code ntk()} is null; the NTK work is saved);
+     * {@code diagonalSpatial} {@code null} chooses the same-position layout automatically where it is exact
+     * ({@link SpatialDiagonal#exactByDefault()}: e.g. convs and activations with a flatten readout; O(Q) per
+     * pair of examples instead of O(Q²)); {@code true} asks for it, refused in one line when a layer needs
+     * other pairs (pooling, global pooling, plugin layers without a diagonal rule), and with a spatial
+     * output the result is then the diagonal {@code (n1, n2, P…)}; {@code false} keeps all pairs.
+     */
+    default Kernel kernel(Tensor x1, Tensor x2, boolean computeNtk, Boolean diagonalSpatial) {
+        SpatialDiagonal req = spatialDiagonal();
+        boolean diagonal = diagonalSpatial == null ? req.exactByDefault() : diagonalSpatial;
+        if (diagonal && !req.allowed() && x1.rank() > 2) {
+            throw new IllegalArgumentException("diagonalSpatial: true is not exact for this model: a layer needs the "
+                    + "covariances between different positions (avgPool, sumPool, globalAvgPool, globalSumPool or a plugin "
+                    + "layer without a diagonal rule); use diagonalSpatial: false");
+        }
+        Kernel in = Kernel.fromInputs(x1, x2, diagonal, computeNtk);
         Kernel out = Params.located("", this, () -> single(kernels(List.of(in)), "output kernel"));
         return x2 == null || x2 == x1 ? Kernels0.symmetrised(out) : out;
+    }
+
+    /**
+     * {@code net.kernel(x1, x2, get: 'nngp', diagonalSpatial: true, diagonalBatch: true)} (Groovy named
+     * arguments; {@code x2} may be omitted or null): {@code get} is {@code 'nngp'}, {@code 'ntk'} or a list of
+     * them (default both; the NTK needs the NNGP, so {@code 'ntk'} computes both); {@code diagonalSpatial}
+     * as in {@link #kernel(Tensor, Tensor, boolean, Boolean)} (default: automatic); {@code diagonalBatch}
+     * must be true (the default, and the only layout: every rule needs each example's covariance with itself
+     * only, never the covariances between examples of one batch).
+     */
+    default Kernel kernel(Map<String, ?> options, Tensor x1, Tensor x2) {
+        for (String k : options.keySet()) {
+            if (!List.of("get", "diagonalSpatial", "diagonalBatch").contains(k)) {
+                throw new IllegalArgumentException("kernel: unknown option '" + k + "' (known: diagonalBatch, diagonalSpatial, get)");
+            }
+        }
+        Object get = options.get("get");
+        List<?> wanted = get == null ? List.of("nngp", "ntk") : get instanceof List<?> l ? l : List.of(get);
+        if (wanted.isEmpty()) {
+            throw new IllegalArgumentException("kernel: get must name 'nngp', 'ntk' or both");
+        }
+        for (Object w : wanted) {
+            if (!"nngp".equals(String.valueOf(w)) && !"ntk".equals(String.valueOf(w))) {
+                throw new IllegalArgumentException("kernel: get: '" + w + "' is not a kernel; use 'nngp', 'ntk' or ['nngp', 'ntk']");
+            }
+        }
+        boolean ntk = wanted.stream().anyMatch(w -> "ntk".equals(String.valueOf(w)));
+        Boolean diagonal = flag(options, "diagonalSpatial");
+        Boolean batch = flag(options, "diagonalBatch");
+        if (batch != null && !batch) {
+            throw new IllegalArgumentException("kernel: diagonalBatch: false is not supported: every layer's rule needs each "
+                    + "example's covariance with itself only, which is what the kernel keeps (diagonalBatch: true)");
+        }
+        return kernel(x1, x2, ntk, diagonal);
+    }
+
+    /** {@link #kernel(Map, Tensor, Tensor)} of {@code x} with itself. */
+    default Kernel kernel(Map<String, ?> options, Tensor x) {
+        return kernel(options, x, null);
+    }
+
+    private static Boolean flag(Map<String, ?> options, String name) {
+        Object v = options.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException("kernel: " + name + " must be true or false, got " + v);
+        }
+        return b;
+    }
+
+    /**
+     * This layer's {@link SpatialDiagonal} requirement: whether its kernel rule works on kernels that keep
+     * only same-position pairs. The default, {@link SpatialDiagonal#NEEDS_ALL_PAIRS}, is the safe one for
+     * layers that do not say (the diagonal layout is then never used below them).
+     */
+    default SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.NEEDS_ALL_PAIRS;
     }
 
     /** {@link #kernel(Tensor, Tensor)} of {@code x} with itself (symmetric to the last bit). */
@@ -170,38 +249,6 @@ public interface Layer {
         ApplyContext ctx = ApplyContext.eval(ApplyContext.leaves(params)).withTrace(trace);
         trace.setOutput(apply(ctx, Var.of(x)));
         return trace;
-    }
-
-    /**
-     * The empirical NTK of this model at {@code params} between the batches {@code x1} and {@code x2}:
-     * {@code (n1, n2)}, the mean over output units of {@code J(x1) J(x2)ᵀ}, by
-     * {@link org.ntkworkbench.kernel.empirical.NtkMethod#AUTO}; see
-     * {@link org.ntkworkbench.kernel.empirical.EmpiricalNtk} for methods and the full per-output kernel.
-     */
-    default Tensor empiricalNtk(Map<String, Tensor> params, Tensor x1, Tensor x2) {
-        return org.ntkworkbench.kernel.empirical.EmpiricalNtk.ntk(this, params, x1, x2,
-                org.ntkworkbench.kernel.empirical.NtkMethod.AUTO, true);
-    }
-
-    /** {@link #empiricalNtk(Map, Tensor, Tensor)} with {@code x2 = x1}: symmetric to the last bit. */
-    default Tensor empiricalNtk(Map<String, Tensor> params, Tensor x) {
-        return empiricalNtk(params, x, null);
-    }
-
-    /**
-     * Finite ↔ infinite consistency (Groovy: {@code net.consistency(x, widths: [128, 512, 2048], seeds: 4)}):
-     * the relative error of the seed-averaged empirical NTK/NNGP of this model at each width against its
-     * analytic kernels, and the fitted rate (about width^−½). See
-     * {@link org.ntkworkbench.kernel.empirical.Consistency}; the DSL word {@code consistency} also plots it.
-     */
-    default org.ntkworkbench.kernel.empirical.Consistency.Report consistency(Map<String, ?> options, Tensor x) {
-        Object w = options.get("widths");
-        if (!(w instanceof List<?> list) || list.isEmpty()) {
-            throw new IllegalArgumentException("consistency needs widths: [w1, w2, ...]");
-        }
-        int[] widths = list.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
-        Object seeds = options.containsKey("seeds") ? options.get("seeds") : 4;
-        return org.ntkworkbench.kernel.empirical.Consistency.check(this, x, widths, ((Number) seeds).intValue());
     }
 
     private static <T> T single(List<T> items, String what) {

@@ -49,4 +49,10 @@ public final class LayerNorm extends UnaryLayer {
     public Kernel kernel(Kernel in) {
         return KernelRules.layerNorm(in, EPS);
     }
+
+    /** Each pair divided by the variances of its two positions. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.POINTWISE;
+    }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor;
 
 /**

@@ -208,4 +208,10 @@ public final class Linearized implements Layer {
     public String toString() {
         return "linearize(" + net + ", " + params0.size() + " parameter arrays)";
     }
+
+    /** The wrapped network's requirement (its kernels are the network's). */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return net.spatialDiagonal();
+    }
 }

@@ -97,4 +97,14 @@ public final class Parallel implements Layer {
     public String toString() {
         return branches.stream().map(Object::toString).collect(Collectors.joining(", ", "parallel(", ")"));
     }
+
+    /** The weakest of the branches' requirements (neural-tangents' {@code &}). */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        SpatialDiagonal r = null;
+        for (Layer b : branches) {
+            r = r == null ? b.spatialDiagonal() : r.and(b.spatialDiagonal());
+        }
+        return r == null ? SpatialDiagonal.POINTWISE : r;
+    }
 }

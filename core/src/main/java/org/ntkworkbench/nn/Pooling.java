@@ -3,6 +3,7 @@ package org.ntkworkbench.nn;
 import java.util.Arrays;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Padding;
 
 /** Window sums over spatial axes shared by {@link AvgPool} and {@link SumPool}: im2col gather, then a sum. */
 final class Pooling {

@@ -72,12 +72,18 @@ public final class Repeat implements Layer {
 
     /** As the equivalent serial (fused from the inputs when the repeated layers allow it). */
     @Override
-    public Kernel kernel(Tensor x1, Tensor x2) {
-        return serial.kernel(x1, x2);
+    public Kernel kernel(Tensor x1, Tensor x2, boolean computeNtk, Boolean diagonalSpatial) {
+        return serial.kernel(x1, x2, computeNtk, diagonalSpatial);
     }
 
     @Override
     public String toString() {
         return "repeat(" + layer + ", " + n + ")";
+    }
+
+    /** The requirement of the n copies in series. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return serial.spatialDiagonal();
     }
 }

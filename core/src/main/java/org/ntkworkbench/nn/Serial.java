@@ -111,12 +111,12 @@ public final class Serial implements Layer {
      * is never stored); a kernel of x1 with itself is then symmetric to the last bit by construction.
      */
     @Override
-    public Kernel kernel(Tensor x1, Tensor x2) {
+    public Kernel kernel(Tensor x1, Tensor x2, boolean computeNtk, Boolean diagonalSpatial) {
         List<Layer> flat = flattened();
         int end = entrywiseRunEnd(flat, 0);
         boolean dense = x1.rank() == 2 && (x2 == null || (x2.rank() == 2 && x2.dim(1) == x1.dim(1)));
-        if (end == 0 || !dense) {
-            return Layer.super.kernel(x1, x2);
+        if (end == 0 || !dense || !computeNtk) {
+            return Layer.super.kernel(x1, x2, computeNtk, diagonalSpatial);
         }
         Kernel k = Params.located("", this, () -> EntrywiseChain.fromInputs(x1, x2, rules(flat, 0, end)));
         if (end == flat.size()) {
@@ -175,5 +175,15 @@ public final class Serial implements Layer {
             l.add(layer);
         }
         return l;
+    }
+
+    /** The children's requirements composed in order (POINTWISE is the neutral element). */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        SpatialDiagonal r = SpatialDiagonal.POINTWISE;
+        for (Layer l : layers) {
+            r = r.then(l.spatialDiagonal());
+        }
+        return r;
     }
 }

@@ -3,6 +3,7 @@ package org.ntkworkbench.nn;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.KernelRules;
+import org.ntkworkbench.kernel.Padding;
 
 /** Sum pooling over 1-D or 2-D windows, per channel (padding counts as zeros). Strides default to 1. */
 public final class SumPool extends WindowPool {

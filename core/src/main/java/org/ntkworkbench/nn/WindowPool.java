@@ -1,6 +1,7 @@
 package org.ntkworkbench.nn;
 
 import java.util.Arrays;
+import org.ntkworkbench.kernel.Padding;
 
 /**
  * What average and sum pooling share: the window, strides and padding over 1-D or 2-D positions, per
@@ -41,5 +42,11 @@ public abstract sealed class WindowPool extends UnaryLayer permits AvgPool, SumP
     @Override
     public String toString() {
         return word() + "(" + Arrays.toString(window) + ", strides: " + Arrays.toString(strides) + ", padding: '" + padding + "')";
+    }
+
+    /** A window on each side of a pair reads pairs of different positions. */
+    @Override
+    public SpatialDiagonal spatialDiagonal() {
+        return SpatialDiagonal.WINDOW;
     }
 }

@@ -1,6 +1,7 @@
 package org.ntkworkbench.nn;
 
 import java.util.Arrays;
+import org.ntkworkbench.kernel.Padding;
 
 /**
  * The geometry of sliding windows (convolution and pooling) over the spatial axes of a per-example

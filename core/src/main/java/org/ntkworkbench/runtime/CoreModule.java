@@ -1,37 +1,49 @@
 package org.ntkworkbench.runtime;
 
 import com.google.inject.AbstractModule;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.ntkworkbench.data.Datasets;
 import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.ConsistencyWord;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
 import org.ntkworkbench.dsl.ExperimentWords;
-import org.ntkworkbench.dsl.ResidualWords;
 import org.ntkworkbench.dsl.LayerWords;
+import org.ntkworkbench.dsl.ResidualWords;
 import org.ntkworkbench.dsl.SpectrumWords;
 import org.ntkworkbench.dsl.TrainWords;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.DefaultArrayIO;
-import org.ntkworkbench.kernel.BlockedKernels;
-import org.ntkworkbench.kernel.Kernels;
-import org.ntkworkbench.dsl.DslBindings;
+import org.ntkworkbench.model.KernelService;
+import org.ntkworkbench.model.RowBlockKernelService;
 import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.plot.XChartPlots;
 import org.ntkworkbench.report.HtmlReports;
 import org.ntkworkbench.report.Reports;
 import org.ntkworkbench.spectrum.Spectra;
 import org.ntkworkbench.spectrum.SpectrumModule;
+import org.ntkworkbench.spi.DslBindings;
 import org.ntkworkbench.train.DefaultTraining;
 import org.ntkworkbench.train.Training;
 
 /** Core services and DSL words. Side-effect free: bindings only. */
 public final class CoreModule extends AbstractModule {
 
-    /** Services scripts and the REPL see as variables (lower-camel simple name, e.g. {@code plots}). */
-    static final List<Class<?>> SERVICES = List.of(Plots.class, Reports.class, ArrayIO.class, Datasets.class,
-            Spectra.class, Training.class, Kernels.class);
+    /** Services scripts and the REPL see as variables, by variable name (e.g. {@code plots}). */
+    static final Map<String, Class<?>> SERVICES = services();
+
+    private static Map<String, Class<?>> services() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("plots", Plots.class);
+        m.put("reports", Reports.class);
+        m.put("arrayIO", ArrayIO.class);
+        m.put("datasets", Datasets.class);
+        m.put("spectra", Spectra.class);
+        m.put("training", Training.class);
+        m.put("kernels", KernelService.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     @Override
     protected void configure() {
@@ -39,7 +51,7 @@ public final class CoreModule extends AbstractModule {
         bind(Reports.class).to(HtmlReports.class);
         bind(ArrayIO.class).to(DefaultArrayIO.class);
         bind(Datasets.class).to(DefaultDatasets.class);
-        bind(Kernels.class).to(BlockedKernels.class);
+        bind(KernelService.class).to(RowBlockKernelService.class);
         install(new SpectrumModule());
         bind(Training.class).to(DefaultTraining.class);
 

@@ -2,7 +2,7 @@ package org.ntkworkbench.runtime;
 
 import com.google.inject.Module;
 import java.util.List;
-import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.spi.WordInfo;
 
 /**
  * A plugin that loaded: its identity, where it came from, the DSL words its module binds.

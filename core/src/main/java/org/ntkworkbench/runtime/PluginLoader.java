@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.spi.NtkPlugin;
+import org.ntkworkbench.spi.WordInfo;
 
 /**
  * Finds {@link NtkPlugin}s with {@link ServiceLoader}: on the class path, and in every {@code *.jar} of

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.ntkworkbench.dsl.DslArgs;
-import org.ntkworkbench.dsl.DslException;
-import org.ntkworkbench.dsl.DslWord;
-import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.dsl.DslContext;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.tensor.NativeCheck;
 
 /**
@@ -24,7 +25,7 @@ import org.ntkworkbench.tensor.NativeCheck;
  * they bind, and what failed to load. Scripts, the REPL and JShell all start from one of these;
  * {@link #current()} is the static accessor for JShell.
  */
-public final class Workbench {
+public final class Workbench implements DslContext {
     private static volatile Workbench current;
 
     private final Injector injector;
@@ -78,7 +79,7 @@ public final class Workbench {
         return modules;
     }
 
-    /** The workbench most recently started in this JVM (for JShell: {@code Workbench.current().service(Kernels.class)}). */
+    /** The workbench most recently started in this JVM (for JShell: {@code Workbench.current().service(KernelService.class)}). */
     public static Workbench current() {
         if (current == null) {
             throw new IllegalStateException("no workbench started in this JVM; call Workbench.start(List.of())");
@@ -87,6 +88,7 @@ public final class Workbench {
     }
 
     /** An injected service, e.g. {@code service(Plots.class)}. */
+    @Override
     public <T> T service(Class<T> type) {
         return injector.getInstance(type);
     }
@@ -99,15 +101,22 @@ public final class Workbench {
         return plugins;
     }
 
+    @Override
+    public List<String> pluginVersions() {
+        return plugins.stream().map(p -> p.name() + " " + p.version()).toList();
+    }
+
     public List<PluginFailure> failures() {
         return failures;
     }
 
     /** All DSL words by name (core and plugins). */
+    @Override
     public Map<String, DslWord> words() {
         return words;
     }
 
+    @Override
     public Map<String, WordInfo> wordInfo() {
         return wordInfo;
     }
@@ -122,12 +131,10 @@ public final class Workbench {
     }
 
     /** Services by the names scripts and the REPL see them under ({@code kernels}, {@code plots}, ...). */
+    @Override
     public Map<String, Object> serviceBindings() {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (Class<?> type : CoreModule.SERVICES) {
-            String simple = type.getSimpleName();
-            m.put(Character.toLowerCase(simple.charAt(0)) + simple.substring(1), injector.getInstance(type));
-        }
+        CoreModule.SERVICES.forEach((name, type) -> m.put(name, injector.getInstance(type)));
         m.put("workbench", this);
         return m;
     }

@@ -1,6 +1,6 @@
 package org.ntkworkbench.train;
 
-import org.ntkworkbench.kernel.predict.KernelChecks;
+import org.ntkworkbench.model.predict.KernelChecks;
 import org.ntkworkbench.tensor.Blas;
 import org.ntkworkbench.tensor.Lapack;
 import org.ntkworkbench.tensor.Tensor;

@@ -1,8 +1,8 @@
 package org.ntkworkbench.bench
 
 import java.nio.file.Path
-import org.ntkworkbench.kernel.empirical.EmpiricalNtk
-import org.ntkworkbench.kernel.empirical.NtkMethod
+import org.ntkworkbench.model.empirical.EmpiricalNtk
+import org.ntkworkbench.model.empirical.NtkMethod
 import spock.lang.Requires
 import spock.lang.Specification
 

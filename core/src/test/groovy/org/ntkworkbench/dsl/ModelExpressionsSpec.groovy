@@ -1,5 +1,8 @@
 package org.ntkworkbench.dsl
 
+
+
+import org.ntkworkbench.spi.DslException
 import java.nio.file.Files
 import java.nio.file.Path
 import org.ntkworkbench.nn.Layer

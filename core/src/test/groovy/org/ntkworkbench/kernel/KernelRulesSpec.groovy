@@ -1,9 +1,8 @@
 package org.ntkworkbench.kernel
 
-import static org.ntkworkbench.nn.Padding.*
+import static org.ntkworkbench.kernel.Padding.*
 
 import groovy.transform.CompileStatic
-import org.ntkworkbench.nn.Padding
 import org.ntkworkbench.nn.Parameterization
 import org.ntkworkbench.tensor.SeededRandom
 import org.ntkworkbench.tensor.Tensor

@@ -3,7 +3,6 @@ package org.ntkworkbench.kernel
 import static org.ntkworkbench.nn.Layers.*
 
 import org.ntkworkbench.nn.Layer
-import org.ntkworkbench.nn.Padding
 import org.ntkworkbench.nn.Parameterization
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Shared

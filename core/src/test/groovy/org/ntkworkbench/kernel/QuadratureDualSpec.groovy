@@ -100,7 +100,7 @@ class QuadratureDualSpec extends Specification {
         given: 'a 1-D conv kernel of signals (spatial pairs) and a dense kernel of x1 vs x2'
         def x = Tensor.randn(41, 4, 5, 3)
         def y = Tensor.randn(42, 3, 5, 3)
-        def k = KernelRules.conv(Kernel.fromInputs(x, y), [3] as int[], [1] as int[], org.ntkworkbench.nn.Padding.CIRCULAR, 1.3, 0.2)
+        def k = KernelRules.conv(Kernel.fromInputs(x, y), [3] as int[], [1] as int[], org.ntkworkbench.kernel.Padding.CIRCULAR, 1.3, 0.2)
         def kd = KernelRules.dense(Kernel.fromInputs(x.copy().reshape(4, 15), y.copy().reshape(3, 15)), 1.1, 0.5)
 
         expect:

@@ -2,6 +2,7 @@ package org.ntkworkbench.nn
 
 import static org.ntkworkbench.nn.Layers.*
 
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
 

@@ -8,6 +8,7 @@ import org.ntkworkbench.autodiff.Jvp
 import org.ntkworkbench.autodiff.Ops
 import org.ntkworkbench.autodiff.Var
 import org.ntkworkbench.autodiff.Vjp
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
 

@@ -2,6 +2,7 @@ package org.ntkworkbench.nn
 
 import static org.ntkworkbench.nn.Layers.*
 
+import org.ntkworkbench.kernel.Padding;
 import spock.lang.Specification
 
 /** The static factories read like DESIGN.md's DSL, including Groovy named arguments and defaults. */

@@ -7,6 +7,7 @@ import org.ntkworkbench.autodiff.Grad
 import org.ntkworkbench.autodiff.Ops
 import org.ntkworkbench.autodiff.Var
 import org.ntkworkbench.kernel.Kernel
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
 

@@ -5,6 +5,7 @@ import static org.ntkworkbench.nn.Layers.*
 import java.util.function.Function
 import org.ntkworkbench.autodiff.Var
 import org.ntkworkbench.autodiff.Vjp
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
 

@@ -4,6 +4,7 @@ import java.nio.file.Files
 import java.nio.file.Path
 import java.util.jar.JarEntry
 import java.util.jar.JarOutputStream
+import org.ntkworkbench.spi.NtkPlugin;
 import spock.lang.Specification
 import spock.lang.TempDir
 

@@ -1,9 +1,9 @@
 package org.ntkworkbench.train
 
 import org.ntkworkbench.data.Samplers
-import org.ntkworkbench.kernel.empirical.EmpiricalNtk
-import org.ntkworkbench.kernel.empirical.NtkMethod
-import org.ntkworkbench.kernel.predict.GradientDescentMse
+import org.ntkworkbench.model.empirical.EmpiricalNtk
+import org.ntkworkbench.model.empirical.NtkMethod
+import org.ntkworkbench.model.predict.GradientDescentMse
 import org.ntkworkbench.nn.ApplyContext
 import org.ntkworkbench.nn.Layer
 import org.ntkworkbench.nn.LayerException

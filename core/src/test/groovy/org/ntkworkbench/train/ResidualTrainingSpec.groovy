@@ -2,7 +2,7 @@ package org.ntkworkbench.train
 
 import org.ntkworkbench.data.Gegenbauer
 import org.ntkworkbench.data.Samplers
-import org.ntkworkbench.kernel.predict.GradientDescentMse
+import org.ntkworkbench.model.predict.GradientDescentMse
 import org.ntkworkbench.nn.Layers
 import org.ntkworkbench.spectrum.HarmonicProjection
 import org.ntkworkbench.tensor.Tensor

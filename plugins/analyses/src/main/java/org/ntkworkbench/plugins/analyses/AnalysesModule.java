@@ -1,7 +1,7 @@
 package org.ntkworkbench.plugins.analyses;
 
 import com.google.inject.AbstractModule;
-import org.ntkworkbench.dsl.DslBindings;
+import org.ntkworkbench.spi.DslBindings;
 
 /** Bindings of the analyses plugin: one DSL word per study. */
 public final class AnalysesModule extends AbstractModule {

@@ -1,7 +1,7 @@
 package org.ntkworkbench.plugins.analyses;
 
 import com.google.inject.Module;
-import org.ntkworkbench.runtime.NtkPlugin;
+import org.ntkworkbench.spi.NtkPlugin;
 
 /** The source papers' studies (extrapolation, frequency bias under density, locality) as DSL words the reproduction scripts call. */
 public final class AnalysesPlugin implements NtkPlugin {

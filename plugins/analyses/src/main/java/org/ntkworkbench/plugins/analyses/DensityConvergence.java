@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.LongPredicate;
 import org.ntkworkbench.data.CircleDensity;
 import org.ntkworkbench.data.CircleSample;
-import org.ntkworkbench.kernel.predict.GradientDescentMse;
+import org.ntkworkbench.model.predict.GradientDescentMse;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.plot.PlotSpec;
 import org.ntkworkbench.plot.Series;

@@ -3,15 +3,15 @@ package org.ntkworkbench.plugins.analyses;
 import com.google.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.ntkworkbench.dsl.DslArgs;
-import org.ntkworkbench.dsl.DslException;
-import org.ntkworkbench.dsl.DslWord;
-import org.ntkworkbench.dsl.Values;
-import org.ntkworkbench.dsl.WordInfo;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Layers;
 import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.report.CurrentRun;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.WordInfo;
 
 /**
  * {@code densityConvergence(net?, n: 734, density: [4, 2, 1], frequency: 6, …)}: {@link DensityConvergence#run},

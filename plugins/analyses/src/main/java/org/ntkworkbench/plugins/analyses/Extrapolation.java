@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
-import org.ntkworkbench.kernel.predict.GradientDescentMse;
+import org.ntkworkbench.model.predict.GradientDescentMse;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.plot.PlotSpec;
 import org.ntkworkbench.plot.Series;

@@ -7,14 +7,14 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
-import org.ntkworkbench.dsl.DslArgs;
-import org.ntkworkbench.dsl.DslException;
-import org.ntkworkbench.dsl.DslWord;
-import org.ntkworkbench.dsl.Values;
-import org.ntkworkbench.dsl.WordInfo;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.report.CurrentRun;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.train.Training;
 
 /**

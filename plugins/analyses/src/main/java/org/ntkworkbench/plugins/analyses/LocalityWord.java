@@ -1,14 +1,14 @@
 package org.ntkworkbench.plugins.analyses;
 
 import com.google.inject.Inject;
-import org.ntkworkbench.dsl.DslArgs;
-import org.ntkworkbench.dsl.DslException;
-import org.ntkworkbench.dsl.DslWord;
-import org.ntkworkbench.dsl.WordInfo;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.plugins.cnn.CnnSpectra;
 import org.ntkworkbench.plugins.cnn.ConvNets;
 import org.ntkworkbench.spectrum.Spectra;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 
 /**
  * {@code locality(spectra)} on a {@link CnnSpectra} from {@code cnnSpectra(...)}, or

@@ -1,7 +1,7 @@
 package org.ntkworkbench.plugins.cnn;
 
 import com.google.inject.AbstractModule;
-import org.ntkworkbench.dsl.DslBindings;
+import org.ntkworkbench.spi.DslBindings;
 
 /** Bindings of the CNN plugin: its DSL words. */
 public final class CnnModule extends AbstractModule {

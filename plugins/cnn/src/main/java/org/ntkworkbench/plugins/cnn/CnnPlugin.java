@@ -1,7 +1,7 @@
 package org.ntkworkbench.plugins.cnn;
 
 import com.google.inject.Module;
-import org.ntkworkbench.runtime.NtkPlugin;
+import org.ntkworkbench.spi.NtkPlugin;
 
 /** Circular 1-D convolutional nets on multi-sphere inputs and the spectra of their CNTK/CGPK (Geifman et al. 2022). */
 public final class CnnPlugin implements NtkPlugin {

@@ -1,12 +1,12 @@
 package org.ntkworkbench.plugins.cnn;
 
 import com.google.inject.Inject;
-import org.ntkworkbench.dsl.DslArgs;
-import org.ntkworkbench.dsl.DslException;
-import org.ntkworkbench.dsl.DslWord;
-import org.ntkworkbench.dsl.WordInfo;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.spectrum.Spectra;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 
 /** {@code cnnSpectra(net, positions:, filter:, depth:, degrees:, resolution:)}: {@link CnnSpectra#compute}. */
 final class CnnSpectraWord implements DslWord {

@@ -1,9 +1,9 @@
 package org.ntkworkbench.plugins.cnn;
 
-import org.ntkworkbench.dsl.DslArgs;
-import org.ntkworkbench.dsl.DslException;
-import org.ntkworkbench.dsl.DslWord;
-import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 
 /** {@code cnn(dim: 1, channels:, filter:, depth:, readout:, wStd:, bStd:)} and {@code receptiveFields(positions:, filter:, depth:)}. */
 final class CnnWords implements DslWord {

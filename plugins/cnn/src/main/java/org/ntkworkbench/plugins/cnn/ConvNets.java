@@ -5,9 +5,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Layers;
-import org.ntkworkbench.nn.Padding;
 
 /**
  * Circular conv nets on signals (n, p, c) (1-D) or images (n, h, w, c) (2-D, NHWC): {@code depth} blocks

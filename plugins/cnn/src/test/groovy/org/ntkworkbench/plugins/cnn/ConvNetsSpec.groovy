@@ -1,11 +1,11 @@
 package org.ntkworkbench.plugins.cnn
 
 import org.ntkworkbench.data.Samplers
-import org.ntkworkbench.kernel.empirical.EmpiricalNngp
-import org.ntkworkbench.kernel.empirical.EmpiricalNtk
-import org.ntkworkbench.kernel.empirical.NtkMethod
+import org.ntkworkbench.kernel.Padding
+import org.ntkworkbench.model.empirical.EmpiricalNngp
+import org.ntkworkbench.model.empirical.EmpiricalNtk
+import org.ntkworkbench.model.empirical.NtkMethod
 import org.ntkworkbench.nn.Layers
-import org.ntkworkbench.nn.Padding
 import org.ntkworkbench.spectrum.MultiSphereSpectra
 import org.ntkworkbench.spectrum.NativeSpectra
 import org.ntkworkbench.tensor.Tensor

@@ -1,9 +1,9 @@
 package org.ntkworkbench.plugins.pinet;
 
-import org.ntkworkbench.dsl.DslArgs;
-import org.ntkworkbench.dsl.DslException;
-import org.ntkworkbench.dsl.DslWord;
-import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 
 /** {@code ccpKernel(degree: N)}: the CCP net's infinite-width kernels as functions of ⟨x, x'⟩. */
 final class CcpKernelWord implements DslWord {

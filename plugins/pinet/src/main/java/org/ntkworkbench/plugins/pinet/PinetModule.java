@@ -1,7 +1,7 @@
 package org.ntkworkbench.plugins.pinet;
 
 import com.google.inject.AbstractModule;
-import org.ntkworkbench.dsl.DslBindings;
+import org.ntkworkbench.spi.DslBindings;
 
 /** Bindings of the Π-Net plugin: its DSL words. */
 public final class PinetModule extends AbstractModule {

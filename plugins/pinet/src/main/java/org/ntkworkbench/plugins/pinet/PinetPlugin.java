@@ -1,7 +1,7 @@
 package org.ntkworkbench.plugins.pinet;
 
 import com.google.inject.Module;
-import org.ntkworkbench.runtime.NtkPlugin;
+import org.ntkworkbench.spi.NtkPlugin;
 
 /** Polynomial nets (Π-Nets: CCP, NCP) of Wu et al. 2022 and their kernels. */
 public final class PinetPlugin implements NtkPlugin {

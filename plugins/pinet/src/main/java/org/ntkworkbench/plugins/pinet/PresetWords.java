@@ -1,9 +1,9 @@
 package org.ntkworkbench.plugins.pinet;
 
-import org.ntkworkbench.dsl.DslArgs;
-import org.ntkworkbench.dsl.DslException;
-import org.ntkworkbench.dsl.DslWord;
-import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 
 /** {@code ccp(degree:, width:, dim:)}, {@code ncp(degree:, width:, dim:)}, {@code hadamardNet(degree:, width:, dim:)}, {@code reluPlusOne()}. */
 final class PresetWords implements DslWord {

@@ -3,10 +3,10 @@ package org.ntkworkbench.plugins.stylegan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.nn.CompositeLayer;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Layers;
-import org.ntkworkbench.nn.Padding;
 import org.ntkworkbench.nn.Serial;
 import org.ntkworkbench.tensor.Tensor;
 

@@ -1,8 +1,8 @@
 package org.ntkworkbench.plugins.stylegan;
 
 import com.google.inject.AbstractModule;
-import org.ntkworkbench.dsl.DslBindings;
-import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.WordInfo;
 
 /** Bindings of the StyleGAN plugin: its DSL words. */
 public final class StyleganModule extends AbstractModule {

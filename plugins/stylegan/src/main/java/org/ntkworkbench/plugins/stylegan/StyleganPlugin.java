@@ -1,7 +1,7 @@
 package org.ntkworkbench.plugins.stylegan;
 
 import com.google.inject.Module;
-import org.ntkworkbench.runtime.NtkPlugin;
+import org.ntkworkbench.spi.NtkPlugin;
 
 /** StyleGAN building blocks (mapping network, modulated convolution, AdaIN, noise injection, style blocks) with their NTKs. */
 public final class StyleganPlugin implements NtkPlugin {

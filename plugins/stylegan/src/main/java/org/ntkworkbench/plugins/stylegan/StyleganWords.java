@@ -1,12 +1,12 @@
 package org.ntkworkbench.plugins.stylegan;
 
 import java.util.List;
-import org.ntkworkbench.dsl.DslArgs;
-import org.ntkworkbench.dsl.DslException;
-import org.ntkworkbench.dsl.DslWord;
-import org.ntkworkbench.dsl.WordInfo;
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.nn.Padding;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.tensor.Tensor;
 
 /** The StyleGAN words: thin sugar over the layer constructors (defaults as in the class comments). */

@@ -2,9 +2,9 @@ package org.ntkworkbench.plugins.stylegan;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.nn.CompositeLayer;
 import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.nn.Padding;
 import org.ntkworkbench.nn.Serial;
 
 /**

@@ -6,11 +6,11 @@ import java.util.function.Function
 import org.ntkworkbench.autodiff.GradCheck
 import org.ntkworkbench.autodiff.Ops
 import org.ntkworkbench.autodiff.Var
-import org.ntkworkbench.kernel.empirical.EmpiricalNtk
-import org.ntkworkbench.kernel.empirical.NtkMethod
+import org.ntkworkbench.kernel.Padding
+import org.ntkworkbench.model.empirical.EmpiricalNtk
+import org.ntkworkbench.model.empirical.NtkMethod
 import org.ntkworkbench.nn.ApplyContext
 import org.ntkworkbench.nn.Layer
-import org.ntkworkbench.nn.Padding
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
 

@@ -3,16 +3,16 @@ package org.ntkworkbench.plugins.stylegan
 import static org.ntkworkbench.nn.Layers.*
 
 import org.ntkworkbench.kernel.Kernel
-import org.ntkworkbench.kernel.empirical.EmpiricalNngp
-import org.ntkworkbench.kernel.empirical.EmpiricalNtk
-import org.ntkworkbench.kernel.empirical.KernelEstimate
-import org.ntkworkbench.kernel.empirical.NtkMethod
+import org.ntkworkbench.kernel.Padding
+import org.ntkworkbench.model.empirical.EmpiricalNngp
+import org.ntkworkbench.model.empirical.EmpiricalNtk
+import org.ntkworkbench.model.empirical.KernelEstimate
+import org.ntkworkbench.model.empirical.NtkMethod
 import org.ntkworkbench.nn.Conv
 import org.ntkworkbench.nn.Dense
 import org.ntkworkbench.nn.FanInProd
 import org.ntkworkbench.nn.Layer
 import org.ntkworkbench.nn.NoKernelRuleException
-import org.ntkworkbench.nn.Padding
 import org.ntkworkbench.nn.Parameterization
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification

@@ -7,10 +7,10 @@ import java.nio.file.Files
 import java.nio.file.Path
 import org.ntkworkbench.dsl.ScriptRunner
 import org.ntkworkbench.kernel.Kernel
-import org.ntkworkbench.kernel.empirical.EmpiricalNngp
-import org.ntkworkbench.kernel.empirical.EmpiricalNtk
-import org.ntkworkbench.kernel.empirical.KernelEstimate
-import org.ntkworkbench.kernel.empirical.NtkMethod
+import org.ntkworkbench.model.empirical.EmpiricalNngp
+import org.ntkworkbench.model.empirical.EmpiricalNtk
+import org.ntkworkbench.model.empirical.KernelEstimate
+import org.ntkworkbench.model.empirical.NtkMethod
 import org.ntkworkbench.nn.Layer
 import org.ntkworkbench.runtime.Workbench
 import org.ntkworkbench.tensor.Tensor

@@ -1,0 +1,65 @@
+package org.ntkworkbench.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.memory.MemoryPlanner;
+import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.tensor.Tensor;
+
+/**
+ * The kernel service (scripts see it as {@code kernels}): analytic NNGP/NTK of a model's output for
+ * one output unit, computed in row blocks of {@code x1} across cores.
+ *
+ * <p>Memory: a layer rule keeps about {@link #LIVE_ARRAYS} arrays of {@code n1·n2} doubles alive
+ * (input and output NNGP and NTK, and a scratch array), so the service estimates
+ * {@code n1·n2·8·LIVE_ARRAYS} bytes (times the position pairs for spatial layers) before allocating.
+ * {@link #analytic} always returns arrays in memory (and fails with a clear message when they cannot
+ * fit); {@link #analyticOrFiles} writes the kernel block by block into memory-mapped NPY files
+ * instead when the estimate does not fit the heap, so kernels bigger than RAM never fail.
+ */
+public interface KernelService {
+
+    /** Arrays of {@code n1 × n2} doubles a kernel rule keeps alive at once (the estimate's factor). */
+    int LIVE_ARRAYS = 5;
+
+    /**
+     * {@code net.kernel(x1, x2)} computed in row blocks of {@code x1} in parallel; {@code x2 = null}
+     * means {@code x2 = x1} (then the result is symmetric to the last bit).
+     */
+    Kernel analytic(Layer net, Tensor x1, Tensor x2);
+
+    /**
+     * The analytic kernel, in memory when the estimate fits {@code budgetBytes}, otherwise written
+     * block by block to {@code dir/nngp.npy} and {@code dir/ntk.npy} (float64 {@code (n1, n2)}).
+     */
+    KernelResult analyticOrFiles(Layer net, Tensor x1, Tensor x2, Path dir, long budgetBytes) throws IOException;
+
+    /** {@link #analyticOrFiles(Layer, Tensor, Tensor, Path, long)} with the heap budget {@link #heapBudget()}. */
+    default KernelResult analyticOrFiles(Layer net, Tensor x1, Tensor x2, Path dir) throws IOException {
+        return analyticOrFiles(net, x1, x2, dir, heapBudget());
+    }
+
+    /** Bytes the analytic kernel of {@code net} between {@code n1} and {@code n2} examples of this shape needs. */
+    long estimateBytes(Layer net, int n1, int n2, int... perExampleShape);
+
+    /**
+     * The budget the in-memory path allows itself: half the {@link MemoryPlanner#current() planner's}
+     * budget (the other half for the inputs and whatever the caller keeps alive).
+     */
+    static long heapBudget() {
+        return MemoryPlanner.current().budgetBytes() / 2;
+    }
+
+    /**
+     * A computed kernel: either in memory ({@code kernel} set, paths {@code null}) or on disk
+     * ({@code nngpFile}/{@code ntkFile} set, {@code kernel} {@code null}; open them with
+     * {@code ArrayIO.mapNpy} or numpy's {@code np.load(..., mmap_mode='r')}).
+     */
+    record KernelResult(Kernel kernel, Path nngpFile, Path ntkFile, int n1, int n2) {
+        /** True when the arrays were written to files. */
+        public boolean onDisk() {
+            return kernel == null;
+        }
+    }
+}

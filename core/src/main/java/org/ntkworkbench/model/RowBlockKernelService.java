@@ -1,0 +1,210 @@
+package org.ntkworkbench.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ntkworkbench.io.MappedNpyWriter;
+import org.ntkworkbench.io.NpyWriter;
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.memory.MemoryPlanner;
+import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.tensor.Tensor;
+
+/**
+ * The default {@link KernelService}: splits {@code x1} into row blocks, computes each block's kernel against
+ * the whole of {@code x2} on its own thread (BLAS does the Gram matrices), and copies the blocks into
+ * the result or into memory-mapped NPY files. In memory, {@code x2 = x1} is one call of
+ * {@code net.kernel(x)} (parallel inside, using the symmetry). In the file path the diagonal entries
+ * come from each example's own 1×1 kernel (correlation exactly 1, where arccos is ill-conditioned);
+ * the files are not symmetrised (blocks of rows never see their mirror): symmetric to ~1e−15.
+ */
+public final class RowBlockKernelService implements KernelService {
+    private final int threads;
+
+    /** With one worker per available core. */
+    public RowBlockKernelService() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** With {@code threads ≥ 1} workers. */
+    public RowBlockKernelService(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads " + threads + " must be >= 1");
+        }
+        this.threads = threads;
+    }
+
+    @Override
+    public Kernel analytic(Layer net, Tensor x1, Tensor x2) {
+        int n1 = x1.dim(0), n2 = x2 == null ? n1 : x2.dim(0);
+        long need = estimateBytes(net, n1, n2, perExample(x1));
+        // In memory only: the planner refuses in one line (scripts can go blockwise with analyticOrFiles).
+        MemoryPlanner.current().require("the analytic kernel of " + n1 + " x " + n2 + " examples " + x1.shapeString(), need);
+        // x2 = x1: one call. The rules are already parallel inside (the activation duals split rows
+        // across cores) and use the symmetry (half the pairs), which row blocks would lose.
+        if (threads == 1 || x2 == null || x2 == x1 || n1 < 2 * threads || n1 * (long) n2 < 4096) {
+            return net.kernel(x1, x2);
+        }
+        Tensor b = x2 == null ? x1 : x2;
+        double[] nngp = new double[n1 * n2];
+        double[] ntk = new double[n1 * n2];
+        double[] cov1 = new double[n1];
+        java.util.concurrent.atomic.AtomicReference<Tensor> cov2 = new java.util.concurrent.atomic.AtomicReference<>();
+        int rows = Math.max(1, (n1 + threads - 1) / threads);
+        forBlocksUnchecked(n1, rows, (from, to) -> {
+            Kernel k = net.kernel(x1.rowRange(from, to), b);
+            requireDense(k);
+            System.arraycopy(k.nngp().data(), 0, nngp, from * n2, (to - from) * n2);
+            System.arraycopy(k.ntk().data(), 0, ntk, from * n2, (to - from) * n2);
+            System.arraycopy(k.cov1().data(), 0, cov1, from, to - from);
+            cov2.compareAndSet(null, k.cov2());
+        });
+        boolean same = x2 == null || x2 == x1;
+        if (same) {
+            symmetriseInPlace(nngp, n1);
+            symmetriseInPlace(ntk, n1);
+        }
+        // With x2 = x1 the variances are the kernel's own diagonal (as Kernel.fromInputs keeps them).
+        Tensor c1 = same ? diagonal(nngp, n1, n2) : Tensor.of(cov1, n1);
+        return new Kernel(Tensor.of(nngp, n1, n2), Tensor.of(ntk, n1, n2), c1, same ? c1 : cov2.get(), new int[0], same);
+    }
+
+    @Override
+    public KernelResult analyticOrFiles(Layer net, Tensor x1, Tensor x2, Path dir, long budgetBytes) throws IOException {
+        int n1 = x1.dim(0), n2 = x2 == null ? n1 : x2.dim(0);
+        long need = estimateBytes(net, n1, n2, perExample(x1));
+        if (need <= budgetBytes) {
+            return new KernelResult(analytic(net, x1, x2), null, null, n1, n2);
+        }
+        // Rows per block so that one block per thread fits the budget.
+        long perRow = Math.max(1, need / n1);
+        int rows = (int) Math.max(1, Math.min(n1, budgetBytes / ((long) threads * perRow)));
+        Files.createDirectories(dir);
+        Path nngpFile = dir.resolve("nngp.npy"), ntkFile = dir.resolve("ntk.npy");
+        Tensor b = x2 == null ? x1 : x2;
+        try (MappedNpyWriter wn = NpyWriter.createMapped(nngpFile, n1, n2);
+             MappedNpyWriter wt = NpyWriter.createMapped(ntkFile, n1, n2)) {
+            try {
+                boolean same = x2 == null || x2 == x1;
+                forBlocks(n1, rows, (from, to) -> {
+                    Kernel k = net.kernel(x1.rowRange(from, to), b);
+                    requireDense(k);
+                    double[] nn = k.nngp().data(), tt = k.ntk().data();
+                    if (same) {
+                        // An example with itself: its own 1×1 kernel, whose correlation is exactly 1
+                        // (in a block the variances come from another rounding path, off by ~1e-9 after arccos).
+                        for (int i = from; i < to; i++) {
+                            Kernel d = net.kernel(x1.rowRange(i, i + 1));
+                            nn[(i - from) * n2 + i] = d.nngp().data()[0];
+                            tt[(i - from) * n2 + i] = d.ntk().data()[0];
+                        }
+                    }
+                    wn.writeRows(from, nn);
+                    wt.writeRows(from, tt);
+                });
+            } catch (RuntimeException e) {
+                wn.abort();
+                wt.abort();
+                throw e;
+            }
+        }
+        return new KernelResult(null, nngpFile, ntkFile, n1, n2);
+    }
+
+    @Override
+    public long estimateBytes(Layer net, int n1, int n2, int... perExampleShape) {
+        long pairs = 1;
+        for (int a = 0; a < perExampleShape.length - 1; a++) {
+            pairs *= (long) perExampleShape[a] * perExampleShape[a];
+        }
+        // Spatial rules (conv, pooling) keep padded and patch-summed copies of the position-pair arrays as
+        // well: measured, the 8 × 8 images of 32 × 32 × 3 under two SAME convs need more than twice the
+        // dense factor, so spatial kernels are planned with a factor 3.
+        long factor = pairs > 1 ? 3L * LIVE_ARRAYS : LIVE_ARRAYS;
+        double bytes = (double) n1 * n2 * 8.0 * factor * pairs;
+        return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
+    }
+
+    private interface Block {
+        void run(int from, int to) throws IOException;
+    }
+
+    private void forBlocksUnchecked(int n, int rows, Block block) {
+        try {
+            forBlocks(n, rows, block);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void forBlocks(int n, int rows, Block block) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "kernel-block");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int from = 0; from < n; from += rows) {
+                int f = from, t = Math.min(n, from + rows);
+                futures.add(pool.submit(() -> {
+                    block.run(f, t);
+                    return null;
+                }));
+            }
+            for (Future<?> fu : futures) {
+                fu.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("kernel computation interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(c);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void requireDense(Kernel k) {
+        if (k.spatial().length != 0) {
+            throw new IllegalArgumentException("the model's output kernel is spatial " + java.util.Arrays.toString(k.spatial())
+                    + ": end the model with a readout (globalAvgPool, flatten) to get an (n1, n2) kernel");
+        }
+    }
+
+    private static int[] perExample(Tensor x) {
+        return java.util.Arrays.copyOfRange(x.shape(), 1, x.rank());
+    }
+
+    private static Tensor diagonal(double[] k, int n1, int n2) {
+        int n = Math.min(n1, n2);
+        double[] d = new double[n1];
+        for (int i = 0; i < n; i++) {
+            d[i] = k[i * n2 + i];
+        }
+        return Tensor.of(d, n1);
+    }
+
+    private static void symmetriseInPlace(double[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double m = (a[i * n + j] + a[j * n + i]) * 0.5;
+                a[i * n + j] = m;
+                a[j * n + i] = m;
+            }
+        }
+    }
+}
