@@ -42,7 +42,7 @@ import org.ntkworkbench.plot.Series;
 import org.ntkworkbench.report.Reports;
 import org.ntkworkbench.report.RunDirectory;
 import org.ntkworkbench.report.Tables;
-import org.ntkworkbench.runtime.ExitCodes;
+import org.ntkworkbench.spi.ExitCodes;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.tensor.Tensor;
 import picocli.CommandLine.Command;

@@ -23,7 +23,7 @@ public final class Main {
             System.err.println("ntk: ran out of memory (" + e.getMessage() + ", heap " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MiB): give a smaller --memory GB so that the work goes blockwise, raise the heap with NTK_JAVA_OPTS=-Xmx<N>g, "
                     + "or use --engine spark");
-            return org.ntkworkbench.runtime.ExitCodes.COMPUTATION_FAILED;
+            return org.ntkworkbench.spi.ExitCodes.COMPUTATION_FAILED;
         }
     }
 

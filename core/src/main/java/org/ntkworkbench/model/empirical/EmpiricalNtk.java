@@ -101,7 +101,7 @@ public final class EmpiricalNtk {
      * {@code estimate / n1} is the cost of one more row of x1.
      */
     public static long estimateBytes(Layer net, Map<String, Tensor> params, Tensor x, int n1, int n2, int arrays) {
-        int k = Mats.outputsPerExample(net, x);
+        int k = EmpiricalInputs.outputsPerExample(net, x);
         long p = 0;
         for (Tensor t : params.values()) {
             p += t.size();
