@@ -14,15 +14,16 @@ import org.ntkworkbench.io.MappedNpyWriter;
 import org.ntkworkbench.io.NpyWriter;
 import org.ntkworkbench.io.Npz;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.model.KernelService;
 import org.ntkworkbench.model.ModelExtensions;
+import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.model.empirical.EmpiricalNngp;
 import org.ntkworkbench.model.empirical.EmpiricalNtk;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.spi.ComputeEngine;
 import org.ntkworkbench.spi.EngineProvider;
+import org.ntkworkbench.tensor.Finite;
 import org.ntkworkbench.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,11 +48,11 @@ final class KernelCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "EXPR|FILE", description = "DSL model expression or Groovy file.")
     String model;
 
-    @Option(names = "--x1", required = true, paramLabel = "A.npy", description = "First inputs, examples on axis 0.")
-    Path x1File;
+    @Option(names = "--x1", required = true, paramLabel = "A.npy", description = "First inputs, examples on axis 0 (A.npz:NAME also works).")
+    String x1File;
 
-    @Option(names = "--x2", paramLabel = "B.npy", description = "Second inputs (default: x1, giving a symmetric kernel).")
-    Path x2File;
+    @Option(names = "--x2", paramLabel = "B.npy", description = "Second inputs (default: x1, giving a symmetric kernel; B.npz:NAME also works).")
+    String x2File;
 
     @Option(names = "--get", paramLabel = "nngp,ntk", split = ",", description = "Which arrays (default: nngp,ntk).")
     List<String> get = List.of("nngp", "ntk");
@@ -157,6 +158,9 @@ final class KernelCommand implements Callable<Integer> {
                     arrays.put("ntk", k.ntk());
                 }
             }
+            for (Map.Entry<String, Tensor> a : arrays.entrySet()) {
+                Finite.requireResult("ntk kernel: " + (empirical ? "empirical " : "") + a.getKey(), a.getValue());
+            }
             io.writeNpz(out, arrays, compress);
             shape = arrays.values().iterator().next().shapeString();
         } else {
@@ -222,20 +226,20 @@ final class KernelCommand implements Callable<Integer> {
         }
     }
 
-    private static Tensor read(ArrayIO io, String option, Path file) {
-        String spec = file.toString();
-        boolean npzEntry = spec.toLowerCase(java.util.Locale.ROOT).contains(".npz:");
-        Path onDisk = npzEntry ? Path.of(spec.substring(0, spec.toLowerCase(java.util.Locale.ROOT).lastIndexOf(".npz:") + 4)) : file;
-        if (!Files.isRegularFile(onDisk)) {
-            throw new IllegalArgumentException(option + " " + onDisk + ": no such file");
+    private static Tensor read(ArrayIO io, String option, String spec) {
+        int colon = spec.toLowerCase(java.util.Locale.ROOT).lastIndexOf(".npz:");
+        Path file = Path.of(colon >= 0 ? spec.substring(0, colon + 4) : spec);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(option + " " + file + ": no such file");
         }
+        Tensor t;
         try {
-            return io.readArray(spec);
+            t = io.readArray(spec);
         } catch (IOException | RuntimeException e) {
-            // the reader's message already names the file
-            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-            throw new IllegalArgumentException(option + " " + (msg.startsWith(onDisk.toString()) ? msg : file + ": " + msg));
+            String m = e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("");
+            throw new IllegalArgumentException(m.contains(spec) || m.contains(file.toString()) ? option + " " + m : option + " " + spec + ": " + m);
         }
+        return Finite.requireInput(option + " " + spec, t);
     }
 
     /** The NPZ's parameters, checked against the keys and shapes the model needs. */
@@ -258,6 +262,7 @@ final class KernelCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--params " + paramsFile + ": key '" + e.getKey() + "' has shape "
                         + t.shapeString() + " but the model needs " + e.getValue().shapeString());
             }
+            Finite.requireInput("--params " + paramsFile + ": key '" + e.getKey() + "'", t);
         }
         return loaded;
     }

@@ -57,6 +57,7 @@ public final class CoreModule extends AbstractModule {
 
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);
+        DslBindings.addWord(binder(), CoreWords.COMPARISON, CoreWords.ComparisonWord.class);
         DslBindings.addWord(binder(), CoreWords.PLOT, CoreWords.PlotWord.class);
         DslBindings.addWord(binder(), CoreWords.REPORT, CoreWords.ReportWord.class);
         DslBindings.addWord(binder(), CoreWords.EIGVALSH, new CoreWords.EigvalshWord());
