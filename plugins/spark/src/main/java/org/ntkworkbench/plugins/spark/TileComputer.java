@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.empirical.EmpiricalNngp;
+import org.ntkworkbench.model.empirical.EmpiricalNngp;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.tensor.Tensor;
@@ -56,7 +56,7 @@ final class TileComputer {
             ntk = job.ntk ? k.ntk().data() : null;
         } else {
             nngp = job.nngp ? EmpiricalNngp.of(net, params, a, b).data() : null;
-            ntk = job.ntk ? net.empiricalNtk(params, a, b).data() : null;
+            ntk = job.ntk ? org.ntkworkbench.model.ModelExtensions.empiricalNtk(net, params, a, b).data() : null;
         }
         return new Tile(bi, bj, r0, c0, r1 - r0, c1 - c0, nngp, ntk, (System.nanoTime() - t0) * 1e-9);
     }

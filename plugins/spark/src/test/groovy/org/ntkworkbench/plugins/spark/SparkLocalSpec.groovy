@@ -6,7 +6,7 @@ import org.ntkworkbench.dsl.ModelExpressions
 import org.ntkworkbench.io.Npz
 import org.ntkworkbench.io.NpyReader
 import org.ntkworkbench.kernel.Kernels
-import org.ntkworkbench.kernel.empirical.EmpiricalNngp
+import org.ntkworkbench.model.empirical.EmpiricalNngp
 import org.ntkworkbench.kernel.predict.Cholesky
 import org.ntkworkbench.runtime.Workbench
 import org.ntkworkbench.tensor.Lapack
