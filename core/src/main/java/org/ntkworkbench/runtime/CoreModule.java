@@ -8,6 +8,7 @@ import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.ConsistencyWord;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
+import org.ntkworkbench.dsl.PredictWords;
 import org.ntkworkbench.dsl.ExperimentWords;
 import org.ntkworkbench.dsl.LayerWords;
 import org.ntkworkbench.dsl.ResidualWords;
@@ -64,6 +65,7 @@ public final class CoreModule extends AbstractModule {
         DslBindings.addWord(binder(), CoreWords.GRAM, new CoreWords.GramWord());
         DslBindings.addWord(binder(), CoreWords.CIRCLE_GRID, new CoreWords.CircleGridWord());
         DataWords.bind(binder());
+        PredictWords.bind(binder());
         LayerWords.bind(binder());
         SpectrumWords.bind(binder());
         TrainWords.bind(binder());
