@@ -4,7 +4,7 @@ import static org.ntkworkbench.nn.Layers.*
 
 import org.ntkworkbench.nn.Layer
 import org.ntkworkbench.nn.LayerException
-import org.ntkworkbench.nn.Padding
+import org.ntkworkbench.kernel.Padding
 import org.ntkworkbench.nn.Parameterization
 import org.ntkworkbench.nn.SpatialDiagonal
 import org.ntkworkbench.tensor.Tensor

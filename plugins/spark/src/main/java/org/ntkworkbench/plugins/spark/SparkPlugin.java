@@ -2,7 +2,7 @@ package org.ntkworkbench.plugins.spark;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
-import org.ntkworkbench.runtime.NtkPlugin;
+import org.ntkworkbench.spi.NtkPlugin;
 
 /**
  * Scale-out on Apache Spark: the {@code spark} engine ({@code --engine spark}, {@code engine: 'spark'})

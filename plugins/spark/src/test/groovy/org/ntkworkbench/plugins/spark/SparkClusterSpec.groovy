@@ -4,7 +4,7 @@ import java.nio.file.Files
 import java.nio.file.Path
 import org.ntkworkbench.dsl.ModelExpressions
 import org.ntkworkbench.io.Npz
-import org.ntkworkbench.kernel.Kernels
+import org.ntkworkbench.model.KernelService
 import org.ntkworkbench.runtime.Workbench
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Shared
@@ -66,7 +66,7 @@ class SparkClusterSpec extends Specification {
         given:
         def x = Tensor.randn(11, 70, 6)
         def net = ModelExpressions.parse(wb, MODEL)
-        def local = wb.service(Kernels).analytic(net, x, null)
+        def local = wb.service(KernelService).analytic(net, x, null)
 
         when:
         engine.kernelToFile(MODEL, x, null, ['nngp', 'ntk'], null, dir.resolve('k.npz'))
@@ -87,7 +87,7 @@ class SparkClusterSpec extends Specification {
         double mean = (0..<30).sum { kTrain.get(it, it) } / 30
         def a = kTrain.copy()
         (0..<30).each { a.set(a.get(it, it) + 0.5 * mean, it, it) }
-        def alpha = org.ntkworkbench.kernel.predict.Cholesky.of('ntk', a).solve(y.data().clone(), 1)
+        def alpha = org.ntkworkbench.model.predict.Cholesky.of('ntk', a).solve(y.data().clone(), 1)
         def kTest = net.kernel(xTest, xTrain).ntk()
         def expected = Tensor.of((0..<9).collect { i -> (0..<30).sum { j -> kTest.get(i, j) * alpha[j] } } as double[], 9, 1)
 
@@ -116,7 +116,7 @@ class SparkClusterSpec extends Specification {
         given:
         def x = Tensor.randn(15, 160, 6)
         def net = ModelExpressions.parse(wb, MODEL)
-        def local = wb.service(Kernels).analytic(net, x, null)
+        def local = wb.service(KernelService).analytic(net, x, null)
         def victim = ProcessHandle.of(LocalCluster.pids(state)['worker.0']).get()
         int seen = 0
         engine.onTile = { Tile t ->
