@@ -8,6 +8,7 @@ import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.spectrum.EigenDecomposition;
 import org.ntkworkbench.spectrum.Spectra;
+import org.ntkworkbench.tensor.Finite;
 import org.ntkworkbench.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +41,7 @@ final class EigenCommand implements Callable<Integer> {
         if (k.rank() != 2 || k.dim(0) != k.dim(1)) {
             throw new IllegalArgumentException("--in " + in + ": expected a square matrix, got shape " + k.shapeString());
         }
+        Finite.requireInput("--in " + in, k);
         int n = k.dim(0);
         double[] a = k.data();
         for (int i = 0; i < n; i++) {
@@ -58,6 +60,7 @@ final class EigenCommand implements Callable<Integer> {
         }
         Spectra spectra = wb.service(Spectra.class);
         EigenDecomposition e = top == null ? spectra.eigh(a, n, vectors) : spectra.topK(a, n, top, vectors);
+        Finite.requireResult("ntk eigen: values", Tensor.vector(e.values()));
         Map<String, Tensor> arrays = new LinkedHashMap<>();
         arrays.put("values", Tensor.vector(e.values()));
         if (vectors) {

@@ -18,6 +18,7 @@ import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.spi.ComputeEngine;
 import org.ntkworkbench.spi.EngineProvider;
+import org.ntkworkbench.tensor.Finite;
 import org.ntkworkbench.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,11 +40,11 @@ final class KernelCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "EXPR|FILE", description = "DSL model expression or Groovy file.")
     String model;
 
-    @Option(names = "--x1", required = true, paramLabel = "A.npy", description = "First inputs, examples on axis 0.")
-    Path x1File;
+    @Option(names = "--x1", required = true, paramLabel = "A.npy", description = "First inputs, examples on axis 0 (A.npz:NAME also works).")
+    String x1File;
 
-    @Option(names = "--x2", paramLabel = "B.npy", description = "Second inputs (default: x1, giving a symmetric kernel).")
-    Path x2File;
+    @Option(names = "--x2", paramLabel = "B.npy", description = "Second inputs (default: x1, giving a symmetric kernel; B.npz:NAME also works).")
+    String x2File;
 
     @Option(names = "--get", paramLabel = "nngp,ntk", split = ",", description = "Which arrays (default: nngp,ntk).")
     List<String> get = List.of("nngp", "ntk");
@@ -106,6 +107,21 @@ final class KernelCommand implements Callable<Integer> {
             return 0;
         }
         Map<String, Tensor> arrays = new LinkedHashMap<>();
+        computeInto(arrays, wb, io, net, x1, x2);
+        for (Map.Entry<String, Tensor> a : arrays.entrySet()) {
+            Finite.requireResult("ntk kernel: " + (empirical ? "empirical " : "") + a.getKey(), a.getValue());
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        io.writeNpz(out, arrays);
+        System.err.println("ntk kernel: " + String.join(",", arrays.keySet()) + " " + arrays.values().iterator().next().shapeString()
+                + (empirical ? " (empirical)" : " (analytic)") + " -> " + out);
+        return 0;
+    }
+
+    private void computeInto(Map<String, Tensor> arrays, Workbench wb, ArrayIO io, Layer net, Tensor x1, Tensor x2) {
         if (empirical) {
             int[] perExample = Arrays.copyOfRange(x1.shape(), 1, x1.rank());
             Map<String, Tensor> expected = net.init(seed == null ? 0 : seed, perExample);
@@ -125,25 +141,22 @@ final class KernelCommand implements Callable<Integer> {
                 arrays.put("ntk", k.ntk());
             }
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        io.writeNpz(out, arrays);
-        System.err.println("ntk kernel: " + String.join(",", arrays.keySet()) + " " + arrays.values().iterator().next().shapeString()
-                + (empirical ? " (empirical)" : " (analytic)") + " -> " + out);
-        return 0;
     }
 
-    private static Tensor read(ArrayIO io, String option, Path file) {
+    private static Tensor read(ArrayIO io, String option, String spec) {
+        int colon = spec.toLowerCase(java.util.Locale.ROOT).lastIndexOf(".npz:");
+        Path file = Path.of(colon >= 0 ? spec.substring(0, colon + 4) : spec);
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(option + " " + file + ": no such file");
         }
+        Tensor t;
         try {
-            return io.readNpy(file);
+            t = io.readArray(spec);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(option + " " + file + ": " + e.getMessage());
+            String m = e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("");
+            throw new IllegalArgumentException(m.contains(spec) || m.contains(file.toString()) ? option + " " + m : option + " " + spec + ": " + m);
         }
+        return Finite.requireInput(option + " " + spec, t);
     }
 
     /** The NPZ's parameters, checked against the keys and shapes the model needs. */
@@ -166,6 +179,7 @@ final class KernelCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--params " + paramsFile + ": key '" + e.getKey() + "' has shape "
                         + t.shapeString() + " but the model needs " + e.getValue().shapeString());
             }
+            Finite.requireInput("--params " + paramsFile + ": key '" + e.getKey() + "'", t);
         }
         return loaded;
     }

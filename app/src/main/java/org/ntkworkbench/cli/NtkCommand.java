@@ -34,8 +34,19 @@ public final class NtkCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Starts the runtime (native check, plugins, injector). */
+    /** Starts the runtime (native check, plugins, injector); plugin load failures are summed up in one stderr line. */
     Workbench workbench() {
+        Workbench wb = Workbench.start(pluginDirs);
+        if (!wb.failures().isEmpty()) {
+            System.err.println("ntk: " + wb.failures().size() + " plugin" + (wb.failures().size() == 1 ? "" : "s") + " failed to load ("
+                    + String.join("; ", wb.failures().stream().map(f -> f.plugin() + " from " + f.source()).toList())
+                    + "); 'ntk plugins' says why");
+        }
+        return wb;
+    }
+
+    /** The runtime without the failure summary (for {@code ntk plugins}, which lists each failure). */
+    Workbench workbenchQuiet() {
         return Workbench.start(pluginDirs);
     }
 

@@ -18,7 +18,7 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Workbench wb = root.workbench();
+        Workbench wb = root.workbenchQuiet();
         for (LoadedPlugin p : wb.plugins()) {
             System.out.println(p.name() + " " + p.version() + " — " + p.description());
             System.out.println("  from: " + p.source());

@@ -36,17 +36,31 @@ final class SpectrumCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "S.csv", description = "CSV with header degree,eigenvalue,multiplicity.")
     Path out;
 
+    /** Upper bound of {@code --degrees}: a command that could run for hours on a typo is refused instead. */
+    static final int MAX_DEGREES = 10_000;
+    /** Upper bound of {@code --dim}. */
+    static final int MAX_DIM = 100_000;
+
     @Override
     public Integer call() throws Exception {
         if (dim < 2) {
             throw new IllegalArgumentException("--dim must be at least 2, got " + dim);
         }
-        if (degrees < 0) {
-            throw new IllegalArgumentException("--degrees must be >= 0, got " + degrees);
+        if (degrees < 0 || degrees > MAX_DEGREES) {
+            throw new IllegalArgumentException("--degrees must be between 0 and " + MAX_DEGREES + ", got " + degrees
+                    + " (higher degrees are far below double precision for these kernels, and their cost grows with K)");
+        }
+        if (dim > MAX_DIM) {
+            throw new IllegalArgumentException("--dim must be at most " + MAX_DIM + ", got " + dim);
         }
         Workbench wb = root.workbench();
         Layer net = ModelExpressions.parse(wb, model);
         SphereSpectrum s = wb.service(Spectra.class).sphere(SpectrumWords.profile(net, dim, get), dim, degrees);
+        double[] mus = new double[degrees + 1];
+        for (int k = 0; k <= degrees; k++) {
+            mus[k] = s.eigenvalue(k);
+        }
+        org.ntkworkbench.tensor.Finite.requireResult("ntk spectrum: eigenvalues mu_k (index = k)", org.ntkworkbench.tensor.Tensor.vector(mus));
         StringBuilder csv = new StringBuilder("degree,eigenvalue,multiplicity\n");
         for (int k = 0; k <= degrees; k++) {
             csv.append(k).append(',').append(String.format(Locale.ROOT, "%.17g", s.eigenvalue(k))).append(',')

@@ -97,10 +97,16 @@ final class TrainCommand implements Callable<Integer> {
         Loss lossFn;
         TrainingConfig config;
         List<StepRecord> curve = new ArrayList<>();
+        LossLog[] lossLog = new LossLog[1];
         try {
             lossFn = Loss.byName(loss);
             config = TrainingConfig.builder().optimizer(optimizer).learningRate(lr).steps(steps).batchSize(batch)
-                    .seed(seed).listener(curve::add).build();
+                    .seed(seed).listener(r -> {
+                        curve.add(r);
+                        if (lossLog[0] != null) {
+                            lossLog[0].onStep(r);
+                        }
+                    }).build();
         } catch (IllegalArgumentException e) {
             throw new BadInput(e.getMessage());
         }
@@ -153,10 +159,18 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         RunDirectory run = runDirectory(wb);
-        long t0 = System.nanoTime();
         try {
+            run.lock();
+        } catch (IllegalStateException e) {
+            throw new BadInput(e.getMessage());
+        }
+        removeStaleOutputs();
+        long t0 = System.nanoTime();
+        lossLog[0] = new LossLog(out.resolve("loss.csv"));
+        try (LossLog ignored = lossLog[0]) {
             run.writeManifest("running", null);
             TrainingResult result = training.train(objective, config, start);
+            lossLog[0].close();
             run.timing("train", (System.nanoTime() - t0) * 1e-9);
             result.writeLossCsv(out.resolve("loss.csv"));
             io.writeNpz(out.resolve("params.npz"), result.params());
@@ -169,6 +183,7 @@ final class TrainCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } catch (TrainingDivergedException e) {
             run.timing("train", (System.nanoTime() - t0) * 1e-9);
+            lossLog[0].close();
             writePartialCurve(curve);
             failed(run, e.getMessage());
             System.err.println("ntk train: " + e.getMessage());
@@ -176,6 +191,68 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             failed(run, e.getMessage());
             throw new BadInput(e.getMessage());
+        }
+    }
+
+    /**
+     * The outputs of an earlier train into the same directory go before this one writes anything, so a
+     * failed run never leaves (or lists in its manifest) another run's {@code params.npz}.
+     */
+    private void removeStaleOutputs() throws BadInput {
+        for (String f : List.of("params.npz", "loss.csv")) {
+            try {
+                Files.deleteIfExists(out.resolve(f));
+            } catch (IOException e) {
+                throw new BadInput(out.resolve(f) + ": cannot remove the previous run's file: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * {@code loss.csv} written row by row as training goes (flushed at most every 200 ms and at the end), so a
+     * killed run leaves its curve; on success it is replaced atomically by the complete curve.
+     */
+    private static final class LossLog implements org.ntkworkbench.train.StepListener, AutoCloseable {
+        private final java.io.BufferedWriter w;
+        private long lastFlush = System.nanoTime();
+        private boolean closed;
+
+        LossLog(Path file) throws BadInput {
+            try {
+                w = Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8);
+                w.write("step,loss\n");
+                w.flush();
+            } catch (IOException e) {
+                throw new BadInput(file + ": cannot write: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void onStep(StepRecord r) {
+            if (closed) {
+                return;
+            }
+            try {
+                w.write(r.step() + "," + r.loss() + "\n");
+                if (System.nanoTime() - lastFlush > 200_000_000L) {
+                    w.flush();
+                    lastFlush = System.nanoTime();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write loss.csv: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                try {
+                    w.close();
+                } catch (IOException ignored) {
+                    // the final loss.csv is written atomically afterwards
+                }
+            }
         }
     }
 
@@ -262,11 +339,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static void checkFinite(String file, Tensor t) throws BadInput {
-        double[] a = t.data();
-        for (int i = 0; i < a.length; i++) {
-            if (!Double.isFinite(a[i])) {
-                throw new BadInput(file + ": non-finite value " + a[i] + " at flat index " + i);
-            }
+        try {
+            org.ntkworkbench.tensor.Finite.requireInput(file, t);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(e.getMessage());
         }
     }
 }

@@ -80,15 +80,19 @@ experiment('resume') {
         Files.walk(runDir).withCloseable { s -> s.filter { it.fileName.toString() == 'status.json' }.toList() }
                 .count { json(it).status == 'ok' } < 6
 
-        when: "resumed, and run once more without interruption elsewhere"
-        def resumed = NtkProcess.run('', 'run', script.toString(), '--out', killedBase.toString(), '--resume')
+        when: "resumed with other parameters: refused, the run untouched (issue 15); then resumed with the same ones, and run once more elsewhere"
+        def refused = NtkProcess.run('', 'run', script.toString(), '--out', killedBase.toString(), '--resume')
+        def resumed = NtkProcess.run('', 'run', script.toString(), '--out', killedBase.toString(), '--resume', '-Pdelay=700')
         def full = NtkProcess.run('', 'run', script.toString(), '--out', fullBase.toString())
         Map r1 = json(runDir.resolve('manifest.json'))
         Path fullDir = Files.list(fullBase).withCloseable { it.toList() }.first()
         Map r2 = json(fullDir.resolve('manifest.json'))
 
         then: "both succeed; the resumed one reused the finished points and ends with the same results to the last bit"
+        refused.exit == 2
+        refused.err.trim() == "--resume: ${runDir} was computed with other parameters (delay: 700 -> (not given)); run without --resume for a new run directory"
         resumed.exit == 0
+        resumed.err.contains('previous status interrupted')
         full.exit == 0
         resumed.err.contains("--resume: continuing ${runDir}")
         (resumed.err =~ /6 points, (\d) complete from a previous run/)[0][1].toInteger() >= 2
@@ -97,7 +101,6 @@ experiment('resume') {
         r1.results == r2.results
         r1.results['width=16_seed=1/final_loss'] < 1.0
         Files.readString(runDir.resolve('log.txt')).contains('skipped (complete in a previous run)')
-        Files.readString(runDir.resolve('log.txt')).contains('was computed with the parameters {delay=700}, this run has {}')
         Files.readString(runDir.resolve('tables/by_width.csv')) == Files.readString(fullDir.resolve('tables/by_width.csv'))
     }
 }

@@ -28,3 +28,34 @@ class NtkProcess {
         [exit: done ? p.exitValue() : -1, out: out.toString(), err: err.toString()]
     }
 }
+
+/** A child {@code ntk} JVM left running (for kill and concurrency tests); stdout and stderr go to files. */
+class NtkChild {
+    final Process process
+    final File out
+    final File err
+
+    NtkChild(File dir, String... args) {
+        String java = ProcessHandle.current().info().command().orElse('java')
+        List<String> cmd = [java, '--enable-native-access=ALL-UNNAMED', '--sun-misc-unsafe-memory-access=allow',
+                            '-Dsmile.linalg.backend=native', '-Djava.awt.headless=true',
+                            '-cp', System.getProperty('java.class.path'), Main.name] + args.toList()
+        out = new File(dir, "child-${System.nanoTime()}.out")
+        err = new File(dir, "child-${System.nanoTime()}.err")
+        def pb = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err)
+        pb.environment().put('HOME', System.getProperty('java.io.tmpdir'))
+        process = pb.start()
+    }
+
+    /** Waits until {@code cond} holds (polling), at most {@code seconds}. */
+    static boolean await(int seconds, Closure<Boolean> cond) {
+        long end = System.nanoTime() + seconds * 1_000_000_000L
+        while (System.nanoTime() < end) {
+            if (cond()) {
+                return true
+            }
+            Thread.sleep(200)
+        }
+        cond()
+    }
+}

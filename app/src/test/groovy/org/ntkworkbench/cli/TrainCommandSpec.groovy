@@ -169,7 +169,7 @@ class TrainCommandSpec extends Specification {
         then:
         r.exit == 1
         r.err.readLines().size() == 1
-        r.err =~ /training diverged at step \d+: the loss is (Infinity|NaN); try a smaller learning rate than 1\.0E9/
+        r.err =~ /training diverged at step \d+: the loss is (Infinity|NaN|[0-9.]+E[0-9]+, more than 1\.0E10 times the initial loss [0-9.E-]+); try a smaller learning rate than 1\.0E9/
         new JsonSlurper().parse(out.resolve('manifest.json').toFile()).status == 'failed'
     }
 

@@ -29,6 +29,25 @@ public abstract class NtkScript extends Script {
         super(binding);
     }
 
+    /** {@code System.exit(code)} in a script, rewritten by the script runner: ends the run through DESIGN.md's exit codes. */
+    public static final class ScriptExit extends Error {
+        private final int code;
+
+        public ScriptExit(int code) {
+            super("the script called System.exit(" + code + ")", null, false, true);
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
+    /** What a script's {@code System.exit(code)} calls instead (see {@link ScriptExit}). */
+    public static void ntkExit(int code) {
+        throw new ScriptExit(code);
+    }
+
     private DslContext workbench() {
         return (DslContext) getBinding().getVariable(WORKBENCH);
     }

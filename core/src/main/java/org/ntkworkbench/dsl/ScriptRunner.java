@@ -89,8 +89,17 @@ public final class ScriptRunner {
         } catch (IOException e) {
             return fail(null, script + ": cannot read: " + e.getMessage(), ExitCodes.BAD_INPUT, e, debug);
         }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a UTF-8 byte order mark, as some editors write
+        }
+        String unknown = unknownParameters(text, params.keySet());
+        if (unknown != null) {
+            return fail(null, script + ": " + unknown, ExitCodes.BAD_INPUT, null, debug);
+        }
         Binding binding = binding(workbench, params);
-        GroovyShell shell = new GroovyShell(ScriptRunner.class.getClassLoader(), binding, compilerConfiguration());
+        CompilerConfiguration config = compilerConfiguration();
+        config.addCompilationCustomizers(new ExitCallCustomizer());
+        GroovyShell shell = new GroovyShell(ScriptRunner.class.getClassLoader(), binding, config);
         Script compiled;
         try {
             compiled = shell.parse(text, file);
@@ -104,8 +113,14 @@ public final class ScriptRunner {
         if (resume) {
             Path latest = latestRun(outBase, name);
             if (latest != null) {
+                String mismatch = run.resumeMismatch(latest);
+                if (mismatch != null) {
+                    return fail(null, "--resume: " + mismatch + "; run without --resume for a new run directory",
+                            ExitCodes.BAD_INPUT, null, debug);
+                }
+                String before = RunDirectory.status(latest.resolve("manifest.json"), true);
                 run.reuse(latest);
-                resumeNote = "--resume: continuing " + latest + " (outputs that exist are not recomputed)";
+                resumeNote = "--resume: continuing " + latest + " (previous status " + before + "; outputs that exist are not recomputed)";
             } else {
                 resumeNote = "--resume: no previous run of " + name + " under " + outBase + "; starting a new run";
             }
@@ -117,6 +132,12 @@ public final class ScriptRunner {
         binding.setVariable("out", new PrintWriter(new TeeWriter(out, run), true));
         long t0 = System.nanoTime();
         try {
+            run.lock();
+        } catch (IllegalStateException e) {
+            current.set(null);
+            return fail(null, (resume ? "--resume: " : "") + e.getMessage(), ExitCodes.BAD_INPUT, e, debug);
+        }
+        try {
             if (resumeNote != null) {
                 run.log(resumeNote);
                 err.println(resumeNote);
@@ -127,6 +148,27 @@ public final class ScriptRunner {
             run.writeManifest("ok", null);
             err.println("run directory: " + run.dir());
             return new Outcome(ExitCodes.OK, run.dir(), null);
+        } catch (NtkScript.ScriptExit e) {
+            String where = runtimeError(script.toString(), file, e);
+            if (e.code() == 0) {
+                run.timing("script", (System.nanoTime() - t0) / 1e9);
+                try {
+                    run.writeManifest("ok", null);
+                } catch (IOException ex) {
+                    return fail(run.dir(), run.dir() + "/manifest.json: " + ex.getMessage(), ExitCodes.COMPUTATION_FAILED, ex, debug);
+                }
+                err.println("run directory: " + run.dir());
+                return new Outcome(ExitCodes.OK, run.dir(), null);
+            }
+            int code = e.code() == ExitCodes.BAD_INPUT ? ExitCodes.BAD_INPUT : ExitCodes.COMPUTATION_FAILED;
+            String msg = where;
+            try {
+                run.log("ERROR " + msg);
+                run.writeManifest("failed", msg);
+            } catch (IOException | RuntimeException ignored) {
+                // the message below is what matters
+            }
+            return fail(run.dir(), msg, code, null, debug);
         } catch (Throwable e) {
             String msg = runtimeError(script.toString(), file, e);
             int code = ExitCodes.of(e);
@@ -139,6 +181,73 @@ public final class ScriptRunner {
             return fail(run.dir(), msg, code, e, debug);
         } finally {
             current.set(null);
+            run.unlock();
+        }
+    }
+
+    /**
+     * A {@code -P} key the script never mentions is almost always a typo ({@code -Pwidht=64}); refused with the
+     * names the script does mention. A key counts as mentioned when it appears in the text as a whole word
+     * (a variable, a {@code param('key', …)} argument, a grid key).
+     */
+    static String unknownParameters(String text, java.util.Set<String> keys) {
+        List<String> unknown = new java.util.ArrayList<>();
+        for (String k : keys) {
+            if (!java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$])" + java.util.regex.Pattern.quote(k) + "(?![A-Za-z0-9_$])")
+                    .matcher(text).find()) {
+                unknown.add(k);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return null;
+        }
+        java.util.Set<String> mentioned = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("param\\(\\s*['\"]([A-Za-z_$][A-Za-z0-9_$]*)['\"]").matcher(text);
+        while (m.find()) {
+            mentioned.add(m.group(1));
+        }
+        return "unknown parameter" + (unknown.size() > 1 ? "s " : " ") + unknown.stream().map(u -> "-P" + u).toList()
+                .toString().replaceAll("[\\[\\]]", "") + ": the script never mentions " + (unknown.size() > 1 ? "them" : "it")
+                + (mentioned.isEmpty() ? "" : " (its param(...) names: " + String.join(", ", mentioned) + ")");
+    }
+
+    /** Rewrites {@code System.exit(code)} in a script into {@link NtkScript#ntkExit}, so it ends the run through the exit-code contract. */
+    private static final class ExitCallCustomizer extends org.codehaus.groovy.control.customizers.CompilationCustomizer {
+        ExitCallCustomizer() {
+            super(org.codehaus.groovy.control.CompilePhase.CANONICALIZATION);
+        }
+
+        @Override
+        public void call(org.codehaus.groovy.control.SourceUnit source, org.codehaus.groovy.classgen.GeneratorContext context,
+                         org.codehaus.groovy.ast.ClassNode classNode) {
+            new org.codehaus.groovy.ast.ClassCodeExpressionTransformer() {
+                @Override
+                protected org.codehaus.groovy.control.SourceUnit getSourceUnit() {
+                    return source;
+                }
+
+                @Override
+                public org.codehaus.groovy.ast.expr.Expression transform(org.codehaus.groovy.ast.expr.Expression e) {
+                    if (e instanceof org.codehaus.groovy.ast.expr.MethodCallExpression mc
+                            && mc.getObjectExpression() instanceof org.codehaus.groovy.ast.expr.ClassExpression ce
+                            && ce.getType().getName().equals("java.lang.System") && "exit".equals(mc.getMethodAsString())) {
+                        org.codehaus.groovy.ast.expr.MethodCallExpression call = new org.codehaus.groovy.ast.expr.MethodCallExpression(
+                                new org.codehaus.groovy.ast.expr.ClassExpression(org.codehaus.groovy.ast.ClassHelper.make(NtkScript.class)),
+                                "ntkExit", transform(mc.getArguments()));
+                        call.setSourcePosition(mc);
+                        return call;
+                    }
+                    if (e instanceof org.codehaus.groovy.ast.expr.StaticMethodCallExpression sc
+                            && sc.getOwnerType().getName().equals("java.lang.System") && "exit".equals(sc.getMethod())) {
+                        org.codehaus.groovy.ast.expr.MethodCallExpression call = new org.codehaus.groovy.ast.expr.MethodCallExpression(
+                                new org.codehaus.groovy.ast.expr.ClassExpression(org.codehaus.groovy.ast.ClassHelper.make(NtkScript.class)),
+                                "ntkExit", transform(sc.getArguments()));
+                        call.setSourcePosition(sc);
+                        return call;
+                    }
+                    return super.transform(e);
+                }
+            }.visitClass(classNode);
         }
     }
 
@@ -213,7 +322,7 @@ public final class ScriptRunner {
         if (t instanceof MissingPropertyException mp) {
             return "unknown name '" + mp.getProperty() + "'";
         }
-        if (t instanceof DslException || t instanceof IllegalArgumentException) {
+        if (t instanceof DslException || t instanceof IllegalArgumentException || t instanceof NtkScript.ScriptExit) {
             return firstLine(t.getMessage());
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + firstLine(t.getMessage()));

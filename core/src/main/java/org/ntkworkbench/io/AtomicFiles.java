@@ -56,7 +56,7 @@ public final class AtomicFiles {
 
     /**
      * Creates a new empty file next to {@code target} with a unique hidden name
-     * ({@code .<name>.<random>.tmp}); the caller fills it and then calls {@link #moveIntoPlace}.
+     * ({@code .<name>.<pid>-<random>.tmp}, so {@link #cleanStaleTemporaries} can tell a killed writer's file); the caller fills it and then calls {@link #moveIntoPlace}.
      * Created with the process's default permissions (umask), unlike {@code Files.createTempFile}.
      */
     public static Path createTemporarySibling(Path target) throws IOException {
@@ -65,11 +65,14 @@ public final class AtomicFiles {
         if (dir != null) {
             Files.createDirectories(dir);
         }
+        if (dir != null && CLEANED.add(dir)) {
+            cleanStaleTemporaries(dir);
+        }
         String name = absolute.getFileName().toString();
         for (int attempt = 0; ; attempt++) {
             byte[] bits = new byte[6];
             RANDOM.nextBytes(bits);
-            Path temp = absolute.resolveSibling("." + name + "." + HexFormat.of().formatHex(bits) + ".tmp");
+            Path temp = absolute.resolveSibling("." + name + "." + PID + "-" + HexFormat.of().formatHex(bits) + ".tmp");
             try {
                 return Files.createFile(temp);
             } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -78,6 +81,40 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    private static final long PID = ProcessHandle.current().pid();
+    private static final java.util.Set<Path> CLEANED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.regex.Pattern TEMP = java.util.regex.Pattern.compile("^\\..+\\.(?:(\\d+)-)?[0-9a-f]{12}\\.tmp$");
+
+    /**
+     * Deletes the temporary files of killed writes in {@code dir}: those whose writer process is gone (the pid is
+     * in the name), and nameless-pid ones of older versions after an hour. Live writers' files are never touched.
+     * Done once per directory per process, at its first write. Returns how many were removed.
+     */
+    public static int cleanStaleTemporaries(Path dir) {
+        int removed = 0;
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : s) {
+                java.util.regex.Matcher m = TEMP.matcher(p.getFileName().toString());
+                if (!m.matches()) {
+                    continue;
+                }
+                boolean stale;
+                if (m.group(1) != null) {
+                    long pid = Long.parseLong(m.group(1));
+                    stale = pid != PID && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+                } else {
+                    stale = Files.getLastModifiedTime(p).toMillis() < System.currentTimeMillis() - 3_600_000L;
+                }
+                if (stale && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // cleaning is a courtesy; the write itself goes on
+        }
+        return removed;
     }
 
     /** Renames {@code temp} over {@code target} atomically (replacing any existing target). */

@@ -27,6 +27,9 @@ public final class Dense extends UnaryLayer {
         if (width < 1) {
             throw new IllegalArgumentException("dense width " + width + " must be positive");
         }
+        if (!Double.isFinite(wStd) || !Double.isFinite(bStd)) {
+            throw new IllegalArgumentException("dense wStd and bStd must be finite numbers, got wStd " + wStd + ", bStd " + bStd);
+        }
         this.width = width;
         this.wStd = wStd;
         this.bStd = bStd;

@@ -248,6 +248,9 @@ public final class Layers {
             if (!(v instanceof Number n)) {
                 throw new IllegalArgumentException(word + " option " + key + ": " + v + " is not a number");
             }
+            if (!Double.isFinite(n.doubleValue())) {
+                throw new IllegalArgumentException(word + " option " + key + ": " + v + " is not a finite number");
+            }
             return n.doubleValue();
         }
 

@@ -13,12 +13,14 @@ import java.util.Map;
  * @param seeds      every seed a word drew with, by what it seeded
  * @param plugins    {@code name version} of each loaded plugin
  * @param timings    seconds per named stage, plus {@code total}
- * @param status     {@code running}, {@code ok} or {@code failed}
+ * @param status     {@code running}, {@code ok}, {@code failed} or {@code interrupted} (SIGTERM, System.exit, or a
+ *                   {@code running} run whose process is gone, as the next reader reports it)
  * @param error      the one-line error of a failed run, else null
  * @param results    named scalar results, e.g. {@code decay_slope}
  * @param files      files the run wrote, relative to the run directory
+ * @param pid        the process that wrote the manifest (to tell a live run from a killed one)
  */
 public record Manifest(String name, String script, String scriptSha256, Map<String, Object> parameters,
                        Map<String, Long> seeds, Versions versions, List<String> plugins, String started,
                        Map<String, Double> timings, String status, String error, Map<String, Object> results,
-                       List<String> files) {}
+                       List<String> files, long pid) {}

@@ -39,6 +39,10 @@ public final class RunDirectory implements RunContext {
     private final Map<String, Double> timings = new LinkedHashMap<>();
     private Path dir;
     private BufferedWriter log;
+    private volatile String lastStatus;
+    private Thread shutdownGuard;
+    private java.nio.channels.FileChannel lockChannel;
+    private java.nio.channels.FileLock lock;
 
     /**
      * @param base       parent of run directories ({@code runs} or {@code --out DIR})
@@ -138,18 +142,191 @@ public final class RunDirectory implements RunContext {
         Map<String, Double> t = new LinkedHashMap<>(timings);
         t.put("total", (System.nanoTime() - startNanos) / 1e9);
         Manifest m = new Manifest(name, script, scriptSha256, parameters, seeds, Versions.current(), plugins,
-                started.toString(), t, status, error, results, listFiles());
+                started.toString(), t, status, error, results, listFiles(), ProcessHandle.current().pid());
         writeAtomically(dir().resolve("manifest.json"), JSON.writeValueAsString(m));
+        lastStatus = status;
+        if ("running".equals(status)) {
+            guardShutdown();
+        } else {
+            releaseShutdownGuard();
+        }
         if (log != null && !"running".equals(status)) {
             log.close();
             log = null;
         }
     }
 
+    /**
+     * While the manifest says {@code running}, a shutdown hook rewrites it as {@code interrupted} if the JVM exits
+     * first (SIGTERM, SIGINT, {@code System.exit}); SIGKILL cannot be caught, which is what {@link #status} is for.
+     */
+    private synchronized void guardShutdown() {
+        if (shutdownGuard != null) {
+            return;
+        }
+        shutdownGuard = new Thread(() -> {
+            if ("running".equals(lastStatus)) {
+                try {
+                    timing("interrupted_after", (System.nanoTime() - startNanos) / 1e9);
+                    log("INTERRUPTED: the process was terminated (SIGTERM/SIGINT or System.exit) before the run finished");
+                    writeManifestUnguarded("interrupted",
+                            "terminated (SIGTERM, SIGINT or System.exit) before the run finished; outputs may be incomplete");
+                } catch (IOException | RuntimeException ignored) {
+                    // nothing more can be done while the JVM shuts down
+                }
+            }
+        }, "ntk-run-interrupted");
+        try {
+            Runtime.getRuntime().addShutdownHook(shutdownGuard);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            shutdownGuard = null;
+        }
+    }
+
+    private synchronized void releaseShutdownGuard() {
+        if (shutdownGuard != null && Thread.currentThread() != shutdownGuard) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownGuard);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs or has run; it sees the final status and does nothing
+            }
+            shutdownGuard = null;
+        }
+        unlock();
+    }
+
+    private void writeManifestUnguarded(String status, String error) throws IOException {
+        Map<String, Double> t = new LinkedHashMap<>(timings);
+        t.put("total", (System.nanoTime() - startNanos) / 1e9);
+        Manifest m = new Manifest(name, script, scriptSha256, parameters, seeds, Versions.current(), plugins,
+                started.toString(), t, status, error, results, listFiles(), ProcessHandle.current().pid());
+        writeAtomically(dir().resolve("manifest.json"), JSON.writeValueAsString(m));
+        lastStatus = status;
+    }
+
+    /**
+     * Takes the run directory's writer lock ({@code .lock}, an OS file lock released when the process dies, so
+     * a killed run never leaves a stale lock). A second process writing the same directory is refused in one line.
+     */
+    public synchronized RunDirectory lock() {
+        if (lock != null) {
+            return this;
+        }
+        Path f = dir().resolve(".lock");
+        try {
+            lockChannel = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.READ);
+            lock = lockChannel.tryLock();
+            if (lock == null) {
+                String holder = "";
+                try {
+                    holder = " (pid " + Files.readString(f).trim() + ")";
+                } catch (IOException | RuntimeException ignored) {
+                    // the pid is only for the message
+                }
+                lockChannel.close();
+                lockChannel = null;
+                throw new IllegalStateException(dir() + " is being written by another ntk process" + holder
+                        + "; wait for it to finish or write elsewhere (--out)");
+            }
+            lockChannel.truncate(0);
+            lockChannel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new IllegalStateException(dir() + " is already being written by this process");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + f + ": " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    /** Releases {@link #lock()} (also done when a final status is written). */
+    public synchronized void unlock() {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException ignored) {
+            // closing the channel releases the lock in any case
+        } finally {
+            lock = null;
+            lockChannel = null;
+        }
+    }
+
+    /**
+     * The status of the run whose manifest is {@code manifest}: its {@code status} field, except that a
+     * {@code running} run whose process is gone is {@code interrupted} (it was killed, e.g. SIGKILL); null when
+     * unreadable. The manifest is rewritten to say so when {@code fix}.
+     */
+    @SuppressWarnings("unchecked")
+    public static String status(Path manifest, boolean fix) {
+        Map<String, Object> m;
+        try {
+            m = JSON.readValue(Files.readString(manifest), Map.class);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        Object s = m.get("status");
+        if (!"running".equals(s)) {
+            return s == null ? null : s.toString();
+        }
+        Object pid = m.get("pid");
+        boolean alive = pid instanceof Number n && ProcessHandle.of(n.longValue()).map(ProcessHandle::isAlive).orElse(false);
+        if (alive) {
+            return "running";
+        }
+        if (fix) {
+            m.put("status", "interrupted");
+            m.put("error", "the process" + (pid == null ? "" : " " + pid) + " ended without finishing the run (killed)");
+            try {
+                writeAtomically(manifest, JSON.writeValueAsString(m));
+            } catch (IOException | RuntimeException ignored) {
+                // reporting it is what matters
+            }
+        }
+        return "interrupted";
+    }
+
+    /**
+     * Why {@code existing} cannot be resumed with this script and these parameters (one line), or null when it can:
+     * the script text (SHA-256) and the {@code -P} parameters must equal those in its manifest.
+     */
+    @SuppressWarnings("unchecked")
+    public String resumeMismatch(Path existing) {
+        Map<String, Object> m;
+        try {
+            m = JSON.readValue(Files.readString(existing.resolve("manifest.json")), Map.class);
+        } catch (IOException | RuntimeException e) {
+            return existing + "/manifest.json is missing or unreadable, so what it was computed with is unknown";
+        }
+        if (m.get("scriptSha256") != null && !m.get("scriptSha256").equals(scriptSha256)) {
+            return existing + " was computed by a different version of the script (its text changed)";
+        }
+        Map<String, Object> before = m.get("parameters") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+        Map<String, Object> now = JSON.readValue(JSON.writeValueAsString(parameters), Map.class);
+        if (!before.equals(now)) {
+            List<String> diff = new ArrayList<>();
+            java.util.Set<String> keys = new java.util.TreeSet<>(before.keySet());
+            keys.addAll(now.keySet());
+            for (String k : keys) {
+                if (!java.util.Objects.equals(before.get(k), now.get(k))) {
+                    diff.add(k + ": " + (before.containsKey(k) ? before.get(k) : "(not given)") + " -> "
+                            + (now.containsKey(k) ? now.get(k) : "(not given)"));
+                }
+            }
+            return existing + " was computed with other parameters (" + String.join(", ", diff) + ")";
+        }
+        return null;
+    }
+
     private List<String> listFiles() throws IOException {
         List<String> files = new ArrayList<>();
         try (Stream<Path> s = Files.walk(dir())) {
             s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
                     .map(p -> dir().relativize(p).toString())
                     .filter(p -> !p.equals("manifest.json") && !p.startsWith("."))
                     .sorted()

@@ -68,6 +68,11 @@ public final class PluginLoader {
                 continue;
             }
             for (Path jar : jars(dir, failures)) {
+                String bad = checkJar(jar);
+                if (bad != null) {
+                    failures.add(new PluginFailure("?", jar.toString(), bad, null));
+                    continue;
+                }
                 try {
                     URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, PluginLoader.class.getClassLoader());
                     scan(ServiceLoader.load(NtkPlugin.class, loader), jar.toString(), plugins, failures, names, types);
@@ -78,6 +83,18 @@ public final class PluginLoader {
         }
         plugins.sort(Comparator.comparing(LoadedPlugin::name));
         return new Result(List.copyOf(plugins), List.copyOf(failures));
+    }
+
+    /** Why {@code jar} cannot be a plugin (unreadable, or without an NtkPlugin service entry), or null. */
+    static String checkJar(Path jar) {
+        try (java.util.jar.JarFile jf = new java.util.jar.JarFile(jar.toFile())) {
+            if (jf.getEntry("META-INF/services/" + NtkPlugin.class.getName()) == null) {
+                return "not an NTK plugin: the jar has no META-INF/services/" + NtkPlugin.class.getName();
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "not a readable jar (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")";
+        }
     }
 
     private static List<Path> jars(Path dir, List<PluginFailure> failures) {
@@ -117,6 +134,8 @@ public final class PluginLoader {
                 NtkPlugin plugin = provider.get();
                 id = plugin.name();
                 if (!names.add(id)) {
+                    failures.add(new PluginFailure(id, source, "a plugin named '" + id + "' is already loaded; this one is skipped"
+                            + " (give it another name, or remove one of the copies)", null));
                     continue;
                 }
                 Module module = plugin.module();
@@ -140,18 +159,44 @@ public final class PluginLoader {
         return List.copyOf(words);
     }
 
-    /** First line of the deepest useful message. */
+    /**
+     * First line of the deepest useful message, in words rather than Java class names: an error line of
+     * {@code ntk} never starts with "IllegalArgumentException:" (the class shows only, in brackets, for
+     * unexpected errors, and in full with {@code --debug}).
+     */
     public static String oneLine(Throwable e) {
         if (e instanceof com.google.inject.CreationException ce && !ce.getErrorMessages().isEmpty()) {
             String m = ce.getErrorMessages().iterator().next().getMessage();
-            return "Guice: " + (m.indexOf('\n') < 0 ? m : m.substring(0, m.indexOf('\n')));
+            return "the plugin's bindings are invalid: " + (m.indexOf('\n') < 0 ? m : m.substring(0, m.indexOf('\n')));
         }
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t
-                && (t.getMessage() == null || t instanceof ServiceConfigurationError || t instanceof com.google.inject.CreationException)) {
+                && (t.getMessage() == null || t instanceof ServiceConfigurationError || t instanceof com.google.inject.CreationException
+                    || t instanceof java.lang.reflect.InvocationTargetException || t instanceof java.lang.reflect.UndeclaredThrowableException
+                    || t instanceof java.util.concurrent.ExecutionException || t instanceof java.util.concurrent.CompletionException)) {
             t = t.getCause();
         }
-        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+        String m = t.getMessage();
+        String msg;
+        if (t instanceof java.nio.file.NoSuchFileException) {
+            msg = m + ": no such file";
+        } else if (t instanceof java.nio.file.AccessDeniedException) {
+            msg = m + ": permission denied";
+        } else if (t instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            msg = fse.getFile() + ": " + fse.getReason();
+        } else if (t instanceof OutOfMemoryError) {
+            msg = "out of memory (" + (m == null ? "Java heap" : m) + "); give the JVM more with NTK_JAVA_OPTS=-Xmx…, or less work";
+        } else if (t instanceof StackOverflowError) {
+            msg = "the computation recursed too deeply (stack overflow)";
+        } else if (m != null && !m.isBlank() && (t instanceof IllegalArgumentException || t instanceof IllegalStateException
+                || t instanceof IOException || t instanceof java.io.UncheckedIOException || t instanceof ArithmeticException
+                || t instanceof UnsupportedOperationException || t instanceof ServiceConfigurationError)) {
+            msg = m;
+        } else if (m != null && !m.isBlank()) {
+            msg = m + " (" + t.getClass().getSimpleName() + ")";
+        } else {
+            msg = "internal error (" + t.getClass().getSimpleName() + "); --debug shows where";
+        }
         int nl = msg.indexOf('\n');
         return nl < 0 ? msg : msg.substring(0, nl);
     }

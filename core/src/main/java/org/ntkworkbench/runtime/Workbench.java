@@ -1,6 +1,5 @@
 package org.ntkworkbench.runtime;
 
-import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
@@ -55,16 +54,21 @@ public final class Workbench implements DslContext {
         Injector injector;
         try {
             injector = Guice.createInjector(modules(plugins));
-        } catch (CreationException e) {
-            // Find the plugins whose bindings break the injector, drop them, keep the rest.
-            for (LoadedPlugin p : List.copyOf(plugins)) {
+        } catch (RuntimeException e) {
+            // Add the plugins one by one (in name order) and drop each whose bindings break the injector, alone
+            // or together with the ones kept before it (e.g. two plugins binding the same word); keep the rest.
+            List<LoadedPlugin> kept = new ArrayList<>();
+            for (LoadedPlugin p : plugins) {
+                List<LoadedPlugin> trial = new ArrayList<>(kept);
+                trial.add(p);
                 try {
-                    Guice.createInjector(new CoreModule(), p.module());
-                } catch (CreationException pe) {
-                    plugins.remove(p);
+                    Guice.createInjector(modules(trial));
+                    kept.add(p);
+                } catch (RuntimeException pe) {
                     failures.add(new PluginFailure(p.name(), p.source(), PluginLoader.oneLine(pe), pe));
                 }
             }
+            plugins = kept;
             injector = Guice.createInjector(modules(plugins));
         }
         Workbench wb = new Workbench(injector, List.copyOf(plugins), List.copyOf(failures));

@@ -104,6 +104,7 @@ public final class Trainer {
                 double loss = objective.lossAndGradient(params, rows, grads, config.seed(), t);
                 double lr = schedule.rate(t);
                 checkFinite(t, loss, schedule);
+                checkGrowth(t, loss, history.isEmpty() ? loss : history.getFirst().loss(), schedule);
                 record(history, new StepRecord(t, loss, lr, wallOffset + (System.nanoTime() - t0) * 1e-9));
                 observe(t, params);
                 optimizer.step(params, grads, lr);
@@ -122,6 +123,7 @@ public final class Trainer {
         }
         double finalLoss = objective.loss(params, Objective.allRows(objective.size()));
         checkFinite(steps, finalLoss, schedule);
+        checkGrowth(steps, finalLoss, history.isEmpty() ? finalLoss : history.getFirst().loss(), schedule);
         record(history, new StepRecord(steps, finalLoss, schedule.rate(steps),
                 wallOffset + (System.nanoTime() - t0) * 1e-9));
         observe(steps, params);
@@ -140,6 +142,20 @@ public final class Trainer {
             if (r.when().test(step)) {
                 r.observer().observe(step, params);
             }
+        }
+    }
+
+    /**
+     * A loss more than {@link #DIVERGENCE_FACTOR} times the initial one (floored at 1e-10) is divergence too: an
+     * optimizer such as Adam can climb to 1e23 without ever overflowing, and a run that ends there is no result.
+     */
+    public static final double DIVERGENCE_FACTOR = 1e10;
+
+    private static void checkGrowth(long step, double loss, double initial, LearningRateSchedule schedule) {
+        double limit = DIVERGENCE_FACTOR * Math.max(Math.abs(initial), 1e-10);
+        if (loss > limit) {
+            throw new TrainingDivergedException(step, loss, step == 0 ? Double.NaN : schedule.rate(step - 1),
+                    "more than " + DIVERGENCE_FACTOR + " times the initial loss " + initial);
         }
     }
 

@@ -41,7 +41,7 @@ class PluginLoaderSpec extends Specification {
 
         and:
         r.failures().size() == 2
-        r.failures().find { it.plugin() == 'broken' }.error() == 'IllegalStateException: broken on purpose'
+        r.failures().find { it.plugin() == 'broken' }.error() == 'broken on purpose'
         r.failures().find { it.error().contains('NoSuchPlugin') } != null
     }
 
@@ -67,5 +67,56 @@ class PluginLoaderSpec extends Specification {
         wb.failures().find { it.plugin() == 'conflicting' }.error().contains('result')
         wb.word('twice', 21) == 42d
         Workbench.current().is(wb)
+    }
+
+    def "a corrupt jar, a jar without the service and a second plugin of the same name are each one failure line"() {
+        given:
+        Files.write(dir.resolve('corrupt.jar'), 'not a zip at all'.bytes)
+        new JarOutputStream(Files.newOutputStream(dir.resolve('empty.jar'))).close()
+        pluginJar(dir, 'c1.jar', ['org.ntkworkbench.runtime.fixtures.GoodPlugin'])
+        pluginJar(dir, 'c2.jar', ['org.ntkworkbench.runtime.fixtures.SameNamePlugin'])
+
+        when:
+        def r = new PluginLoader([dir]).load()
+
+        then:
+        r.plugins()*.name() == ['good']
+        r.failures().size() == 3
+        r.failures().every { !it.error().contains('\n') && !(it.error() ==~ /^[A-Z][A-Za-z]+(Exception|Error):.*/) }
+        r.failures().find { it.source().endsWith('corrupt.jar') }.error().startsWith('not a readable jar')
+        r.failures().find { it.source().endsWith('empty.jar') }.error().startsWith('not an NTK plugin')
+        r.failures().find { it.source().endsWith('c2.jar') }.error().contains("a plugin named 'good' is already loaded")
+    }
+
+    def "two plugins that bind the same word: the second is dropped with one line, no Guice trace"() {
+        given:
+        pluginJar(dir, 'd.jar', ['org.ntkworkbench.runtime.fixtures.GoodPlugin', 'org.ntkworkbench.runtime.fixtures.TwiceAgainPlugin'])
+
+        when:
+        def wb = Workbench.start([dir])
+
+        then:
+        wb.plugins()*.name().containsAll(['good'])
+        !wb.plugins()*.name().contains('twice-again')
+        def f = wb.failures().find { it.plugin() == 'twice-again' }
+        f != null
+        !f.error().contains('\n')
+        wb.word('twice', 4) == 8d
+    }
+
+    def "a plugin whose module() or configure() throws is one failure line; the workbench starts with the others"() {
+        given:
+        pluginJar(dir, 'e.jar', ['org.ntkworkbench.runtime.fixtures.GoodPlugin', 'org.ntkworkbench.runtime.fixtures.BrokenModulePlugin',
+                                 'org.ntkworkbench.runtime.fixtures.ThrowingConfigurePlugin'])
+
+        when:
+        def wb = Workbench.start([dir])
+
+        then:
+        wb.plugins()*.name().contains('good')
+        !wb.plugins()*.name().contains('throws-in-configure')
+        wb.failures()*.plugin().containsAll(['broken', 'throws-in-configure'])
+        wb.failures().every { !it.error().contains('\n') && !(it.error() ==~ /^[A-Z][A-Za-z]+(Exception|Error):.*/) }
+        wb.failures().find { it.plugin() == 'throws-in-configure' }.error().contains('configure failed on purpose')
     }
 }
