@@ -42,8 +42,8 @@ import org.ntkworkbench.plot.Series;
 import org.ntkworkbench.report.Reports;
 import org.ntkworkbench.report.RunDirectory;
 import org.ntkworkbench.report.Tables;
-import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.spi.ExitCodes;
+import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -139,12 +139,8 @@ final class FitCommand implements Callable<Integer> {
             }
             return ExitCodes.BAD_INPUT;
         }
-        Map<String, String> engineOptions = new LinkedHashMap<>();
-        if (master != null) {
-            engineOptions.put("master", master);
-        }
         Path tmp = null;
-        try (KernelEngine kernelEngine = KernelEngines.byName(engine, wb.service(KernelService.class), engineOptions)) {
+        try (KernelEngine kernelEngine = KernelEngines.byName(engine, wb.service(KernelService.class), master, model)) {
             FitSolver solver = new DirectSolver();
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);

@@ -16,6 +16,15 @@ import org.ntkworkbench.tensor.Tensor;
  */
 public record LabeledData(String name, String split, Tensor x, int[] labels, List<String> classNames, int[] indices) {
 
+    /** Groovy destructuring {@code def (x, y) = dataset(...)}: 0 is the inputs, 1 the integer labels. */
+    public Object getAt(int i) {
+        return switch (i) {
+            case 0 -> x;
+            case 1 -> labels;
+            default -> throw new IndexOutOfBoundsException("a data set destructures into (x, labels), index " + i);
+        };
+    }
+
     /** Number of examples. */
     public int size() {
         return labels.length;

@@ -42,17 +42,25 @@ public final class LayerWords {
             new WordInfo("relu", "relu()", "max(x, 0)."),
             new WordInfo("leakyRelu", "leakyRelu(alpha)", "x for x > 0, alpha x otherwise."),
             new WordInfo("abs", "abs()", "|x|."),
-            new WordInfo("erf", "erf()", "The error function."),
-            new WordInfo("gelu", "gelu()", "x Phi(x) (exact, with erf)."),
-            new WordInfo("sin", "sin()", "sin x."),
-            new WordInfo("cos", "cos()", "cos x."),
+            new WordInfo("erf", "erf(a: 1, b: 1, c: 0)", "a erf(b x) + c (neural-tangents' Erf; closed-form arcsine kernel)."),
+            new WordInfo("gelu", "gelu(approximate: false)", "x Phi(x) (exact, closed-form kernel); approximate: true is the tanh form, its kernel by quadrature."),
+            new WordInfo("sin", "sin(a: 1, b: 1, c: 0)", "a sin(b x + c) (closed-form kernel)."),
+            new WordInfo("cos", "cos(a: 1, b: 1, c: 0)", "a cos(b x + c) (closed-form kernel)."),
+            new WordInfo("abRelu", "abRelu(a, b)", "a min(x, 0) + b max(x, 0) (neural-tangents' ABRelu; closed-form kernel)."),
+            new WordInfo("exp", "exp(a: 1, b: 1)", "a exp(b x) (neural-tangents' Exp; closed-form kernel)."),
+            new WordInfo("gaussianBump", "gaussianBump(a: 1, b: -1)", "a exp(b x^2) (neural-tangents' Gaussian; closed-form kernel)."),
+            new WordInfo("expNormalized", "expNormalized(gamma: 1, shift: -1, clip: false)",
+                    "Kernel-only: nngp' = sqrt(q11 q22) exp(gamma (rho + shift)) (neural-tangents' ExpNormalized); no finite network."),
+            new WordInfo("polynomial", "polynomial([p0, p1, ...])", "p0 + p1 x + p2 x^2 + ...; exact kernel for any variances."),
+            new WordInfo("hermite", "hermite(degree)", "He_n(x)/sqrt(n!) (neural-tangents' Hermite); exact kernel, = rho^n on unit variances."),
             new WordInfo("rbf", "rbf(gamma)", "exp(-gamma x^2)."),
             new WordInfo("sign", "sign()", "The sign of x."),
             new WordInfo("monomial", "monomial(degree)", "x^degree."),
             new WordInfo("rectifiedMonomial", "rectifiedMonomial(degree)", "max(x, 0)^degree."),
             new WordInfo("tanh", "tanh()", "Hyperbolic tangent."),
             new WordInfo("sigmoid", "sigmoid()", "1 / (1 + exp(-x))."),
-            new WordInfo("elementwise", "elementwise { x -> f(x) }", "Any function; kernel by Gauss-Hermite quadrature, derivative by finite differences."));
+            new WordInfo("elementwise", "elementwise { x -> f(x) } | elementwise(fn:, derivative:, nngp: { c, v1, v2 -> }, dNngp:)",
+                    "Any function; kernel by Gauss-Hermite quadrature, or from a closed-form nngp(cov12, var1, var2) (T' = dNngp or d nngp/d cov12)."));
 
     /** Binds every layer word. */
     public static void bind(Binder binder) {

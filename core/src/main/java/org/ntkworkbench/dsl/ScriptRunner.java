@@ -24,6 +24,7 @@ import org.codehaus.groovy.control.messages.Message;
 import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
 import org.codehaus.groovy.syntax.SyntaxException;
 import org.ntkworkbench.report.CurrentRun;
+import org.ntkworkbench.report.Reports;
 import org.ntkworkbench.report.RunDirectory;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.ExitCodes;
@@ -146,6 +147,7 @@ public final class ScriptRunner {
             compiled.run();
             run.timing("script", (System.nanoTime() - t0) / 1e9);
             run.writeManifest("ok", null);
+            workbench.service(Reports.class).finish(run); // report.html with the final manifest
             err.println("run directory: " + run.dir());
             return new Outcome(ExitCodes.OK, run.dir(), null);
         } catch (NtkScript.ScriptExit e) {
@@ -175,6 +177,7 @@ public final class ScriptRunner {
             try {
                 run.log("ERROR " + msg);
                 run.writeManifest("failed", msg);
+                workbench.service(Reports.class).finish(run);
             } catch (IOException | RuntimeException ignored) {
                 // The run already failed; the message below is what matters.
             }

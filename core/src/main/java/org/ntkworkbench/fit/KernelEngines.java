@@ -1,44 +1,73 @@
 package org.ntkworkbench.fit;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.ntkworkbench.model.KernelService;
+import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.spi.ComputeEngine;
+import org.ntkworkbench.spi.EngineProvider;
+import org.ntkworkbench.tensor.Tensor;
 
 /**
- * Chooses the {@link KernelEngine} for {@code --engine NAME}: {@code local} is built in; other
- * engines come from plugins that list a {@link Provider} in
- * {@code META-INF/services/org.ntkworkbench.fit.KernelEngines$Provider}.
+ * Chooses the {@link KernelEngine} for {@code --engine NAME}: {@code local} is built in; any other
+ * name is an {@link EngineProvider} from a plugin (the {@code spark} plugin), whose
+ * {@link ComputeEngine} computes the blocks from the model expression (models travel as DSL text).
  */
 public final class KernelEngines {
     private KernelEngines() {}
 
-    /** A named engine contributed by a plugin. */
-    public interface Provider {
-        /** The {@code --engine} name. */
-        String name();
-
-        /** A new engine; {@code options} holds the command's engine options (e.g. {@code master}). */
-        KernelEngine create(KernelService kernels, Map<String, String> options);
-    }
-
-    /** The engine called {@code name}; an {@link IllegalArgumentException} listing the known ones otherwise. */
-    public static KernelEngine byName(String name, KernelService kernels, Map<String, String> options) {
+    /**
+     * The engine called {@code name} ({@code null} or {@code local}: in this JVM); {@code master} only
+     * for plugin engines; {@code modelExpression} is the model as DSL text (what remote engines rebuild).
+     */
+    public static KernelEngine byName(String name, KernelService kernels, String master, String modelExpression) {
         if (name == null || name.equals("local")) {
-            if (options.get("master") != null) {
+            if (master != null) {
                 throw new IllegalArgumentException("--master needs --engine spark");
             }
             return new LocalKernelEngine(kernels);
         }
-        List<String> known = new ArrayList<>(List.of("local"));
-        for (Provider p : ServiceLoader.load(Provider.class, KernelEngines.class.getClassLoader())) {
-            if (p.name().equals(name)) {
-                return p.create(kernels, options);
-            }
-            known.add(p.name());
+        EngineProvider provider = EngineProvider.require(name);
+        return new Remote(name, provider.open(master), modelExpression);
+    }
+
+    /** A plugin's {@link ComputeEngine} as a {@link KernelEngine}. */
+    private static final class Remote implements KernelEngine {
+        private final String name;
+        private final ComputeEngine engine;
+        private final String model;
+
+        Remote(String name, ComputeEngine engine, String model) {
+            this.name = name;
+            this.engine = engine;
+            this.model = model;
         }
-        throw new IllegalArgumentException("--engine " + name + ": no such engine (available: " + String.join(", ", known)
-                + (name.equals("spark") ? "; the spark engine comes with the spark plugin" : "") + ")");
+
+        @Override
+        public String name() {
+            return name + " (" + engine.description() + ")";
+        }
+
+        @Override
+        public Map<String, KernelBlocks> compute(Layer net, Tensor xTrain, Tensor xTest, List<String> get, FitProgress progress) {
+            int n = xTrain.dim(0), m = xTest.dim(0);
+            progress.start("kernel", (long) n * (n + 1) / 2 + (long) m * n);
+            Map<String, Tensor> train = engine.kernel(model, xTrain, null, get, null);
+            progress.step((long) n * (n + 1) / 2);
+            Map<String, Tensor> test = engine.kernel(model, xTest, xTrain, get, null);
+            progress.step((long) m * n);
+            progress.finish();
+            Map<String, KernelBlocks> out = new LinkedHashMap<>();
+            for (String g : get) {
+                out.put(g, new KernelBlocks(g, train.get(g), test.get(g)));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+        }
     }
 }

@@ -29,6 +29,15 @@ public interface KernelService {
     Kernel analytic(Layer net, Tensor x1, Tensor x2);
 
     /**
+     * {@link #analytic(Layer, Tensor, Tensor)}, NNGP only when {@code computeNtk} is false ({@code ntk()}
+     * null; neural-tangents' {@code get='nngp'}, which saves the NTK work). The default computes both.
+     */
+    default Kernel analytic(Layer net, Tensor x1, Tensor x2, boolean computeNtk) {
+        Kernel k = analytic(net, x1, x2);
+        return computeNtk ? k : k.withNtk(null);
+    }
+
+    /**
      * The analytic kernel, in memory when the estimate fits {@code budgetBytes}, otherwise written
      * block by block to {@code dir/nngp.npy} and {@code dir/ntk.npy} (float64 {@code (n1, n2)}).
      */

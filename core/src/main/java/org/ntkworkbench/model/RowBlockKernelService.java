@@ -25,6 +25,7 @@ import org.ntkworkbench.tensor.Tensor;
  */
 public final class RowBlockKernelService implements KernelService {
     private final int threads;
+    private final long budgetBytes;
 
     /** With one worker per available core. */
     public RowBlockKernelService() {
@@ -33,17 +34,40 @@ public final class RowBlockKernelService implements KernelService {
 
     /** With {@code threads ≥ 1} workers. */
     public RowBlockKernelService(int threads) {
+        this(threads, 0);
+    }
+
+    /**
+     * With {@code threads ≥ 1} workers and a fixed working budget for {@link #analytic} ({@code 0}: half
+     * the free heap at each call); a small budget forces the tiled path (tests).
+     */
+    public RowBlockKernelService(int threads, long budgetBytes) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads " + threads + " must be >= 1");
         }
         this.threads = threads;
+        this.budgetBytes = budgetBytes;
+    }
+
+    private long budget() {
+        return budgetBytes > 0 ? budgetBytes : KernelService.heapBudget();
     }
 
     @Override
     public Kernel analytic(Layer net, Tensor x1, Tensor x2) {
+        return analytic(net, x1, x2, true);
+    }
+
+    @Override
+    public Kernel analytic(Layer net, Tensor x1, Tensor x2, boolean computeNtk) {
         int n1 = x1.dim(0), n2 = x2 == null ? n1 : x2.dim(0);
         long need = estimateBytes(net, n1, n2, perExample(x1));
         long free = Runtime.getRuntime().maxMemory();
+        if (need > budget() && x1.rank() > 2 && denseOutput(net, x1)) {
+            // Spatial intermediates (position pairs) do not fit but the (n1, n2) result does: tiles of
+            // examples on both sides, each small enough for one worker's share of the budget.
+            return tiled(net, x1, x2, need / ((long) n1 * n2), computeNtk);
+        }
         if (need > free) {
             throw new IllegalArgumentException("the kernel of " + n1 + " x " + n2 + " examples needs about " + need / (1 << 20)
                     + " MiB but the heap holds " + free / (1 << 20) + " MiB: use kernels.analyticOrFiles(net, x1, x2, dir)");
@@ -51,7 +75,7 @@ public final class RowBlockKernelService implements KernelService {
         // x2 = x1: one call. The rules are already parallel inside (the activation duals split rows
         // across cores) and use the symmetry (half the pairs), which row blocks would lose.
         if (threads == 1 || x2 == null || x2 == x1 || n1 < 2 * threads || n1 * (long) n2 < 4096) {
-            return net.kernel(x1, x2);
+            return net.kernel(x1, x2, computeNtk, null);
         }
         Tensor b = x2 == null ? x1 : x2;
         double[] nngp = new double[n1 * n2];
@@ -60,10 +84,12 @@ public final class RowBlockKernelService implements KernelService {
         java.util.concurrent.atomic.AtomicReference<Tensor> cov2 = new java.util.concurrent.atomic.AtomicReference<>();
         int rows = Math.max(1, (n1 + threads - 1) / threads);
         forBlocksUnchecked(n1, rows, (from, to) -> {
-            Kernel k = net.kernel(x1.rowRange(from, to), b);
+            Kernel k = net.kernel(x1.rowRange(from, to), b, computeNtk, null);
             requireDense(k);
             System.arraycopy(k.nngp().data(), 0, nngp, from * n2, (to - from) * n2);
-            System.arraycopy(k.ntk().data(), 0, ntk, from * n2, (to - from) * n2);
+            if (computeNtk) {
+                System.arraycopy(k.ntk().data(), 0, ntk, from * n2, (to - from) * n2);
+            }
             System.arraycopy(k.cov1().data(), 0, cov1, from, to - from);
             cov2.compareAndSet(null, k.cov2());
         });
@@ -74,7 +100,78 @@ public final class RowBlockKernelService implements KernelService {
         }
         // With x2 = x1 the variances are the kernel's own diagonal (as Kernel.fromInputs keeps them).
         Tensor c1 = same ? diagonal(nngp, n1, n2) : Tensor.of(cov1, n1);
-        return new Kernel(Tensor.of(nngp, n1, n2), Tensor.of(ntk, n1, n2), c1, same ? c1 : cov2.get(), new int[0], same);
+        return new Kernel(Tensor.of(nngp, n1, n2), computeNtk ? Tensor.of(ntk, n1, n2) : null, c1, same ? c1 : cov2.get(),
+                new int[0], same);
+    }
+
+    /** True when the model's per-example output has no spatial axes (a readout ends it). */
+    private static boolean denseOutput(Layer net, Tensor x) {
+        try {
+            return net.modelOutputShape(perExample(x)).length <= 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The dense {@code (n1, n2)} kernel from square tiles of examples whose spatial intermediates fit the
+     * budget ({@code perPair} bytes per example pair). With {@code x2 = x1} only tiles on and above the
+     * diagonal are computed (diagonal tiles as kernels of a block with itself, symmetric to the last bit)
+     * and mirrored, so the result is symmetric to the last bit; the covariances are its diagonal.
+     */
+    private Kernel tiled(Layer net, Tensor x1, Tensor x2, long perPair, boolean computeNtk) {
+        boolean same = x2 == null || x2 == x1;
+        Tensor b = same ? x1 : x2;
+        int n1 = x1.dim(0), n2 = b.dim(0);
+        long outBytes = (long) n1 * n2 * 8L * 2;
+        long budget = Math.max(budget() - outBytes, 1L << 16);
+        int t = (int) Math.max(1, Math.min(Math.max(n1, n2), Math.sqrt((double) budget / ((long) threads * perPair))));
+        double[] nngp = new double[n1 * n2];
+        double[] ntk = new double[n1 * n2];
+        double[] cov1 = new double[n1];
+        double[] cov2 = new double[n2];
+        java.util.concurrent.atomic.AtomicBoolean haveNtk = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<int[]> tiles = new ArrayList<>();
+        for (int i = 0; i < n1; i += t) {
+            for (int j = same ? i : 0; j < n2; j += t) {
+                tiles.add(new int[] {i, Math.min(n1, i + t), j, Math.min(n2, j + t)});
+            }
+        }
+        forBlocksUnchecked(tiles.size(), 1, (from, to) -> {
+            int[] tile = tiles.get(from);
+            int i0 = tile[0], i1 = tile[1], j0 = tile[2], j1 = tile[3];
+            Kernel k = same && i0 == j0 ? net.kernel(x1.rowRange(i0, i1), null, computeNtk, null)
+                    : net.kernel(x1.rowRange(i0, i1), b.rowRange(j0, j1), computeNtk, null);
+            requireDense(k);
+            double[] kn = k.nngp().data(), kt = k.ntk() == null ? null : k.ntk().data();
+            if (kt == null) {
+                haveNtk.set(false);
+            }
+            int w = j1 - j0;
+            for (int i = i0; i < i1; i++) {
+                System.arraycopy(kn, (i - i0) * w, nngp, i * n2 + j0, w);
+                if (kt != null) {
+                    System.arraycopy(kt, (i - i0) * w, ntk, i * n2 + j0, w);
+                }
+                if (same && i0 != j0) {
+                    for (int j = j0; j < j1; j++) {
+                        nngp[j * n2 + i] = kn[(i - i0) * w + j - j0];
+                        if (kt != null) {
+                            ntk[j * n2 + i] = kt[(i - i0) * w + j - j0];
+                        }
+                    }
+                }
+            }
+            if (j0 == 0 || (same && i0 == j0)) {
+                System.arraycopy(k.cov1().data(), 0, cov1, i0, i1 - i0);
+            }
+            if (i0 == 0) {
+                System.arraycopy(k.cov2().data(), 0, cov2, j0, j1 - j0);
+            }
+        });
+        Tensor c1 = same ? diagonal(nngp, n1, n2) : Tensor.of(cov1, n1);
+        Tensor c2 = same ? c1 : Tensor.of(cov2, n2);
+        return new Kernel(Tensor.of(nngp, n1, n2), haveNtk.get() ? Tensor.of(ntk, n1, n2) : null, c1, c2, new int[0], same);
     }
 
     @Override
@@ -121,9 +218,11 @@ public final class RowBlockKernelService implements KernelService {
 
     @Override
     public long estimateBytes(Layer net, int n1, int n2, int... perExampleShape) {
+        // Same-position pairs only when the model's readout allows it (Layer#kernel chooses that layout).
+        boolean diagonal = net.spatialDiagonal().exactByDefault();
         long pairs = 1;
         for (int a = 0; a < perExampleShape.length - 1; a++) {
-            pairs *= (long) perExampleShape[a] * perExampleShape[a];
+            pairs *= diagonal ? (long) perExampleShape[a] : (long) perExampleShape[a] * perExampleShape[a];
         }
         return (long) n1 * n2 * 8L * LIVE_ARRAYS * pairs;
     }

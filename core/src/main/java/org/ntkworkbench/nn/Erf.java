@@ -1,9 +1,41 @@
 package org.ntkworkbench.nn;
 
 import org.ntkworkbench.kernel.Dual;
+import org.ntkworkbench.kernel.PairwiseDual;
 
-/** Error function {@code φ(x) = erf(x) = (2/√π)∫₀ˣ e^{−t²}dt}, {@code φ′(x) = (2/√π)e^{−x²}}. */
+/**
+ * Error function, affinely transformed as neural-tangents' {@code stax.Erf(a, b, c)}:
+ * {@code φ(x) = a·erf(b·x) + c}, {@code φ′(x) = a·b·(2/√π)e^{−b²x²}}; {@code erf()} is (1, 1, 0).
+ *
+ * <p>Kernel rule: {@code erf(b·u)} with {@code u ~ N(0, Σ)} is erf of {@code N(0, b²Σ)}, and erf is odd so
+ * {@code E[erf(b·u)] = 0} and the cross terms with {@code c} vanish:
+ * <pre>  T = a² T_erf(b²Σ) + c²,   T' = a² b² T'_erf(b²Σ), </pre>
+ * with the arcsine kernel {@code T_erf} of {@link Dual#erf()}.
+ */
 public final class Erf extends Activation {
+    private static final Dual ERF = Dual.erf();
+    private final double a;
+    private final double b;
+    private final double c;
+
+    /** {@code erf(x)}. */
+    public Erf() {
+        this(1, 1, 0);
+    }
+
+    /** {@code a·erf(b·x) + c}. */
+    public Erf(double a, double b, double c) {
+        if (!Double.isFinite(a) || !Double.isFinite(b) || !Double.isFinite(c)) {
+            throw new IllegalArgumentException("erf: a, b, c must be finite, got " + a + ", " + b + ", " + c);
+        }
+        this.a = a;
+        this.b = b;
+        this.c = c;
+    }
+
+    private boolean standard() {
+        return a == 1 && b == 1 && c == 0;
+    }
 
     @Override
     public String word() {
@@ -12,12 +44,18 @@ public final class Erf extends Activation {
 
     @Override
     public double value(double x) {
-        return erf(x);
+        return standard() ? erf(x) : a * erf(b * x) + c;
     }
 
     @Override
     public double derivative(double x) {
-        return 2 / Math.sqrt(Math.PI) * Math.exp(-x * x);
+        return standard() ? 2 / Math.sqrt(Math.PI) * Math.exp(-x * x)
+                : a * b * 2 / Math.sqrt(Math.PI) * Math.exp(-b * b * x * x);
+    }
+
+    @Override
+    public String toString() {
+        return standard() ? "erf()" : "erf(a: " + a + ", b: " + b + ", c: " + c + ")";
     }
 
     /**
@@ -50,9 +88,18 @@ public final class Erf extends Activation {
         return x >= 0 ? r : -r;
     }
 
-    /** The kernel dual of this activation: {@code Dual.erf()}. */
+    /** {@code Dual.erf()} for {@code erf()}, otherwise the scaled form above. */
     @Override
     public Dual dual() {
-        return Dual.erf();
+        if (standard()) {
+            return ERF;
+        }
+        double b2 = b * b;
+        double a2 = a * a;
+        double c2 = c * c;
+        return new PairwiseDual(toString(), (v1, v2, s, out) -> {
+            out[0] = a2 * ERF.t(b2 * v1, b2 * v2, b2 * s) + c2;
+            out[1] = a2 * b2 * ERF.tDot(b2 * v1, b2 * v2, b2 * s);
+        });
     }
 }

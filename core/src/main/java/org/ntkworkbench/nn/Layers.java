@@ -254,6 +254,55 @@ public final class Layers {
             return n.doubleValue();
         }
 
+        double required(String key) {
+            if (!values.containsKey(key)) {
+                throw new IllegalArgumentException(word + " needs " + key + ":");
+            }
+            return number(key, Double.NaN);
+        }
+
+        boolean bool(String key, boolean fallback) {
+            Object v = values.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (!(v instanceof Boolean b)) {
+                throw new IllegalArgumentException(word + " option " + key + ": " + v + " is not true or false");
+            }
+            return b;
+        }
+
+        /** A one-argument function: a {@link DoubleUnaryOperator} or a Groovy closure. */
+        DoubleUnaryOperator unary(String key) {
+            Object v = values.get(key);
+            if (v == null || v instanceof DoubleUnaryOperator) {
+                return (DoubleUnaryOperator) v;
+            }
+            if (v instanceof groovy.lang.Closure<?> cl) {
+                return x -> toDouble(key, cl.call(x));
+            }
+            throw new IllegalArgumentException(word + " option " + key + ": not a function { x -> ... }");
+        }
+
+        /** A function of (Σ12, Σ11, Σ22): an {@link Elementwise.NngpFunction} or a Groovy closure of three arguments. */
+        Elementwise.NngpFunction nngpFunction(String key) {
+            Object v = values.get(key);
+            if (v == null || v instanceof Elementwise.NngpFunction) {
+                return (Elementwise.NngpFunction) v;
+            }
+            if (v instanceof groovy.lang.Closure<?> cl && cl.getMaximumNumberOfParameters() == 3) {
+                return (c, v1, v2) -> toDouble(key, cl.call(c, v1, v2));
+            }
+            throw new IllegalArgumentException(word + " option " + key + ": not a function { cov12, var1, var2 -> ... }");
+        }
+
+        private double toDouble(String key, Object r) {
+            if (!(r instanceof Number n)) {
+                throw new IllegalArgumentException(word + " option " + key + " returned " + r + ", not a number");
+            }
+            return n.doubleValue();
+        }
+
         int[] ints(String key, int[] fallback) {
             Object v = values.get(key);
             return v == null ? fallback : toInts(word + " option " + key, v);
@@ -365,5 +414,115 @@ public final class Layers {
     /** {@code elementwise} with an exact derivative. */
     public static Elementwise elementwise(DoubleUnaryOperator f, DoubleUnaryOperator derivative) {
         return new Elementwise(f, derivative);
+    }
+
+    // ------------------------------------------------------------------ parameterised activations (neural-tangents' stax)
+
+    /** {@code erf(a: 1, b: 1, c: 0)}: {@code a·erf(b·x) + c}. */
+    public static Erf erf(Map<String, ?> options) {
+        Options o = new Options("erf", options, "a", "b", "c");
+        return new Erf(o.number("a", 1), o.number("b", 1), o.number("c", 0));
+    }
+
+    /** {@code sin(a: 1, b: 1, c: 0)}: {@code a·sin(b·x + c)}. */
+    public static Sin sin(Map<String, ?> options) {
+        Options o = new Options("sin", options, "a", "b", "c");
+        return new Sin(o.number("a", 1), o.number("b", 1), o.number("c", 0));
+    }
+
+    /** {@code cos(a: 1, b: 1, c: 0)}: {@code a·cos(b·x + c)}. */
+    public static Cos cos(Map<String, ?> options) {
+        Options o = new Options("cos", options, "a", "b", "c");
+        return new Cos(o.number("a", 1), o.number("b", 1), o.number("c", 0));
+    }
+
+    /** {@code abRelu(a, b)}: slope a for x < 0, b for x > 0. */
+    public static ABRelu abRelu(double a, double b) {
+        return new ABRelu(a, b);
+    }
+
+    /** {@code abRelu(a: …, b: …)}. */
+    public static ABRelu abRelu(Map<String, ?> options) {
+        Options o = new Options("abRelu", options, "a", "b");
+        return new ABRelu(o.required("a"), o.required("b"));
+    }
+
+    /** {@code gelu(approximate: false)}: the tanh approximation when true. */
+    public static Gelu gelu(Map<String, ?> options) {
+        Options o = new Options("gelu", options, "approximate");
+        return new Gelu(o.bool("approximate", false));
+    }
+
+    /** {@code exp()}: {@code e^x}. */
+    public static Exp exp() {
+        return new Exp(1, 1);
+    }
+
+    /** {@code exp(a: 1, b: 1)}: {@code a·e^{b·x}}. */
+    public static Exp exp(Map<String, ?> options) {
+        Options o = new Options("exp", options, "a", "b");
+        return new Exp(o.number("a", 1), o.number("b", 1));
+    }
+
+    /** {@code gaussianBump()}: {@code e^{−x²}}. */
+    public static GaussianBump gaussianBump() {
+        return new GaussianBump(1, -1);
+    }
+
+    /** {@code gaussianBump(a: 1, b: -1)}: {@code a·e^{b·x²}} (neural-tangents' Gaussian). */
+    public static GaussianBump gaussianBump(Map<String, ?> options) {
+        Options o = new Options("gaussianBump", options, "a", "b");
+        return new GaussianBump(o.number("a", 1), o.number("b", -1));
+    }
+
+    /** {@code expNormalized()}: gamma 1, shift −1, no clipping. */
+    public static ExpNormalized expNormalized() {
+        return new ExpNormalized(1, -1, false);
+    }
+
+    /** {@code expNormalized(gamma: 1, shift: -1, clip: false)} (kernel only). */
+    public static ExpNormalized expNormalized(Map<String, ?> options) {
+        Options o = new Options("expNormalized", options, "gamma", "shift", "clip");
+        return new ExpNormalized(o.number("gamma", 1), o.number("shift", -1), o.bool("clip", false));
+    }
+
+    /** {@code polynomial([p0, p1, …])}: {@code Σ_j p_j x^j}. */
+    public static Polynomial polynomial(List<? extends Number> coefficients) {
+        double[] p = new double[coefficients.size()];
+        for (int j = 0; j < p.length; j++) {
+            p[j] = coefficients.get(j).doubleValue();
+        }
+        return new Polynomial(p);
+    }
+
+    /** {@code polynomial(p0, p1, …)} (Java). */
+    public static Polynomial polynomial(double... coefficients) {
+        return new Polynomial(coefficients);
+    }
+
+    /** {@code hermite(degree)}: {@code He_degree/√(degree!)}. */
+    public static Hermite hermite(int degree) {
+        return new Hermite(degree);
+    }
+
+    /**
+     * {@code elementwise(fn: { x -> … }, derivative: { x -> … }, nngp: { c, v1, v2 -> … }, dNngp: { c, v1, v2 -> … }, name: '…')}:
+     * any of them optional except one of {@code fn}/{@code nngp}; see {@link Elementwise}.
+     */
+    public static Elementwise elementwise(Map<String, ?> options) {
+        Options o = new Options("elementwise", options, "fn", "derivative", "nngp", "dNngp", "name");
+        Object name = options.get("name");
+        return new Elementwise(o.unary("fn"), o.unary("derivative"), name == null ? "elementwise" : name.toString(),
+                o.nngpFunction("nngp"), o.nngpFunction("dNngp"));
+    }
+
+    /** {@code elementwise(nngp: …) { x -> … }}: the closure is {@code fn}. */
+    public static Elementwise elementwise(Map<String, ?> options, DoubleUnaryOperator f) {
+        if (options.containsKey("fn")) {
+            throw new IllegalArgumentException("elementwise: fn given twice (as fn: and as the closure)");
+        }
+        Map<String, Object> all = new java.util.LinkedHashMap<>(options);
+        all.put("fn", f);
+        return elementwise(all);
     }
 }

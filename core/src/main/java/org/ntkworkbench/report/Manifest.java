@@ -1,5 +1,6 @@
 package org.ntkworkbench.report;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -17,10 +18,12 @@ import java.util.Map;
  *                   {@code running} run whose process is gone, as the next reader reports it)
  * @param error      the one-line error of a failed run, else null
  * @param results    named scalar results, e.g. {@code decay_slope}
+ * @param resultInfo description and unit of the results that have one (JSON {@code result_info})
  * @param files      files the run wrote, relative to the run directory
  * @param pid        the process that wrote the manifest (to tell a live run from a killed one)
  */
 public record Manifest(String name, String script, String scriptSha256, Map<String, Object> parameters,
                        Map<String, Long> seeds, Versions versions, List<String> plugins, String started,
                        Map<String, Double> timings, String status, String error, Map<String, Object> results,
+                       @JsonProperty("result_info") Map<String, RunContext.ResultInfo> resultInfo,
                        List<String> files, long pid) {}

@@ -57,6 +57,11 @@ public final class PointRun implements RunContext {
     }
 
     @Override
+    public void describeResult(String key, String description, String unit) {
+        parent.describeResult(key, description, unit);
+    }
+
+    @Override
     public void seed(String what, long seed) {
         parent.seed(point + "/" + what, seed);
     }

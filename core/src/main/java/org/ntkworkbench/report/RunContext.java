@@ -53,6 +53,36 @@ public interface RunContext {
 
     Map<String, Object> results();
 
+    /**
+     * What a result means, for the report's results table and the manifest's {@code result_info}.
+     *
+     * @param description one line, e.g. "median convergence step, densest arc"
+     * @param unit        e.g. "GD steps", or empty for a pure number
+     */
+    record ResultInfo(String description, String unit) {}
+
+    /**
+     * Records the description and unit of result {@code name} (a point's results share the description
+     * of their bare name). Default: ignored.
+     */
+    default void describeResult(String name, String description, String unit) {}
+
+    /** Descriptions of results by name; empty by default. */
+    default Map<String, ResultInfo> resultInfo() {
+        return Map.of();
+    }
+
+    /**
+     * Remembers that report.html was written with this title and notes, so that the runner can write it
+     * again with the final manifest when the run ends. Default: not remembered.
+     */
+    default void reportWritten(String title, String notes) {}
+
+    /** Title and notes of the last report written ({@code [title, notes]}), or null. */
+    default String[] lastReport() {
+        return null;
+    }
+
     /** Records a seed that a computation drew with. */
     void seed(String what, long seed);
 

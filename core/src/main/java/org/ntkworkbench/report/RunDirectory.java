@@ -37,6 +37,8 @@ public final class RunDirectory implements RunContext {
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final Map<String, Long> seeds = new LinkedHashMap<>();
     private final Map<String, Double> timings = new LinkedHashMap<>();
+    private final Map<String, ResultInfo> resultInfo = new LinkedHashMap<>();
+    private String[] lastReport;
     private Path dir;
     private BufferedWriter log;
     private volatile String lastStatus;
@@ -113,6 +115,26 @@ public final class RunDirectory implements RunContext {
     }
 
     @Override
+    public synchronized void describeResult(String key, String description, String unit) {
+        resultInfo.put(key, new ResultInfo(description == null ? "" : description, unit == null ? "" : unit));
+    }
+
+    @Override
+    public synchronized Map<String, ResultInfo> resultInfo() {
+        return new LinkedHashMap<>(resultInfo);
+    }
+
+    @Override
+    public synchronized void reportWritten(String title, String notes) {
+        lastReport = new String[] {title, notes};
+    }
+
+    @Override
+    public synchronized String[] lastReport() {
+        return lastReport == null ? null : lastReport.clone();
+    }
+
+    @Override
     public synchronized void seed(String what, long seed) {
         seeds.put(what, seed);
     }
@@ -142,7 +164,8 @@ public final class RunDirectory implements RunContext {
         Map<String, Double> t = new LinkedHashMap<>(timings);
         t.put("total", (System.nanoTime() - startNanos) / 1e9);
         Manifest m = new Manifest(name, script, scriptSha256, parameters, seeds, Versions.current(), plugins,
-                started.toString(), t, status, error, results, listFiles(), ProcessHandle.current().pid());
+                started.toString(), t, status, error, results, new LinkedHashMap<>(resultInfo), listFiles(),
+                ProcessHandle.current().pid());
         writeAtomically(dir().resolve("manifest.json"), JSON.writeValueAsString(m));
         lastStatus = status;
         if ("running".equals(status)) {
@@ -199,7 +222,8 @@ public final class RunDirectory implements RunContext {
         Map<String, Double> t = new LinkedHashMap<>(timings);
         t.put("total", (System.nanoTime() - startNanos) / 1e9);
         Manifest m = new Manifest(name, script, scriptSha256, parameters, seeds, Versions.current(), plugins,
-                started.toString(), t, status, error, results, listFiles(), ProcessHandle.current().pid());
+                started.toString(), t, status, error, results, new LinkedHashMap<>(resultInfo), listFiles(),
+                ProcessHandle.current().pid());
         writeAtomically(dir().resolve("manifest.json"), JSON.writeValueAsString(m));
         lastStatus = status;
     }

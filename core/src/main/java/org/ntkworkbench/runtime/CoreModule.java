@@ -8,6 +8,7 @@ import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.ConsistencyWord;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
+import org.ntkworkbench.dsl.PredictWords;
 import org.ntkworkbench.dsl.ExperimentWords;
 import org.ntkworkbench.dsl.LayerWords;
 import org.ntkworkbench.dsl.ResidualWords;
@@ -57,12 +58,14 @@ public final class CoreModule extends AbstractModule {
 
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);
+        DslBindings.addWord(binder(), CoreWords.COMPARISON, CoreWords.ComparisonWord.class);
         DslBindings.addWord(binder(), CoreWords.PLOT, CoreWords.PlotWord.class);
         DslBindings.addWord(binder(), CoreWords.REPORT, CoreWords.ReportWord.class);
         DslBindings.addWord(binder(), CoreWords.EIGVALSH, new CoreWords.EigvalshWord());
         DslBindings.addWord(binder(), CoreWords.GRAM, new CoreWords.GramWord());
         DslBindings.addWord(binder(), CoreWords.CIRCLE_GRID, new CoreWords.CircleGridWord());
         DataWords.bind(binder());
+        PredictWords.bind(binder());
         LayerWords.bind(binder());
         SpectrumWords.bind(binder());
         TrainWords.bind(binder());

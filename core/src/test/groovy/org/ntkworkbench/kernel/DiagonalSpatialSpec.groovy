@@ -184,4 +184,25 @@ class DiagonalSpatialSpec extends Specification {
         rN <= 1
         rT <= 1
     }
+
+    def "the kernel service tiles both sides when spatial intermediates exceed its budget: same kernel, exactly symmetric"() {
+        given: 'a 64 KiB budget: tiles of a few examples; 11 and 7 images of 6x6x2'
+        def net = serial(conv(8, [3, 3] as int[], null, SAME, 1.3, 0.2), relu(), conv(8, [3, 3] as int[], null, SAME, 1.0, 0.1),
+                relu(), flatten(), dense(1))
+        def x = Tensor.randn(21, 11, 6, 6, 2), z = Tensor.randn(22, 7, 6, 6, 2)
+        def service = new org.ntkworkbench.model.RowBlockKernelService(2, 64 << 10)
+
+        when:
+        def k = service.analytic(net, x, null)
+        def kx = service.analytic(net, x, z)
+        def ref = net.kernel(x), refX = net.kernel(x, z)
+
+        then:
+        service.estimateBytes(net, 11, 11, 6, 6, 2) > 64 << 10
+        relDiff(k.ntk(), ref.ntk()) <= 1e-12 && relDiff(k.nngp(), ref.nngp()) <= 1e-12
+        relDiff(kx.ntk(), refX.ntk()) <= 1e-12 && relDiff(kx.nngp(), refX.nngp()) <= 1e-12
+        (0..<11).every { i -> (0..<11).every { j -> k.ntk().get(i, j) == k.ntk().get(j, i) } }
+        Arrays.equals(k.cov1().data(), (0..<11).collect { k.nngp().get(it, it) } as double[])
+        relDiff(kx.cov2(), net.kernel(z).cov1()) <= 1e-12
+    }
 }

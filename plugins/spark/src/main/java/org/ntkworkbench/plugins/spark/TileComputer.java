@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.model.ModelExtensions;
 import org.ntkworkbench.model.empirical.EmpiricalNngp;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.runtime.Workbench;
@@ -13,7 +12,7 @@ import org.ntkworkbench.tensor.Tensor;
 
 /**
  * The executor side of a tiled kernel: computes one tile with the core's own kernel code
- * ({@code Layer.kernel} for the analytic kernels, {@code ModelExtensions.empiricalNtk}/{@code EmpiricalNngp} for
+ * ({@code Layer.kernel} for the analytic kernels, {@code Layer.empiricalNtk}/{@code EmpiricalNngp} for
  * the finite network), exactly what the local engine runs on the whole matrix. A diagonal tile of a
  * symmetric kernel is computed as the kernel of its rows with themselves, so it is symmetric to the
  * last bit like the local result.
@@ -57,7 +56,7 @@ final class TileComputer {
             ntk = job.ntk ? k.ntk().data() : null;
         } else {
             nngp = job.nngp ? EmpiricalNngp.of(net, params, a, b).data() : null;
-            ntk = job.ntk ? ModelExtensions.empiricalNtk(net, params, a, b).data() : null;
+            ntk = job.ntk ? org.ntkworkbench.model.ModelExtensions.empiricalNtk(net, params, a, b).data() : null;
         }
         return new Tile(bi, bj, r0, c0, r1 - r0, c1 - c0, nngp, ntk, (System.nanoTime() - t0) * 1e-9);
     }

@@ -3,11 +3,11 @@ package org.ntkworkbench.plugins.spark
 import java.nio.file.Files
 import java.nio.file.Path
 import org.ntkworkbench.dsl.ModelExpressions
-import org.ntkworkbench.io.NpyReader
 import org.ntkworkbench.io.Npz
-import org.ntkworkbench.model.KernelService
+import org.ntkworkbench.io.NpyReader
+import org.ntkworkbench.kernel.Kernels
 import org.ntkworkbench.model.empirical.EmpiricalNngp
-import org.ntkworkbench.model.predict.Cholesky
+import org.ntkworkbench.kernel.predict.Cholesky
 import org.ntkworkbench.runtime.Workbench
 import org.ntkworkbench.tensor.Lapack
 import org.ntkworkbench.tensor.Tensor
@@ -51,8 +51,8 @@ class SparkLocalSpec extends Specification {
         def x1 = Tensor.randn(1, 50, 5)
         def x2 = Tensor.randn(2, 23, 5)
         def net = ModelExpressions.parse(wb, MODEL)
-        def local = wb.service(KernelService).analytic(net, x1, null)
-        def cross = wb.service(KernelService).analytic(net, x1, x2)
+        def local = wb.service(Kernels).analytic(net, x1, null)
+        def cross = wb.service(Kernels).analytic(net, x1, x2)
 
         when:
         def k = engine.kernel(MODEL, x1, null, ['nngp', 'ntk'], null)

@@ -1,0 +1,354 @@
+package org.ntkworkbench.dsl;
+
+import com.google.inject.Binder;
+import com.google.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ntkworkbench.data.DatasetFiles;
+import org.ntkworkbench.data.DatasetRequest;
+import org.ntkworkbench.data.LabeledData;
+import org.ntkworkbench.fit.DirectSolver;
+import org.ntkworkbench.fit.FitPipeline;
+import org.ntkworkbench.fit.FitRequest;
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.model.KernelService;
+import org.ntkworkbench.model.predict.EnsembleGdMse;
+import org.ntkworkbench.model.predict.GaussianProcess;
+import org.ntkworkbench.model.predict.GradientDescentMse;
+import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.spi.DslArgs;
+import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.DslException;
+import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.Values;
+import org.ntkworkbench.spi.WordInfo;
+import org.ntkworkbench.tensor.Blas;
+import org.ntkworkbench.tensor.Tensor;
+
+/**
+ * Words for real data and infinite-width predictions: {@code dataset(...)} (labelled data from IDX,
+ * CSV or NPY files), {@code predict(...)} (over the predictors of {@code model.predict}: GD-MSE at
+ * several times from one eigendecomposition, GP posterior mean and variance, the ensemble over
+ * initialisations, function-space gradient descent on cross-entropy with momentum) and
+ * {@code maxLearningRate(...)}.
+ */
+public final class PredictWords {
+    private PredictWords() {}
+
+    /** Binds the words. */
+    public static void bind(Binder binder) {
+        DslBindings.addWord(binder, new WordInfo("dataset",
+                "dataset('fashion-mnist', split: 'train', n: 5000, seed: 0, sample: 'stratified'|'first', classes: [...], "
+                        + "normalize: 'standardize'|'unit'|'none', flatten: true, data: DIR)",
+                "Labelled examples from IDX (.gz or plain), CSV (a label column) or NPY/NPZ files under --data DIR, NTK_DATA or "
+                        + "/usr/share/datasets: inputs (n, d), or NHWC with flatten: false, and integer labels; def (x, y) = dataset(...). "
+                        + "n examples drawn stratified by class with the seed (sample: 'first' takes the file's first n); "
+                        + "classes: keeps those labels renumbered 0.. in the given order; standardize = each example to mean 0, variance 1."),
+                Dataset.class);
+        DslBindings.addWord(binder, new WordInfo("predict",
+                "predict(net | kernel: [train: K, test: Ks, testTest: Kss], xTrain, yTrain, xTest, yTest: y, get: ['nngp','ntk'], "
+                        + "t: [Double.POSITIVE_INFINITY, 1e3], diagReg: 0, noise: s2, variance: false, ensemble: false, "
+                        + "loss: 'mse'|'xent', lr: 1, momentum: 0)",
+                "Infinite-width predictions on xTest as a map: 'ntk', 'nngp' at t = inf, 'ntk_t1000' at finite t (gradient descent on mse, "
+                        + "one eigendecomposition for all t), with accuracy_* (integer labels, one-hot targets) or rmse_* (float targets) "
+                        + "when yTest is given. noise: GP posterior with that noise variance; variance: true adds cov_* (the GP or ensemble "
+                        + "covariance); ensemble: true gives the mean and covariance over initialisations; loss: 'xent' trains in function space "
+                        + "under softmax cross-entropy (t in whole steps of size lr, optional momentum). With kernel: the positionals are "
+                        + "yTrain only."),
+                Predict.class);
+        DslBindings.addWord(binder, new WordInfo("maxLearningRate", "maxLearningRate(net, xTrain) | maxLearningRate(kernel: K)",
+                "Largest stable gradient-descent learning rate on mse: 2n / lambda_max(NTK train-train)."), MaxLr.class);
+    }
+
+    /** {@code dataset(name, ...)}. */
+    static final class Dataset implements DslWord {
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly("split", "n", "seed", "sample", "classes", "normalize", "flatten", "data");
+            if (a.count() != 1 || !(a.positional(0) instanceof CharSequence name)) {
+                throw new DslException("dataset: expected dataset('name', split: 'train', n: ...)");
+            }
+            try {
+                List<Integer> classes = null;
+                if (a.has("classes")) {
+                    classes = new ArrayList<>();
+                    for (double c : Values.doubles("dataset", "classes", a.named().get("classes"))) {
+                        classes.add((int) c);
+                    }
+                }
+                String sample = a.stringNamed("sample", "stratified");
+                DatasetRequest.Sample s = switch (sample) {
+                    case "stratified" -> DatasetRequest.Sample.STRATIFIED;
+                    case "first" -> DatasetRequest.Sample.FIRST;
+                    default -> throw new DslException("dataset: sample '" + sample + "': expected stratified or first");
+                };
+                String data = a.stringNamed("data", null);
+                return DatasetFiles.load(new DatasetRequest(name.toString(), a.stringNamed("split", "train"), a.intNamed("n", 0), s,
+                        a.intNamed("seed", 0), classes, DatasetRequest.Normalize.parse(a.stringNamed("normalize", "standardize")),
+                        a.boolNamed("flatten", true), data == null ? null : Path.of(data)));
+            } catch (IOException e) {
+                throw new DslException("dataset: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw e instanceof DslException ? e : new DslException("dataset: " + e.getMessage());
+            }
+        }
+    }
+
+    /** {@code maxLearningRate(...)}. */
+    static final class MaxLr implements DslWord {
+        private final KernelService kernels;
+
+        @Inject
+        MaxLr(KernelService kernels) {
+            this.kernels = kernels;
+        }
+
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly("kernel");
+            Tensor k;
+            if (a.has("kernel")) {
+                k = Values.tensor("maxLearningRate", "kernel", a.named().get("kernel"));
+            } else if (a.count() == 2 && a.positional(0) instanceof Layer net) {
+                k = kernels.analytic(net, Values.tensor("maxLearningRate", "xTrain", a.positional(1)), null).ntk();
+            } else {
+                throw new DslException("maxLearningRate: expected maxLearningRate(net, xTrain) or maxLearningRate(kernel: K)");
+            }
+            try {
+                return GradientDescentMse.maxStableLearningRate(k);
+            } catch (IllegalArgumentException e) {
+                throw new DslException("maxLearningRate: " + e.getMessage());
+            }
+        }
+    }
+
+    /** {@code predict(...)}. */
+    static final class Predict implements DslWord {
+        private final KernelService kernels;
+
+        @Inject
+        Predict(KernelService kernels) {
+            this.kernels = kernels;
+        }
+
+        /** One kernel's blocks. */
+        private record Blocks(Tensor train, Tensor test, Tensor testTest) {}
+
+        @Override
+        public Object call(DslArgs a) {
+            a.allowOnly("kernel", "yTest", "get", "t", "diagReg", "noise", "variance", "ensemble", "loss", "lr", "momentum");
+            try {
+                return predict(a);
+            } catch (DslException e) {
+                throw e;
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new DslException("predict: " + e.getMessage());
+            }
+        }
+
+        private Object predict(DslArgs a) {
+            boolean byKernel = a.has("kernel");
+            Object yTrainArg;
+            Map<String, Blocks> blocks = new LinkedHashMap<>();
+            List<String> get = new ArrayList<>();
+            Object g = a.named().getOrDefault("get", List.of("nngp", "ntk"));
+            for (Object o : g instanceof List<?> l ? l : List.of(g)) {
+                get.add(o.toString());
+            }
+            boolean variance = a.boolNamed("variance", false);
+            boolean ensemble = a.boolNamed("ensemble", false);
+            if (byKernel) {
+                if (a.count() != 1) {
+                    throw new DslException("predict: with kernel: give only yTrain as positional argument");
+                }
+                yTrainArg = a.positional(0);
+                if (!(a.named().get("kernel") instanceof Map<?, ?> km) || km.get("train") == null || km.get("test") == null) {
+                    throw new DslException("predict: kernel: expects [train: K(train, train), test: K(test, train), testTest: K(test, test)]");
+                }
+                blocks.put("kernel", new Blocks(Values.tensor("predict", "kernel train", km.get("train")),
+                        Values.tensor("predict", "kernel test", km.get("test")),
+                        km.get("testTest") == null ? null : Values.tensor("predict", "kernel testTest", km.get("testTest"))));
+                get = List.of("kernel");
+            } else {
+                if (a.count() != 4 || !(a.positional(0) instanceof Layer net)) {
+                    throw new DslException("predict: expected predict(net, xTrain, yTrain, xTest, ...) or predict(kernel: [...], yTrain)");
+                }
+                Tensor xTrain = Values.tensor("predict", "xTrain", a.positional(1));
+                Tensor xTest = Values.tensor("predict", "xTest", a.positional(3));
+                yTrainArg = a.positional(2);
+                Kernel ktt = kernels.analytic(net, xTrain, null);
+                Kernel kst = kernels.analytic(net, xTest, xTrain);
+                Kernel kss = variance || ensemble ? kernels.analytic(net, xTest, null) : null;
+                for (String k : get) {
+                    switch (k) {
+                        case "nngp" -> blocks.put(k, new Blocks(ktt.nngp().copy(), kst.nngp(), kss == null ? null : kss.nngp()));
+                        case "ntk" -> blocks.put(k, new Blocks(ktt.ntk().copy(), kst.ntk(), kss == null ? null : kss.ntk()));
+                        default -> throw new DslException("predict: get '" + k + "': expected nngp and/or ntk");
+                    }
+                }
+                if (ensemble) {
+                    // The ensemble needs the NNGP (the prior) for either kernel.
+                    blocks.put("_nngp", new Blocks(ktt.nngp().copy(), kst.nngp(), kss.nngp()));
+                }
+            }
+            int[] labels = labels(yTrainArg);
+            Tensor y;
+            int classes = 0;
+            int[] testLabels = a.has("yTest") ? labels(a.named().get("yTest")) : null;
+            Tensor yTest = null;
+            if (labels != null) {
+                for (int l : labels) {
+                    classes = Math.max(classes, l + 1);
+                }
+                if (testLabels != null) {
+                    for (int l : testLabels) {
+                        classes = Math.max(classes, l + 1);
+                    }
+                }
+                y = LabeledData.oneHot(labels, classes);
+            } else {
+                y = Values.tensor("predict", "yTrain", yTrainArg);
+                y = y.reshape(y.dim(0), y.size() / y.dim(0));
+                if (a.has("yTest")) {
+                    yTest = Values.tensor("predict", "yTest", a.named().get("yTest"));
+                }
+            }
+            List<Double> ts = new ArrayList<>();
+            Object tArg = a.named().getOrDefault("t", Double.POSITIVE_INFINITY);
+            for (double t : Values.doubles("predict", "t", tArg instanceof List<?> ? tArg : List.of(tArg))) {
+                if (!(t >= 0)) {
+                    throw new DslException("predict: t = " + t + ": times must be >= 0");
+                }
+                ts.add(t);
+            }
+            double diagReg = a.doubleNamed("diagReg", 0);
+            double lr = a.doubleNamed("lr", 1);
+            String loss = a.stringNamed("loss", "mse");
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (String k : get) {
+                Blocks b = blocks.get(k);
+                FitPipeline.addDiagonal(b.train(), diagReg);
+                int n = b.train().dim(0);
+                if (b.test().rank() != 2 || b.test().dim(1) != n || y.dim(0) != n) {
+                    throw new DslException("predict: " + k + ": test kernel " + b.test().shapeString() + ", train kernel "
+                            + b.train().shapeString() + " and targets " + y.shapeString() + " do not fit together");
+                }
+                if (loss.equals("xent")) {
+                    xent(k, b, y, ts, lr, a.doubleNamed("momentum", 0), out);
+                } else if (!loss.equals("mse")) {
+                    throw new DslException("predict: loss '" + loss + "': expected mse or xent");
+                } else if (a.has("noise")) {
+                    GaussianProcess.Posterior p = GaussianProcess.posterior(b.train(), b.test(), variance ? b.testTest() : null, y,
+                            a.doubleNamed("noise", 0));
+                    out.put(k, p.mean());
+                    if (p.covariance() != null) {
+                        out.put("cov_" + k, p.covariance());
+                    }
+                } else if (ensemble) {
+                    Blocks prior = blocks.get("_nngp");
+                    EnsembleGdMse e = new EnsembleGdMse(blocks.get("ntk") != null ? blocks.get("ntk").train() : b.train(), prior.train(), y, lr,
+                            k.equals("ntk") ? EnsembleGdMse.Mode.NTK : EnsembleGdMse.Mode.NNGP);
+                    for (double t : ts) {
+                        EnsembleGdMse.Gaussian gs = e.test(t, b.test(), prior.test(), prior.testTest());
+                        out.put(FitRequest.predictionName(k, t), gs.mean());
+                        out.put("cov_" + FitRequest.predictionName(k, t), gs.covariance());
+                    }
+                } else {
+                    var solved = new DirectSolver().solve(new org.ntkworkbench.fit.KernelBlocks(k, b.train(), b.test()), y, ts, lr,
+                            org.ntkworkbench.fit.FitProgress.NONE);
+                    for (double t : ts) {
+                        out.put(FitRequest.predictionName(k, t), solved.get(t));
+                    }
+                    if (variance && b.testTest() != null && ts.contains(Double.POSITIVE_INFINITY)) {
+                        out.put("cov_" + k, GaussianProcess.posterior(b.train(), b.test(), b.testTest(), y, 0).covariance());
+                    }
+                }
+            }
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : out.entrySet()) {
+                if (e.getKey().startsWith("cov_")) {
+                    continue;
+                }
+                Tensor f = (Tensor) e.getValue();
+                if (testLabels != null) {
+                    metrics.put("accuracy_" + e.getKey(), FitPipeline.accuracy(FitPipeline.confusion(f, testLabels, classes)));
+                } else if (yTest != null) {
+                    metrics.put("rmse_" + e.getKey(), FitPipeline.rmse(f, yTest));
+                }
+            }
+            out.putAll(metrics);
+            return out;
+        }
+
+        /** Integer labels from int[], a list of integers or a LabeledData; null for float targets. */
+        private static int[] labels(Object y) {
+            if (y instanceof int[] l) {
+                return l;
+            }
+            if (y instanceof LabeledData d) {
+                return d.labels();
+            }
+            if (y instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(o -> o instanceof Integer || o instanceof Long)) {
+                return l.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+            }
+            return null;
+        }
+
+        /**
+         * Function-space gradient descent on mean softmax cross-entropy (neural-tangents' {@code gradient_descent}):
+         * {@code v ← μ v − (1/n) K (softmax(f) − y)}, {@code f ← f + η v} on training outputs, the same update with
+         * {@code K(test, train)} on test outputs, f₀ = 0; t counts whole steps.
+         */
+        private static void xent(String name, Blocks b, Tensor y, List<Double> ts, double lr, double momentum, Map<String, Object> out) {
+            int n = b.train().dim(0), m = b.test().dim(0), k = y.dim(1);
+            long last = 0;
+            for (double t : ts) {
+                if (t == Double.POSITIVE_INFINITY || t != Math.rint(t)) {
+                    throw new DslException("predict: loss 'xent' needs whole finite step counts t, got " + t);
+                }
+                last = Math.max(last, (long) t);
+            }
+            double[] f = new double[n * k], fs = new double[m * k], v = new double[n * k], vs = new double[m * k];
+            double[] r = new double[n * k], g = new double[n * k], gs = new double[m * k];
+            Map<Long, Tensor> at = new LinkedHashMap<>();
+            for (long step = 0; step <= last; step++) {
+                if (ts.contains((double) step)) {
+                    at.put(step, Tensor.of(fs.clone(), m, k));
+                }
+                if (step == last) {
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    double mx = Double.NEGATIVE_INFINITY, z = 0;
+                    for (int c = 0; c < k; c++) {
+                        mx = Math.max(mx, f[i * k + c]);
+                    }
+                    for (int c = 0; c < k; c++) {
+                        z += Math.exp(f[i * k + c] - mx);
+                    }
+                    for (int c = 0; c < k; c++) {
+                        r[i * k + c] = Math.exp(f[i * k + c] - mx) / z - y.data()[i * k + c];
+                    }
+                }
+                Blas.gemm(false, false, n, k, n, 1.0 / n, b.train().data(), r, 0.0, g);
+                Blas.gemm(false, false, m, k, n, 1.0 / n, b.test().data(), r, 0.0, gs);
+                for (int e = 0; e < f.length; e++) {
+                    v[e] = momentum * v[e] - g[e];
+                    f[e] += lr * v[e];
+                }
+                for (int e = 0; e < fs.length; e++) {
+                    vs[e] = momentum * vs[e] - gs[e];
+                    fs[e] += lr * vs[e];
+                }
+            }
+            for (double t : ts) {
+                out.put(FitRequest.predictionName(name, t), at.get((long) t));
+            }
+        }
+    }
+}
