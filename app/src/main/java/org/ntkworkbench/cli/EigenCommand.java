@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ntkworkbench.io.ArrayIO;
+import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.spectrum.EigenDecomposition;
 import org.ntkworkbench.spectrum.Spectra;
@@ -20,6 +21,9 @@ final class EigenCommand implements Callable<Integer> {
 
     @ParentCommand
     NtkCommand root;
+
+    @picocli.CommandLine.Mixin
+    MemoryOption memoryOption;
 
     @Option(names = "--in", required = true, paramLabel = "K.npy|K.npz:NAME", description = "The symmetric matrix.")
     String in;
@@ -58,6 +62,12 @@ final class EigenCommand implements Callable<Integer> {
         if (top != null && (top < 1 || top > n)) {
             throw new IllegalArgumentException("--top must be between 1 and " + n + ", got " + top);
         }
+        // The input is already on the heap (its read was planned); the decomposition adds LAPACK's native copy
+        // and, with --vectors, the eigenvector matrix (dsyevd's workspace is ~1 + 6n + 2n² more with vectors).
+        long extra = top == null ? MemoryPlanner.float64Bytes(n, n) * (vectors ? 4 : 1)
+                : MemoryPlanner.float64Bytes(n, Math.max(2L * top, 32)) * 4;
+        MemoryPlanner.current().require("the eigendecomposition of " + n + " x " + n + (vectors ? " with vectors" : ""),
+                MemoryPlanner.float64Bytes(n, n) + extra);
         Spectra spectra = wb.service(Spectra.class);
         EigenDecomposition e = top == null ? spectra.eigh(a, n, vectors) : spectra.topK(a, n, top, vectors);
         Finite.requireResult("ntk eigen: values", Tensor.vector(e.values()));

@@ -10,10 +10,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.io.ArrayIO;
+import org.ntkworkbench.io.MappedNpyWriter;
+import org.ntkworkbench.io.NpyWriter;
+import org.ntkworkbench.io.Npz;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.model.KernelService;
 import org.ntkworkbench.model.ModelExtensions;
+import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.model.empirical.EmpiricalNngp;
+import org.ntkworkbench.model.empirical.EmpiricalNtk;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.spi.ComputeEngine;
@@ -25,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ntk kernel --model EXPR|FILE --x1 A.npy [--x2 B.npy] [--get nngp,ntk] [--empirical [--params P.npz | --seed S]] [--engine local|spark [--master URL]] --out K.npz}:
+ * {@code ntk kernel --model EXPR|FILE --x1 A.npy [--x2 B.npy] [--get nngp,ntk] [--empirical [--params P.npz | --seed S]] [--engine local|spark [--master URL]] [--compress] --out K.npz}:
  * the analytic (default) or empirical NNGP/NTK of the model's output between x1 and x2 (x1 when
  * omitted: symmetric to the last bit), written as NPZ arrays {@code nngp} and/or {@code ntk}.
  * Empirical kernels are those of the finite network with parameters from {@code --params} (keys
@@ -36,6 +41,9 @@ final class KernelCommand implements Callable<Integer> {
 
     @ParentCommand
     NtkCommand root;
+
+    @picocli.CommandLine.Mixin
+    MemoryOption memoryOption;
 
     @Option(names = "--model", required = true, paramLabel = "EXPR|FILE", description = "DSL model expression or Groovy file.")
     String model;
@@ -60,6 +68,9 @@ final class KernelCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "K.npz", description = "Output NPZ.")
     Path out;
+
+    @Option(names = "--compress", description = "Deflate the NPZ entries (as np.savez_compressed); default stored, as np.savez.")
+    boolean compress;
 
     @Option(names = "--engine", paramLabel = "local|spark", description = "Where to compute: local (default, this JVM) or spark (tiles as Spark tasks; needs the spark plugin).")
     String engine = "local";
@@ -106,39 +117,111 @@ final class KernelCommand implements Callable<Integer> {
             }
             return 0;
         }
-        Map<String, Tensor> arrays = new LinkedHashMap<>();
-        computeInto(arrays, wb, io, net, x1, x2);
-        for (Map.Entry<String, Tensor> a : arrays.entrySet()) {
-            Finite.requireResult("ntk kernel: " + (empirical ? "empirical " : "") + a.getKey(), a.getValue());
+        int n1 = x1.dim(0), n2 = x2 == null ? n1 : x2.dim(0);
+        int[] perExample = Arrays.copyOfRange(x1.shape(), 1, x1.rank());
+        Map<String, Tensor> params = null;
+        if (empirical) {
+            Map<String, Tensor> expected = net.init(seed == null ? 0 : seed, perExample);
+            params = paramsFile == null ? expected : params(io, expected);
         }
+        // Plan before allocating: the whole kernel in memory, row blocks through memory-mapped files, or a refusal.
+        MemoryPlanner planner = MemoryPlanner.current();
+        KernelService kernels = wb.service(KernelService.class);
+        long whole = empirical ? EmpiricalNtk.estimateBytes(net, params, x1, n1, n2, get.size())
+                : kernels.estimateBytes(net, n1, n2, perExample);
+        long perRow = Math.max(1, whole / Math.max(1, n1));
+        // Blockwise keeps a block per core plus the inputs; the smallest block is one row.
+        long smallest = perRow * Runtime.getRuntime().availableProcessors();
+        String what = (empirical ? "the empirical " : "the analytic ") + String.join(" and ", get) + " of "
+                + n1 + " x " + n2 + " examples " + x1.shapeString();
+        MemoryPlanner.Mode mode = planner.plan(what, whole, smallest);
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        io.writeNpz(out, arrays);
-        System.err.println("ntk kernel: " + String.join(",", arrays.keySet()) + " " + arrays.values().iterator().next().shapeString()
-                + (empirical ? " (empirical)" : " (analytic)") + " -> " + out);
+        String shape;
+        if (mode == MemoryPlanner.Mode.IN_MEMORY) {
+            Map<String, Tensor> arrays = new LinkedHashMap<>();
+            if (empirical) {
+                if (get.contains("nngp")) {
+                    arrays.put("nngp", EmpiricalNngp.of(net, params, x1, x2));
+                }
+                if (get.contains("ntk")) {
+                    arrays.put("ntk", ModelExtensions.empiricalNtk(net, params, x1, x2));
+                }
+            } else {
+                Kernel k = kernels.analytic(net, x1, x2);
+                if (get.contains("nngp")) {
+                    arrays.put("nngp", k.nngp());
+                }
+                if (get.contains("ntk")) {
+                    arrays.put("ntk", k.ntk());
+                }
+            }
+            for (Map.Entry<String, Tensor> a : arrays.entrySet()) {
+                Finite.requireResult("ntk kernel: " + (empirical ? "empirical " : "") + a.getKey(), a.getValue());
+            }
+            io.writeNpz(out, arrays, compress);
+            shape = arrays.values().iterator().next().shapeString();
+        } else {
+            blockwise(kernels, planner, net, params, x1, x2, n1, n2, perRow);
+            shape = "(" + n1 + ", " + n2 + ")";
+        }
+        System.err.println("ntk kernel: " + String.join(",", get) + " " + shape
+                + (empirical ? " (empirical)" : " (analytic)") + (mode == MemoryPlanner.Mode.BLOCKWISE ? " blockwise" : "")
+                + " -> " + out);
         return 0;
     }
 
-    private void computeInto(Map<String, Tensor> arrays, Workbench wb, ArrayIO io, Layer net, Tensor x1, Tensor x2) {
-        if (empirical) {
-            int[] perExample = Arrays.copyOfRange(x1.shape(), 1, x1.rank());
-            Map<String, Tensor> expected = net.init(seed == null ? 0 : seed, perExample);
-            Map<String, Tensor> params = paramsFile == null ? expected : params(io, expected);
-            if (get.contains("nngp")) {
-                arrays.put("nngp", EmpiricalNngp.of(net, params, x1, x2));
+    /**
+     * The kernel too big for memory: row blocks of x1 against all of x2, written into memory-mapped
+     * NPY files in a hidden folder beside the output, then streamed into the NPZ, then deleted.
+     */
+    private void blockwise(KernelService kernels, MemoryPlanner planner, Layer net, Map<String, Tensor> params, Tensor x1, Tensor x2,
+                           int n1, int n2, long perRow) throws IOException {
+        Path dir = Files.createTempDirectory(out.toAbsolutePath().getParent(), "." + out.getFileName() + ".blocks-");
+        try {
+            Map<String, Path> files = new LinkedHashMap<>();
+            if (empirical) {
+                int rows = planner.rowsPerBlock(perRow, 0.5, n1);
+                Map<String, MappedNpyWriter> writers = new LinkedHashMap<>();
+                try {
+                    for (String g : get) {
+                        files.put(g, dir.resolve(g + ".npy"));
+                        writers.put(g, NpyWriter.createMapped(files.get(g), n1, n2));
+                    }
+                    Tensor b = x2 == null ? x1 : x2;
+                    for (int from = 0; from < n1; from += rows) {
+                        int to = Math.min(n1, from + rows);
+                        Tensor a = x1.rowRange(from, to);
+                        if (writers.containsKey("nngp")) {
+                            writers.get("nngp").writeRows(from, EmpiricalNngp.of(net, params, a, b));
+                        }
+                        if (writers.containsKey("ntk")) {
+                            writers.get("ntk").writeRows(from, ModelExtensions.empiricalNtk(net, params, a, b));
+                        }
+                    }
+                    for (MappedNpyWriter w : writers.values()) {
+                        w.close();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    for (MappedNpyWriter w : writers.values()) {
+                        w.abort();
+                    }
+                    throw e;
+                }
+            } else {
+                KernelService.KernelResult r = kernels.analyticOrFiles(net, x1, x2, dir, planner.budgetBytes() / 2);
+                for (String g : get) {
+                    files.put(g, g.equals("nngp") ? r.nngpFile() : r.ntkFile());
+                }
             }
-            if (get.contains("ntk")) {
-                arrays.put("ntk", ModelExtensions.empiricalNtk(net, params, x1, x2));
-            }
-        } else {
-            Kernel k = wb.service(KernelService.class).analytic(net, x1, x2);
-            if (get.contains("nngp")) {
-                arrays.put("nngp", k.nngp());
-            }
-            if (get.contains("ntk")) {
-                arrays.put("ntk", k.ntk());
+            Npz.writeNpyFiles(out, files, compress);
+        } finally {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }

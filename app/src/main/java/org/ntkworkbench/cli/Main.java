@@ -15,7 +15,16 @@ public final class Main {
     /** Runs the command line and returns DESIGN.md's exit code (0 ok, 1 computation failed, 2 bad usage/input). */
     public static int execute(String... args) {
         CommandLine cl = commandLine();
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // The planner should have refused or gone blockwise first (a defect when this happens), but a
+            // one-line message naming the knobs still beats a stack trace.
+            System.err.println("ntk: ran out of memory (" + e.getMessage() + ", heap " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB): give a smaller --memory GB so that the work goes blockwise, raise the heap with NTK_JAVA_OPTS=-Xmx<N>g, "
+                    + "or use --engine spark");
+            return org.ntkworkbench.spi.ExitCodes.COMPUTATION_FAILED;
+        }
     }
 
     static CommandLine commandLine() {

@@ -20,6 +20,9 @@ final class RunCommand implements Callable<Integer> {
     @ParentCommand
     NtkCommand root;
 
+    @picocli.CommandLine.Mixin
+    MemoryOption memoryOption;
+
     @Parameters(index = "0", paramLabel = "SCRIPT", description = "The Groovy experiment script.")
     Path script;
 

@@ -41,6 +41,9 @@ final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     NtkCommand root;
 
+    @picocli.CommandLine.Mixin
+    MemoryOption memoryOption;
+
     @Option(names = "--model", paramLabel = "EXPR", required = true,
             description = "DSL model expression or .groovy file, e.g. \"serial(dense(512), relu(), dense(1))\".")
     String model;

@@ -84,4 +84,60 @@ class KernelCommandSpec extends Specification {
         noFile.err.trim().readLines().size() == 1
         noFile.err.contains('nope.npy')
     }
+
+    def "--memory too small for the whole kernel: row blocks through memory-mapped files give the same NPZ (stored, as np.savez)"() {
+        given: '150 x 150: the estimate 150²·8·5 = 0.9 MB exceeds --memory 0.0005 (0.5 MB); one row block fits'
+        def x = Tensor.randn(5, 150, 6)
+        io.writeNpy(dir.resolve('x.npy'), x)
+
+        when:
+        def r = NtkProcess.run('', 'kernel', '--memory', '0.0005', '--model', EXPR, '--x1', dir.resolve('x.npy').toString(),
+                '--out', dir.resolve('K.npz').toString())
+
+        then:
+        r.exit == 0
+        r.err.contains('blockwise')
+        def k = io.readNpz(dir.resolve('K.npz'))
+        def ref = NET.kernel(x)
+        maxDiff(k['ntk'], ref.ntk()) <= 1e-12 * ref.ntk().data().collect { Math.abs(it) }.max()
+        maxDiff(k['nngp'], ref.nngp()) <= 1e-12 * ref.nngp().data().collect { Math.abs(it) }.max()
+        new java.util.zip.ZipFile(dir.resolve('K.npz').toFile()).withCloseable { z ->
+            z.stream().toList().every { it.method == java.util.zip.ZipEntry.STORED } }
+        and: 'no block files are left behind'
+        dir.toFile().list().sort() == ['K.npz', 'x.npy']
+    }
+
+    def "too big even blockwise, a lying NPZ, a bad --memory: one line naming the knobs, exit 2, no output"() {
+        given: 'a 200-byte NPZ whose deflated entry header claims 40000 x 40000'
+        def x = Tensor.randn(5, 50, 6)
+        io.writeNpy(dir.resolve('x.npy'), x)
+        Path liar = dir.resolve('liar.npz')
+        liar.toFile().withOutputStream { os ->
+            def zip = new java.util.zip.ZipOutputStream(os)
+            zip.putNextEntry(new java.util.zip.ZipEntry('x.npy'))
+            String h = "{'descr': '<f8', 'fortran_order': False, 'shape': (40000, 40000), }"
+            h += ' ' * (64 - (10 + h.length() + 1) % 64) + '\n'
+            def img = new ByteArrayOutputStream()
+            img.write([0x93, 'N' as char, 'U' as char, 'M' as char, 'P' as char, 'Y' as char, 1, 0] as byte[])
+            img.write([h.length() & 0xff, h.length() >> 8] as byte[])
+            img.write(h.getBytes('ISO-8859-1'))
+            img.write(new byte[64])
+            zip.write(img.toByteArray())
+            zip.finish()
+        }
+
+        when:
+        def tiny = NtkProcess.run('', 'kernel', '--memory', '0.000001', '--model', EXPR, '--x1', dir.resolve('x.npy').toString(),
+                '--out', dir.resolve('K.npz').toString())
+        def lying = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', liar.toString() + ':x', '--out', dir.resolve('L.npz').toString())
+        def huge = NtkProcess.run('', 'kernel', '--memory', '100000', '--model', EXPR, '--x1', dir.resolve('x.npy').toString(),
+                '--out', dir.resolve('H.npz').toString())
+
+        then:
+        [tiny, lying, huge].every { it.exit == 2 && it.err.trim().readLines().size() == 1 && !it.err.contains('\tat ') }
+        tiny.err.contains('--memory') && tiny.err.contains('NTK_JAVA_OPTS') && tiny.err.contains('--engine spark')
+        lying.err.contains('(40000, 40000)') && lying.err.contains('truncated')
+        huge.err.contains('NTK_JAVA_OPTS=-Xmx')
+        !dir.resolve('K.npz').toFile().exists() && !dir.resolve('L.npz').toFile().exists() && !dir.resolve('H.npz').toFile().exists()
+    }
 }

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ntkworkbench.memory.MemoryPlanner;
+import org.ntkworkbench.solve.NystromFit;
+import org.ntkworkbench.solve.ProgressBar;
+import org.ntkworkbench.solve.SolveReport;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -27,13 +31,19 @@ public final class FitPipeline {
         Tensor targets = r.targets();
         int k = targets.dim(1);
         boolean finite = r.times().stream().anyMatch(t -> t != Double.POSITIVE_INFINITY);
-        if (r.memoryBytes() > 0) {
-            long need = 8L * n * n * r.get().size() + 8L * m * n * r.get().size() + solver.estimateBytes(n, m, k, finite);
-            if (need > r.memoryBytes()) {
-                throw new IllegalArgumentException("the fit of " + n + " training and " + m + " test examples needs about "
-                        + need / (1 << 20) + " MiB but the memory budget is " + r.memoryBytes() / (1 << 20)
-                        + " MiB: raise --memory or NTK_JAVA_OPTS=-Xmx..., use fewer examples, or --engine spark");
+        // The memory planner decides (one place): the direct solve in memory, the Nystrom (FALKON) solve that
+        // recomputes nothing but K(X, C) when the n x n kernel does not fit, or a one-line refusal.
+        MemoryPlanner planner = r.memoryBytes() > 0 ? MemoryPlanner.ofBytes(r.memoryBytes()) : MemoryPlanner.current();
+        double needD = 8.0 * n * n * r.get().size() + 8.0 * m * n * r.get().size() + solver.estimateBytes(n, m, k, finite);
+        long need = needD >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) needD;
+        if (!planner.fits(need)) {
+            String what = "the fit of " + n + " training and " + m + " test examples";
+            if (finite || !"local".equals(engine.name())) {
+                // finite times need the eigendecomposition of the whole kernel; other engines solve their own way
+                planner.require(what + (finite ? " at finite times" : ""), need);
             }
+            planner.plan(what, need, NystromFit.minimumBytes(n, k));
+            return nystrom(r, targets, planner);
         }
         Map<String, Double> timings = new LinkedHashMap<>();
         long t0 = System.nanoTime();
@@ -55,6 +65,40 @@ public final class FitPipeline {
                 predictions.put(FitRequest.predictionName(g, t), p);
             }
         }
+        return finish(r, predictions, timings, added, new ArrayList<>(solver.notes()), new LinkedHashMap<>());
+    }
+
+    /** Kernel regression (t = ∞) by {@link NystromFit} for each kernel; solver facts go into the results. */
+    private FitResult nystrom(FitRequest r, Tensor targets, MemoryPlanner planner) {
+        int k = targets.dim(1);
+        Map<String, Tensor> predictions = new LinkedHashMap<>();
+        Map<String, Double> timings = new LinkedHashMap<>();
+        Map<String, Double> added = new LinkedHashMap<>();
+        Map<String, Double> solveFacts = new LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
+        for (String g : r.get()) {
+            long s0 = System.nanoTime();
+            NystromFit.Result res = NystromFit.run(r.net(), g, r.xTrain(), targets.data(), k, r.xTest(), r.diagReg(), 0, planner,
+                    ProgressBar.stderr());
+            timings.put("solve_" + g, (System.nanoTime() - s0) * 1e-9);
+            SolveReport rep = res.report();
+            Map<String, Object> facts = rep.toMap();
+            added.put(g, ((Number) facts.get("lambda")).doubleValue() * r.xTrain().dim(0));
+            solveFacts.put("solve_tolerance_" + g, rep.tolerance());
+            solveFacts.put("solve_iterations_" + g, (double) rep.iterations());
+            solveFacts.put("solve_relative_residual_" + g, rep.relativeResidual());
+            solveFacts.put("solve_converged_" + g, rep.converged() ? 1.0 : 0.0);
+            solveFacts.put("nystrom_centres_" + g, ((Number) facts.get("centres")).doubleValue());
+            notes.add(g + ": " + rep.line());
+            Tensor p = res.predictions();
+            requireFinite(FitRequest.predictionName(g, Double.POSITIVE_INFINITY), p);
+            predictions.put(FitRequest.predictionName(g, Double.POSITIVE_INFINITY), p);
+        }
+        return finish(r, predictions, timings, added, notes, solveFacts);
+    }
+
+    private FitResult finish(FitRequest r, Map<String, Tensor> predictions, Map<String, Double> timings, Map<String, Double> added,
+                             List<String> notes, Map<String, Double> solveFacts) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         Map<String, int[][]> confusion = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : predictions.entrySet()) {
@@ -66,7 +110,7 @@ public final class FitPipeline {
                 metrics.put("rmse_" + e.getKey(), rmse(e.getValue(), r.yTest()));
             }
         }
-        List<String> notes = new ArrayList<>(solver.notes());
+        metrics.putAll(solveFacts);
         return new FitResult(predictions, metrics, confusion, timings, added, notes);
     }
 

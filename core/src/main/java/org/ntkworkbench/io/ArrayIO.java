@@ -30,8 +30,20 @@ public interface ArrayIO {
     /** One array of an NPZ archive; the message lists the available names if {@code name} is absent. */
     Tensor readNpz(Path file, String name) throws IOException;
 
-    /** Writes {@code arrays} as a deflated NPZ archive, in map order. */
+    /** Writes {@code arrays} as an uncompressed NPZ archive (as {@code np.savez}), in map order. */
     void writeNpz(Path file, Map<String, Tensor> arrays) throws IOException;
+
+    /**
+     * Writes {@code arrays} as an NPZ archive in map order: deflated (as {@code np.savez_compressed})
+     * when {@code compress}, else stored.
+     */
+    default void writeNpz(Path file, Map<String, Tensor> arrays, boolean compress) throws IOException {
+        if (compress) {
+            Npz.write(file, arrays, true);
+        } else {
+            writeNpz(file, arrays);
+        }
+    }
 
     /**
      * Reads an array given as {@code A.npy} or {@code A.npz:NAME} (the command-line convention);

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -55,7 +56,19 @@ public final class NpyReader {
      * @param source name used in error messages, e.g. {@code "K.npz:ntk"}
      */
     public static Tensor read(InputStream in, String source) throws IOException {
+        return read(in, source, -1);
+    }
+
+    /**
+     * Reads one array from a stream holding at most {@code maxImageBytes} bytes of NPY image
+     * ({@code -1}: unknown). A header that claims more data than the stream can hold is refused before
+     * anything is allocated: a 200-byte archive entry cannot hold a 40000 × 40000 array.
+     */
+    public static Tensor read(InputStream in, String source, long maxImageBytes) throws IOException {
         NpyHeader header = NpyHeader.read(in, source);
+        if (maxImageBytes >= 0 && header.dataOffset() + header.dataBytes() > maxImageBytes) {
+            throw truncated(source, header, maxImageBytes - header.dataOffset());
+        }
         double[] data = allocate(header, source);
         int item = header.dtype().itemSize();
         int chunkElements = CHUNK_BYTES / item;
@@ -109,6 +122,9 @@ public final class NpyReader {
     }
 
     private static double[] allocate(NpyHeader header, String source) throws ArrayFileException {
+        // The planner first: its one line names the knobs, and a file bigger than the budget is the common case.
+        MemoryPlanner.current().require(source + ": array " + header.describe(),
+                MemoryPlanner.float64Bytes(header.elementCount()) * (header.fortranOrder() ? 2 : 1));
         if (header.elementCount() > MAX_ELEMENTS) {
             throw new ArrayFileException(source, "array " + header.describe() + " has " + header.elementCount()
                     + " elements, more than one Tensor can hold; use NpyReader.map for float64 files");

@@ -3,6 +3,7 @@ package org.ntkworkbench.model;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -51,11 +52,12 @@ public interface KernelService {
     /** Bytes the analytic kernel of {@code net} between {@code n1} and {@code n2} examples of this shape needs. */
     long estimateBytes(Layer net, int n1, int n2, int... perExampleShape);
 
-    /** Half of the heap not in use now: the budget the in-memory path allows itself. */
+    /**
+     * The budget the in-memory path allows itself: half the {@link MemoryPlanner#current() planner's}
+     * budget (the other half for the inputs and whatever the caller keeps alive).
+     */
     static long heapBudget() {
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        return Math.max(0, free / 2);
+        return MemoryPlanner.current().budgetBytes() / 2;
     }
 
     /**

@@ -188,6 +188,29 @@ public final class Blas {
         }
     }
 
+    /**
+     * Triangular solve with several right-hand sides (dtrsm), row-major, in place on {@code b}:
+     * {@code X = alpha op(A)⁻¹ B} ({@code left}, {@code A} {@code m×m}) or {@code X = alpha B op(A)⁻¹}
+     * ({@code !left}, {@code A} {@code n×n}); {@code B} is {@code m×n}. {@code lower} says which triangle
+     * of {@code A} holds the factor (the other is not read); {@code transA} uses {@code Aᵀ}.
+     */
+    public static void trsm(boolean left, boolean lower, boolean transA, int m, int n, double alpha, double[] a, double[] b) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int na = left ? m : n;
+        checkLength("trsm", "A", a, 0, (long) na * na);
+        checkLength("trsm", "B", b, 0, (long) m * n);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = copyIn(arena, a, 0, (long) na * na);
+            MemorySegment sb = copyIn(arena, b, 0, (long) m * n);
+            cblas_h.cblas_dtrsm(cblas_h.CblasRowMajor(), left ? cblas_h.CblasLeft() : cblas_h.CblasRight(),
+                    lower ? cblas_h.CblasLower() : cblas_h.CblasUpper(), trans(transA), cblas_h.CblasNonUnit(),
+                    m, n, alpha, sa, Math.max(1, na), sb, Math.max(1, n));
+            MemorySegment.copy(sb, JAVA_DOUBLE, 0, b, 0, m * n);
+        }
+    }
+
     /** {@code y = alpha op(A) x + beta y} for a row-major {@code m×n} matrix {@code A}. */
     public static void gemv(boolean trans, int m, int n, double alpha, double[] a, double[] x,
                             double beta, double[] y) {

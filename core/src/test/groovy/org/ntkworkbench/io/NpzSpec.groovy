@@ -51,7 +51,7 @@ class NpzSpec extends Specification {
         e.message == "${npy('deflated.npz')}: no array 'ntk' (arrays: [x, kernel])".toString()
     }
 
-    def "round-trips a map of tensors through deflated entries, keeping the order"() {
+    def "round-trips a map of tensors through stored (default) or deflated entries, keeping the order"() {
         given:
         def arrays = new LinkedHashMap<String, Tensor>()
         arrays['0/W'] = Tensor.randn(1, 5, 8)
@@ -61,13 +61,13 @@ class NpzSpec extends Specification {
         Path f = dir.resolve('p.npz')
 
         when:
-        Npz.write(f, arrays)
+        Npz.write(f, arrays, compress)
         def back = Npz.read(f)
 
         then:
         back.keySet().toList() == ['0/W', 'ntk', 'scalar', 'empty']
         arrays.every { k, v -> back[k].shape() == v.shape() && back[k].data() == v.data() }
-        new ZipFile(f.toFile()).withCloseable { z -> z.stream().toList().every { it.method == ZipEntry.DEFLATED } }
+        new ZipFile(f.toFile()).withCloseable { z -> z.stream().toList().every { it.method == method } }
 
         and: 'each entry is exactly the NPY image of its array'
         new ZipFile(f.toFile()).withCloseable { z ->
@@ -75,8 +75,46 @@ class NpzSpec extends Specification {
         }
 
         and: 'equal arrays give equal files (fixed entry timestamps)'
-        Npz.write(dir.resolve('q.npz'), arrays)
+        Npz.write(dir.resolve('q.npz'), arrays, compress)
         Files.readAllBytes(f) == Files.readAllBytes(dir.resolve('q.npz'))
+
+        where:
+        compress | method
+        false    | ZipEntry.STORED
+        true     | ZipEntry.DEFLATED
+    }
+
+    def "the default is stored, as np.savez: the archive is the NPY images plus zip headers"() {
+        given:
+        Tensor k = Tensor.randn(3, 50, 40)
+        Path f = dir.resolve('k.npz')
+
+        when:
+        Npz.write(f, [ntk: k])
+
+        then: 'size = NPY image + local header + central directory (a few hundred bytes at most)'
+        long image = NpyWriter.toBytes(k).length
+        Files.size(f) > image
+        Files.size(f) < image + 300
+        Npz.read(f, 'ntk').data() == k.data()
+    }
+
+    def "NPY files are streamed into an archive byte for byte"() {
+        given:
+        Tensor a = Tensor.randn(4, 30, 20)
+        Path npyFile = dir.resolve('a.npy')
+        NpyWriter.write(npyFile, a)
+        Path f = dir.resolve('files.npz')
+
+        when:
+        Npz.writeNpyFiles(f, [ntk: npyFile], compress)
+
+        then:
+        Npz.read(f, 'ntk').data() == a.data()
+        new ZipFile(f.toFile()).withCloseable { z -> z.getInputStream(z.getEntry('ntk.npy')).readAllBytes() == Files.readAllBytes(npyFile) }
+
+        where:
+        compress << [false, true]
     }
 
     def "a file that is not a zip, or a cut-off zip, is refused with its name"() {

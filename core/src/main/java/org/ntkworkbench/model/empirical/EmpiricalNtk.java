@@ -91,6 +91,32 @@ public final class EmpiricalNtk {
     }
 
     /**
+     * Peak bytes of {@code arrays} (1 or 2: NTK and/or NNGP) empirical kernels of {@code net} at
+     * {@code params} between {@code n1} and {@code n2} examples shaped like {@code x}, by
+     * {@link NtkMethod#AUTO}, for the {@link org.ntkworkbench.memory.MemoryPlanner}: the
+     * {@code (n1, n2)} results, two scratch arrays of that size (the structured method's Gram and
+     * Hadamard factors), the traced activations and backward signals (about
+     * {@code (n1 + n2)·(k + 1)·4·√P} values for dense layers of width {@code √P}), and when a parameter
+     * falls back to Jacobian contraction the Jacobians {@code (n1 + n2)·k·P}. Rows scale linearly, so
+     * {@code estimate / n1} is the cost of one more row of x1.
+     */
+    public static long estimateBytes(Layer net, Map<String, Tensor> params, Tensor x, int n1, int n2, int arrays) {
+        int k = EmpiricalInputs.outputsPerExample(net, x);
+        long p = 0;
+        for (Tensor t : params.values()) {
+            p += t.size();
+        }
+        double kernels = 8.0 * n1 * n2 * (arrays + 2);
+        double activations = 8.0 * (n1 + (double) n2) * (k + 1) * 4 * Math.sqrt(p);
+        double jacobians = 0;
+        if (n1 > 0 && autoMethod(net, params, x.rowRange(0, 1)) == NtkMethod.JACOBIAN_CONTRACTION) {
+            jacobians = 8.0 * (n1 + (double) n2) * k * p;
+        }
+        double total = kernels + activations + jacobians;
+        return total >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) total;
+    }
+
+    /**
      * The method {@link NtkMethod#AUTO} resolves to for this network and parameters:
      * {@link NtkMethod#STRUCTURED_DERIVATIVES} when every parameter belongs to a dense or conv layer
      * used once, else {@link NtkMethod#JACOBIAN_CONTRACTION}.
