@@ -188,15 +188,19 @@ public final class ScriptRunner {
         }
     }
 
+    /** {@code -P} keys read by the runner, not the script: {@code -Pthreads=N} sizes an experiment's thread pool. */
+    static final java.util.Set<String> RUNNER_PARAMETERS = java.util.Set.of("threads");
+
     /**
      * A {@code -P} key the script never mentions is almost always a typo ({@code -Pwidht=64}); refused with the
      * names the script does mention. A key counts as mentioned when it appears in the text as a whole word
-     * (a variable, a {@code param('key', …)} argument, a grid key).
+     * (a variable, a {@code param('key', …)} argument, a grid key). Keys the runner itself reads
+     * ({@link #RUNNER_PARAMETERS}) are always known.
      */
     static String unknownParameters(String text, java.util.Set<String> keys) {
         List<String> unknown = new java.util.ArrayList<>();
         for (String k : keys) {
-            if (!java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$])" + java.util.regex.Pattern.quote(k) + "(?![A-Za-z0-9_$])")
+            if (!RUNNER_PARAMETERS.contains(k) && !java.util.regex.Pattern.compile("(?<![A-Za-z0-9_$])" + java.util.regex.Pattern.quote(k) + "(?![A-Za-z0-9_$])")
                     .matcher(text).find()) {
                 unknown.add(k);
             }
