@@ -183,7 +183,7 @@ final class FitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--y-train is needed (the training inputs are not a data set with labels)");
         }
         List<String> kernels = get.stream().map(String::trim).toList();
-        long memory = memoryGb == null ? 0 : (long) (memoryGb * (1L << 30));
+        long memory = memoryGb == null ? 0 : (long) (memoryGb * 1e9); // GB as everywhere (MemoryPlanner.ofGigabytes)
         if (isIntegerLabels(io, "--y-train", yTr)) {
             int[] lTrain = labels(io, "--y-train", yTr);
             int[] lTest = yTe == null ? null : labels(io, "--y-test", yTe);
