@@ -51,13 +51,13 @@ public final class DatasetFiles {
                     + " t10k-labels-idx1-ubyte.gz (https://yann.lecun.com/exdb/mnist/ or a mirror) into DIR/mnist");
 
     /** The raw split before selection: labels of every example and a way to read chosen rows. */
-    interface Source {
-        int[] labels();
-
-        Tensor rows(int[] indices) throws IOException;
-
-        /** True for 8-bit pixel data (UNIT divides by 255). */
-        boolean eightBit();
+    /**
+     * Labels, a reader of the chosen rows, and whether the inputs are 8-bit pixel data (UNIT divides by 255).
+     */
+    record Source(int[] labels, java.util.function.Function<int[], Tensor> rowReader, boolean eightBit) {
+        Tensor rows(int[] indices) {
+            return rowReader.apply(indices);
+        }
     }
 
     /** The data roots searched, in order (see the class comment). */
@@ -319,23 +319,7 @@ public final class DatasetFiles {
             throw new ArrayFileException(labelsFile, labels.length + " labels but " + imagesFile.getFileName() + " holds "
                     + images.count() + " examples");
         }
-        boolean eightBit = true;
-        return new Source() {
-            @Override
-            public int[] labels() {
-                return labels;
-            }
-
-            @Override
-            public Tensor rows(int[] indices) {
-                return images.rows(indices);
-            }
-
-            @Override
-            public boolean eightBit() {
-                return eightBit;
-            }
-        };
+        return new Source(labels, images::rows, true);
     }
 
     private static Source arrays(String xName, Tensor x, String yName, Tensor y) throws IOException {
@@ -346,22 +330,7 @@ public final class DatasetFiles {
             throw new ArrayFileException(xName, "inputs " + x.shapeString() + " need one row per label (" + y.dim(0) + " labels in " + yName + ")");
         }
         int[] labels = integerLabels(yName, y.data());
-        return new Source() {
-            @Override
-            public int[] labels() {
-                return labels;
-            }
-
-            @Override
-            public Tensor rows(int[] indices) {
-                return x.rows(indices);
-            }
-
-            @Override
-            public boolean eightBit() {
-                return false;
-            }
-        };
+        return new Source(labels, x::rows, false);
     }
 
     static int[] integerLabels(String source, double[] y) throws ArrayFileException {
