@@ -136,8 +136,8 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
     /** Scripts longer than this are recorded by path and hash only. */
     public static final int MAX_SCRIPT_TEXT = 1 << 20;
 
-    /** Files that differ between runs of the same computation (times, dates, paths): not listed as outputs. */
-    private static final Set<String> VOLATILE = Set.of("manifest.json", "log.txt", "report.html", "timings.csv");
+    /** Files that differ between runs of the same computation (times, dates, paths; an experiment point's status.json has its timings): not listed as outputs. */
+    private static final Set<String> VOLATILE = Set.of("manifest.json", "log.txt", "report.html", "timings.csv", "status.json");
 
     /** True for files whose bytes legitimately change from run to run (the log, the report, stage timings). */
     public static boolean isVolatile(String relativePath) {
