@@ -10,8 +10,8 @@ import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
- * 1-D or 2-D convolution (cross-correlation, as in every deep-learning library) on inputs
- * {@code (n, length, inC)} or NHWC {@code (n, height, width, inC)}:
+ * 1-D, 2-D or 3-D convolution (cross-correlation, as in every deep-learning library) on inputs
+ * {@code (n, length, inC)}, NHWC {@code (n, height, width, inC)} or {@code (n, depth, height, width, inC)}:
  * {@code z[p, o] = (wStd/√(F·inC)) Σ_{f,c} h[p·s + f − pad, c] W[f, c, o] + bStd b[o]}
  * (NTK parameterization; standard as for {@link Dense} with fan-in {@code F·inC}), {@code F} the
  * number of filter offsets. {@code W} is {@code (filter…, inC, outC)}, {@code b} is {@code (outC)}.
@@ -29,8 +29,8 @@ public final class Conv extends UnaryLayer {
     /** A convolution with {@code channels} output channels; {@code strides} may be {@code null} (all 1). */
     public Conv(int channels, int[] filter, int[] strides, Padding padding, double wStd, double bStd,
                 Parameterization parameterization) {
-        if (filter.length < 1 || filter.length > 2) {
-            throw new IllegalArgumentException("conv filter " + Arrays.toString(filter) + " must have 1 or 2 axes");
+        if (filter.length < 1 || filter.length > 3) {
+            throw new IllegalArgumentException("conv filter " + Arrays.toString(filter) + " must have 1, 2 or 3 axes");
         }
         if (channels < 1) {
             throw new IllegalArgumentException("conv channels " + channels + " must be positive");

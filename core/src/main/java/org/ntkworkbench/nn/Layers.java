@@ -239,6 +239,31 @@ public final class Layers {
                 o.number("bStd", 0.0), o.parameterization());
     }
 
+    /**
+     * {@code convLocal(channels, filter: [3] | [3, 3] | [3, 3, 3], strides:, padding:, wStd:, bStd:, parameterization:)}: a
+     * locally connected layer (unshared filters), see {@link ConvLocal}.
+     */
+    public static ConvLocal convLocal(Map<String, ?> options, int channels) {
+        Options o = new Options("convLocal", options, "filter", "strides", "padding", "wStd", "bStd", "parameterization");
+        int[] filter = o.ints("filter", null);
+        if (filter == null) {
+            throw new IllegalArgumentException("convLocal needs filter: [size], [height, width] or [depth, height, width]");
+        }
+        return new ConvLocal(channels, filter, o.ints("strides", null), o.padding(), o.number("wStd", 1.0),
+                o.number("bStd", 0.0), o.parameterization());
+    }
+
+    /**
+     * {@code imageResize(shape: [H, W], method: 'linear'|'nearest')}: resizes the spatial axes (−1 keeps an axis), see
+     * {@link ImageResize}.
+     */
+    public static ImageResize imageResize(Map<String, ?> options) {
+        new Options("imageResize", options, "shape", "method");
+        Object m = options.get("method");
+        return new ImageResize(options.get("shape") == null ? null : Options.toInts("imageResize shape", options.get("shape")),
+                m == null ? ImageResize.Method.LINEAR : ImageResize.Method.named(String.valueOf(m)));
+    }
+
     /** {@code avgPool(window, strides: …, padding: …)} with {@code window} an int or a list. */
     public static AvgPool avgPool(Map<String, ?> options, Object window) {
         Options o = new Options("avgPool", options, "strides", "padding");

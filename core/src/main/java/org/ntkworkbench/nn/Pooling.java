@@ -32,8 +32,8 @@ final class Pooling {
     }
 
     static int[] checkedStrides(int[] window, int[] strides) {
-        if (window.length < 1 || window.length > 2) {
-            throw new IllegalArgumentException("pooling window " + Arrays.toString(window) + " must have 1 or 2 axes");
+        if (window.length < 1 || window.length > 3) {
+            throw new IllegalArgumentException("pooling window " + Arrays.toString(window) + " must have 1, 2 or 3 axes");
         }
         int[] s = strides == null ? Conv.ones(window.length) : strides.clone();
         if (s.length != window.length) {
