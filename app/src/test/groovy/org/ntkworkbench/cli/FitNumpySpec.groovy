@@ -30,7 +30,10 @@ class FitNumpySpec extends Specification {
     }
 
     static String py(String code) {
-        Process p = new ProcessBuilder(python(), '-c', code).redirectErrorStream(true).start()
+        def pb = new ProcessBuilder(python(), '-c', code).redirectErrorStream(true)
+        // Surefire points LD_LIBRARY_PATH at our OpenBLAS; NumPy must load its own (else it crashes in dgemm).
+        pb.environment().remove('LD_LIBRARY_PATH')
+        Process p = pb.start()
         String out = new String(p.inputStream.readAllBytes())
         assert p.waitFor() == 0: out
         out.trim()

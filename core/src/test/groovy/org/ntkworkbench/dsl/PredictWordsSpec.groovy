@@ -62,7 +62,7 @@ class PredictWordsSpec extends Specification {
     static double[][] solve(double[][] a0, double[][] b0) {
         int n = a0.length, k = b0[0].length
         double[][] a = new double[n][], b = new double[n][]
-        for (int i = 0; i < n; i++) { a[i] = a0[i].clone(); b[i] = b0[i].clone() }
+        for (int i = 0; i < n; i++) { a[i] = Arrays.copyOf(a0[i], a0[i].length); b[i] = Arrays.copyOf(b0[i], b0[i].length) }
         for (int c = 0; c < n; c++) {
             int p = c
             for (int r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r
@@ -112,7 +112,7 @@ class PredictWordsSpec extends Specification {
     @CompileStatic
     static double[][] plusDiag(double[][] a, double d) {
         double[][] c = new double[a.length][]
-        for (int i = 0; i < c.length; i++) { c[i] = a[i].clone(); c[i][i] += d }
+        for (int i = 0; i < c.length; i++) { c[i] = Arrays.copyOf(a[i], a[i].length); c[i][i] += d }
         c
     }
 
