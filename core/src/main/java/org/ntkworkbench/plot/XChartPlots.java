@@ -113,6 +113,17 @@ public final class XChartPlots implements Plots {
                 }
             }
         }
+        double[] breaker = spec.logX() ? null : equallySpacedTickBreaker(drawn);
+        if (breaker != null) {
+            // XChart puts the x ticks at the data when the x values are equally spaced, which labels an axis
+            // over [-1.5 pi, 1.5 pi] with -4.7124, -3.1416, ... One invisible point off that grid (inside the
+            // drawn range, so the axis does not move) makes it choose round tick values instead.
+            XYSeries hidden = chart.addSeries(unique(" ", used), new double[] {breaker[0]}, new double[] {breaker[1]});
+            hidden.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            hidden.setMarker(SeriesMarkers.NONE);
+            hidden.setLineColor(new Color(0, 0, 0, 0));
+            hidden.setShowInLegend(false);
+        }
         if (spec.logX()) {
             double[] r = range(drawn, 0);
             st.setXAxisTickLabelsFormattingFunction(logTicks(r, values(drawn, 0)));
@@ -336,6 +347,37 @@ public final class XChartPlots implements Plots {
             }
             return number(value);
         };
+    }
+
+    /**
+     * A point {x, y} to add invisibly when the distinct x values (at least 3) are equally spaced with a step
+     * that is not 1, 2, 2.5 or 5 times a power of ten: XChart would put the ticks at those values. The point
+     * lies a third of a step to the right of the first x value, at that value's y. Null when no point is needed.
+     */
+    static double[] equallySpacedTickBreaker(List<double[][]> drawn) {
+        java.util.TreeMap<Double, Double> firstY = new java.util.TreeMap<>();
+        for (double[][] xy : drawn) {
+            for (int i = 0; i < xy[0].length; i++) {
+                firstY.putIfAbsent(xy[0][i], xy[1][i]);
+            }
+        }
+        if (firstY.size() < 3) {
+            return null;
+        }
+        double[] x = firstY.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+        double step = (x[x.length - 1] - x[0]) / (x.length - 1);
+        for (int i = 1; i < x.length; i++) {
+            if (Math.abs(x[i] - x[i - 1] - step) > 1e-9 * Math.abs(step)) {
+                return null;
+            }
+        }
+        double mantissa = step / Math.pow(10, Math.floor(Math.log10(step)));
+        for (double nice : new double[] {1, 2, 2.5, 5, 10}) {
+            if (Math.abs(mantissa - nice) < 1e-9 * nice) {
+                return null;
+            }
+        }
+        return new double[] {x[0] + step / 3, firstY.get(x[0])};
     }
 
     /** Tick spacing hint (pixels) that makes XChart step 0.1 in log10 over less than two decades, else its default. */

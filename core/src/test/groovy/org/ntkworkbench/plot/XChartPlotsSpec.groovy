@@ -34,6 +34,27 @@ class XChartPlotsSpec extends Specification {
         XChartPlots.logTickSpacing(5, 680, 74) == 74
     }
 
+    def "equally spaced x values with an odd step get an invisible point off their grid, so ticks are round numbers"() {
+        given: 'nine points over [-1.5 pi, 1.5 pi] (XChart would label the ticks -4.7124, -3.5343, ...)'
+        double[] x = (0..8).collect { -1.5 * Math.PI + it * 3 * Math.PI / 8 } as double[]
+        double[] y = x.collect { Math.cos(2 * it) } as double[]
+
+        when:
+        double[] p = XChartPlots.equallySpacedTickBreaker([[x, y] as double[][]])
+
+        then: 'a third of a step right of the first point, at its y: inside the range, on no grid value'
+        Math.abs(p[0] - (x[0] + Math.PI / 8)) < 1e-12
+        p[1] == y[0]
+        and: 'round steps, uneven values and two points need nothing'
+        XChartPlots.equallySpacedTickBreaker([[[0, 0.5, 1, 1.5] as double[], [1, 2, 3, 4] as double[]] as double[][]]) == null
+        XChartPlots.equallySpacedTickBreaker([[[0, 25, 50] as double[], [1, 2, 3] as double[]] as double[][]]) == null
+        XChartPlots.equallySpacedTickBreaker([[[0, 1.1, 2.3] as double[], [1, 2, 3] as double[]] as double[][]]) == null
+        XChartPlots.equallySpacedTickBreaker([[[0, 0.3] as double[], [1, 2] as double[]] as double[][]]) == null
+        and: 'the plot still draws, with only the real series in its legend'
+        plots.save(PlotSpec.lines('cos 2x', 'x', 'f', [new Series('target', x, y), new Series('fit', x, y.collect { it * 0.9 } as double[])]), dir, 'odd')
+        Files.size(dir.resolve('odd.png')) > 1000
+    }
+
     def "numbers for labels"() {
         expect:
         XChartPlots.number(v) == s

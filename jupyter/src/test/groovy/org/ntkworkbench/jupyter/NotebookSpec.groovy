@@ -54,7 +54,6 @@ class NotebookSpec extends Specification {
 
     @IgnoreIf(value = { !Files.isExecutable(Path.of(NBCONVERT)) },
             reason = "Debian's jupyter-nbconvert / jupyter-client are not installed: the notebook is not executed")
-    @spock.lang.PendingFeature(reason = 'under Maven the kernel started from the surefire class path exits 1 (by hand, with the same KernelMain, the notebook executes); see notes/reports.md')
     def "docs/notebooks/quickstart.ipynb executes in the kernel and its plot cells produce images"() {
         given: 'a kernel spec starting KernelMain with this class path'
         Path kernels = Files.createDirectories(dir.resolve('share/jupyter/kernels/ntk-workbench'))

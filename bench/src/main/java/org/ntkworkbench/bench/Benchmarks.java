@@ -1,10 +1,14 @@
 package org.ntkworkbench.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
 
-/** The built-in benchmarks. */
+/** The built-in benchmarks, and those that plugins contribute through {@link BenchmarkProvider}. */
 public final class Benchmarks {
     private Benchmarks() {}
 
@@ -46,9 +50,29 @@ public final class Benchmarks {
                 new TopKEigenBenchmark());
     }
 
-    /** The built-in benchmarks with the given names, in the order given (all when {@code names} is empty). */
+    /**
+     * The built-in benchmarks followed by those of every {@link BenchmarkProvider} on the class path.
+     * A contributed name that clashes with an earlier one is refused (one name, one benchmark).
+     */
+    public static List<Benchmark> all(Path home) {
+        List<Benchmark> all = new ArrayList<>(builtIn(home));
+        Set<String> names = new HashSet<>();
+        all.forEach(b -> names.add(b.name()));
+        for (BenchmarkProvider p : ServiceLoader.load(BenchmarkProvider.class, Benchmarks.class.getClassLoader())) {
+            for (Benchmark b : p.benchmarks(home)) {
+                if (!names.add(b.name())) {
+                    throw new IllegalStateException("benchmark name '" + b.name() + "' of " + p.getClass().getName()
+                            + " is already taken");
+                }
+                all.add(b);
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** The benchmarks ({@link #all}) with the given names, in the order given (all when {@code names} is empty). */
     public static List<Benchmark> select(Path home, List<String> names) {
-        List<Benchmark> all = builtIn(home);
+        List<Benchmark> all = all(home);
         if (names.isEmpty()) {
             return all;
         }
