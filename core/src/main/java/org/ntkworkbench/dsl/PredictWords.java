@@ -53,13 +53,13 @@ public final class PredictWords {
         DslBindings.addWord(binder, new WordInfo("predict",
                 "predict(net | kernel: [train: K, test: Ks, testTest: Kss], xTrain, yTrain, xTest, yTest: y, get: ['nngp','ntk'], "
                         + "t: [Double.POSITIVE_INFINITY, 1e3], diagReg: 0, noise: s2, variance: false, ensemble: false, "
-                        + "loss: 'mse'|'xent', lr: 1, momentum: 0)",
+                        + "loss: 'mse'|'xent', lr: 1, momentum: 0, engine: 'local'|'spark', master: URL)",
                 "Infinite-width predictions on xTest as a map: 'ntk', 'nngp' at t = inf, 'ntk_t1000' at finite t (gradient descent on mse, "
                         + "one eigendecomposition for all t), with accuracy_* (integer labels, one-hot targets) or rmse_* (float targets) "
                         + "when yTest is given. noise: GP posterior with that noise variance; variance: true adds cov_* (the GP or ensemble "
                         + "covariance); ensemble: true gives the mean and covariance over initialisations; loss: 'xent' trains in function space "
                         + "under softmax cross-entropy (t in whole steps of size lr, optional momentum). With kernel: the positionals are "
-                        + "yTrain only."),
+                        + "yTrain only. engine: 'spark' (master: URL) computes the kernels as Spark tiles (plugins/spark), the same to 1e-12."),
                 Predict.class);
         DslBindings.addWord(binder, new WordInfo("maxLearningRate", "maxLearningRate(net, xTrain) | maxLearningRate(kernel: K)",
                 "Largest stable gradient-descent learning rate on mse: 2n / lambda_max(NTK train-train)."), MaxLr.class);
@@ -141,7 +141,8 @@ public final class PredictWords {
 
         @Override
         public Object call(DslArgs a) {
-            a.allowOnly("kernel", "yTest", "get", "t", "diagReg", "noise", "variance", "ensemble", "loss", "lr", "momentum");
+            a.allowOnly("kernel", "yTest", "get", "t", "diagReg", "noise", "variance", "ensemble", "loss", "lr", "momentum", "engine",
+                    "master");
             try {
                 return predict(a);
             } catch (DslException e) {
@@ -178,6 +179,9 @@ public final class PredictWords {
                     throw new DslException("predict: with kernel: give only yTrain as positional argument");
                 }
                 yTrainArg = a.positional(0);
+                if (a.has("engine") || a.has("master")) {
+                    throw new DslException("predict: engine:/master: compute the kernels of predict(net, ...); with kernel: they are given");
+                }
                 if (!(a.named().get("kernel") instanceof Map<?, ?> km) || km.get("train") == null || km.get("test") == null) {
                     throw new DslException("predict: kernel: expects [train: K(train, train), test: K(test, train), testTest: K(test, test)]");
                 }
@@ -203,11 +207,16 @@ public final class PredictWords {
                         throw new DslException("predict: get '" + k + "': expected nngp and/or ntk");
                     }
                 }
+                String engine = a.stringNamed("engine", "local");
+                String master = a.stringNamed("master", null);
+                if (engine.equals("local") && master != null) {
+                    throw new DslException("predict: master: needs engine: 'spark' (the local engine runs in this JVM)");
+                }
                 // The NTK pass carries the NNGP; asking only for the NNGP skips the NTK work.
                 boolean ntk = get.contains("ntk") || ensemble;
-                Kernel ktt = kernels.analytic(net, xTrain, null, ntk);
-                Kernel kst = kernels.analytic(net, xTest, xTrain, ntk);
-                Kernel kss = variance || ensemble ? kernels.analytic(net, xTest, null, ntk) : null;
+                Kernel ktt = kernel(engine, master, net, xTrain, null, ntk);
+                Kernel kst = kernel(engine, master, net, xTest, xTrain, ntk);
+                Kernel kss = variance || ensemble ? kernel(engine, master, net, xTest, null, ntk) : null;
                 for (String k : get) {
                     switch (k) {
                         case "nngp" -> blocks.put(k, new Blocks(ktt.nngp().copy(), kst.nngp(), kss == null ? null : kss.nngp()));
@@ -319,6 +328,15 @@ public final class PredictWords {
             }
             out.putAll(metrics);
             return out;
+        }
+
+        /**
+         * The analytic kernel by the local kernel service, or by the plugin engine {@code engine} (the same
+         * numbers to 1e-12 relative; see {@link EngineKernels}).
+         */
+        private Kernel kernel(String engine, String master, Layer net, Tensor x1, Tensor x2, boolean computeNtk) {
+            return engine.equals("local") ? kernels.analytic(net, x1, x2, computeNtk)
+                    : new EngineKernels().kernel(net, engine, master, x1, x2, computeNtk);
         }
 
         /** Integer labels from int[], a list of integers or a LabeledData; null for float targets. */

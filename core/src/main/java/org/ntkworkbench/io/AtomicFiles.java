@@ -85,16 +85,17 @@ public final class AtomicFiles {
 
     private static final long PID = ProcessHandle.current().pid();
     private static final java.util.Set<Path> CLEANED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final java.util.regex.Pattern TEMP = java.util.regex.Pattern.compile("^\\..+\\.(?:(\\d+)-)?[0-9a-f]{12}\\.tmp$");
+    private static final java.util.regex.Pattern TEMP = java.util.regex.Pattern.compile("^\\..+\\.(?:(\\d+)-)?[0-9a-f]{12}\\.tmp(?:\\.png|\\.svg)?$");
 
     /**
      * Deletes the temporary files of killed writes in {@code dir}: those whose writer process is gone (the pid is
-     * in the name), and nameless-pid ones of older versions after an hour. Live writers' files are never touched.
+     * in the name), and nameless-pid ones of older versions after an hour. A {@code .png}/{@code .svg} after
+     * {@code .tmp} is a plot whose encoder appends its own extension to the temporary name. Live writers' files are never touched.
      * Done once per directory per process, at its first write. Returns how many were removed.
      */
     public static int cleanStaleTemporaries(Path dir) {
         int removed = 0;
-        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.tmp")) {
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.tmp{,.png,.svg}")) {
             for (Path p : s) {
                 java.util.regex.Matcher m = TEMP.matcher(p.getFileName().toString());
                 if (!m.matches()) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -126,7 +127,7 @@ public interface Layer {
         }
         Kernel in = Kernel.fromInputs(x1, x2, diagonal, computeNtk);
         Kernel out = Params.located("", this, () -> single(kernels(List.of(in)), "output kernel"));
-        return x2 == null || x2 == x1 ? Kernels0.symmetrised(out) : out;
+        return x2 == null || x2 == x1 ? Symmetry.symmetrised(out) : out;
     }
 
     /**
@@ -135,12 +136,15 @@ public interface Layer {
      * them (default both; the NTK needs the NNGP, so {@code 'ntk'} computes both); {@code diagonalSpatial}
      * as in {@link #kernel(Tensor, Tensor, boolean, Boolean)} (default: automatic); {@code diagonalBatch}
      * must be true (the default, and the only layout: every rule needs each example's covariance with itself
-     * only, never the covariances between examples of one batch).
+     * only, never the covariances between examples of one batch). {@code engine: 'spark'} (and optionally
+     * {@code master: 'local[2]' | 'spark://HOST:PORT'}) computes the same dense kernel on that engine
+     * ({@link KernelOffload}; the model travels as its DSL text); {@code engine: 'local'} is the default.
      */
     default Kernel kernel(Map<String, ?> options, Tensor x1, Tensor x2) {
         for (String k : options.keySet()) {
-            if (!List.of("get", "diagonalSpatial", "diagonalBatch").contains(k)) {
-                throw new IllegalArgumentException("kernel: unknown option '" + k + "' (known: diagonalBatch, diagonalSpatial, get)");
+            if (!List.of("get", "diagonalSpatial", "diagonalBatch", "engine", "master").contains(k)) {
+                throw new IllegalArgumentException("kernel: unknown option '" + k
+                        + "' (known: diagonalBatch, diagonalSpatial, engine, get, master)");
             }
         }
         Object get = options.get("get");
@@ -160,7 +164,20 @@ public interface Layer {
             throw new IllegalArgumentException("kernel: diagonalBatch: false is not supported: every layer's rule needs each "
                     + "example's covariance with itself only, which is what the kernel keeps (diagonalBatch: true)");
         }
-        return kernel(x1, x2, ntk, diagonal);
+        Object engine = options.get("engine");
+        Object master = options.get("master");
+        if (engine == null || "local".equals(String.valueOf(engine))) {
+            if (master != null) {
+                throw new IllegalArgumentException("kernel: master: needs engine: 'spark' (the local engine runs in this JVM)");
+            }
+            return kernel(x1, x2, ntk, diagonal);
+        }
+        if (diagonal != null) {
+            throw new IllegalArgumentException("kernel: diagonalSpatial with engine: '" + engine
+                    + "' is not supported (that engine computes dense (n1, n2) kernels)");
+        }
+        String e = String.valueOf(engine);
+        return KernelOffload.find(e).kernel(this, e, master == null ? null : String.valueOf(master), x1, x2, ntk);
     }
 
     /** {@link #kernel(Map, Tensor, Tensor)} of {@code x} with itself. */

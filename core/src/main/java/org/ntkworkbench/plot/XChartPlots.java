@@ -141,16 +141,19 @@ public final class XChartPlots implements Plots {
         Path png = dir.resolve(name + ".png");
         Path svg = dir.resolve(name + ".svg");
         Path txt = dir.resolve(name + ".txt");
-        Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
+        // XChart appends the extension itself: give it the temporary name as a base. A killed writer's
+        // .<name>.<pid>-<random>.tmp.png is cleaned at the next write to this folder (AtomicFiles).
+        Path tmp = AtomicFiles.createTemporarySibling(dir.resolve(name));
+        String base = tmp.toString();
         try {
-            // XChart appends the extension itself: give it a base name without one.
-            String base = tmp.toString();
             BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
             Files.move(Path.of(base + ".png"), png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             VectorGraphicsEncoder.saveVectorGraphic(chart, base, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
             Files.move(Path.of(base + ".svg"), svg, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+            Files.deleteIfExists(Path.of(base + ".png"));
+            Files.deleteIfExists(Path.of(base + ".svg"));
         }
         if (note != null) {
             AtomicFiles.writeString(txt, note + "\n");

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.ntkworkbench.dsl.DslContext;
+import org.ntkworkbench.dsl.ModelSource;
 import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
@@ -38,6 +39,8 @@ public final class Workbench implements DslContext {
         this.plugins = plugins;
         this.failures = failures;
         this.words = new TreeMap<>(injector.getInstance(Key.get(new TypeLiteral<Map<String, DslWord>>() {})));
+        // Layers built by words remember their DSL text, so engines that rebuild models elsewhere can ship them.
+        this.words.replaceAll(ModelSource::recording);
         Map<String, WordInfo> info = new TreeMap<>();
         for (WordInfo w : injector.getInstance(Key.get(new TypeLiteral<Set<WordInfo>>() {}))) {
             info.put(w.name(), w);

@@ -24,7 +24,9 @@ public interface ComputeEngine extends AutoCloseable {
 
     /**
      * The kernel arrays {@code get} (subset of {@code nngp}, {@code ntk}) of {@code model} between
-     * {@code x1} and {@code x2} ({@code null}: x1, symmetric to the last bit), gathered into memory.
+     * {@code x1} and {@code x2} ({@code null}: x1, symmetric to the last bit), gathered into memory; for
+     * the analytic kernels ({@code params} null) also {@code cov1} {@code (n1)} and {@code cov2} {@code (n2)},
+     * each example's own output variance (as {@code Kernel.cov1/cov2}).
      *
      * @param params the finite network's parameters for the empirical kernels, {@code null} for the analytic ones
      */

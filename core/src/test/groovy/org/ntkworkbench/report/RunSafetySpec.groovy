@@ -98,7 +98,10 @@ class RunSafetySpec extends Specification {
         Path mine = sub.resolve(".k.npz.${ProcessHandle.current().pid()}-abcdefabcdef.tmp")
         Path old = sub.resolve('.k.npz.abcdefabcdef.tmp')
         Path fresh = sub.resolve('.j.npz.abcdefabcdef.tmp')
-        [dead, mine, old, fresh].each { Files.writeString(it, 'partial') }
+        Path deadPlot = sub.resolve('.spectrum.2147483646-abcdefabcdef.tmp.png')
+        Path minePlot = sub.resolve(".spectrum.${ProcessHandle.current().pid()}-abcdefabcdef.tmp.svg")
+        Path notOurs = sub.resolve('.notes.2147483646-abcdefabcdef.tmp.txt')
+        [dead, mine, old, fresh, deadPlot, minePlot, notOurs].each { Files.writeString(it, 'partial') }
         Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 7_200_000L))
 
         when:
@@ -109,6 +112,10 @@ class RunSafetySpec extends Specification {
         !Files.exists(old)
         Files.exists(mine)
         Files.exists(fresh)
+        and: 'a plot encoder appends .png/.svg to the temporary name: those are cleaned too, other names are not'
+        !Files.exists(deadPlot)
+        Files.exists(minePlot)
+        Files.exists(notOurs)
         Files.readString(sub.resolve('k.txt')) == 'done'
     }
 

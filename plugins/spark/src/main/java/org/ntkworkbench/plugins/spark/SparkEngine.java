@@ -55,6 +55,12 @@ public final class SparkEngine implements ComputeEngine {
     public static final String EXECUTOR_TIMEOUT = "ntk.executorTimeoutSeconds";
     /** Engine option: tile size (rows and columns of one task's tile; default 1024). */
     public static final String TILE = "ntk.tile";
+    /**
+     * Engine option: {@code false} sends every tile's arrays to the driver through Spark (what executors on
+     * other machines must do); default {@code true}: tasks on the driver's machine place their tiles in the
+     * output themselves and only an acknowledgement travels.
+     */
+    public static final String DIRECT = "ntk.direct";
     /** Below this many bytes of whole vectors per operator application, partial products skip the shuffle. */
     static final long DIRECT_REDUCE_BYTES = 64L << 20;
 
@@ -63,6 +69,10 @@ public final class SparkEngine implements ComputeEngine {
     private final int tile;
     private final int executorTimeout;
     private final boolean local;
+    /** Tasks may place tiles themselves ({@link #DIRECT}; tests switch it to cover both paths). */
+    volatile boolean direct;
+    /** Executors share this machine's files: local mode or a loopback master. */
+    private final boolean sameMachine;
     /** Per-tile compute seconds of the last kernel job, and bytes of its results (for the benchmarks). */
     private volatile double[] lastTileSeconds = new double[0];
     private volatile long lastResultBytes;
@@ -84,6 +94,8 @@ public final class SparkEngine implements ComputeEngine {
         this.local = this.master.startsWith("local");
         this.tile = Integer.parseInt(options.getOrDefault(TILE, "1024"));
         this.executorTimeout = Integer.parseInt(options.getOrDefault(EXECUTOR_TIMEOUT, "60"));
+        this.direct = !"false".equals(options.get(DIRECT));
+        this.sameMachine = local || loopback(this.master);
         if (!local) {
             probe(this.master);
         }
@@ -93,6 +105,9 @@ public final class SparkEngine implements ComputeEngine {
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.driver.maxResultSize", "0") // tiles stream to disk on the driver, one at a time
+                // Each result thread holds one deserialised tile (8·A·t² bytes) while it is placed: two keep
+                // the driver's heap bounded and are enough to keep up with the placing (memory bandwidth).
+                .set("spark.resultGetter.threads", "2")
                 .set("spark.task.maxFailures", "4")
                 .set("spark.executor.extraJavaOptions", String.join(" ", JVM_FLAGS))
                 .set("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
@@ -137,12 +152,12 @@ public final class SparkEngine implements ComputeEngine {
         return tile;
     }
 
-    /** Per-tile compute seconds measured inside the tasks of the last kernel job. */
+    /** Per-tile compute seconds (wall, inside the task) of the last kernel job. */
     public double[] lastTileSeconds() {
         return lastTileSeconds.clone();
     }
 
-    /** Bytes of tile results sent to the driver by the last kernel job. */
+    /** Bytes of tile arrays sent to the driver through Spark by the last kernel job (0 when tasks placed them). */
     public long lastResultBytes() {
         return lastResultBytes;
     }
@@ -158,7 +173,7 @@ public final class SparkEngine implements ComputeEngine {
     public Map<String, Tensor> kernel(String model, Tensor x1, Tensor x2, List<String> get, Map<String, Tensor> params) {
         TileJob job = job(model, x1, x2, get, params);
         try (TileSink.InMemory sink = new TileSink.InMemory(job)) {
-            streamTiles(job, sink::accept);
+            streamTiles(job, sink, null);
             return sink.finish();
         }
     }
@@ -169,7 +184,7 @@ public final class SparkEngine implements ComputeEngine {
         TileJob job = job(model, x1, x2, get, params);
         TileSink.Files2 sink = new TileSink.Files2(job, out);
         try {
-            streamTiles(job, sink::accept);
+            streamTiles(job, sink, direct && sameMachine ? sink.target() : null);
             sink.finish();
         } finally {
             sink.abort();
@@ -191,24 +206,53 @@ public final class SparkEngine implements ComputeEngine {
         return new TileJob(model, x1, x2, params, get.contains("nngp"), get.contains("ntk"), tile);
     }
 
-    /** Runs one task per tile and hands each tile to {@code sink} on the driver as it arrives. */
-    private void streamTiles(TileJob job, Consumer<Tile> sink) {
+    /**
+     * Runs one task per tile; each tile reaches {@code sink} on the driver, placed by the task itself when
+     * it can reach the output (local mode: the sink in this JVM; {@code files}: the temporary NPY files
+     * on this machine), else sent whole and placed as it arrives. Either way the driver counts every
+     * tile before the sink may finish.
+     */
+    private void streamTiles(TileJob job, TileSink sink, TileSink.FileTarget files) {
         List<int[]> coords = job.tiles();
         Broadcast<TileJob> b = jsc.broadcast(job);
+        String sinkId = local && direct ? sink.publish() : null;
+        TileSink.FileTarget target = sinkId == null ? files : null;
         try {
-            JavaRDD<Tile> tiles = tileRdd(b, coords);
+            JavaRDD<Tile> tiles = jsc.parallelize(coords, Math.max(1, coords.size())).map(c -> {
+                TileJob j = b.value();
+                Tile t = TileComputer.compute(j, c[0], c[1]);
+                TileSink here = TileSink.published(sinkId);
+                if (here != null) {
+                    here.write(t);
+                    return t.placed();
+                }
+                if (target != null) {
+                    target.write(j, t);
+                    return t.placed();
+                }
+                return t;
+            });
             double[] seconds = new double[coords.size()];
             long[] bytes = {0};
             int[] k = {0};
             runJob(tiles, t -> {
-                sink.accept(t);
+                if (t.placed) {
+                    sink.ack(t);
+                } else {
+                    sink.accept(t);
+                }
                 onTile.accept(t);
-                seconds[k[0]++] = t.seconds;
-                bytes[0] += 8L * t.rows * t.cols * ((t.nngp == null ? 0 : 1) + (t.ntk == null ? 0 : 1));
+                if (k[0] < seconds.length) {
+                    seconds[k[0]++] = t.seconds;
+                }
+                bytes[0] += t.bytes();
             });
             lastTileSeconds = java.util.Arrays.copyOf(seconds, k[0]);
             lastResultBytes = bytes[0];
         } finally {
+            if (sinkId != null) {
+                sink.unpublish();
+            }
             b.destroy();
         }
     }

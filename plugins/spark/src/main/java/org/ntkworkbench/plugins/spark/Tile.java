@@ -4,8 +4,11 @@ import java.io.Serializable;
 
 /**
  * One computed tile: rows {@code [r0, r0 + rows)} of x1 against columns {@code [c0, c0 + cols)} of x2,
- * row-major; an array is {@code null} when it was not asked for. {@code seconds} is the task thread's CPU
- * time for the tile (for the benchmarks' per-tile numbers).
+ * row-major; an array is {@code null} when it was not asked for. {@code cov1}/{@code cov2} are the
+ * examples' own output variances (analytic kernels: rows of the first column of tiles, columns of the
+ * first row), else {@code null}. {@code seconds} is the task's wall time for the tile (for the
+ * benchmarks' per-tile numbers). A tile whose numbers the task already placed in the output itself
+ * ({@link #placed}) carries no arrays: it is only the acknowledgement.
  */
 final class Tile implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -18,9 +21,13 @@ final class Tile implements Serializable {
     final int cols;
     final double[] nngp;
     final double[] ntk;
+    final double[] cov1;
+    final double[] cov2;
     final double seconds;
+    final boolean placed;
 
-    Tile(int bi, int bj, int r0, int c0, int rows, int cols, double[] nngp, double[] ntk, double seconds) {
+    Tile(int bi, int bj, int r0, int c0, int rows, int cols, double[] nngp, double[] ntk, double[] cov1, double[] cov2,
+         double seconds, boolean placed) {
         this.bi = bi;
         this.bj = bj;
         this.r0 = r0;
@@ -29,7 +36,24 @@ final class Tile implements Serializable {
         this.cols = cols;
         this.nngp = nngp;
         this.ntk = ntk;
+        this.cov1 = cov1;
+        this.cov2 = cov2;
         this.seconds = seconds;
+        this.placed = placed;
+    }
+
+    /** The acknowledgement of this tile once its numbers are in the output (no arrays travel). */
+    Tile placed() {
+        return new Tile(bi, bj, r0, c0, rows, cols, null, null, null, null, seconds, true);
+    }
+
+    /** Bytes of the arrays this tile carries. */
+    long bytes() {
+        long b = 0;
+        for (double[] a : new double[][] {nngp, ntk, cov1, cov2}) {
+            b += a == null ? 0 : 8L * a.length;
+        }
+        return b;
     }
 
     /** The array named {@code which} ({@code nngp} or {@code ntk}). */

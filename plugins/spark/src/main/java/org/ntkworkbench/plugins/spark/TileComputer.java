@@ -37,15 +37,14 @@ final class TileComputer {
     }
 
     static Tile compute(TileJob job, int bi, int bj) {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long t0 = mx.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
         int r0 = bi * job.tile, c0 = bj * job.tile;
         int r1 = Math.min(job.n1(), r0 + job.tile), c1 = Math.min(job.n2(), c0 + job.tile);
         Layer net = model(job.model);
         Tensor a = job.x1().rowRange(r0, r1);
         boolean diag = job.symmetric() && bi == bj;
         Tensor b = diag ? null : job.x2().rowRange(c0, c1);
-        double[] nngp = null, ntk = null;
+        double[] nngp = null, ntk = null, cov1 = null, cov2 = null;
         Map<String, Tensor> params = job.params();
         if (params == null) {
             Kernel k = net.kernel(a, b);
@@ -55,10 +54,12 @@ final class TileComputer {
             }
             nngp = job.nngp ? k.nngp().data() : null;
             ntk = job.ntk ? k.ntk().data() : null;
+            cov1 = bj == 0 || diag ? k.cov1().data() : null;
+            cov2 = bi == 0 && !job.symmetric() ? k.cov2().data() : null;
         } else {
             nngp = job.nngp ? EmpiricalNngp.of(net, params, a, b).data() : null;
             ntk = job.ntk ? org.ntkworkbench.model.ModelExtensions.empiricalNtk(net, params, a, b).data() : null;
         }
-        return new Tile(bi, bj, r0, c0, r1 - r0, c1 - c0, nngp, ntk, (mx.getCurrentThreadCpuTime() - t0) * 1e-9);
+        return new Tile(bi, bj, r0, c0, r1 - r0, c1 - c0, nngp, ntk, cov1, cov2, (System.nanoTime() - t0) * 1e-9, false);
     }
 }

@@ -3,6 +3,7 @@ package org.ntkworkbench.plugins.spark;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,6 +18,8 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -25,16 +28,27 @@ import org.ntkworkbench.io.NpyWriter;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
- * Where the tiles of one kernel land on the driver, one tile at a time as tasks finish: dense arrays
- * in memory, or memory-mapped float64 NPY files under temporary names. A tile of a symmetric kernel
- * is written twice (as itself and, off the diagonal, transposed), so the result is symmetric to the
- * last bit. {@link #finish()} checks that every tile arrived before anything gets its final name.
+ * Where the tiles of one kernel land, one tile at a time as tasks finish: dense arrays in memory, or
+ * memory-mapped float64 NPY files under temporary names. A tile of a symmetric kernel is written twice
+ * (as itself and, off the diagonal, transposed), so the result is symmetric to the last bit.
+ * {@link #finish()} checks that every tile was acknowledged before anything gets its final name.
+ *
+ * <p>Tiles are placed where they are computed when the task can reach the output: in {@code local[N]}
+ * mode the tasks run in the driver's JVM and find the sink in {@link #LOCAL} by id; on executors of the
+ * same machine (a loopback cluster) they write into the temporary NPY files themselves
+ * ({@link FileTarget}). Then only an acknowledgement travels to the driver; otherwise the tile's arrays
+ * do and the driver places them ({@link #accept}). Distinct tiles cover disjoint regions, so tiles
+ * are written concurrently without a lock; a retried or speculative task rewrites the same numbers.
  */
 abstract class TileSink implements AutoCloseable {
+    /** Sinks of running jobs in this JVM, by id: what {@code local[N]} tasks write into directly. */
+    private static final Map<String, TileSink> LOCAL = new ConcurrentHashMap<>();
+
     protected final TileJob job;
     protected final List<String> names;
     private final BitSet seen = new BitSet();
     private int count;
+    private final String id = UUID.randomUUID().toString();
 
     TileSink(TileJob job) {
         this.job = job;
@@ -50,12 +64,26 @@ abstract class TileSink implements AutoCloseable {
     /** Writes {@code len} values from {@code src[off…]} at row {@code row}, column {@code col} of array {@code a}. */
     protected abstract void put(int a, int row, int col, double[] src, int off, int len);
 
-    /** Places a tile (called from Spark's result thread, one tile at a time). */
-    final synchronized void accept(Tile t) {
-        int id = t.bi * job.colBlocks() + t.bj;
-        if (seen.get(id)) {
-            return; // a speculative or retried copy: same numbers, already written
-        }
+    /** Stores the per-example variances {@code v} from example {@code offset} on ({@code side} 1: x1, 2: x2); default: dropped. */
+    protected void putVariances(int side, int offset, double[] v) {}
+
+    /** Makes this sink reachable by id from tasks in this JVM ({@code local[N]}); undone by {@link #unpublish()}. */
+    String publish() {
+        LOCAL.put(id, this);
+        return id;
+    }
+
+    void unpublish() {
+        LOCAL.remove(id);
+    }
+
+    /** The sink published under {@code id} in this JVM, or {@code null} (the task runs elsewhere). */
+    static TileSink published(String id) {
+        return id == null ? null : LOCAL.get(id);
+    }
+
+    /** Places a tile's numbers (any thread; distinct tiles touch disjoint regions). */
+    final void write(Tile t) {
         for (int a = 0; a < names.size(); a++) {
             double[] v = t.get(names.get(a));
             for (int i = 0; i < t.rows; i++) {
@@ -71,8 +99,33 @@ abstract class TileSink implements AutoCloseable {
                 }
             }
         }
-        seen.set(id);
-        count++;
+        if (t.cov1 != null) {
+            putVariances(1, t.r0, t.cov1);
+        }
+        if (t.cov2 != null) {
+            putVariances(2, t.c0, t.cov2);
+        }
+    }
+
+    /** Counts a tile as arrived (Spark's result thread); a retried or speculative copy counts once. */
+    final synchronized void ack(Tile t) {
+        int id = t.bi * job.colBlocks() + t.bj;
+        if (!seen.get(id)) {
+            seen.set(id);
+            count++;
+        }
+    }
+
+    /** A tile that travelled whole to the driver: places it (unless a copy already did) and counts it. */
+    final void accept(Tile t) {
+        boolean dup;
+        synchronized (this) {
+            dup = seen.get(t.bi * job.colBlocks() + t.bj);
+        }
+        if (!dup) {
+            write(t);
+        }
+        ack(t);
     }
 
     /** Throws if a tile is missing (nothing is then saved). */
@@ -94,11 +147,21 @@ abstract class TileSink implements AutoCloseable {
                 throw new IllegalArgumentException("a " + job.n1() + " x " + job.n2() + " kernel does not fit a Java array: write it to a file (kernelToFile / --out)");
             }
             arrays = new double[names.size()][(int) size];
+            cov1 = new double[job.n1()];
+            cov2 = job.symmetric() ? cov1 : new double[job.n2()];
         }
+
+        private final double[] cov1;
+        private final double[] cov2;
 
         @Override
         protected void put(int a, int row, int col, double[] src, int off, int len) {
             System.arraycopy(src, off, arrays[a], row * job.n2() + col, len);
+        }
+
+        @Override
+        protected void putVariances(int side, int offset, double[] v) {
+            System.arraycopy(v, 0, side == 1 ? cov1 : cov2, offset, v.length);
         }
 
         Map<String, Tensor> finish() {
@@ -106,6 +169,10 @@ abstract class TileSink implements AutoCloseable {
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (int a = 0; a < names.size(); a++) {
                 out.put(names.get(a), Tensor.of(arrays[a], job.n1(), job.n2()));
+            }
+            if (job.params == null) {
+                out.put("cov1", Tensor.of(cov1, job.n1()));
+                out.put("cov2", Tensor.of(cov2, job.n2()));
             }
             return out;
         }
@@ -159,6 +226,15 @@ abstract class TileSink implements AutoCloseable {
         @Override
         protected void put(int a, int row, int col, double[] src, int off, int len) {
             MemorySegment.copy(src, off, data[a], F8, 8L * ((long) row * job.n2() + col), len);
+        }
+
+        /** Where executors on this machine write their tiles themselves (the temporary files). */
+        FileTarget target() {
+            String[] paths = new String[temps.length];
+            for (int a = 0; a < temps.length; a++) {
+                paths[a] = temps[a].toString();
+            }
+            return new FileTarget(paths, NpyWriter.header(new int[] {job.n1(), job.n2()}).length);
         }
 
         /** Flushes, then renames (directory of NPY) or packs (NPZ) into place. */
@@ -236,6 +312,37 @@ abstract class TileSink implements AutoCloseable {
         @Override
         public void close() throws IOException {
             abort();
+        }
+    }
+
+    /**
+     * The temporary NPY files of a {@link Files2} sink, as a task on another JVM of the same machine sees
+     * them: the task maps the files, writes its tile (and mirror) and unmaps them again, so no executor
+     * keeps a deleted file alive. The page cache is shared, so the driver's {@code force} makes it durable.
+     */
+    record FileTarget(String[] paths, long dataOffset) implements Serializable {
+        /** Writes tile {@code t} of {@code job} into the files. */
+        void write(TileJob job, Tile t) {
+            long bytes = 8L * job.n1() * job.n2();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment[] segments = new MemorySegment[paths.length];
+                for (int a = 0; a < paths.length; a++) {
+                    try (FileChannel c = FileChannel.open(Path.of(paths[a]), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                        segments[a] = c.map(FileChannel.MapMode.READ_WRITE, dataOffset, bytes, arena);
+                    }
+                }
+                new TileSink(job) {
+                    @Override
+                    protected void put(int a, int row, int col, double[] src, int off, int len) {
+                        MemorySegment.copy(src, off, segments[a], Files2.F8, 8L * ((long) row * job.n2() + col), len);
+                    }
+
+                    @Override
+                    public void close() {}
+                }.write(t);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the tile into " + String.join(", ", paths) + ": " + e.getMessage(), e);
+            }
         }
     }
 }

@@ -62,11 +62,49 @@ class SparkLocalSpec extends Specification {
         maxRel(k.nngp, local.nngp()) <= 1e-12
         maxRel(k.ntk, local.ntk()) <= 1e-12
         maxRel(kx.ntk, cross.ntk()) <= 1e-12
-        kx.keySet() == ['ntk'] as Set
+        kx.keySet() == ['ntk', 'cov1', 'cov2'] as Set
         and: 'exactly symmetric'
         (0..<50).every { i -> (0..<50).every { j -> k.ntk.get(i, j) == k.ntk.get(j, i) } }
         and: 'tiles were really used: ceil(50/17) = 3 row blocks, upper triangle 6 tiles'
         engine.lastTileSeconds().length == 3 * 4 / 2
+    }
+
+    def "tiles sent whole to the driver (as executors on other machines do) give the same bits as tiles placed by the tasks"() {
+        given:
+        def x1 = Tensor.randn(21, 41, 5)
+        def x2 = Tensor.randn(22, 20, 5)
+        def placed = engine.kernel(MODEL, x1, x2, ['nngp', 'ntk'], null)
+        engine.kernelToFile(MODEL, x1, null, ['ntk'], null, dir.resolve('placed.npz'))
+        assert engine.lastResultBytes() == 0
+
+        when:
+        engine.direct = false
+        def sent = engine.kernel(MODEL, x1, x2, ['nngp', 'ntk'], null)
+        engine.kernelToFile(MODEL, x1, null, ['ntk'], null, dir.resolve('sent.npz'))
+
+        then: 'the symmetric 41 x 41 NTK in ceil(41/17) = 3 row blocks: 6 tiles of up to 17 x 17 doubles, plus variances'
+        engine.lastResultBytes() == 8L * (17 * 17 * 3 + 17 * 7 * 2 + 7 * 7) + 8L * 41
+        sent.keySet() == placed.keySet()
+        sent.keySet().every { sent[it].data() == placed[it].data() }
+        Npz.read(dir.resolve('sent.npz')).ntk.data() == Npz.read(dir.resolve('placed.npz')).ntk.data()
+
+        cleanup:
+        engine.direct = true
+    }
+
+    def "the in-memory result carries each example's output variance (cov1, cov2) as the local kernel does"() {
+        given:
+        def x1 = Tensor.randn(23, 30, 5)
+        def x2 = Tensor.randn(24, 40, 5)
+        def local = ModelExpressions.parse(wb, MODEL).kernel(x1, x2)
+
+        when:
+        def k = engine.kernel(MODEL, x1, x2, ['nngp'], null)
+
+        then:
+        k.keySet() == ['nngp', 'cov1', 'cov2'] as Set
+        maxRel(k.cov1, local.cov1()) <= 1e-12
+        maxRel(k.cov2, local.cov2()) <= 1e-12
     }
 
     def "a tiled empirical kernel equals the finite network's"() {
