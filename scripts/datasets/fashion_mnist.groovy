@@ -10,7 +10,7 @@
 // Every model is also fitted on the first quarter and half of its training images (kernel blocks are sliced,
 // not recomputed): plots/accuracy_vs_n shows test accuracy against the number of training examples.
 //
-//   ./ntk run scripts/datasets/fashion_mnist.groovy                      (defaults: about two minutes on 2 cores)
+//   ./ntk run scripts/datasets/fashion_mnist.groovy       (defaults 1000 / 300 images, CNN-GP on 100: a few minutes on 2 cores)
 //   ./ntk run scripts/datasets/fashion_mnist.groovy -PnTrain=5000 -PnTest=2000 -PnCnn=2000 -Psteps=2000
 //     (issue 12's bar sizes; the CNN-GP at 2000 images takes hours on 2 cores, see docs/benchmarks.md)
 // Parameters: nTrain, nTest, nCnn, seed, width, steps, lr, batch, diagReg, data (a folder holding fashion-mnist/).
@@ -18,8 +18,8 @@
 // without them the dataset word stops with one line saying where to get the files.
 
 int nTrain = param('nTrain', 1000)
-int nTest = param('nTest', 500)
-int nCnn = param('nCnn', 200)
+int nTest = param('nTest', 300)
+int nCnn = param('nCnn', 100)
 int seed = param('seed', 0)
 int width = param('width', 512)
 int steps = param('steps', 400)
@@ -30,11 +30,11 @@ String data = param('data', '')
 if (nCnn > nTrain) throw new IllegalArgumentException("nCnn = $nCnn must be <= nTrain = $nTrain (the CNN-GP uses the first nCnn training images)")
 
 def where = data ? [data: data] : [:]
-def train = dataset(where + [split: 'train', n: nTrain, seed: seed], 'fashion-mnist')
-def test = dataset(where + [split: 'test', n: nTest, seed: seed], 'fashion-mnist')
+def trainSet = dataset(where + [split: 'train', n: nTrain, seed: seed], 'fashion-mnist')
+def testSet = dataset(where + [split: 'test', n: nTest, seed: seed], 'fashion-mnist')
 def trainImg = dataset(where + [split: 'train', n: nTrain, seed: seed, flatten: false], 'fashion-mnist')
 def testImg = dataset(where + [split: 'test', n: nTest, seed: seed, flatten: false], 'fashion-mnist')
-int[] yTrain = train.labels(), yTest = test.labels()
+int[] yTrain = trainSet.labels(), yTest = testSet.labels()
 println "Fashion-MNIST: $nTrain training / $nTest test images (stratified, seed $seed), CNN-GP on the first $nCnn; " +
         "load ${new File('/proc/loadavg').text.trim().split(' ')[0..2].join(' ')}"
 
@@ -65,8 +65,8 @@ def kernelAccuracy = { Tensor kTrain, Tensor kTest, int s ->
 }
 
 // FC kernels: both from one pass (the NTK rule carries the NNGP).
-def fcTrain = timed('FC kernels train-train') { kernels.analytic(fc, train.x(), null) }
-def fcTest = timed('FC kernels test-train') { kernels.analytic(fc, test.x(), train.x()) }
+def fcTrain = timed('FC kernels train-train') { kernels.analytic(fc, trainSet.x(), null) }
+def fcTest = timed('FC kernels test-train') { kernels.analytic(fc, testSet.x(), trainSet.x()) }
 def curves = [:]
 curves['FC NNGP'] = sizes(nTrain).collect { [it, kernelAccuracy(fcTrain.nngp(), fcTest.nngp(), it)] }
 curves['FC NTK'] = sizes(nTrain).collect { [it, kernelAccuracy(fcTrain.ntk(), fcTest.ntk(), it)] }
@@ -79,9 +79,9 @@ curves['CNN-GP'] = sizes(nCnn).collect { [it, kernelAccuracy(cnnTrain.nngp(), cn
 // The finite network: same architecture with 10 outputs, Adam on cross-entropy, from the same seed at each size.
 def finite = serial(dense(width, bStd: 0.1), relu(), dense(width, bStd: 0.1), relu(), dense(10, bStd: 0.1))
 def finiteAccuracy = { int s ->
-    def r = train(finite, train.x().rowRange(0, s), Tensor.of((0..<s).collect { yTrain[it] as double } as double[], s),
+    def r = train(finite, trainSet.x().rowRange(0, s), Tensor.of((0..<s).collect { yTrain[it] as double } as double[], s),
             loss: 'xent', optimizer: 'adam', lr: lr, steps: steps, batch: Math.min(batch, s), seed: seed)
-    def f = finite.apply(r.params(), test.x())
+    def f = finite.apply(r.params(), testSet.x())
     (0..<nTest).count { i -> (0..<10).max { f.get(i, it) } == yTest[i] } / (double) nTest
 }
 curves["finite FC (width $width, Adam)"] = timed("finite network, ${sizes(nTrain).size()} trainings") {
@@ -111,7 +111,7 @@ comparison('accuracy', rows: [
         [model: 'FC NTK (t = inf)', 'training images': nCnn, accuracy: accFcNtkCnnSplit],
         [model: 'CNN-GP (3 convs 3x3 SAME, flatten)', 'training images': nCnn, accuracy: accCnn]],
         caption: "Fashion-MNIST test accuracy on $nTest test images (stratified seeded subsets, seed $seed, images standardised).")
-plot('accuracy_vs_n', series: curves.collectEntries { k, v -> [(k): [v*.getAt(0), v*.getAt(1), [points: true]]] },
+plot('accuracy_vs_n', series: curves.collectEntries { k, v -> [(k): [v*.getAt(0), v*.getAt(1)]] }, markers: true,
         title: "Fashion-MNIST: test accuracy ($nTest images) against training images", xlabel: 'training images',
         ylabel: 'test accuracy', logX: true)
 println String.format('accuracy: FC NNGP %.4f, FC NTK %.4f, finite FC %.4f (n = %d); CNN-GP %.4f vs FC NNGP %.4f / NTK %.4f (n = %d)',
