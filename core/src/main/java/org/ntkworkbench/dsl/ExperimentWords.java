@@ -106,8 +106,9 @@ public final class ExperimentWords {
                 throw new DslException("experiment '" + name + "': declares no train, analyse or report stage, so it would compute nothing");
             }
             int threads = threads(script, spec);
-            ExperimentRunner runner = new ExperimentRunner(spec, current.get(), current, training, io, reports);
-            List<PointOutcome> outcomes = runner.run(threads);
+            ExperimentRunner runner = new ExperimentRunner(spec, current.get(), current, training, io, reports,
+                    new ThreadPoolPointExecutor(threads, "experiment-" + name));
+            List<PointOutcome> outcomes = runner.run();
             return outcomes;
         }
 

@@ -17,9 +17,15 @@ public final class PointOutcome extends GroovyObjectSupport {
     private final String error;
     private final Map<String, Object> results;
     private final boolean computed;
+    private final boolean misuse;
 
     PointOutcome(ExperimentPoint point, String status, String error, Map<String, Object> results, boolean computed) {
+        this(point, status, error, results, computed, false);
+    }
+
+    PointOutcome(ExperimentPoint point, String status, String error, Map<String, Object> results, boolean computed, boolean misuse) {
         this.point = point;
+        this.misuse = misuse;
         this.status = status;
         this.error = error;
         this.results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
@@ -64,6 +70,11 @@ public final class PointOutcome extends GroovyObjectSupport {
     /** Whether this run computed the point (false: its outputs were found complete and reused). */
     boolean computed() {
         return computed;
+    }
+
+    /** Whether the point failed on bad input (exit 2) rather than a failed computation (exit 1). */
+    boolean misuse() {
+        return misuse;
     }
 
     /** A swept parameter or a result by name (parameters first); null for a result a failed point lacks. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -126,7 +127,7 @@ public interface Layer {
         }
         Kernel in = Kernel.fromInputs(x1, x2, diagonal, computeNtk);
         Kernel out = Params.located("", this, () -> single(kernels(List.of(in)), "output kernel"));
-        return x2 == null || x2 == x1 ? Kernels0.symmetrised(out) : out;
+        return x2 == null || x2 == x1 ? Symmetry.symmetrised(out) : out;
     }
 
     /**

@@ -8,6 +8,7 @@ import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.EntrywiseChain;
 import org.ntkworkbench.kernel.EntrywiseRule;
 import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.tensor.Tensor;
 
 /** Composition: the flow passes through the children in order; child {@code i} has path {@code <path>.i}. */
@@ -127,7 +128,7 @@ public final class Serial implements Layer {
         if (out.size() != 1) {
             throw new IllegalArgumentException("expected one output kernel but the flow has " + out.size() + " items");
         }
-        return x2 == null || x2 == x1 ? Kernels0.symmetrised(out.get(0)) : out.get(0);
+        return x2 == null || x2 == x1 ? Symmetry.symmetrised(out.get(0)) : out.get(0);
     }
 
     /** The children with nested serials and repeats expanded in place (the same composition). */

@@ -1,14 +1,17 @@
-package org.ntkworkbench.nn;
+package org.ntkworkbench.kernel;
 
-import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.tensor.Tensor;
 
-/** Helpers of {@link Layer#kernel(Tensor, Tensor)}. */
-final class Kernels0 {
-    private Kernels0() {}
+/**
+ * How a kernel of inputs with themselves ({@code x2} null or {@code x1}) is made exactly symmetric: the
+ * analytic rules compute both triangles, which may differ in the last bit, so the result is
+ * {@code (A + Aᵀ)/2}.
+ */
+public final class Symmetry {
+    private Symmetry() {}
 
     /** {@code (A + Aᵀ)/2} of the square dense arrays of {@code k}: bitwise symmetric. Spatial kernels unchanged. */
-    static Kernel symmetrised(Kernel k) {
+    public static Kernel symmetrised(Kernel k) {
         if (k.spatial().length != 0 || k.n1() != k.n2()) {
             return k;
         }
@@ -16,7 +19,7 @@ final class Kernels0 {
     }
 
     /** {@code (A + Aᵀ)/2} of a square {@code (n, n)} array. */
-    static Tensor symmetric(Tensor a) {
+    public static Tensor symmetric(Tensor a) {
         int n = a.dim(0);
         double[] v = a.data(), o = new double[v.length];
         for (int i = 0; i < n; i++) {
