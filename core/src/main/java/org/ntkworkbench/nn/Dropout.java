@@ -1,7 +1,6 @@
 package org.ntkworkbench.nn;
 
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
 
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.tensor.SeededRandom;
