@@ -98,6 +98,7 @@ final class KernelCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--master needs --engine spark");
         }
         Workbench wb = root.workbench();
+        long t0 = System.nanoTime();
         ArrayIO io = wb.service(ArrayIO.class);
         Tensor x1 = read(io, "--x1", x1File);
         Tensor x2 = x2File == null ? null : read(io, "--x2", x2File);
@@ -115,6 +116,7 @@ final class KernelCommand implements Callable<Integer> {
                 System.err.println("ntk kernel: " + String.join(",", names) + " (" + x1.dim(0) + ", " + (x2 == null ? x1 : x2).dim(0) + ")"
                         + (empirical ? " (empirical)" : " (analytic)") + " on " + ce.description() + " -> " + out);
             }
+            writeManifest(wb, t0);
             return 0;
         }
         int n1 = x1.dim(0), n2 = x2 == null ? n1 : x2.dim(0);
@@ -170,7 +172,34 @@ final class KernelCommand implements Callable<Integer> {
         System.err.println("ntk kernel: " + String.join(",", get) + " " + shape
                 + (empirical ? " (empirical)" : " (analytic)") + (mode == MemoryPlanner.Mode.BLOCKWISE ? " blockwise" : "")
                 + " -> " + out);
+        writeManifest(wb, t0);
         return 0;
+    }
+
+    /**
+     * {@code K.manifest.json} beside {@code K.npz}: the command line, input hashes and the output's hash, so that
+     * {@code ntk rerun K.manifest.json} can recompute and compare it. Written only after the NPZ is in place.
+     */
+    private void writeManifest(Workbench wb, long t0) throws IOException {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("model", model);
+        args.put("x1", x1File);
+        args.put("x2", x2File);
+        args.put("get", get);
+        args.put("empirical", empirical);
+        args.put("params", paramsFile == null ? null : paramsFile.toString());
+        args.put("seed", seed);
+        args.put("engine", engine);
+        args.put("master", master);
+        args.put("compress", compress);
+        List<String> plugins = wb.plugins().stream().map(p -> p.name() + " " + p.version()).toList();
+        org.ntkworkbench.report.RunDirectory run = new org.ntkworkbench.report.RunDirectory("kernel", out.toAbsolutePath().getParent(),
+                "ntk kernel", model, args, plugins).forFile(out);
+        if (empirical && paramsFile == null) {
+            run.seed("params", seed == null ? 0 : seed);
+        }
+        run.timing("kernel", (System.nanoTime() - t0) * 1e-9);
+        run.writeManifest("ok", null);
     }
 
     /**

@@ -15,7 +15,8 @@ public final class Main {
     /** Runs the command line and returns DESIGN.md's exit code (0 ok, 1 computation failed, 2 bad usage/input). */
     public static int execute(String... args) {
         CommandLine cl = commandLine();
-        try {
+        // The session records the command line and the files it reads, for the run's manifest (ntk rerun).
+        try (var session = org.ntkworkbench.report.Provenance.Session.open(java.util.List.of(args))) {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
             // The planner should have refused or gone blockwise first (a defect when this happens), but a

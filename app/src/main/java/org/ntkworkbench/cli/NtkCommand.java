@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ntk", mixinStandardHelpOptions = true, versionProvider = NtkCommand.VersionProvider.class,
         description = "NTK Workbench: neural tangent and NNGP kernels of wide networks.",
         subcommands = {RunCommand.class, ReplCommand.class, JShellCommand.class, PluginsCommand.class, BenchCommand.class,
-                EigenCommand.class, SpectrumCommand.class, TrainCommand.class, KernelCommand.class, FitCommand.class, JupyterCommand.class,
+                EigenCommand.class, SpectrumCommand.class, TrainCommand.class, KernelCommand.class, FitCommand.class, RerunCommand.class,
+                JupyterCommand.class,
                 ClusterCommand.class,
                 CommandLine.HelpCommand.class},
         scope = CommandLine.ScopeType.INHERIT)

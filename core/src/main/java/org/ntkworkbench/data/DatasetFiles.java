@@ -345,6 +345,7 @@ public final class DatasetFiles {
     }
 
     private static Source csv(Path file) throws IOException {
+        org.ntkworkbench.io.ReadLog.read(file);
         List<double[]> rows = new ArrayList<>();
         int labelCol = -1;
         int cols = -1;

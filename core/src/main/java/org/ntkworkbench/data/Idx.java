@@ -51,6 +51,7 @@ public final class Idx {
         if (!Files.isRegularFile(file)) {
             throw new ArrayFileException(file, "no such file");
         }
+        org.ntkworkbench.io.ReadLog.read(file);
         boolean gz;
         try (InputStream probe = Files.newInputStream(file)) {
             gz = probe.read() == 0x1f && probe.read() == 0x8b;

@@ -95,6 +95,7 @@ public final class ModelExpressions {
         if (exprOrFile.endsWith(".groovy") || (Files.isRegularFile(file) && !exprOrFile.contains("("))) {
             try {
                 source = Files.readString(file, StandardCharsets.UTF_8);
+                org.ntkworkbench.io.ReadLog.read(file);
                 name = "--model " + file;
             } catch (IOException e) {
                 throw new DslException("--model " + exprOrFile + ": cannot read: " + e.getMessage());

@@ -114,6 +114,7 @@ public final class NpyReader {
         if (!Files.isReadable(file)) {
             throw new ArrayFileException(file, "permission denied");
         }
+        ReadLog.read(file); // every NPY/NPZ/CSV/JSON read passes here: the run's inputs for its manifest
     }
 
     static ArrayFileException truncated(String source, NpyHeader header, long bytesPresent) {

@@ -21,9 +21,11 @@ import java.util.Map;
  * @param resultInfo description and unit of the results that have one (JSON {@code result_info})
  * @param files      files the run wrote, relative to the run directory
  * @param pid        the process that wrote the manifest (to tell a live run from a killed one)
+ * @param provenance the command line, script text, input and output hashes and environment, for {@code ntk rerun}
+ *                   (an addition to DESIGN.md's fields; readers that do not know it ignore it)
  */
 public record Manifest(String name, String script, String scriptSha256, Map<String, Object> parameters,
                        Map<String, Long> seeds, Versions versions, List<String> plugins, String started,
                        Map<String, Double> timings, String status, String error, Map<String, Object> results,
                        @JsonProperty("result_info") Map<String, RunContext.ResultInfo> resultInfo,
-                       List<String> files, long pid) {}
+                       List<String> files, long pid, Provenance provenance) {}

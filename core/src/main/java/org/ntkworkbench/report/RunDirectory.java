@@ -30,6 +30,8 @@ public final class RunDirectory implements RunContext {
     private final Path base;
     private final String script;
     private final String scriptSha256;
+    private final String scriptText;
+    private Path onlyFile;
     private final Map<String, Object> parameters;
     private final List<String> plugins;
     private final LocalDateTime started = LocalDateTime.now();
@@ -56,6 +58,7 @@ public final class RunDirectory implements RunContext {
         this.base = base;
         this.script = script;
         this.scriptSha256 = sha256(scriptText);
+        this.scriptText = scriptText;
         this.parameters = new LinkedHashMap<>(parameters);
         this.plugins = List.copyOf(plugins);
     }
@@ -161,13 +164,11 @@ public final class RunDirectory implements RunContext {
 
     @Override
     public synchronized void writeManifest(String status, String error) throws IOException {
-        Map<String, Double> t = new LinkedHashMap<>(timings);
-        t.put("total", (System.nanoTime() - startNanos) / 1e9);
-        Manifest m = new Manifest(name, script, scriptSha256, parameters, seeds, Versions.current(), plugins,
-                started.toString(), t, status, error, results, new LinkedHashMap<>(resultInfo), listFiles(),
-                ProcessHandle.current().pid());
-        writeAtomically(dir().resolve("manifest.json"), JSON.writeValueAsString(m));
-        lastStatus = status;
+        writeManifestUnguarded(status, error);
+        Provenance.Session session = Provenance.Session.current();
+        if (session != null) {
+            session.manifestWritten(manifestFile());
+        }
         if ("running".equals(status)) {
             guardShutdown();
         } else {
@@ -221,11 +222,39 @@ public final class RunDirectory implements RunContext {
     private void writeManifestUnguarded(String status, String error) throws IOException {
         Map<String, Double> t = new LinkedHashMap<>(timings);
         t.put("total", (System.nanoTime() - startNanos) / 1e9);
+        List<String> files = listFiles();
+        // Output hashes once the run has ended (hashing every file at each "running" write would cost for nothing).
+        Provenance provenance = Provenance.of(script, scriptText, scriptSha256, dir(), plugins,
+                "running".equals(status) ? null : files);
         Manifest m = new Manifest(name, script, scriptSha256, parameters, seeds, Versions.current(), plugins,
-                started.toString(), t, status, error, results, new LinkedHashMap<>(resultInfo), listFiles(),
-                ProcessHandle.current().pid());
-        writeAtomically(dir().resolve("manifest.json"), JSON.writeValueAsString(m));
+                started.toString(), t, status, error, results, new LinkedHashMap<>(resultInfo), files,
+                ProcessHandle.current().pid(), provenance);
+        writeAtomically(manifestFile(), JSON.writeValueAsString(m));
         lastStatus = status;
+    }
+
+    /**
+     * Makes this the run of one output file rather than of a directory (for commands such as {@code ntk kernel} whose
+     * {@code --out} is a file): the manifest goes beside it as {@code <stem>.manifest.json}, lists only that file, and
+     * {@link #dir()} is the file's folder. Call before anything is written.
+     */
+    public synchronized RunDirectory forFile(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        this.dir = abs.getParent();
+        this.onlyFile = abs;
+        return this;
+    }
+
+    /** The manifest beside an output file {@code K.npz}: {@code K.manifest.json}. */
+    public static Path sidecarManifest(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return file.resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".manifest.json");
+    }
+
+    /** Where {@code manifest.json} goes. */
+    public synchronized Path manifestFile() {
+        return onlyFile != null ? sidecarManifest(onlyFile) : dir().resolve("manifest.json");
     }
 
     /**
@@ -348,6 +377,12 @@ public final class RunDirectory implements RunContext {
 
     private List<String> listFiles() throws IOException {
         List<String> files = new ArrayList<>();
+        if (onlyFile != null) {
+            if (Files.isRegularFile(onlyFile)) {
+                files.add(onlyFile.getFileName().toString());
+            }
+            return files;
+        }
         try (Stream<Path> s = Files.walk(dir())) {
             s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))

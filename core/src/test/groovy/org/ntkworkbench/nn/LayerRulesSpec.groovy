@@ -396,15 +396,16 @@ class LayerRulesSpec extends Specification {
         def x = Tensor.randn(12, 4000, 20)
 
         when:
-        long t0 = System.nanoTime()
+        def os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.operatingSystemMXBean
+        long t0 = System.nanoTime(), cpu0 = os.processCpuTime
         def k = Kernel.fromInputs(x, null)
         for (int l = 0; l < 3; l++) k = Dual.relu().apply(Dense.rule(k, 1.4, 0.1))
         k = Dense.rule(k, 1, 0)
-        double secs = (System.nanoTime() - t0) / 1e9
-        println "depth-3 ReLU MLP NNGP+NTK, n = 4000: ${String.format('%.2f', secs)} s"
+        double secs = (System.nanoTime() - t0) / 1e9, cpuSecs = (os.processCpuTime - cpu0) / 1e9
+        println "depth-3 ReLU MLP NNGP+NTK, n = 4000: ${String.format('%.2f', secs)} s wall, ${String.format('%.2f', cpuSecs)} s CPU"
 
-        then: 'a generous bound (2 cores shared by several sessions); the measured time is printed'
-        secs < 30
+        then: 'a generous bound on CPU time (wall time depends on how many others share the 2 cores); both are printed'
+        cpuSecs < 30
         k.nngp().get(17, 3011) == k.nngp().get(3011, 17)
     }
 }
