@@ -49,6 +49,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         ratio(report, "mlp_train_java", "mlp_train_numpy", "steps_per_second", "MLP training steps/s, Java / NumPy");
         ratio(report, "mlp_train", "mlp_train_numpy", "steps_per_second", "MLP training steps/s, nn+autodiff / NumPy");
+        ratio(report, "mlp_train", "mlp_train_torch", "steps_per_second", "MLP training steps/s, nn+autodiff / PyTorch");
+        ratio(report, "empirical_ntk_ratio", "seconds_structured", "empirical_ntk_torch", "seconds_jacobian_contraction",
+                "Empirical NTK seconds, our structured derivatives / functorch Jacobian contraction");
+        ratio(report, "empirical_ntk_ratio", "seconds_structured", "empirical_ntk_torch", "seconds_ntk_vector_products",
+                "Empirical NTK seconds, our structured derivatives / functorch NTK-vector products");
+        ratio(report, "empirical_ntk_ratio", "seconds_jacobian", "empirical_ntk_torch", "seconds_jacobian_contraction",
+                "Empirical NTK seconds, our Jacobian contraction / functorch's");
         ratio(report, "analytic_kernel_java", "analytic_kernel_numpy", "seconds", "Analytic kernel time, Java / NumPy (target <= 0.5)");
         ratio(report, "analytic_kernel_java", "analytic_kernel_numpy", "cpu_seconds", "Analytic kernel CPU seconds, Java / NumPy");
         ratio(report, "eigvalsh", "eigvalsh_numpy", "seconds", "eigvalsh seconds, Java / NumPy (target <= 1.1)");
@@ -65,6 +72,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         System.out.println("results: " + out);
         return 0;
+    }
+
+    private static void ratio(BenchmarkReport report, String ours, String ourKey, String theirs, String theirKey, String label) {
+        BenchmarkResult a = find(report, ours), b = find(report, theirs);
+        if (a != null && b != null && "ok".equals(a.status()) && "ok".equals(b.status())) {
+            System.out.printf("%s: %.2f%n", label, a.median(ourKey) / b.median(theirKey));
+        }
     }
 
     private static void ratio(BenchmarkReport report, String ours, String theirs, String key, String label) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ntkworkbench.dsl.ModelExpressions;
+import org.ntkworkbench.io.AtomicFiles;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.MappedNpyWriter;
 import org.ntkworkbench.io.NpyWriter;
@@ -208,7 +209,8 @@ final class KernelCommand implements Callable<Integer> {
      */
     private void blockwise(KernelService kernels, MemoryPlanner planner, Layer net, Map<String, Tensor> params, Tensor x1, Tensor x2,
                            int n1, int n2, long perRow) throws IOException {
-        Path dir = Files.createTempDirectory(out.toAbsolutePath().getParent(), "." + out.getFileName() + ".blocks-");
+        // removed at the end, by a shutdown hook on SIGTERM, or by the next write into the folder after a SIGKILL
+        Path dir = AtomicFiles.createScratchDirectory(out);
         try {
             Map<String, Path> files = new LinkedHashMap<>();
             if (empirical) {
@@ -247,11 +249,7 @@ final class KernelCommand implements Callable<Integer> {
             }
             Npz.writeNpyFiles(out, files, compress);
         } finally {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            AtomicFiles.deleteScratch(dir);
         }
     }
 

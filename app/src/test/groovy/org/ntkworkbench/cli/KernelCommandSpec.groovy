@@ -107,6 +107,44 @@ class KernelCommandSpec extends Specification {
         dir.toFile().list().sort() == ['K.manifest.json', 'K.npz', 'x.npy']
     }
 
+    def "SIGTERM during a blockwise kernel: the hidden block folder is removed by the shutdown hook, nothing under K.npz"() {
+        given: '3000 x 3000 through 12 ReLU layers, blockwise under --memory 0.01: seconds of work in the block folder'
+        def x = Tensor.randn(9, 3000, 8)
+        io.writeNpy(dir.resolve('x.npy'), x)
+        def outDir = java.nio.file.Files.createDirectories(dir.resolve('out'))
+        String deep = 'serial(' + (['dense(64, bStd: 0.1), relu()'] * 12).join(', ') + ', dense(1))'
+
+        when:
+        def c = new NtkChild(dir.toFile(), 'kernel', '--memory', '0.01', '--get', 'ntk', '--model', deep,
+                '--x1', dir.resolve('x.npy').toString(), '--out', outDir.resolve('K.npz').toString())
+        boolean seen = NtkChild.await(90) { outDir.toFile().list().any { it.startsWith('.K.npz.blocks-') } }
+        c.process.destroy()                                  // SIGTERM
+        c.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)
+
+        then:
+        seen
+        c.process.exitValue() != 0
+        outDir.toFile().list().findAll { !it.endsWith('.tmp') } == []
+    }
+
+    def "a block folder left by a killed (SIGKILL) kernel is removed by the next write into the folder; a live writer's is kept"() {
+        given:
+        def dead = new ProcessBuilder('true').start()
+        dead.waitFor()
+        def stale = java.nio.file.Files.createDirectories(dir.resolve(".K.npz.blocks-${dead.pid()}-0123456789ab"))
+        java.nio.file.Files.write(stale.resolve('ntk.npy'), new byte[100])
+        def live = java.nio.file.Files.createDirectories(dir.resolve(".L.npz.blocks-${ProcessHandle.current().pid()}-0123456789ab"))
+        io.writeNpy(dir.resolve('x.npy'), Tensor.randn(1, 5, 3))
+
+        when:
+        def r = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', dir.resolve('x.npy').toString(), '--out', dir.resolve('K.npz').toString())
+
+        then:
+        r.exit == 0
+        !java.nio.file.Files.exists(stale)
+        java.nio.file.Files.isDirectory(live)
+    }
+
     def "too big even blockwise, a lying NPZ, a bad --memory: one line naming the knobs, exit 2, no output"() {
         given: 'a 200-byte NPZ whose deflated entry header claims 40000 x 40000'
         def x = Tensor.randn(5, 50, 6)

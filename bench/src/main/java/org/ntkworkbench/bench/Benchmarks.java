@@ -35,12 +35,21 @@ public final class Benchmarks {
                         "NumPy reference: one gd step (forward, backward, update) of a ReLU MLP in the NTK "
                                 + "parameterization, mse; reports steps_per_second and gflops",
                         home.resolve("bench/numpy/mlp_train.py"), MLP_DEFAULTS, 1800),
+                new NumpyScriptBenchmark("mlp_train_torch",
+                        "PyTorch reference (CPU, float64, autograd): the same step, data and starting weights as "
+                                + "mlp_train_numpy; reports steps_per_second and gflops",
+                        home.resolve("bench/torch/mlp_train.py"), MLP_DEFAULTS, 1800, "torch"),
                 new EmpiricalNtkBenchmark(),
                 new EmpiricalNtkRatioBenchmark(),
                 new NumpyScriptBenchmark("empirical_ntk_numpy",
                         "NumPy reference: the same structured empirical NTK of a ReLU MLP as empirical_ntk "
                                 + "(h hᵀ ⊙ δ δᵀ per layer); reports seconds, gflop and gflops",
                         home.resolve("bench/numpy/empirical_ntk.py"), EMPIRICAL_NTK_DEFAULTS, 1800),
+                new NumpyScriptBenchmark("empirical_ntk_torch",
+                        "PyTorch/functorch reference: the empirical NTK of empirical_ntk_ratio's MLP by Jacobian "
+                                + "contraction and by NTK-vector products; seconds of each and their agreement",
+                        home.resolve("bench/torch/empirical_ntk.py"), Map.of("d", 64, "width", 512, "depth", 2, "n", 500),
+                        1800, "torch"),
                 new AnalyticKernelBenchmark(),
                 new NumpyScriptBenchmark("analytic_kernel_numpy",
                         "NumPy reference: the same analytic NNGP+NTK recursion as analytic_kernel_java; reports seconds",

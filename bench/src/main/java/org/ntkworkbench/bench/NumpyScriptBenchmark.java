@@ -19,9 +19,20 @@ public final class NumpyScriptBenchmark implements Benchmark {
     private final Path script;
     private final Map<String, Object> defaults;
     private final long timeoutSeconds;
+    private final String module;
 
     public NumpyScriptBenchmark(String name, String description, Path script, Map<String, Object> defaults,
                                 long timeoutSeconds) {
+        this(name, description, script, defaults, timeoutSeconds, "numpy");
+    }
+
+    /**
+     * A reference script that also needs Python module {@code module} (e.g. {@code torch}): skipped with a note
+     * when it does not import.
+     */
+    public NumpyScriptBenchmark(String name, String description, Path script, Map<String, Object> defaults,
+                                long timeoutSeconds, String module) {
+        this.module = module;
         this.name = name;
         this.description = description;
         this.script = script;
@@ -55,7 +66,7 @@ public final class NumpyScriptBenchmark implements Benchmark {
             args.add("--" + k);
             args.add(String.valueOf(v));
         });
-        JsonNode out = PythonScripts.runJson(script, args, timeoutSeconds);
+        JsonNode out = PythonScripts.runJson(script, args, timeoutSeconds, module);
         Map<String, Double> values = new LinkedHashMap<>();
         Map<String, String> info = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : out.properties()) {

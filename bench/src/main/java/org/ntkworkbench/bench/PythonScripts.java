@@ -28,9 +28,20 @@ public final class PythonScripts {
 
     /** NumPy's version if {@link #python()} runs and imports NumPy (checked once per interpreter), else empty. */
     public static Optional<String> numpyVersion() {
-        return NUMPY.computeIfAbsent(python(), py -> {
+        return moduleVersion("numpy");
+    }
+
+    /**
+     * The version of Python module {@code module} ({@code numpy}, {@code torch}) if {@link #python()} imports it
+     * (checked once per interpreter and module), else empty.
+     */
+    public static Optional<String> moduleVersion(String module) {
+        if (!module.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("not a Python module name: " + module);
+        }
+        return NUMPY.computeIfAbsent(python() + " " + module, key -> {
             try {
-                Result r = exec(List.of(py, "-c", "import numpy; print(numpy.__version__)"), 60);
+                Result r = exec(List.of(python(), "-c", "import " + module + "; print(" + module + ".__version__)"), 120);
                 return r.exitCode() == 0 && !r.stdout().isBlank() ? Optional.of(r.stdout().strip()) : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();
@@ -44,11 +55,20 @@ public final class PythonScripts {
      * exist, and {@link IOException} when the script fails (exit code and the end of its stderr).
      */
     public static JsonNode runJson(Path script, List<String> args, long timeoutSeconds) throws IOException {
+        return runJson(script, args, timeoutSeconds, "numpy");
+    }
+
+    /** As {@link #runJson(Path, List, long)}, skipped unless {@code module} (e.g. {@code torch}) imports as well as NumPy. */
+    public static JsonNode runJson(Path script, List<String> args, long timeoutSeconds, String module) throws IOException {
         if (!Files.isRegularFile(script)) {
             throw new BenchmarkSkippedException("reference script " + script + " not found");
         }
         if (numpyVersion().isEmpty()) {
             throw new BenchmarkSkippedException(python() + " with NumPy is not available; NumPy baseline skipped");
+        }
+        if (!"numpy".equals(module) && moduleVersion(module).isEmpty()) {
+            throw new BenchmarkSkippedException(python() + " cannot import " + module + "; the " + module
+                    + " reference is skipped (on Debian: apt install python3-torch, or -Dntk.python=…)");
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(python());

@@ -83,6 +83,83 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Creates a hidden scratch folder next to {@code target} ({@code .<name>.blocks-<pid>-<random>}) for the
+     * pieces of a big write (row blocks of a kernel), deleted with its contents by {@link #deleteScratch}, by a
+     * shutdown hook when the process is stopped (SIGTERM, Ctrl-C), and otherwise (SIGKILL, a crash) by the next
+     * write into the same folder once its writer process is gone (as {@link #cleanStaleTemporaries} does).
+     */
+    public static Path createScratchDirectory(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        cleanStaleScratch(dir);
+        for (int attempt = 0; ; attempt++) {
+            byte[] bits = new byte[6];
+            RANDOM.nextBytes(bits);
+            Path scratch = dir.resolve("." + absolute.getFileName() + ".blocks-" + PID + "-" + HexFormat.of().formatHex(bits));
+            try {
+                Files.createDirectory(scratch);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+                continue;
+            }
+            Thread hook = new Thread(() -> deleteTree(scratch), "ntk-scratch-cleanup");
+            HOOKS.put(scratch, hook);
+            Runtime.getRuntime().addShutdownHook(hook);
+            return scratch;
+        }
+    }
+
+    /** Deletes a folder from {@link #createScratchDirectory} with its contents (and forgets its shutdown hook). */
+    public static void deleteScratch(Path scratch) {
+        Thread hook = HOOKS.remove(scratch);
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook deletes it
+            }
+        }
+        deleteTree(scratch);
+    }
+
+    private static final java.util.Map<Path, Thread> HOOKS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.regex.Pattern SCRATCH = java.util.regex.Pattern.compile("^\\..+\\.blocks-(\\d+)-[0-9a-f]{12}$");
+
+    /** Deletes the scratch folders in {@code dir} whose writer process is gone; returns how many. */
+    public static int cleanStaleScratch(Path dir) {
+        int removed = 0;
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.blocks-*")) {
+            for (Path p : s) {
+                java.util.regex.Matcher m = SCRATCH.matcher(p.getFileName().toString());
+                if (!m.matches() || !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                long pid = Long.parseLong(m.group(1));
+                if (pid != PID && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+                    deleteTree(p);
+                    removed++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // cleaning is a courtesy
+        }
+        return removed;
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone already, or not ours to delete
+        }
+    }
+
     private static final long PID = ProcessHandle.current().pid();
     private static final java.util.Set<Path> CLEANED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final java.util.regex.Pattern TEMP = java.util.regex.Pattern.compile("^\\..+\\.(?:(\\d+)-)?[0-9a-f]{12}\\.tmp(?:\\.png|\\.svg)?$");
@@ -115,7 +192,7 @@ public final class AtomicFiles {
         } catch (IOException | RuntimeException e) {
             // cleaning is a courtesy; the write itself goes on
         }
-        return removed;
+        return removed + cleanStaleScratch(dir);
     }
 
     /** Renames {@code temp} over {@code target} atomically (replacing any existing target). */

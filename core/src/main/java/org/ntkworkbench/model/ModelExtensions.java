@@ -2,8 +2,11 @@ package org.ntkworkbench.model;
 
 import java.util.List;
 import java.util.Map;
+import org.ntkworkbench.model.empirical.EmpiricalNngp;
 import org.ntkworkbench.model.empirical.EmpiricalNtk;
+import org.ntkworkbench.model.empirical.MonteCarloKernel;
 import org.ntkworkbench.model.empirical.NtkMethod;
+import org.ntkworkbench.model.empirical.OutputAxes;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -29,6 +32,131 @@ public final class ModelExtensions {
     /** {@link #empiricalNtk(Layer, Map, Tensor, Tensor)} with {@code x2 = x1}: symmetric to the last bit. */
     public static Tensor empiricalNtk(Layer net, Map<String, Tensor> params, Tensor x) {
         return empiricalNtk(net, params, x, null);
+    }
+
+    /**
+     * {@code net.empiricalNtk(params, x1, x2, method: 'structured', traceAxes: [], diagonalAxes: [])} (Groovy
+     * named arguments; {@code x2} may be omitted or null): {@code method} one of {@link NtkMethod} (see
+     * {@link NtkMethod#named}; default auto); {@code traceAxes} / {@code diagonalAxes} as neural-tangents'
+     * {@code trace_axes} / {@code diagonal_axes} ({@link OutputAxes}; default: every output axis traced, the
+     * {@code (n1, n2)} mean over output units).
+     */
+    public static Tensor empiricalNtk(Layer net, Map<String, ?> options, Map<String, Tensor> params, Tensor x1, Tensor x2) {
+        allowOnly("empiricalNtk", options, "method", "traceAxes", "diagonalAxes");
+        return EmpiricalNtk.ntk(net, params, x1, x2, NtkMethod.named(options.get("method")), axes(net, options, x1));
+    }
+
+    /** {@link #empiricalNtk(Layer, Map, Map, Tensor, Tensor)} of {@code x} with itself. */
+    public static Tensor empiricalNtk(Layer net, Map<String, ?> options, Map<String, Tensor> params, Tensor x) {
+        return empiricalNtk(net, options, params, x, null);
+    }
+
+    /**
+     * The empirical NNGP of one finite network, {@code f(x1) f(x2)ᵀ / k} ({@link EmpiricalNngp#of}); symmetric to
+     * the last bit with {@code x2} omitted.
+     */
+    public static Tensor empiricalNngp(Layer net, Map<String, Tensor> params, Tensor x1, Tensor x2) {
+        return EmpiricalNngp.of(net, params, x1, x2);
+    }
+
+    /** {@link #empiricalNngp(Layer, Map, Tensor, Tensor)} of {@code x} with itself. */
+    public static Tensor empiricalNngp(Layer net, Map<String, Tensor> params, Tensor x) {
+        return EmpiricalNngp.of(net, params, x, null);
+    }
+
+    /** {@code net.empiricalNngp(params, x1, x2, traceAxes:, diagonalAxes:)}: the output products reduced as {@link OutputAxes}. */
+    public static Tensor empiricalNngp(Layer net, Map<String, ?> options, Map<String, Tensor> params, Tensor x1, Tensor x2) {
+        allowOnly("empiricalNngp", options, "traceAxes", "diagonalAxes");
+        return EmpiricalNngp.of(net, params, x1, x2, axes(net, options, x1));
+    }
+
+    /** {@link #empiricalNngp(Layer, Map, Map, Tensor, Tensor)} of {@code x} with itself. */
+    public static Tensor empiricalNngp(Layer net, Map<String, ?> options, Map<String, Tensor> params, Tensor x) {
+        return empiricalNngp(net, options, params, x, null);
+    }
+
+    /**
+     * {@code net.monteCarloKernel(x1, x2, seeds: 16, get: ['nngp', 'ntk'], method:, traceAxes:, diagonalAxes:)}:
+     * neural-tangents' Monte Carlo kernel, the empirical kernels averaged over initialisations with standard
+     * errors ({@link MonteCarloKernel}). {@code seeds} is a count n (seeds 0…n−1, default 8) or a list of seeds.
+     */
+    public static MonteCarloKernel.Result monteCarloKernel(Layer net, Map<String, ?> options, Tensor x1, Tensor x2) {
+        allowOnly("monteCarloKernel", options, "seeds", "get", "method", "traceAxes", "diagonalAxes");
+        Object get = options.get("get");
+        List<?> wanted = get == null ? List.of("nngp", "ntk") : get instanceof List<?> l ? l : List.of(get);
+        for (Object w : wanted) {
+            if (!"nngp".equals(String.valueOf(w)) && !"ntk".equals(String.valueOf(w))) {
+                throw new IllegalArgumentException("monteCarloKernel: get: '" + w + "' is not a kernel; use 'nngp', 'ntk' or both");
+            }
+        }
+        boolean nngp = wanted.stream().anyMatch(w -> "nngp".equals(String.valueOf(w)));
+        boolean ntk = wanted.stream().anyMatch(w -> "ntk".equals(String.valueOf(w)));
+        return MonteCarloKernel.of(net, x1, x2, seeds(options.get("seeds")), nngp, ntk,
+                NtkMethod.named(options.get("method")), axes(net, options, x1));
+    }
+
+    /** {@link #monteCarloKernel(Layer, Map, Tensor, Tensor)} of {@code x} with itself. */
+    public static MonteCarloKernel.Result monteCarloKernel(Layer net, Map<String, ?> options, Tensor x) {
+        return monteCarloKernel(net, options, x, null);
+    }
+
+    /** {@link #monteCarloKernel(Layer, Map, Tensor, Tensor)} with the default options (8 seeds, both kernels). */
+    public static MonteCarloKernel.Result monteCarloKernel(Layer net, Tensor x1, Tensor x2) {
+        return monteCarloKernel(net, Map.of(), x1, x2);
+    }
+
+    /** {@link #monteCarloKernel(Layer, Map, Tensor, Tensor)} of {@code x} with itself, default options. */
+    public static MonteCarloKernel.Result monteCarloKernel(Layer net, Tensor x) {
+        return monteCarloKernel(net, Map.of(), x, null);
+    }
+
+    private static long[] seeds(Object v) {
+        if (v == null) {
+            v = 8;
+        }
+        if (v instanceof Number n) {
+            if (n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 1) {
+                throw new IllegalArgumentException("monteCarloKernel: seeds must be a positive count or a list of seeds, got " + v);
+            }
+            long[] s = new long[n.intValue()];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = i;
+            }
+            return s;
+        }
+        if (v instanceof Iterable<?> it) {
+            List<Long> list = new java.util.ArrayList<>();
+            for (Object o : it) {
+                if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+                    throw new IllegalArgumentException("monteCarloKernel: seeds must be integers, got " + o);
+                }
+                list.add(n.longValue());
+            }
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("monteCarloKernel: seeds is an empty list");
+            }
+            return list.stream().mapToLong(Long::longValue).toArray();
+        }
+        throw new IllegalArgumentException("monteCarloKernel: seeds must be a positive count or a list of seeds, got " + v);
+    }
+
+    private static OutputAxes axes(Layer net, Map<String, ?> options, Tensor x1) {
+        if (!options.containsKey("traceAxes") && !options.containsKey("diagonalAxes")) {
+            return OutputAxes.ALL_TRACED;
+        }
+        if (x1 == null || x1.rank() < 2) {
+            throw new IllegalArgumentException("empirical kernel: x1 needs an example axis and a feature axis");
+        }
+        int m = net.modelOutputShape(java.util.Arrays.copyOfRange(x1.shape(), 1, x1.rank())).length;
+        return OutputAxes.of(options.get("traceAxes"), options.get("diagonalAxes"), m);
+    }
+
+    private static void allowOnly(String what, Map<String, ?> options, String... names) {
+        for (String k : options.keySet()) {
+            if (!List.of(names).contains(k)) {
+                throw new IllegalArgumentException(what + ": unknown option '" + k + "' (known: " + String.join(", ", names) + ")");
+            }
+        }
     }
 
     /**

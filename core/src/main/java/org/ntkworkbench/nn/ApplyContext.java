@@ -34,6 +34,14 @@ public final class ApplyContext {
         return new ApplyContext(params, true, seed, null);
     }
 
+    /**
+     * A training-mode copy with dropout seed {@code seed}, keeping the parameters and trace (e.g. to take
+     * empirical kernels of the training-mode network).
+     */
+    public ApplyContext training(long seed) {
+        return new ApplyContext(params, true, seed, trace);
+    }
+
     /** A copy that records dense/conv activations into {@code trace}. */
     public ApplyContext withTrace(Trace t) {
         return new ApplyContext(params, training, seed, t);

@@ -7,6 +7,7 @@ import java.util.List;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.tensor.Tensor;
 
 /**
  * Concatenation of all items of the flow along {@code axis} of the batch arrays (default −1, the
@@ -74,7 +75,12 @@ public final class FanInConcat implements Layer {
 
     /**
      * Concatenation along the channel axis ({@link #rule}: the channel-weighted mean
-     * of the branches' kernels). Concatenation along a spatial axis has no rule here.
+     * of the branches' kernels). Along a spatial axis (neural-tangents' {@code FanInConcat(axis)} on a
+     * non-channel axis): the positions of the branches are laid end to end, so each position pair of the
+     * result is a pair of one branch (its kernel entry) or a pair across two branches, whose covariance is
+     * zero: the kernel is block diagonal along that axis. Like {@code fanInSum}/{@code fanInProd} this assumes
+     * the branches are independent given the input (e.g. each ends in its own dense or conv layer), which
+     * the kernel cannot check; in the diagonal spatial layout the branches' arrays are simply concatenated.
      */
     @Override
     public List<Kernel> kernels(List<Kernel> in) {
@@ -82,10 +88,83 @@ public final class FanInConcat implements Layer {
             throw new IllegalArgumentException("fanInConcat needs at least one input");
         }
         int rank = in.get(0).spatial().length + 1;
-        if (perExampleAxis(rank) != rank - 1) {
-            throw new NoKernelRuleException(word() + "(axis: " + axis + ")");
+        int a = perExampleAxis(rank);
+        if (a == rank - 1) {
+            return List.of(rule(in));
         }
-        return List.of(rule(in));
+        return List.of(spatialConcat(in, a));
+    }
+
+    private static Kernel spatialConcat(List<Kernel> ks, int a) {
+        Kernel first = ks.get(0);
+        int[] spatial = first.spatial();
+        boolean diagonal = first.diagonalSpatial();
+        int total = 0;
+        int[] sizes = new int[ks.size()];
+        for (int b = 0; b < ks.size(); b++) {
+            Kernel k = ks.get(b);
+            int[] s = k.spatial();
+            boolean ok = s.length == spatial.length && k.diagonalSpatial() == diagonal && k.n1() == first.n1() && k.n2() == first.n2()
+                    && k.channels() == first.channels() && (k.ntk() == null) == (first.ntk() == null);
+            for (int i = 0; ok && i < s.length; i++) {
+                ok = i == a || s[i] == spatial[i];
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("fanInConcat along spatial axis " + (a + 1) + ": branch kernels differ beyond that axis: "
+                        + first + " vs " + k);
+            }
+            sizes[b] = s[a];
+            total += s[a];
+        }
+        int[] out = spatial.clone();
+        out[a] = total;
+        boolean sameCov = ks.stream().allMatch(k -> k.cov2() == k.cov1());
+        Tensor nngp = blocks(ks.stream().map(Kernel::nngp).toList(), 2, a, spatial, sizes, diagonal);
+        Tensor ntk = first.ntk() == null ? null : blocks(ks.stream().map(Kernel::ntk).toList(), 2, a, spatial, sizes, diagonal);
+        Tensor cov1 = blocks(ks.stream().map(Kernel::cov1).toList(), 1, a, spatial, sizes, diagonal);
+        Tensor cov2 = sameCov ? cov1 : blocks(ks.stream().map(Kernel::cov2).toList(), 1, a, spatial, sizes, diagonal);
+        return new Kernel(nngp, ntk, cov1, cov2, out, ks.stream().allMatch(Kernel::x1IsX2), first.channels());
+    }
+
+    /**
+     * Lays the branches' arrays end to end along spatial axis {@code a} (after {@code lead} example axes): in the
+     * full layout as diagonal blocks of the pair axes (zeros across branches), in the diagonal layout along the
+     * one position axis.
+     */
+    private static Tensor blocks(List<Tensor> xs, int lead, int a, int[] spatial, int[] sizes, boolean diagonal) {
+        int total = Arrays.stream(sizes).sum();
+        int[] shape = xs.get(0).shape();
+        int ax = diagonal ? lead + a : lead + 2 * a;
+        int outer = 1;
+        for (int i = 0; i < ax; i++) {
+            outer *= shape[i];
+        }
+        int inner = 1;
+        for (int i = ax + (diagonal ? 1 : 2); i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        int[] outShape = shape.clone();
+        outShape[ax] = total;
+        if (!diagonal) {
+            outShape[ax + 1] = total;
+        }
+        double[] o = new double[outer * total * (diagonal ? 1 : total) * inner];
+        int off = 0;
+        for (int b = 0; b < xs.size(); b++) {
+            double[] v = xs.get(b).data();
+            int sz = sizes[b];
+            for (int g = 0; g < outer; g++) {
+                if (diagonal) {
+                    System.arraycopy(v, g * sz * inner, o, (g * total + off) * inner, sz * inner);
+                    continue;
+                }
+                for (int r = 0; r < sz; r++) {
+                    System.arraycopy(v, ((g * sz + r) * sz) * inner, o, ((g * total + off + r) * total + off) * inner, sz * inner);
+                }
+            }
+            off += sz;
+        }
+        return Tensor.of(o, outShape);
     }
 
     @Override
@@ -93,7 +172,7 @@ public final class FanInConcat implements Layer {
         return "fanInConcat(axis: " + axis + ")";
     }
 
-    /** Entrywise weighted means of the branches. */
+    /** Entrywise weighted means of the branches, or their same-position pairs laid end to end. */
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;

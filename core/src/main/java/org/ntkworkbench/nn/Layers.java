@@ -147,6 +147,50 @@ public final class Layers {
         return new Dropout(rate);
     }
 
+    /**
+     * {@code dropout(rate, mode: 'eval'|'train')}: {@code mode} chooses the kernel rule (the forward pass drops
+     * units in training mode either way): {@code 'eval'} (default) the evaluation-mode network's (the identity),
+     * {@code 'train'} the training-mode network's ({@link Dropout}).
+     */
+    public static Dropout dropout(Map<String, ?> options, double rate) {
+        new Options("dropout", options, "mode");
+        Object mode = options.get("mode");
+        return new Dropout(rate, mode == null ? Dropout.Mode.EVAL : Dropout.Mode.named(String.valueOf(mode)));
+    }
+
+    /**
+     * {@code globalSelfAttention(channels, keyChannels: channels, valueChannels: channels, heads: 1, linearScaling: true,
+     * attention: 'softmax'|'identity'|'relu'|'abs', wKeyStd: 1, wQueryStd: 1, wValueStd: 1, wOutStd: 1, bStd: 0)}: see
+     * {@link GlobalSelfAttention} (neural-tangents' {@code GlobalSelfAttention}).
+     */
+    public static GlobalSelfAttention globalSelfAttention(Map<String, ?> options, int channels) {
+        Options o = new Options("globalSelfAttention", options, "keyChannels", "valueChannels", "heads", "linearScaling", "attention",
+                "wKeyStd", "wQueryStd", "wValueStd", "wOutStd", "bStd");
+        Object mech = options.get("attention");
+        return new GlobalSelfAttention(channels, (int) o.number("keyChannels", channels), (int) o.number("valueChannels", channels),
+                (int) o.number("heads", 1), o.bool("linearScaling", true),
+                mech == null ? GlobalSelfAttention.Mechanism.SOFTMAX : GlobalSelfAttention.Mechanism.named(String.valueOf(mech)),
+                o.number("wKeyStd", 1) * o.number("wQueryStd", 1), o.number("wValueStd", 1) * o.number("wOutStd", 1), o.number("bStd", 0));
+    }
+
+    /** {@code globalSelfAttention(channels)}: one softmax head of {@code channels} key and value channels, linear scaling. */
+    public static GlobalSelfAttention globalSelfAttention(int channels) {
+        return globalSelfAttention(Map.of(), channels);
+    }
+
+    /**
+     * {@code layerNorm(axis: -1 | [1, 2, 3])}: normalisation over the given axes of the batch array jointly
+     * (they must include the channel axis −1); see {@link LayerNorm}.
+     */
+    public static LayerNorm layerNorm(Map<String, ?> options) {
+        new Options("layerNorm", options, "axis");
+        Object v = options.get("axis");
+        if (v == null) {
+            return new LayerNorm();
+        }
+        return new LayerNorm(v instanceof Number n ? new int[] {n.intValue()} : Options.toInts("layerNorm axis", v));
+    }
+
     /** {@code identity()}. */
     public static Identity identity() {
         return new Identity();

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.ntkworkbench.data.Datasets;
 import org.ntkworkbench.data.DefaultDatasets;
 import org.ntkworkbench.dsl.ConsistencyWord;
+import org.ntkworkbench.dsl.MonteCarloKernelWord;
 import org.ntkworkbench.dsl.CoreWords;
 import org.ntkworkbench.dsl.DataWords;
 import org.ntkworkbench.dsl.PredictWords;
@@ -73,6 +74,7 @@ public final class CoreModule extends AbstractModule {
         TrainWords.bind(binder());
         ResidualWords.bind(binder());
         DslBindings.addWord(binder(), ConsistencyWord.INFO, ConsistencyWord.class);
+        DslBindings.addWord(binder(), MonteCarloKernelWord.INFO, new MonteCarloKernelWord());
         ExperimentWords.bind(binder());
     }
 }

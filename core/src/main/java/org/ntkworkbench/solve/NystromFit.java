@@ -55,6 +55,6 @@ public final class NystromFit {
         Falkon.Options o = Falkon.Options.ofDiagReg(m, diagReg).withFloat32(true).withTolerance(TOLERANCE, MAX_ITERATIONS)
                 .withBlockRows(BLOCK_ROWS).withSeed(seed);
         Falkon f = Falkon.fit(KernelFunction.of(net, which), xTrain, targets, k, o, planner, progress);
-        return new Result(f.predict(xTest, BLOCK_ROWS), f.report());
+        return new Result(f.predict(xTest, BLOCK_ROWS, progress), f.report());
     }
 }

@@ -41,6 +41,34 @@ public final class EmpiricalNngp {
     }
 
     /**
+     * One draw with neural-tangents' {@code trace_axes} / {@code diagonal_axes} ({@link OutputAxes}): the
+     * products {@code f_o(x1_i) f_o′(x2_j)} reduced to the requested axes ({@link OutputAxes#ALL_TRACED}:
+     * {@link #of(Layer, Map, Tensor, Tensor)}).
+     */
+    public static Tensor of(Layer net, Map<String, Tensor> params, Tensor x1, Tensor x2, OutputAxes axes) {
+        EmpiricalInputs.checkArguments(net, params, x1, x2);
+        int[] s = net.modelOutputShape(EmpiricalInputs.perExample(x1));
+        if (axes == null || axes.allTraced(s.length)) {
+            return of(net, params, x1, x2);
+        }
+        boolean sym = x2 == null || x2 == x1;
+        double[] f1 = net.apply(params, x1).data();
+        double[] f2 = sym ? f1 : net.apply(params, x2).data();
+        int n1 = x1.dim(0), n2 = sym ? n1 : x2.dim(0);
+        if (f2.length * n1 != f1.length * n2) {
+            throw new IllegalArgumentException("x1 " + x1.shapeString() + " and x2 " + x2.shapeString()
+                    + " give different numbers of outputs per example");
+        }
+        double[] full = new double[Math.multiplyExact(f1.length, f2.length)];
+        for (int r = 0; r < f1.length; r++) {
+            for (int c = 0; c < f2.length; c++) {
+                full[r * f2.length + c] = f1[r] * f2[c];
+            }
+        }
+        return axes.reduce(full, n1, n2, s, sym);
+    }
+
+    /**
      * The Monte Carlo NNGP: for each seed, parameters {@code net.init(seed, x1's per-example shape)} and
      * one draw {@link #of}; the elementwise mean over seeds and its standard error. The network's widths
      * are whatever it was built with (wider nets, smaller finite-width bias).

@@ -92,6 +92,23 @@ public final class EmpiricalNtk {
     }
 
     /**
+     * The empirical NTK with neural-tangents' {@code trace_axes} / {@code diagonal_axes} ({@link OutputAxes}):
+     * {@link OutputAxes#ALL_TRACED} is {@link #ntk(Layer, Map, Tensor, Tensor, NtkMethod, boolean)} with
+     * {@code trace = true}; otherwise the full per-output kernel reduced to the requested axes (shape
+     * {@link OutputAxes#shape}; symmetric to the last bit when {@code x2} is omitted).
+     */
+    public static Tensor ntk(Layer net, Map<String, Tensor> params, Tensor x1, Tensor x2, NtkMethod method, OutputAxes axes) {
+        EmpiricalInputs.checkArguments(net, params, x1, x2);
+        int[] s = net.modelOutputShape(EmpiricalInputs.perExample(x1));
+        if (axes == null || axes.allTraced(s.length)) {
+            return ntk(net, params, x1, x2, method, true);
+        }
+        boolean sym = x2 == null || x2 == x1;
+        Tensor full = ntk(net, params, x1, x2, method, false);
+        return axes.reduce(full.data(), x1.dim(0), sym ? x1.dim(0) : x2.dim(0), s, sym);
+    }
+
+    /**
      * Peak bytes of {@code arrays} (1 or 2: NTK and/or NNGP) empirical kernels of {@code net} at
      * {@code params} between {@code n1} and {@code n2} examples shaped like {@code x}, by
      * {@link NtkMethod#AUTO}, for the {@link org.ntkworkbench.memory.MemoryPlanner}: the

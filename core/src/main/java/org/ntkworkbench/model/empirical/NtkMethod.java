@@ -43,5 +43,33 @@ public enum NtkMethod {
      * {@link #STRUCTURED_DERIVATIVES} when every parameter belongs to a dense or conv layer (each used
      * once), else {@link #JACOBIAN_CONTRACTION}.
      */
-    AUTO
+    AUTO;
+
+    /**
+     * The method a DSL option names: a constant, or its name in any case with or without underscores
+     * ({@code 'structured_derivatives'}, {@code 'structuredDerivatives'}), or the short forms
+     * {@code 'jacobian'}, {@code 'structured'}, {@code 'vectorProducts'}, {@code 'auto'}; {@code null} is
+     * {@link #AUTO}. Throws {@link IllegalArgumentException} listing the names otherwise.
+     */
+    public static NtkMethod named(Object v) {
+        if (v == null) {
+            return AUTO;
+        }
+        if (v instanceof NtkMethod m) {
+            return m;
+        }
+        String key = String.valueOf(v).replace("_", "").replace("-", "").toLowerCase(java.util.Locale.ROOT);
+        for (NtkMethod m : values()) {
+            if (m.name().replace("_", "").toLowerCase(java.util.Locale.ROOT).equals(key)) {
+                return m;
+            }
+        }
+        return switch (key) {
+            case "jacobian" -> JACOBIAN_CONTRACTION;
+            case "structured" -> STRUCTURED_DERIVATIVES;
+            case "vectorproducts", "ntkvp", "vp" -> NTK_VECTOR_PRODUCTS;
+            default -> throw new IllegalArgumentException("method: '" + v + "' is not an empirical NTK method; use 'auto', "
+                    + "'jacobianContraction', 'structuredDerivatives' or 'ntkVectorProducts'");
+        };
+    }
 }

@@ -8,7 +8,8 @@ import org.ntkworkbench.nn.Layers;
 /**
  * The polynomial nets of Wu et al. (2022) as models built from core layers, exactly the papers' models:
  * unit-norm inputs in R^dim, no bias, N(0, 1) weights used unscaled ({@code wStd = √dim} in the NTK
- * parameterization, so that {@code (wStd/√dim) W x = W x}), ReLU, output {@code √(2/m) wᵀ y}.
+ * parameterization, so that {@code (wStd/√dim) W x = W x}), ReLU, output {@code √(2/m) wᵀ y}. {@code dim = 0}
+ * takes the dimension from the data ({@link Projection}); the same networks bit for bit.
  */
 public final class PolynomialNets {
     private PolynomialNets() {}
@@ -61,15 +62,18 @@ public final class PolynomialNets {
                 Layers.dense(1, Math.sqrt(2), 0));
     }
 
-    /** {@code W x} with W ~ N(0, 1) unscaled, for inputs of dimension {@code dim}. */
+    /**
+     * {@code W x} with W ~ N(0, 1) unscaled, for inputs of dimension {@code dim}; {@code dim = 0}: the dimension
+     * is read from the data ({@link Projection}).
+     */
     static Layer projection(int width, int dim) {
-        return Layers.dense(width, Math.sqrt(dim), 0);
+        return dim == 0 ? new Projection(width) : Layers.dense(width, Math.sqrt(dim), 0);
     }
 
     private static void check(int degree, int width, int dim) {
-        if (degree < 1 || width < 1 || dim < 1) {
+        if (degree < 1 || width < 1 || dim < 0) {
             throw new IllegalArgumentException("degree, width and dim must be positive, got degree " + degree
-                    + ", width " + width + ", dim " + dim);
+                    + ", width " + width + ", dim " + dim + " (dim 0 or omitted: from the data)");
         }
     }
 }

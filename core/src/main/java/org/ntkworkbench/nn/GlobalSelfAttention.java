@@ -1,0 +1,391 @@
+package org.ntkworkbench.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import org.ntkworkbench.autodiff.Ops;
+import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.PairLayout;
+import org.ntkworkbench.tensor.Tensor;
+
+/**
+ * Global (all positions attend to all positions) multi-head scaled dot-product self-attention, as
+ * neural-tangents' {@code GlobalSelfAttention} (Hron, Bahri, Sohl-Dickstein and Novak 2020, "Infinite
+ * attention: NNGP and NTK for deep attention networks"), without positional embeddings or masks.
+ *
+ * <p><b>Forward pass</b> (NTK parameterization, every weight N(0, 1)): inputs {@code (n, P…, C)} with the
+ * positions flattened to Q, for each head h: keys {@code k = x K_h}, queries {@code q = x Q_h} (with
+ * {@code linearScaling} the query weights are the key weights, {@code Q_h = K_h}), logits
+ * {@code G = qkᵀ · σ_QK / (C · d_k^s)} with {@code s = 1} (linear scaling) or {@code ½} (standard), attention
+ * {@code A = φ(G)} ({@code softmax} over the key positions, {@code identity}, {@code relu} or {@code abs}),
+ * head output {@code A (x V_h)}; the heads concatenated and {@code out = heads·O · σ_OV/√(d_v H C) + bStd·b}.
+ * Parameters {@code K}, {@code Q} {@code (H, C, d_k)}, {@code V} {@code (H, C, d_v)}, {@code O}
+ * {@code (H·d_v, C_out)}, {@code b} {@code (C_out)} (no {@code Q} with linear scaling, no {@code b} when
+ * bStd = 0). {@code σ_QK = wQueryStd·wKeyStd} and {@code σ_OV = wOutStd·wValueStd} enter only as products.
+ *
+ * <p><b>Kernel rule</b>, the limit of infinitely many heads and key/value channels (and infinitely wide
+ * inputs, i.e. the input kernel is the limit one), in two cases:
+ * <ul>
+ *   <li><b>{@code linearScaling: true}</b> (any mechanism). Assumptions: the 1/d_k scaling makes the logits
+ *   converge to their mean, which is zero for independent key and query weights; tying them
+ *   ({@code Q_h = K_h}) makes the limit {@code G(x) = σ_QK Σ(x, x)} deterministic per example, so
+ *   {@code A(x) = φ(σ_QK Σ(x, x))} (Q×Q, softmax over its rows) and the output is Gaussian:
+ *   {@code Σ′(x, x′) = σ_OV² A(x) Σ(x, x′) A(x′)ᵀ + bStd²} and
+ *   {@code Θ′ = σ_OV² A(x) Θ(x, x′) A(x′)ᵀ + 2 σ_OV² A(x) Σ(x, x′) A(x′)ᵀ + bStd²} (the factor 2: the value
+ *   and output weights; the key weights' gradient and the input's effect on A vanish in the limit).</li>
+ *   <li><b>{@code linearScaling: false}, {@code attention: 'identity'}</b> (independent keys and queries,
+ *   1/√d_k). Then {@code E[G(x)G(x′)]} is exact at any width and the output tends to a Gaussian as the
+ *   heads → ∞: with {@code d(x, x′) = Σ_{p,q} Σ(x, x′)[p,q]²} and {@code e = Σ_{p,q} Σ[p,q]Θ[p,q]},
+ *   {@code Σ′ = σ_QK²σ_OV² d·Σ + bStd²} and
+ *   {@code Θ′ = σ_QK²σ_OV² (2e·Σ + d·(Θ + 4Σ)) + bStd²} (the 4: query, key, value and output weights; 2e: the
+ *   input's effect through queries and keys).</li>
+ * </ul>
+ * Standard 1/√d_k scaling with softmax (or relu/abs) has no known closed form (neural-tangents refuses it
+ * too): the forward pass works, {@code kernel} throws {@link NoKernelRuleException}. The rule needs every
+ * position pair of each example with itself, so it never runs on diagonal spatial kernels.
+ */
+public final class GlobalSelfAttention extends UnaryLayer {
+
+    /** The attention nonlinearity φ applied to the logits. */
+    public enum Mechanism {
+        /** Softmax over the key positions (each row of A sums to 1). */
+        SOFTMAX,
+        /** φ(g) = g. */
+        IDENTITY,
+        /** φ(g) = max(g, 0). */
+        RELU,
+        /** φ(g) = |g|. */
+        ABS;
+
+        /** The mechanism a DSL option names ({@code 'softmax'}, {@code 'identity'}, {@code 'relu'}, {@code 'abs'}). */
+        public static Mechanism named(String s) {
+            try {
+                return valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("globalSelfAttention attention: '" + s + "' is not softmax, identity, relu or abs");
+            }
+        }
+    }
+
+    private final int outChannels;
+    private final int keyChannels;
+    private final int valueChannels;
+    private final int heads;
+    private final boolean linearScaling;
+    private final Mechanism mechanism;
+    private final double qkStd;
+    private final double ovStd;
+    private final double bStd;
+
+    /**
+     * Attention with {@code outChannels} output channels, {@code heads} heads of {@code keyChannels} key/query and
+     * {@code valueChannels} value channels; {@code qkStd = wQueryStd·wKeyStd}, {@code ovStd = wOutStd·wValueStd}.
+     */
+    public GlobalSelfAttention(int outChannels, int keyChannels, int valueChannels, int heads, boolean linearScaling,
+                               Mechanism mechanism, double qkStd, double ovStd, double bStd) {
+        if (outChannels < 1 || keyChannels < 1 || valueChannels < 1 || heads < 1) {
+            throw new IllegalArgumentException("globalSelfAttention channels, keyChannels, valueChannels and heads must be positive, got "
+                    + outChannels + ", " + keyChannels + ", " + valueChannels + ", " + heads);
+        }
+        if (!Double.isFinite(qkStd) || !Double.isFinite(ovStd) || !Double.isFinite(bStd)) {
+            throw new IllegalArgumentException("globalSelfAttention standard deviations must be finite");
+        }
+        this.outChannels = outChannels;
+        this.keyChannels = keyChannels;
+        this.valueChannels = valueChannels;
+        this.heads = heads;
+        this.linearScaling = linearScaling;
+        this.mechanism = mechanism;
+        this.qkStd = qkStd;
+        this.ovStd = ovStd;
+        this.bStd = bStd;
+    }
+
+    @Override
+    public String word() {
+        return "globalSelfAttention";
+    }
+
+    /** The number of heads. */
+    public int heads() {
+        return heads;
+    }
+
+    /** The attention mechanism. */
+    public Mechanism mechanism() {
+        return mechanism;
+    }
+
+    /** True for 1/d_k scaling with tied key and query weights. */
+    public boolean linearScaling() {
+        return linearScaling;
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        if (in.length < 1 || in[in.length - 1] < 1) {
+            throw new IllegalArgumentException("input shape " + Arrays.toString(in) + " has no channel axis");
+        }
+        int[] out = in.clone();
+        out[out.length - 1] = outChannels;
+        return out;
+    }
+
+    @Override
+    protected void initParams(String path, int[] in, long seed, Map<String, Tensor> params) {
+        int c = in[in.length - 1];
+        put(params, seed, Params.key(path, "K"), heads, c, keyChannels);
+        if (!linearScaling) {
+            put(params, seed, Params.key(path, "Q"), heads, c, keyChannels);
+        }
+        put(params, seed, Params.key(path, "V"), heads, c, valueChannels);
+        put(params, seed, Params.key(path, "O"), heads * valueChannels, outChannels);
+        if (bStd != 0) {
+            put(params, seed, Params.key(path, "b"), outChannels);
+        }
+    }
+
+    private static void put(Map<String, Tensor> params, long seed, String key, int... shape) {
+        params.put(key, Params.normal(seed, key, shape));
+    }
+
+    @Override
+    public Var apply(ApplyContext ctx, String path, Var x) {
+        int[] shape = x.shape();
+        if (shape.length < 2) {
+            throw new IllegalArgumentException("input shape " + Arrays.toString(shape) + " needs an example axis and a channel axis");
+        }
+        int n = shape[0], c = shape[shape.length - 1];
+        int q = x.value().size() / Math.max(1, n * c);
+        Var h = x.reshape(n, q, c);
+        Var keys = project(h, ctx.param(Params.key(path, "K"), heads, c, keyChannels), n, q, keyChannels);
+        Var queries = linearScaling ? keys : project(h, ctx.param(Params.key(path, "Q"), heads, c, keyChannels), n, q, keyChannels);
+        double norm = c * (linearScaling ? keyChannels : Math.sqrt(keyChannels));
+        Var logits = Ops.matmul(queries, Ops.permute(keys, 0, 1, 3, 2), qkStd / norm); // (n, H, Q, Q)
+        Var attention = attend(logits);
+        Var values = project(h, ctx.param(Params.key(path, "V"), heads, c, valueChannels), n, q, valueChannels);
+        Var mixed = Ops.permute(Ops.matmul(attention, values), 0, 2, 1, 3).reshape(n, q, heads * valueChannels);
+        Var out = Ops.matmul(mixed, ctx.param(Params.key(path, "O"), heads * valueChannels, outChannels),
+                ovStd / Math.sqrt((double) valueChannels * heads * c));
+        if (bStd != 0) {
+            out = out.add(ctx.param(Params.key(path, "b"), outChannels).scale(bStd));
+        }
+        int[] outShape = shape.clone();
+        outShape[outShape.length - 1] = outChannels;
+        return out.reshape(outShape);
+    }
+
+    /** {@code h (n, Q, C)} times per-head weights {@code (H, C, d)}: {@code (n, H, Q, d)}. */
+    private Var project(Var h, Var w, int n, int q, int d) {
+        int c = h.shape()[2];
+        Var flat = Ops.permute(w, 1, 0, 2).reshape(c, heads * d);
+        return Ops.permute(Ops.matmul(h, flat).reshape(n, q, heads, d), 0, 2, 1, 3);
+    }
+
+    private Var attend(Var g) {
+        return switch (mechanism) {
+            case IDENTITY -> g;
+            case RELU -> Ops.relu(g);
+            case ABS -> Ops.map(g, "abs", Math::abs, v -> Math.signum(v));
+            case SOFTMAX -> {
+                // Shift by each row's maximum (a constant: softmax is shift-invariant, so gradients are exact).
+                Tensor v = g.value();
+                int[] s = v.shape();
+                int len = s[s.length - 1];
+                int rows = v.size() / len;
+                int[] keep = s.clone();
+                keep[keep.length - 1] = 1;
+                double[] mx = new double[rows];
+                for (int r = 0; r < rows; r++) {
+                    double m = Double.NEGATIVE_INFINITY;
+                    for (int e = 0; e < len; e++) {
+                        m = Math.max(m, v.data()[r * len + e]);
+                    }
+                    mx[r] = m;
+                }
+                Var e = Ops.map(g.sub(Var.of(Tensor.of(mx, keep))), "exp", Math::exp, Math::exp);
+                yield e.div(Ops.sum(e, new int[] {s.length - 1}, true));
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "globalSelfAttention(" + outChannels + ", keyChannels: " + keyChannels + ", valueChannels: " + valueChannels
+                + ", heads: " + heads + ", linearScaling: " + linearScaling + ", attention: '"
+                + mechanism.name().toLowerCase(Locale.ROOT) + "', qkStd: " + qkStd + ", ovStd: " + ovStd + ", bStd: " + bStd + ")";
+    }
+
+    /** The infinite-head limit (see the class comment); the output kernel has {@code outChannels} channels. */
+    @Override
+    public Kernel kernel(Kernel in) {
+        if (!linearScaling && mechanism != Mechanism.IDENTITY) {
+            throw new NoKernelRuleException(word() + "(linearScaling: false, attention: '" + mechanism.name().toLowerCase(Locale.ROOT)
+                    + "') (no closed form is known; use linearScaling: true or attention: 'identity')");
+        }
+        if (in.diagonalSpatial()) {
+            throw new IllegalArgumentException("globalSelfAttention needs the covariances between all positions of each example, but the "
+                    + "kernel keeps only same-position pairs (diagonalSpatial); compute it with diagonalSpatial: false");
+        }
+        PairLayout lay = in.layout();
+        int q = lay.positions(), block = lay.block();
+        int[] flat = new int[block];
+        for (int m = 0; m < block; m++) {
+            flat[m] = lay.posA(m) * q + lay.posB(m);
+        }
+        int n1 = in.n1(), n2 = in.n2();
+        double[][] s1 = blocks(in.cov1(), n1, block, flat, q), s2 = in.cov2() == in.cov1() ? s1 : blocks(in.cov2(), n2, block, flat, q);
+        double w2 = ovStd * ovStd, b2 = bStd * bStd;
+        double[] nngp = new double[n1 * n2 * block];
+        double[] ntk = in.ntk() == null ? null : new double[nngp.length];
+        double[] cov1, cov2;
+        double[] nIn = in.nngp().data(), tIn = in.ntk() == null ? null : in.ntk().data();
+        if (linearScaling) {
+            double[][] a1 = attentionWeights(s1, q), a2 = s2 == s1 ? a1 : attentionWeights(s2, q);
+            for (int i = 0; i < n1; i++) {
+                for (int j = 0; j < n2; j++) {
+                    int base = (i * n2 + j) * block;
+                    double[] sig = sandwich(a1[i], gather(nIn, base, block, flat, q), a2[j], q);
+                    double[] th = tIn == null ? null : sandwich(a1[i], gather(tIn, base, block, flat, q), a2[j], q);
+                    for (int m = 0; m < block; m++) {
+                        nngp[base + m] = w2 * sig[flat[m]] + b2;
+                        if (ntk != null) {
+                            ntk[base + m] = w2 * th[flat[m]] + 2 * w2 * sig[flat[m]] + b2;
+                        }
+                    }
+                }
+            }
+            cov1 = selfCov(s1, a1, q, block, flat, w2, b2);
+            cov2 = s2 == s1 ? cov1 : selfCov(s2, a2, q, block, flat, w2, b2);
+        } else {
+            double std2 = qkStd * qkStd * w2;
+            for (int i = 0; i < n1; i++) {
+                for (int j = 0; j < n2; j++) {
+                    int base = (i * n2 + j) * block;
+                    double d = 0, e = 0;
+                    for (int m = 0; m < block; m++) {
+                        d += nIn[base + m] * nIn[base + m];
+                        if (tIn != null) {
+                            e += nIn[base + m] * tIn[base + m];
+                        }
+                    }
+                    for (int m = 0; m < block; m++) {
+                        double sg = nIn[base + m];
+                        nngp[base + m] = std2 * d * sg + b2;
+                        if (ntk != null) {
+                            ntk[base + m] = std2 * (2 * e * sg + d * (tIn[base + m] + 4 * sg)) + b2;
+                        }
+                    }
+                }
+            }
+            cov1 = identityCov(in.cov1().data(), n1, block, std2, b2);
+            cov2 = in.cov2() == in.cov1() ? cov1 : identityCov(in.cov2().data(), n2, block, std2, b2);
+        }
+        Tensor c1 = Tensor.of(cov1, in.cov1().shape());
+        Tensor c2 = in.cov2() == in.cov1() ? c1 : Tensor.of(cov2, in.cov2().shape());
+        return new Kernel(Tensor.of(nngp, in.nngp().shape()), ntk == null ? null : Tensor.of(ntk, in.nngp().shape()), c1, c2,
+                in.spatial(), in.x1IsX2(), outChannels);
+    }
+
+    /** Each example's Q×Q covariance (row-major flat positions) from a covariance array {@code (n, block)}. */
+    private static double[][] blocks(Tensor cov, int n, int block, int[] flat, int q) {
+        double[][] out = new double[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = gather(cov.data(), i * block, block, flat, q);
+        }
+        return out;
+    }
+
+    private static double[] gather(double[] v, int base, int block, int[] flat, int q) {
+        double[] m = new double[q * q];
+        for (int e = 0; e < block; e++) {
+            m[flat[e]] = v[base + e];
+        }
+        return m;
+    }
+
+    /** {@code A = φ(σ_QK S)} row by row for each example's covariance S. */
+    private double[][] attentionWeights(double[][] s, int q) {
+        double[][] out = new double[s.length][];
+        for (int i = 0; i < s.length; i++) {
+            double[] a = new double[q * q];
+            for (int r = 0; r < q; r++) {
+                double mx = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < q; c++) {
+                    double g = qkStd * s[i][r * q + c];
+                    a[r * q + c] = switch (mechanism) {
+                        case IDENTITY, SOFTMAX -> g;
+                        case RELU -> Math.max(g, 0);
+                        case ABS -> Math.abs(g);
+                    };
+                    mx = Math.max(mx, g);
+                }
+                if (mechanism == Mechanism.SOFTMAX) {
+                    double sum = 0;
+                    for (int c = 0; c < q; c++) {
+                        a[r * q + c] = Math.exp(a[r * q + c] - mx);
+                        sum += a[r * q + c];
+                    }
+                    for (int c = 0; c < q; c++) {
+                        a[r * q + c] /= sum;
+                    }
+                }
+            }
+            out[i] = a;
+        }
+        return out;
+    }
+
+    /** {@code A M Bᵀ} for Q×Q row-major matrices. */
+    private static double[] sandwich(double[] a, double[] m, double[] b, int q) {
+        double[] am = new double[q * q];
+        for (int r = 0; r < q; r++) {
+            for (int k = 0; k < q; k++) {
+                double av = a[r * q + k];
+                if (av == 0) {
+                    continue;
+                }
+                for (int c = 0; c < q; c++) {
+                    am[r * q + c] += av * m[k * q + c];
+                }
+            }
+        }
+        double[] out = new double[q * q];
+        for (int r = 0; r < q; r++) {
+            for (int c = 0; c < q; c++) {
+                double s = 0;
+                for (int k = 0; k < q; k++) {
+                    s += am[r * q + k] * b[c * q + k];
+                }
+                out[r * q + c] = s;
+            }
+        }
+        return out;
+    }
+
+    private static double[] selfCov(double[][] s, double[][] a, int q, int block, int[] flat, double w2, double b2) {
+        double[] out = new double[s.length * block];
+        for (int i = 0; i < s.length; i++) {
+            double[] sig = sandwich(a[i], s[i], a[i], q);
+            for (int m = 0; m < block; m++) {
+                out[i * block + m] = w2 * sig[flat[m]] + b2;
+            }
+        }
+        return out;
+    }
+
+    private static double[] identityCov(double[] cov, int n, int block, double std2, double b2) {
+        double[] out = new double[cov.length];
+        for (int i = 0; i < n; i++) {
+            double d = 0;
+            for (int m = 0; m < block; m++) {
+                d += cov[i * block + m] * cov[i * block + m];
+            }
+            for (int m = 0; m < block; m++) {
+                out[i * block + m] = std2 * d * cov[i * block + m] + b2;
+            }
+        }
+        return out;
+    }
+}
