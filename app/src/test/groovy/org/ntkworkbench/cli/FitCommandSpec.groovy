@@ -92,6 +92,10 @@ class FitCommandSpec extends Specification {
     def "bad input: #what gives one line, exit 2, and no run directory"() {
         given:
         toySet(dir)
+        toySet(dir.resolve('h'))
+        Files.move(dir.resolve('h/toy'), dir.resolve('half'))
+        Files.delete(dir.resolve('half/train-labels-idx1-ubyte.gz'))
+        ['images', 'labels'].each { Files.delete(dir.resolve("half/t10k-$it-idx${it == 'images' ? 3 : 1}-ubyte.gz")) }
         NpyWriter.write(dir.resolve('x.npy'), Tensor.randn(1, 6, 3))
         NpyWriter.write(dir.resolve('y5.npy'), Tensor.randn(2, 5))
         NpyWriter.write(dir.resolve('y6.npy'), Tensor.randn(4, 6))
@@ -115,6 +119,9 @@ class FitCommandSpec extends Specification {
         'length mismatch' | ['--x-train', 'DIR/x.npy', '--y-train', 'DIR/y5.npy', '--x-test', 'DIR/xt.npy']       || 'training targets have 5 rows but the training inputs 6'
         'unknown data set'| ['--x-train', 'dataset:nope:train:5', '--x-test', 'dataset:nope:test:5']               || "unknown data set 'nope'"
         'missing file'    | ['--x-train', 'DIR/none.npy', '--y-train', 'DIR/y5.npy', '--x-test', 'DIR/xt.npy']     || 'none.npy'
+        'missing labels'  | ['--x-train', 'dataset:half:train:5', '--x-test', 'dataset:toy:test:5']              || 'no such file (the labels of'
+        'missing split'   | ['--x-train', 'dataset:toy:train:5', '--x-test', 'dataset:half:test:5']              || 'no test files'
+        'n too large'     | ['--x-train', 'dataset:toy:train:41', '--x-test', 'dataset:toy:test:5']              || 'n = 41 asked but only 40'
         'NaN in inputs'   | ['--x-train', 'DIR/x.npy', '--y-train', 'DIR/y6.npy', '--x-test', 'DIR/nan.npy']       || 'non-finite'
     }
 }

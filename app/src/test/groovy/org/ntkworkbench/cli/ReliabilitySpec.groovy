@@ -210,7 +210,7 @@ class ReliabilitySpec extends Specification {
 
         then:
         r.exit == 0
-        Files.list(out).map { it.fileName.toString() }.toList().sort() == ['k.manifest.json', 'k.npz']
+        Files.list(out).map { it.fileName.toString() }.sorted().toList() == ['k.manifest.json', 'k.npz']
         b.exit == 0
     }
 }

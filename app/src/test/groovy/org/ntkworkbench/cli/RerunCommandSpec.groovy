@@ -255,6 +255,24 @@ class RerunCommandSpec extends Specification {
         again.out.contains('reproduced bit for bit: ' + (m.results as Map).size() + ' results')
     }
 
+    def "ntk train: the rerun's params.npz and loss.csv equal the recorded ones bit for bit"() {
+        when:
+        def first = ntk('train', '--model', NET, '--x', p('xtr.npy'), '--y', p('ytr.npy'), '--lr', '0.1', '--steps', '20', '--seed', '5',
+                '--out', p('train1'))
+        Map m = json(dir.resolve('train1/manifest.json'))
+        def again = ntk('rerun', p('train1/manifest.json'))
+        Path newRun = runDirs(dir).find { it.fileName.toString().startsWith('train1-rerun-') }
+
+        then:
+        first.exit == 0
+        m.provenance.outputs*.path == ['loss.csv', 'params.npz']
+        m.provenance.inputs.collect { [it.role, it.path] } as Set == [['--x', p('xtr.npy')], ['--y', p('ytr.npy')]] as Set
+        again.exit == 0
+        sha256(newRun.resolve('params.npz')) == sha256(dir.resolve('train1/params.npz'))
+        sha256(newRun.resolve('loss.csv')) == sha256(dir.resolve('train1/loss.csv'))
+        again.out.contains('reproduced bit for bit: 3 results and 2 output files (sha256)')
+    }
+
     def "a missing, unfinished or command-less manifest is refused in one line (exit 2)"() {
         given:
         Path failed = dir.resolve('failed.json')

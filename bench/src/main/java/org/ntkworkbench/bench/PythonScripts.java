@@ -96,7 +96,11 @@ public final class PythonScripts {
     record Result(int exitCode, String stdout, String stderr) {}
 
     static Result exec(List<String> cmd, long timeoutSeconds) throws IOException {
-        Process p = new ProcessBuilder(cmd).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // The launcher (and surefire) put our OpenBLAS, libgfortran and libgcc_s first on LD_LIBRARY_PATH; a
+        // reference must use its own libraries (torch segfaults, exit 139, with ours), so the child does not inherit it.
+        pb.environment().remove("LD_LIBRARY_PATH");
+        Process p = pb.start();
         p.getOutputStream().close();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> slurp(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> slurp(p.getErrorStream()));

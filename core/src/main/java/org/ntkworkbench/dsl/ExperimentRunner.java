@@ -11,6 +11,7 @@ import org.ntkworkbench.report.PointRun;
 import org.ntkworkbench.report.Reports;
 import org.ntkworkbench.report.RunContext;
 import org.ntkworkbench.report.RunDirectory;
+import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.PointExecutor;
 import org.ntkworkbench.spi.PointJob;
 import org.ntkworkbench.spi.PointTask;
@@ -124,6 +125,19 @@ final class ExperimentRunner {
         return outcomes;
     }
 
+    /**
+     * Computes (or resumes) only the point named {@code point} into this run directory, as a worker of a
+     * remote {@link PointExecutor} does: no claim, no report; the point's status records the outcome.
+     * Returns its status ({@code ok} or {@code failed}).
+     */
+    String computeOne(String point) {
+        ExperimentPoint p = spec.points().stream().filter(q -> q.getName().equals(point)).findFirst()
+                .orElseThrow(() -> new DslException("experiment " + spec.name + " has no point " + point + " (the script changed?)"));
+        try (StageProgressBars none = new StageProgressBars(List.of(), 1)) {
+            return new Task(job(p), p, store.read(p), none).compute().getStatus();
+        }
+    }
+
     private PointJob job(ExperimentPoint p) {
         return new PointJob(spec.name, p.getName(), p.getIndex(), p.getSeed(), run.dir().toAbsolutePath().toString(),
                 stages.scriptPath(), store.scriptSha(), store.scriptParams());
@@ -146,6 +160,17 @@ final class ExperimentRunner {
         @Override
         public PointJob job() {
             return job;
+        }
+
+        @Override
+        public PointOutcome collect() {
+            Map<String, Object> st = store.read(point);
+            if (st != null && "ok".equals(st.get("status"))) {
+                return new PointOutcome(point, "ok", null, ResumeStore.results(st), true);
+            }
+            String error = st == null ? "the engine did not compute the point (no points/" + point.getName() + "/status.json)"
+                    : String.valueOf(st.get("error"));
+            return new PointOutcome(point, "failed", error, Map.of(), true, false);
         }
 
         @Override

@@ -29,7 +29,7 @@ import org.ntkworkbench.spi.DslException;
  */
 public final class ExperimentSpec extends GroovyObjectSupport {
     /** Words of the block, for suggestions. */
-    static final List<String> BLOCK_WORDS = List.of("grid", "sweep", "threads", "notes", "data", "model", "train",
+    static final List<String> BLOCK_WORDS = List.of("grid", "sweep", "threads", "engine", "notes", "data", "model", "train",
             "analyse", "report");
     private static final Set<String> RESERVED_AXES = Set.of("name", "index");
 
@@ -45,6 +45,10 @@ public final class ExperimentSpec extends GroovyObjectSupport {
     final List<Factor> factors = new ArrayList<>();
     final Map<String, Stage> stages = new LinkedHashMap<>();
     Integer threads;
+    /** {@code engine 'spark'}: where points are computed; null: the local thread pool. */
+    String engine;
+    /** {@code engine 'spark', master: URL}. */
+    String master;
     int threadsLine = -1;
     String notes = "";
     final int line;
@@ -82,6 +86,25 @@ public final class ExperimentSpec extends GroovyObjectSupport {
         }
         this.threads = n;
         this.threadsLine = scriptLine();
+    }
+
+    /**
+     * {@code engine 'spark'} or {@code engine 'spark', master: 'spark://127.0.0.1:7077'}: where the points are
+     * computed ({@code local}: this JVM's thread pool, the default; {@code -Pengine=…}/{@code -Pmaster=…} override).
+     */
+    public void engine(String name) {
+        engine(Map.of(), name);
+    }
+
+    /** {@code engine 'spark', master: URL}. */
+    public void engine(Map<String, Object> options, String name) {
+        for (String k : options.keySet()) {
+            if (!k.equals("master")) {
+                throw new DslException("engine: unknown option '" + k + "' (known: master)");
+            }
+        }
+        this.engine = name;
+        this.master = options.get("master") == null ? null : options.get("master").toString();
     }
 
     /** {@code notes 'text'}: a paragraph for the report. */
@@ -172,7 +195,7 @@ public final class ExperimentSpec extends GroovyObjectSupport {
         List<String> candidates = new ArrayList<>(BLOCK_WORDS);
         candidates.addAll(workbench.words().keySet());
         throw new DslException("experiment '" + name + "': unknown stage or word '" + method + "'"
-                + NtkScript.suggestion(method, candidates) + " (stages: data, model, train, analyse, report; settings: grid, sweep, threads, notes)");
+                + NtkScript.suggestion(method, candidates) + " (stages: data, model, train, analyse, report; settings: grid, sweep, threads, engine, notes)");
     }
 
     private static Object[] argTypes(Object[] argv) {

@@ -13,6 +13,8 @@ import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslBindings;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.PointExecutor;
+import org.ntkworkbench.spi.PointJob;
 import org.ntkworkbench.spi.WordInfo;
 import org.ntkworkbench.train.Training;
 
@@ -40,6 +42,9 @@ public final class ExperimentWords {
             new WordInfo("threads", "threads 2",
                     "Points computed at once (default: half the processors, at least 1; -Pthreads=N overrides). "
                             + "Results do not depend on it."),
+            new WordInfo("engine", "engine 'spark' | engine 'spark', master: 'spark://127.0.0.1:7077'",
+                    "Computes the points as tasks of that engine (plugins/spark; default master local[*]) into the same run directory, "
+                            + "with the same resume and report; -Pengine=spark and -Pmaster=URL override. Results do not depend on it."),
             new WordInfo("notes", "notes 'text'", "A paragraph for report.html."),
             new WordInfo("data", "data { p -> [x: x, y: y, …] }",
                     "The point's data as a map; tensors are saved as `points/<point>/arrays/<key>.npy` and reused by --resume. "
@@ -105,11 +110,40 @@ public final class ExperimentWords {
             if (!spec.stages.containsKey("analyse") && !spec.stages.containsKey("train") && !spec.stages.containsKey("report")) {
                 throw new DslException("experiment '" + name + "': declares no train, analyse or report stage, so it would compute nothing");
             }
-            int threads = threads(script, spec);
-            ExperimentRunner runner = new ExperimentRunner(spec, current.get(), current, training, io, reports,
-                    new ThreadPoolPointExecutor(threads, "experiment-" + name));
+            PointJob target = PointWorker.target();
+            if (target != null) {
+                // A worker re-running the script for one point of the driver's run (PointWorker).
+                if (name.equals(target.experiment())) {
+                    PointWorker.done(new ExperimentRunner(spec, PointWorker.runOf(target, workbench(script)), current, training, io, reports,
+                            null).computeOne(target.point()));
+                }
+                return List.of();
+            }
+            String engine = runnerParameter(script, "engine", spec.engine);
+            PointExecutor executor;
+            if (engine == null || engine.equals("local")) {
+                executor = new ThreadPoolPointExecutor(threads(script, spec), "experiment-" + name);
+            } else {
+                try {
+                    executor = EngineKernels.engine(engine, runnerParameter(script, "master", spec.master)).points();
+                } catch (IllegalArgumentException e) {
+                    throw new DslException("experiment '" + name + "': " + e.getMessage());
+                }
+            }
+            ExperimentRunner runner = new ExperimentRunner(spec, current.get(), current, training, io, reports, executor);
             List<PointOutcome> outcomes = runner.run();
             return outcomes;
+        }
+
+        private static DslContext workbench(Script script) {
+            return (DslContext) script.getBinding().getVariable(NtkScript.WORKBENCH);
+        }
+
+        /** {@code -Pkey=value} (a runner parameter), else the block's setting {@code dflt}. */
+        private static String runnerParameter(Script script, String key, String dflt) {
+            Object p = script.getBinding().hasVariable(NtkScript.PARAMS)
+                    && script.getBinding().getVariable(NtkScript.PARAMS) instanceof Map<?, ?> m ? m.get(key) : null;
+            return p != null ? p.toString() : dflt;
         }
 
         /** {@code -Pthreads=N}, else the block's {@code threads n}, else half the processors (BLAS uses the rest). */

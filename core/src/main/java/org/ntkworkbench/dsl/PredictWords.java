@@ -163,6 +163,17 @@ public final class PredictWords {
             }
             boolean variance = a.boolNamed("variance", false);
             boolean ensemble = a.boolNamed("ensemble", false);
+            double diagReg = a.doubleNamed("diagReg", 0);
+            if (!(diagReg >= 0) || Double.isInfinite(diagReg)) {
+                throw new DslException("predict: diagReg must be a finite number >= 0, got " + diagReg);
+            }
+            String loss = a.stringNamed("loss", "mse");
+            if (!loss.equals("mse") && !loss.equals("xent")) {
+                throw new DslException("predict: loss '" + loss + "': expected mse or xent");
+            }
+            if (ensemble && (a.has("noise") || loss.equals("xent"))) {
+                throw new DslException("predict: ensemble: true is the mse gradient-descent ensemble; it does not take noise: or loss: 'xent'");
+            }
             if (byKernel) {
                 if (a.count() != 1) {
                     throw new DslException("predict: with kernel: give only yTrain as positional argument");
@@ -174,25 +185,38 @@ public final class PredictWords {
                 if (!(a.named().get("kernel") instanceof Map<?, ?> km) || km.get("train") == null || km.get("test") == null) {
                     throw new DslException("predict: kernel: expects [train: K(train, train), test: K(test, train), testTest: K(test, test)]");
                 }
-                blocks.put("kernel", new Blocks(Values.tensor("predict", "kernel train", km.get("train")),
+                // A copy: the diagonal regulariser must not change the caller's kernel.
+                blocks.put("kernel", new Blocks(Values.tensor("predict", "kernel train", km.get("train")).copy(),
                         Values.tensor("predict", "kernel test", km.get("test")),
                         km.get("testTest") == null ? null : Values.tensor("predict", "kernel testTest", km.get("testTest"))));
                 get = List.of("kernel");
+                if (ensemble) {
+                    throw new DslException("predict: ensemble: true needs the net (the NNGP prior and the NTK), not kernel:");
+                }
             } else {
                 if (a.count() != 4 || !(a.positional(0) instanceof Layer net)) {
                     throw new DslException("predict: expected predict(net, xTrain, yTrain, xTest, ...) or predict(kernel: [...], yTrain)");
                 }
                 Tensor xTrain = Values.tensor("predict", "xTrain", a.positional(1));
                 Tensor xTest = Values.tensor("predict", "xTest", a.positional(3));
+                requireFinite("xTrain", xTrain);
+                requireFinite("xTest", xTest);
                 yTrainArg = a.positional(2);
+                for (String k : get) {
+                    if (!k.equals("nngp") && !k.equals("ntk")) {
+                        throw new DslException("predict: get '" + k + "': expected nngp and/or ntk");
+                    }
+                }
                 String engine = a.stringNamed("engine", "local");
                 String master = a.stringNamed("master", null);
                 if (engine.equals("local") && master != null) {
                     throw new DslException("predict: master: needs engine: 'spark' (the local engine runs in this JVM)");
                 }
-                Kernel ktt = kernel(engine, master, net, xTrain, null);
-                Kernel kst = kernel(engine, master, net, xTest, xTrain);
-                Kernel kss = variance || ensemble ? kernel(engine, master, net, xTest, null) : null;
+                // The NTK pass carries the NNGP; asking only for the NNGP skips the NTK work.
+                boolean ntk = get.contains("ntk") || ensemble;
+                Kernel ktt = kernel(engine, master, net, xTrain, null, ntk);
+                Kernel kst = kernel(engine, master, net, xTest, xTrain, ntk);
+                Kernel kss = variance || ensemble ? kernel(engine, master, net, xTest, null, ntk) : null;
                 for (String k : get) {
                     switch (k) {
                         case "nngp" -> blocks.put(k, new Blocks(ktt.nngp().copy(), kst.nngp(), kss == null ? null : kss.nngp()));
@@ -201,14 +225,20 @@ public final class PredictWords {
                     }
                 }
                 if (ensemble) {
-                    // The ensemble needs the NNGP (the prior) for either kernel.
-                    blocks.put("_nngp", new Blocks(ktt.nngp().copy(), kst.nngp(), kss.nngp()));
+                    // The ensemble needs the NNGP (the prior) for either kernel; regularised as the kernels asked for.
+                    Blocks prior = new Blocks(ktt.nngp().copy(), kst.nngp(), kss.nngp());
+                    FitPipeline.addDiagonal(prior.train(), diagReg);
+                    blocks.put("_nngp", prior);
                 }
             }
             int[] labels = labels(yTrainArg);
             Tensor y;
             int classes = 0;
             int[] testLabels = a.has("yTest") ? labels(a.named().get("yTest")) : null;
+            int m = blocks.values().iterator().next().test().dim(0);
+            if (testLabels != null && testLabels.length != m) {
+                throw new DslException("predict: yTest has " + testLabels.length + " labels but there are " + m + " test inputs");
+            }
             Tensor yTest = null;
             if (labels != null) {
                 for (int l : labels) {
@@ -223,8 +253,13 @@ public final class PredictWords {
             } else {
                 y = Values.tensor("predict", "yTrain", yTrainArg);
                 y = y.reshape(y.dim(0), y.size() / y.dim(0));
+                requireFinite("yTrain", y);
                 if (a.has("yTest")) {
                     yTest = Values.tensor("predict", "yTest", a.named().get("yTest"));
+                    if (yTest.size() != m * y.dim(1)) {
+                        throw new DslException("predict: yTest has shape " + yTest.shapeString() + " but the predictions are [" + m + ", "
+                                + y.dim(1) + "]");
+                    }
                 }
             }
             List<Double> ts = new ArrayList<>();
@@ -235,9 +270,10 @@ public final class PredictWords {
                 }
                 ts.add(t);
             }
-            double diagReg = a.doubleNamed("diagReg", 0);
             double lr = a.doubleNamed("lr", 1);
-            String loss = a.stringNamed("loss", "mse");
+            if (!(lr > 0) || Double.isInfinite(lr)) {
+                throw new DslException("predict: lr must be a positive number, got " + lr);
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             for (String k : get) {
                 Blocks b = blocks.get(k);
@@ -247,10 +283,10 @@ public final class PredictWords {
                     throw new DslException("predict: " + k + ": test kernel " + b.test().shapeString() + ", train kernel "
                             + b.train().shapeString() + " and targets " + y.shapeString() + " do not fit together");
                 }
+                requireFinite(k + " train-train", b.train());
+                requireFinite(k + " test-train", b.test());
                 if (loss.equals("xent")) {
                     xent(k, b, y, ts, lr, a.doubleNamed("momentum", 0), out);
-                } else if (!loss.equals("mse")) {
-                    throw new DslException("predict: loss '" + loss + "': expected mse or xent");
                 } else if (a.has("noise")) {
                     GaussianProcess.Posterior p = GaussianProcess.posterior(b.train(), b.test(), variance ? b.testTest() : null, y,
                             a.doubleNamed("noise", 0));
@@ -298,22 +334,39 @@ public final class PredictWords {
          * The analytic kernel by the local kernel service, or by the plugin engine {@code engine} (the same
          * numbers to 1e-12 relative; see {@link EngineKernels}).
          */
-        private Kernel kernel(String engine, String master, Layer net, Tensor x1, Tensor x2) {
-            return engine.equals("local") ? kernels.analytic(net, x1, x2) : new EngineKernels().kernel(net, engine, master, x1, x2, true);
+        private Kernel kernel(String engine, String master, Layer net, Tensor x1, Tensor x2, boolean computeNtk) {
+            return engine.equals("local") ? kernels.analytic(net, x1, x2, computeNtk)
+                    : new EngineKernels().kernel(net, engine, master, x1, x2, computeNtk);
         }
 
         /** Integer labels from int[], a list of integers or a LabeledData; null for float targets. */
         private static int[] labels(Object y) {
+            int[] out = null;
             if (y instanceof int[] l) {
-                return l;
+                out = l;
+            } else if (y instanceof LabeledData d) {
+                out = d.labels();
+            } else if (y instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(o -> o instanceof Integer || o instanceof Long)) {
+                out = l.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
             }
-            if (y instanceof LabeledData d) {
-                return d.labels();
+            if (out != null) {
+                for (int i = 0; i < out.length; i++) {
+                    if (out[i] < 0) {
+                        throw new DslException("predict: label " + i + " is " + out[i] + ", not a class index >= 0");
+                    }
+                }
             }
-            if (y instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(o -> o instanceof Integer || o instanceof Long)) {
-                return l.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+            return out;
+        }
+
+        /** One line naming the first non-finite entry. */
+        private static void requireFinite(String what, Tensor t) {
+            double[] d = t.data();
+            for (int e = 0; e < d.length; e++) {
+                if (!Double.isFinite(d[e])) {
+                    throw new DslException("predict: " + what + " has a non-finite value " + d[e] + " at flat index " + e);
+                }
             }
-            return null;
         }
 
         /**

@@ -33,7 +33,7 @@ final class ResumeStore {
         this.json = json;
         this.scriptSha = run instanceof RunDirectory rd ? rd.scriptSha256() : "";
         this.scriptParams = run instanceof RunDirectory rd ? rd.parameters() : new LinkedHashMap<>();
-        this.scriptParams.remove("threads"); // does not change results
+        ScriptRunner.RUNNER_PARAMETERS.forEach(this.scriptParams::remove); // where and how many at once: results do not change
     }
 
     /** The SHA-256 of the script that runs the experiment ({@code ""} without a run directory). */
@@ -41,7 +41,7 @@ final class ResumeStore {
         return scriptSha;
     }
 
-    /** The script's {@code -P} parameters that can change results (all but {@code threads}). */
+    /** The script's {@code -P} parameters that can change results (all but the runner's, {@code threads}, {@code engine}, {@code master}). */
     Map<String, Object> scriptParams() {
         return scriptParams;
     }

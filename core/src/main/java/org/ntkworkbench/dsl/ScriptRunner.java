@@ -188,8 +188,11 @@ public final class ScriptRunner {
         }
     }
 
-    /** {@code -P} keys read by the runner, not the script: {@code -Pthreads=N} sizes an experiment's thread pool. */
-    static final java.util.Set<String> RUNNER_PARAMETERS = java.util.Set.of("threads");
+    /**
+     * {@code -P} keys read by the runner, not the script: {@code -Pthreads=N} sizes an experiment's thread pool,
+     * {@code -Pengine=spark} and {@code -Pmaster=URL} choose where its points are computed.
+     */
+    static final java.util.Set<String> RUNNER_PARAMETERS = java.util.Set.of("threads", "engine", "master");
 
     /**
      * A {@code -P} key the script never mentions is almost always a typo ({@code -Pwidht=64}); refused with the

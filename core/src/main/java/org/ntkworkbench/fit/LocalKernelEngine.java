@@ -11,7 +11,8 @@ import org.ntkworkbench.tensor.Tensor;
 /**
  * The in-JVM {@link KernelEngine}: K(train, train) in one call of the kernel service (it uses the
  * symmetry and all cores), K(test, train) in row blocks of the test inputs so the progress bar moves.
- * NNGP and NTK come from the same pass (the NTK rule carries the NNGP), so asking for both costs one.
+ * NNGP and NTK come from the same pass (the NTK rule carries the NNGP), so asking for both costs one;
+ * asking for the NNGP alone skips the NTK work (neural-tangents' {@code get='nngp'}).
  */
 public final class LocalKernelEngine implements KernelEngine {
     private final KernelService kernels;
@@ -32,20 +33,26 @@ public final class LocalKernelEngine implements KernelEngine {
         // Units: kernel entries (train-train counts its n(n+1)/2 distinct pairs).
         long trainUnits = (long) n * (n + 1) / 2;
         progress.start("kernel", trainUnits + (long) m * n);
-        Kernel train = kernels.analytic(net, xTrain, null);
+        boolean computeNtk = get.contains("ntk");
+        Kernel train = kernels.analytic(net, xTrain, null, computeNtk);
         if (train.spatial().length != 0) {
             throw new IllegalArgumentException("the model's output kernel is spatial " + java.util.Arrays.toString(train.spatial())
                     + ": end the model with a readout (flatten, globalAvgPool) to fit");
         }
         progress.step(trainUnits);
         int rows = Math.max(1, Math.min(m, (int) Math.max(256, 4_000_000L / Math.max(n, 1))));
-        double[] nngp = new double[m * n];
-        double[] ntk = new double[m * n];
+        boolean wantNngp = get.contains("nngp");
+        double[] nngp = wantNngp ? new double[m * n] : null;
+        double[] ntk = computeNtk ? new double[m * n] : null;
         for (int from = 0; from < m; from += rows) {
             int to = Math.min(m, from + rows);
-            Kernel k = kernels.analytic(net, xTest.rowRange(from, to), xTrain);
-            System.arraycopy(k.nngp().data(), 0, nngp, from * n, (to - from) * n);
-            System.arraycopy(k.ntk().data(), 0, ntk, from * n, (to - from) * n);
+            Kernel k = kernels.analytic(net, xTest.rowRange(from, to), xTrain, computeNtk);
+            if (wantNngp) {
+                System.arraycopy(k.nngp().data(), 0, nngp, from * n, (to - from) * n);
+            }
+            if (computeNtk) {
+                System.arraycopy(k.ntk().data(), 0, ntk, from * n, (to - from) * n);
+            }
             progress.step((long) (to - from) * n);
         }
         progress.finish();

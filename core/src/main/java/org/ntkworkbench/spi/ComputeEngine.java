@@ -60,6 +60,15 @@ public interface ComputeEngine extends AutoCloseable {
      */
     <R extends java.io.Serializable> List<R> map(int count, SerializableIntFunction<R> task);
 
+    /**
+     * Computes experiment points as tasks of this engine ({@code experiment { engine 'spark' }}): in this JVM when
+     * the engine runs here, else on its workers, which re-run the script for one point each
+     * ({@code dsl.PointWorker}) into the same run directory (a path they must see: this machine or a shared file system).
+     */
+    default PointExecutor points() {
+        throw new IllegalArgumentException(description() + " cannot compute experiment points");
+    }
+
     /** A serializable {@code int -> R}. */
     interface SerializableIntFunction<R> extends java.util.function.IntFunction<R>, java.io.Serializable {}
 

@@ -15,4 +15,12 @@ public interface PointTask<R> {
      * the point's own stages: that is recorded in the point's status and in the returned value.
      */
     R compute();
+
+    /**
+     * The outcome of this point as a remote executor left it in the run directory (its status file), after
+     * the executor's worker computed it from {@link #job()}; a point without a status is a failed point.
+     */
+    default R collect() {
+        throw new UnsupportedOperationException("point " + job().point() + " has no outcome to collect from the run directory");
+    }
 }

@@ -53,38 +53,9 @@ public final class ScaleBenchmark {
                 .append(kv("tile", a.get("tile"))).append(kv("threads_local", threads))
                 .append(kv("load_before", load()));
 
-        // Warm-up of both paths (JIT, Spark's first job) on a small kernel, untimed.
-        Tensor xw = x.rowRange(0, Math.min(n, 600));
-        new RowBlockKernelService(threads).analyticOrFiles(net, xw, null, dir.resolve("warm-local"), 1L << 20);
-
-        // Single JVM: row blocks on `threads` threads into mapped files (the budget forces the file path).
-        double[] local = timed(() -> {
-            try {
-                new RowBlockKernelService(threads).analyticOrFiles(net, x, null, dir.resolve("local"), Math.min(Long.parseLong(a.get("budgetMB")) << 20, new RowBlockKernelService(threads).estimateBytes(net, n, n, d) - 1));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        json.append(kv("local_wall_s", local[0])).append(kv("local_cpu_s", local[1]));
-
         try (SparkEngine engine = new SparkEngine(a.get("master"), Map.of(SparkEngine.TILE, a.get("tile")))) {
-            engine.kernelToFile(model, xw, null, List.of("nngp", "ntk"), null, dir.resolve("warm-spark"));
-            double[] spark = timed(() -> {
-                try {
-                    engine.kernelToFile(model, x, null, List.of("nngp", "ntk"), null, dir.resolve("spark"));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            double[] tiles = engine.lastTileSeconds();
-            Arrays.sort(tiles);
-            json.append(kv("spark_wall_s", spark[0])).append(kv("spark_cpu_s", spark[1]))
-                    .append(kv("overhead_wall", spark[0] / local[0])).append(kv("overhead_cpu", spark[1] / local[1]))
-                    .append(kv("tiles", tiles.length)).append(kv("tile_cpu_s_median", tiles[tiles.length / 2]))
-                    .append(kv("tile_cpu_s_sum", Arrays.stream(tiles).sum())).append(kv("to_driver_bytes", engine.lastResultBytes()))
-                    .append(kv("max_rel_diff_ntk", maxRel(dir.resolve("spark/ntk.npy"), dir.resolve("local/ntk.npy"))))
-                    .append(kv("max_rel_diff_nngp", maxRel(dir.resolve("spark/nngp.npy"), dir.resolve("local/nngp.npy"))));
-
+            compareKernel(engine, net, model, x, threads, Long.parseLong(a.get("budgetMB")) << 20, dir)
+                    .forEach((key, v) -> json.append(kv(key, v)));
             // One operator application (a CG iteration / Krylov block step) on a cached kernel of opN examples.
             Tensor xs = x.rowRange(0, Math.min(opN, n));
             int m = xs.dim(0);
@@ -102,6 +73,58 @@ public final class ScaleBenchmark {
         json.setLength(json.length() - 1);
         System.out.println(json.append('}'));
         System.exit(0);
+    }
+
+    /**
+     * The tiled symmetric NNGP+NTK of {@code x} written to memory-mapped NPY files by the single-JVM engine
+     * ({@link RowBlockKernelService} on {@code threads} threads, forced onto its file path) and by {@code engine}
+     * (one task per tile), each after an untimed warm-up on 600 rows: wall and process CPU seconds of both,
+     * their ratios ({@code overhead_*} = spark / local), tiles, per-tile seconds, bytes sent to the driver and
+     * the largest relative difference of the two results. The files are deleted afterwards.
+     */
+    static Map<String, Double> compareKernel(SparkEngine engine, Layer net, String model, Tensor x, int threads, long budgetBytes,
+                                             Path dir) throws IOException {
+        int n = x.dim(0), d = x.dim(1);
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        Tensor xw = x.rowRange(0, Math.min(n, 600));
+        RowBlockKernelService local = new RowBlockKernelService(threads);
+        local.analyticOrFiles(net, xw, null, dir.resolve("warm-local"), 1L << 20);
+        long budget = Math.min(budgetBytes, local.estimateBytes(net, n, n, d) - 1);
+        double[] l = timed(() -> {
+            try {
+                local.analyticOrFiles(net, x, null, dir.resolve("local"), budget);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        engine.kernelToFile(model, xw, null, List.of("nngp", "ntk"), null, dir.resolve("warm-spark"));
+        double[] s = timed(() -> {
+            try {
+                engine.kernelToFile(model, x, null, List.of("nngp", "ntk"), null, dir.resolve("spark"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        double[] tiles = engine.lastTileSeconds();
+        Arrays.sort(tiles);
+        out.put("local_wall_s", l[0]);
+        out.put("local_cpu_s", l[1]);
+        out.put("spark_wall_s", s[0]);
+        out.put("spark_cpu_s", s[1]);
+        out.put("overhead_wall", s[0] / l[0]);
+        out.put("overhead_cpu", s[1] / l[1]);
+        out.put("tiles", (double) tiles.length);
+        out.put("tile_s_median", tiles[tiles.length / 2]);
+        out.put("tile_s_sum", Arrays.stream(tiles).sum());
+        out.put("to_driver_bytes", (double) engine.lastResultBytes());
+        out.put("max_rel_diff_ntk", maxRel(dir.resolve("spark/ntk.npy"), dir.resolve("local/ntk.npy")));
+        out.put("max_rel_diff_nngp", maxRel(dir.resolve("spark/nngp.npy"), dir.resolve("local/nngp.npy")));
+        for (String sub : List.of("warm-local", "local", "warm-spark", "spark")) {
+            if (Files.exists(dir.resolve(sub))) {
+                deleteTree(dir.resolve(sub));
+            }
+        }
+        return out;
     }
 
     private static double[] timed(Runnable r) {
@@ -127,7 +150,7 @@ public final class ScaleBenchmark {
         }
     }
 
-    private static String load() {
+    static String load() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (IOException e) {
@@ -141,7 +164,7 @@ public final class ScaleBenchmark {
         return "\"" + k + "\": " + s + ",";
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (var s = Files.walk(dir)) {
             List<Path> all = new ArrayList<>(s.toList());
             java.util.Collections.reverse(all);

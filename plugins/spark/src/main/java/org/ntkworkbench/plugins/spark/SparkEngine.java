@@ -625,6 +625,11 @@ public final class SparkEngine implements ComputeEngine {
     }
 
     @Override
+    public org.ntkworkbench.spi.PointExecutor points() {
+        return new SparkPointExecutor(this, local);
+    }
+
+    @Override
     public void close() {
         jsc.stop();
     }

@@ -138,9 +138,28 @@ class SparkClusterSpec extends Specification {
         engine.onTile = { }
     }
 
+    def "a two-point sweep with -Pengine=spark on the cluster: each executor re-runs the script for its point, same results"() {
+        given: 'one Spark context per JVM: the spec engine makes way for the DSL shared one'
+        engine.close()
+        engine = null
+
+        when:
+        def local = SparkSweepSpec.run(wb, dir.resolve('a'), SparkSweepSpec.SWEEP, [threads: 1])
+        def spark = SparkSweepSpec.run(wb, dir.resolve('b'), SparkSweepSpec.SWEEP, [engine: 'spark', master: url])
+
+        then:
+        SparkSweepSpec.results(spark).keySet().containsAll(['width=4/k01', 'width=8/k01', 'width=4/loss', 'width=8/loss'])
+        SparkSweepSpec.results(spark) == SparkSweepSpec.results(local)
+        Files.exists(spark.runDir().resolve('report.html'))
+        Files.readString(spark.runDir().resolve('log.txt')).contains("to compute on spark $url (2 tasks)")
+
+        cleanup:
+        org.ntkworkbench.dsl.EngineKernels.closeShared()
+    }
+
     def "without the workbench's classes on the executors: one line naming the missing class, nothing written"() {
         given: 'one Spark context per JVM: the shared engine goes first'
-        engine.close()
+        engine?.close()
         engine = null
         def bare = new SparkEngine(url, [(SparkEngine.SHIP_CLASSES): 'false', 'spark.executor.memory': '512m', 'spark.task.maxFailures': '2'])
 

@@ -190,6 +190,15 @@ class SparkLocalSpec extends Specification {
         (0..<4).every { Math.abs(e.values()[it] - all[it]) <= 1e-9 * all[0] }
     }
 
+    def "ntk bench finds the plugin's spark_kernel entry (BenchmarkProvider), with the issue's sizes as overridable defaults"() {
+        when:
+        def b = org.ntkworkbench.bench.Benchmarks.select(Path.of('.'), ['spark_kernel'])[0]
+
+        then:
+        b.defaultParams() == [n: 6000, d: 16, tile: 2048, master: 'local[2]', threads: 2]
+        b.description().contains('overhead_wall = spark / local')
+    }
+
     def "independent tasks come back in index order"() {
         expect:
         engine.map(5, new Squares()) == [0, 1, 4, 9, 16]

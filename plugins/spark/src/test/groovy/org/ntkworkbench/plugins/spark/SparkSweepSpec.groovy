@@ -1,0 +1,87 @@
+package org.ntkworkbench.plugins.spark
+
+import groovy.json.JsonSlurper
+import java.nio.file.Files
+import java.nio.file.Path
+import org.ntkworkbench.dsl.EngineKernels
+import org.ntkworkbench.dsl.ScriptRunner
+import org.ntkworkbench.runtime.Workbench
+import spock.lang.Shared
+import spock.lang.Specification
+import spock.lang.TempDir
+
+/**
+ * A two-point sweep with {@code -Pengine=spark -Pmaster=local[2]} (and with {@code engine 'spark'} in the
+ * block): points run as Spark tasks into the same run directory and give the thread pool's results,
+ * point statuses and report; {@code --resume} skips the completed points.
+ */
+class SparkSweepSpec extends Specification {
+    /** Two points whose results depend on the point's width and seed (trained weights, finite width). */
+    static final String SWEEP = '''
+experiment('widths') {
+    grid(width: [4, 8])
+    data { p -> [x: Tensor.randn(p.seed + 1, 6, 3), y: Tensor.randn(p.seed + 2, 6, 1)] }
+    model { p -> serial(dense(p.width, bStd: 0.1), relu(), dense(1)) }
+    train { p, ctx -> [steps: 5, lr: 0.1] }
+    analyse { p, ctx -> [k01: ctx.model.kernel(ctx.x).ntk().get(0, 1) * p.width, loss: ctx.training.losses()[ctx.training.losses().length - 1]] }
+}
+'''
+
+    @Shared Workbench wb = Workbench.start(List.of())
+    @TempDir Path dir
+
+    def cleanupSpec() {
+        EngineKernels.closeShared()
+    }
+
+    static ScriptRunner.Outcome run(Workbench wb, Path dir, String text, Map params, boolean resume = false) {
+        Files.createDirectories(dir)
+        Path script = dir.resolve('sweep.groovy')
+        Files.writeString(script, text)
+        def err = new ByteArrayOutputStream()
+        def o = new ScriptRunner(wb, new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true))
+                .run(script, params, dir.resolve('runs'), resume, false)
+        assert o.exitCode() == 0 : err.toString()
+        o
+    }
+
+    static Map results(ScriptRunner.Outcome o) {
+        (new JsonSlurper().parse(o.runDir().resolve('manifest.json').toFile()) as Map).results as Map
+    }
+
+    static Map status(ScriptRunner.Outcome o, String point) {
+        new JsonSlurper().parse(o.runDir().resolve("points/$point/status.json").toFile()) as Map
+    }
+
+    def "-Pengine=spark on local[2]: the same results, statuses and report as the thread pool; --resume skips done points"() {
+        when:
+        def local = run(wb, dir.resolve('a'), SWEEP, [threads: 1])
+        def spark = run(wb, dir.resolve('b'), SWEEP, [engine: 'spark', master: 'local[2]'])
+
+        then: 'every point result equal (same computation, any placement)'
+        results(local).keySet().containsAll(['width=4/k01', 'width=8/k01', 'width=4/loss', 'width=8/loss'])
+        results(spark) == results(local)
+        ['width=4', 'width=8'].every { status(spark, it).status == 'ok' && status(spark, it).results == status(local, it).results }
+        Files.exists(spark.runDir().resolve('report.html'))
+        Files.readString(spark.runDir().resolve('log.txt')).contains('to compute on spark local[2] (2 tasks)')
+        and: 'the engine is not a script parameter (resume across engines is allowed)'
+        status(spark, 'width=4').scriptParameters == [:]
+
+        when: 'resumed with the engine: nothing left to compute'
+        def again = run(wb, dir.resolve('b'), SWEEP, [engine: 'spark', master: 'local[2]'], true)
+
+        then:
+        again.runDir() == spark.runDir()
+        results(again) == results(local)
+        Files.readString(again.runDir().resolve('log.txt')).contains('point width=8 skipped (complete in a previous run)')
+    }
+
+    def "engine 'spark' in the experiment block"() {
+        when:
+        def spark = run(wb, dir, SWEEP.replace("grid(width: [4, 8])", "grid(width: [4, 8]); engine 'spark', master: 'local[2]'"), [:])
+
+        then:
+        results(spark).keySet().containsAll(['width=4/k01', 'width=8/k01'])
+        Files.readString(spark.runDir().resolve('log.txt')).contains('on spark local[2]')
+    }
+}
