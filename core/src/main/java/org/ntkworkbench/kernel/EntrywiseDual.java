@@ -74,6 +74,12 @@ abstract class EntrywiseDual implements Dual, EntrywiseRule {
         return o;
     }
 
+    /** The layer-by-layer form is {@link #apply(Kernel)} (one triangle of a dense self-kernel, mirrored). */
+    @Override
+    public Kernel applyTo(Kernel k) {
+        return apply(k);
+    }
+
     @Override
     public Kernel apply(Kernel k) {
         PairLayout lay = k.layout();
@@ -137,24 +143,9 @@ abstract class EntrywiseDual implements Dual, EntrywiseRule {
             }
         });
         if (symmetric) {
-            mirrorUpper(outT, n1);
+            Symmetry.mirrorUpper(outT, n1);
             if (outNtk != null) {
-                mirrorUpper(outNtk, n1);
-            }
-        }
-    }
-
-    /** Copies the upper triangle of a square row-major matrix onto the lower one, in cache-sized tiles. */
-    static void mirrorUpper(double[] a, int n) {
-        final int tile = 64;
-        for (int ib = 0; ib < n; ib += tile) {
-            for (int jb = 0; jb <= ib; jb += tile) {
-                int iEnd = Math.min(ib + tile, n), jEnd = Math.min(jb + tile, n);
-                for (int i = ib; i < iEnd; i++) {
-                    for (int j = jb; j < Math.min(jEnd, i); j++) {
-                        a[i * n + j] = a[j * n + i];
-                    }
-                }
+                Symmetry.mirrorUpper(outNtk, n1);
             }
         }
     }

@@ -9,9 +9,11 @@ package org.ntkworkbench.kernel;
  * over each block of entries in one pass, so the intermediate {@code n1×n2} arrays of a serial
  * network are never stored.
  *
- * <p>Contract: on a dense kernel, preparing this rule with the kernel's {@code cov1}/{@code cov2}
- * data and applying it to every entry gives, operation for operation, the same doubles as the
- * layer's {@code kernel(Kernel)} rule (the fused path is a re-ordering of loops, not another formula).
+ * <p>This is the one form in which a layer with such a rule writes it: the fused path
+ * ({@link EntrywiseChain}) and the layer-by-layer rule on any kernel, dense or spatial
+ * ({@link #applyTo(Kernel)}), are both derived from it, so they agree operation for operation (the fused
+ * path is a re-ordering of loops, not another formula). On spatial kernels the rule sees
+ * (example, position) slots: variances {@code var[i·Q + p]} and entries between slots.
  */
 public interface EntrywiseRule {
 
@@ -21,6 +23,15 @@ public interface EntrywiseRule {
      * {@code channels} channels (0 = unknown). The arrays are not modified.
      */
     Step prepare(double[] var1, double[] var2, int channels);
+
+    /**
+     * This rule applied to every entry of {@code k} (dense or spatial, kernels and covariances; new arrays):
+     * the layer-by-layer form of the rule. Each entry is computed (no triangle is mirrored), so the result
+     * is the same whatever the kernel's symmetry.
+     */
+    default Kernel applyTo(Kernel k) {
+        return EntrywiseDriver.apply(this, k);
+    }
 
     /** A rule prepared for given input variances. */
     interface Step {
@@ -40,11 +51,33 @@ public interface EntrywiseRule {
 
         /** The channel count of the layer's output features (0 = unknown). */
         int channels();
+
+        /**
+         * True when {@link #apply} ignores {@code i} and {@code j} (the rule reads no variances, e.g. dense),
+         * so a driver may pass any run of consecutive entries at once, whatever slots they pair.
+         */
+        default boolean slotFree() {
+            return false;
+        }
     }
 
     /** The identity rule (identity and evaluation-mode dropout layers). */
     static EntrywiseRule identity() {
-        return (var1, var2, channels) -> new Step() {
+        return new EntrywiseRule() {
+            @Override
+            public Step prepare(double[] var1, double[] var2, int channels) {
+                return identityStep(var1, var2, channels);
+            }
+
+            @Override
+            public Kernel applyTo(Kernel k) {
+                return k;
+            }
+        };
+    }
+
+    private static Step identityStep(double[] var1, double[] var2, int channels) {
+        return new Step() {
             @Override
             public void apply(int i, int j0, int len, double[] nngp, double[] ntk, int off) {
                 // the entries are unchanged
@@ -63,6 +96,11 @@ public interface EntrywiseRule {
             @Override
             public int channels() {
                 return channels;
+            }
+
+            @Override
+            public boolean slotFree() {
+                return true;
             }
         };
     }

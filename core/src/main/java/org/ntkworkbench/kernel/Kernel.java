@@ -20,7 +20,7 @@ import org.ntkworkbench.tensor.Tensor;
  * same-position pairs: {@code nngp}/{@code ntk} {@code (n1, n2, P…)} and covariances {@code (n, P…)}
  * (see {@link PairLayout}). The arrays' rank says which layout a kernel has ({@link #diagonalSpatial()}).
  * They are exact for models whose readout needs only those pairs (flatten; see
- * {@link org.ntkworkbench.nn.SpatialDiagonal}) and cost O(Q) instead of O(Q²) per pair of examples.
+ * {@code nn.SpatialDiagonal}) and cost O(Q) instead of O(Q²) per pair of examples.
  *
  * <p>Immutable: change through the {@code with…} copies.
  */

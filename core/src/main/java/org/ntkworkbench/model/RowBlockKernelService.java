@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.io.MappedNpyWriter;
 import org.ntkworkbench.io.NpyWriter;
 import org.ntkworkbench.kernel.Kernel;
@@ -93,8 +94,8 @@ public final class RowBlockKernelService implements KernelService {
         });
         boolean same = x2 == null || x2 == x1;
         if (same) {
-            symmetriseInPlace(nngp, n1);
-            symmetriseInPlace(ntk, n1);
+            Symmetry.averageInPlace(nngp, n1);
+            Symmetry.averageInPlace(ntk, n1);
         }
         // With x2 = x1 the variances are the kernel's own diagonal (as Kernel.fromInputs keeps them).
         Tensor c1 = same ? diagonal(nngp, n1, n2) : Tensor.of(cov1, n1);
@@ -295,15 +296,5 @@ public final class RowBlockKernelService implements KernelService {
             d[i] = k[i * n2 + i];
         }
         return Tensor.of(d, n1);
-    }
-
-    private static void symmetriseInPlace(double[] a, int n) {
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double m = (a[i * n + j] + a[j * n + i]) * 0.5;
-                a[i * n + j] = m;
-                a[j * n + i] = m;
-            }
-        }
     }
 }

@@ -2,7 +2,6 @@ package org.ntkworkbench.nn;
 
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
 import org.ntkworkbench.kernel.Padding;
 
 /**
@@ -31,9 +30,17 @@ public final class AvgPool extends WindowPool {
         return Pooling.windowSum(x, window, strides, padding).scale(1.0 / size);
     }
 
-    /** Average pooling of both sides of every position pair ({@link KernelRules#avgPool}). */
+    /** Average pooling of both sides of every position pair ({@link #rule}). */
     @Override
     public Kernel kernel(Kernel in) {
-        return KernelRules.avgPool(in, window, strides, padding);
+        return rule(in, window, strides, padding);
+    }
+
+    /**
+     * The rule: each position pair becomes the mean over the window on both sides (window size², as
+     * neural-tangents without edge normalisation; not on the diagonal layout).
+     */
+    public static Kernel rule(Kernel k, int[] window, int[] strides, Padding padding) {
+        return poolRule(k, window, strides, padding, true);
     }
 }

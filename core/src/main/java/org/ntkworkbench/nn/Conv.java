@@ -5,7 +5,7 @@ import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
+import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -180,8 +180,8 @@ public final class Conv extends UnaryLayer {
     }
 
     /**
-     * The convolution rule ({@link KernelRules#conv}): mean over the filter's diagonal shifts per
-     * spatial axis, then the dense rule (standard fan-in = input channels × filter size).
+     * The convolution rule ({@link #rule}): mean over the filter's diagonal shifts per spatial axis,
+     * then the dense rule (standard fan-in = input channels × filter size).
      */
     @Override
     public Kernel kernel(Kernel in) {
@@ -189,12 +189,59 @@ public final class Conv extends UnaryLayer {
             throw new IllegalArgumentException("conv with filter " + Arrays.toString(filter) + " needs a kernel with "
                     + filter.length + " spatial axes, got " + Arrays.toString(in.spatial()));
         }
-        return KernelRules.conv(in, filter, strides, padding, wStd, bStd, parameterization, 0).withChannels(channels);
+        return rule(in, filter, strides, padding, wStd, bStd, parameterization, 0).withChannels(channels);
     }
 
     /** Pair (p, q) reads the pairs (p + k, q + k): same-position pairs from same-position pairs. */
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
+    }
+
+    /** The NTK-parameterized {@linkplain #rule(Kernel, int[], int[], Padding, double, double, Parameterization, int) convolution rule}. */
+    public static Kernel rule(Kernel k, int[] filter, int[] strides, Padding padding, double wStd, double bStd) {
+        return rule(k, filter, strides, padding, wStd, bStd, Parameterization.NTK, 0);
+    }
+
+    /**
+     * The convolution rule with shared weights (CNTK, Arora et al. 2019; neural-tangents): per spatial axis,
+     * each position pair {@code (p, q)} becomes the mean over the filter's diagonal shifts
+     * {@code (1/f) Σ_k Σ[s p + k − lo, s q + k − lo]} (on the diagonal layout: of same-position pairs), then
+     * the {@linkplain Dense#rule(double, double, Parameterization, int, int) dense rule} (bias shared over
+     * positions). STANDARD uses {@code fanIn = inChannels × filter size}; {@code fanIn ≤ 0} takes
+     * {@code k.channels() × filter size}. Keeps the input's channel count.
+     */
+    public static Kernel rule(Kernel k, int[] filter, int[] strides, Padding padding, double wStd, double bStd,
+                              Parameterization p, int fanIn) {
+        int[] spatial = k.spatial();
+        PairAxes.checkWindow("conv", spatial, filter, strides);
+        int[] outSpatial = spatial.clone();
+        Tensor nngp = k.nngp(), ntk = k.ntk(), cov1 = k.cov1(), cov2 = k.cov2();
+        boolean sameCov = cov2 == cov1;
+        boolean diagonal = k.diagonalSpatial();
+        for (int a = 0; a < spatial.length; a++) {
+            if (diagonal) {
+                // Same-position pairs need only same-position pairs: (1/f) Σ_k Σ[s o + k − lo, s o + k − lo].
+                nngp = PairAxes.diagonalAxis(nngp, 2, a, outSpatial, filter[a], strides[a], padding);
+                ntk = ntk == null ? null : PairAxes.diagonalAxis(ntk, 2, a, outSpatial, filter[a], strides[a], padding);
+                cov1 = PairAxes.diagonalAxis(cov1, 1, a, outSpatial, filter[a], strides[a], padding);
+                cov2 = sameCov ? cov1 : PairAxes.diagonalAxis(cov2, 1, a, outSpatial, filter[a], strides[a], padding);
+                outSpatial[a] = PairAxes.outSize(spatial[a], filter[a], strides[a], padding);
+                continue;
+            }
+            nngp = PairAxes.pairAxis(nngp, 2, a, outSpatial, filter[a], strides[a], padding, true, true);
+            ntk = ntk == null ? null : PairAxes.pairAxis(ntk, 2, a, outSpatial, filter[a], strides[a], padding, true, true);
+            cov1 = PairAxes.pairAxis(cov1, 1, a, outSpatial, filter[a], strides[a], padding, true, true);
+            cov2 = sameCov ? cov1 : PairAxes.pairAxis(cov2, 1, a, outSpatial, filter[a], strides[a], padding, true, true);
+            outSpatial[a] = PairAxes.outSize(spatial[a], filter[a], strides[a], padding);
+        }
+        if (fanIn <= 0 && k.channels() > 0) {
+            fanIn = k.channels();
+            for (int f : filter) {
+                fanIn *= f;
+            }
+        }
+        Kernel shifted = new Kernel(nngp, ntk, cov1, cov2, outSpatial, k.x1IsX2(), k.channels());
+        return Dense.rule(wStd, bStd, p, fanIn, 0).applyTo(shifted);
     }
 }

@@ -2,7 +2,6 @@ package org.ntkworkbench.nn;
 
 import org.ntkworkbench.kernel.EntrywiseRule;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -123,19 +122,95 @@ public final class Dense extends UnaryLayer {
     }
 
     /**
-     * The dense rule ({@link KernelRules#dense}): {@code Σ' = wStd² Σ + bStd²}; NTK parameterization
-     * {@code Θ' = Σ' + wStd² Θ}, standard {@code Θ' = fanIn·Σ + wStd² Θ + [bias]} with the fan-in taken
-     * from the input kernel's channel count. The output kernel has {@code width} channels.
+     * The dense rule, in its one (entrywise) form: per entry {@code Σ' = wStd² Σ + bStd²} and
+     * {@code Θ' = Σ' + wStd² Θ} (NTK parameterization) or {@code Θ' = fanIn Σ + wStd² Θ + [bias]}
+     * (standard, bias term 1 when {@code bStd ≠ 0}; {@code fanIn ≤ 0} takes the input kernel's channel
+     * count, which must then be known), variances {@code v' = wStd² v + bStd²}. It acts on channels,
+     * the same for every position pair (the bias is shared, so bStd² is added to every pair). The output
+     * has {@code width} channels ({@code width ≤ 0}: the input's). The whole-kernel rule is
+     * {@link EntrywiseRule#applyTo}; {@link Serial} fuses it with its neighbours.
      */
-    @Override
-    public Kernel kernel(Kernel in) {
-        return KernelRules.dense(in, wStd, bStd, parameterization, 0).withChannels(width);
+    public static EntrywiseRule rule(double wStd, double bStd, Parameterization p, int fanIn, int width) {
+        double w2 = wStd * wStd, b2 = bStd * bStd;
+        double bias = bStd != 0 ? 1.0 : 0.0;
+        return (var1, var2, channels) -> {
+            int f = fanIn > 0 ? fanIn : channels;
+            if (p != Parameterization.NTK && f <= 0) {
+                throw new IllegalArgumentException("standard parameterization needs the fan-in, but the input kernel's"
+                        + " channel count is unknown (build it with Kernel.fromInputs)");
+            }
+            double[] v1 = affine(var1, w2, b2);
+            double[] v2 = var2 == var1 ? v1 : affine(var2, w2, b2);
+            int out = width > 0 ? width : channels;
+            boolean ntkParam = p == Parameterization.NTK;
+            return new EntrywiseRule.Step() {
+                @Override
+                public void apply(int i, int j0, int len, double[] nngp, double[] ntk, int off) {
+                    int end = off + len;
+                    if (ntk == null) {
+                        for (int e = off; e < end; e++) {
+                            nngp[e] = w2 * nngp[e] + b2;
+                        }
+                    } else if (ntkParam) {
+                        for (int e = off; e < end; e++) {
+                            double s = w2 * nngp[e] + b2;
+                            nngp[e] = s;
+                            ntk[e] = s + w2 * ntk[e];
+                        }
+                    } else {
+                        for (int e = off; e < end; e++) {
+                            double x = nngp[e];
+                            nngp[e] = w2 * x + b2;
+                            ntk[e] = f * x + w2 * ntk[e] + bias;
+                        }
+                    }
+                }
+
+                @Override
+                public double[] var1() {
+                    return v1;
+                }
+
+                @Override
+                public double[] var2() {
+                    return v2;
+                }
+
+                @Override
+                public int channels() {
+                    return out;
+                }
+
+                @Override
+                public boolean slotFree() {
+                    return true;
+                }
+            };
+        };
     }
 
-    /** The same dense rule in entrywise form ({@link KernelRules#denseEntrywise}), for fused serial kernels. */
+    /** The NTK-parameterized dense rule on a whole kernel, keeping its channel count. */
+    public static Kernel rule(Kernel k, double wStd, double bStd) {
+        return rule(wStd, bStd, Parameterization.NTK, 0, 0).applyTo(k);
+    }
+
+    /** The dense rule on a whole kernel in either parameterization, keeping its channel count. */
+    public static Kernel rule(Kernel k, double wStd, double bStd, Parameterization p, int fanIn) {
+        return rule(wStd, bStd, p, fanIn, 0).applyTo(k);
+    }
+
+    private static double[] affine(double[] a, double scale, double shift) {
+        double[] o = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            o[i] = scale * a[i] + shift;
+        }
+        return o;
+    }
+
+    /** This layer's {@linkplain #rule(double, double, Parameterization, int, int) rule}: fan-in from the input kernel, {@code width} channels out. */
     @Override
     public EntrywiseRule entrywiseKernelRule() {
-        return KernelRules.denseEntrywise(wStd, bStd, parameterization, 0, width);
+        return rule(wStd, bStd, parameterization, 0, width);
     }
 
     /** Acts on channels position by position: each pair (p, q) from the same pair. */

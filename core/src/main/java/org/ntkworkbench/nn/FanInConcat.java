@@ -1,7 +1,7 @@
 package org.ntkworkbench.nn;
 
-import org.ntkworkbench.kernel.KernelRules;
 
+import org.ntkworkbench.kernel.Branches;
 import java.util.Arrays;
 import java.util.List;
 import org.ntkworkbench.autodiff.Ops;
@@ -74,7 +74,7 @@ public final class FanInConcat implements Layer {
     }
 
     /**
-     * Concatenation along the channel axis ({@link KernelRules#fanInConcat}: the channel-weighted mean
+     * Concatenation along the channel axis ({@link #rule}: the channel-weighted mean
      * of the branches' kernels). Along a spatial axis (neural-tangents' {@code FanInConcat(axis)} on a
      * non-channel axis): the positions of the branches are laid end to end, so each position pair of the
      * result is a pair of one branch (its kernel entry) or a pair across two branches, whose covariance is
@@ -90,7 +90,7 @@ public final class FanInConcat implements Layer {
         int rank = in.get(0).spatial().length + 1;
         int a = perExampleAxis(rank);
         if (a == rank - 1) {
-            return List.of(KernelRules.fanInConcat(in));
+            return List.of(rule(in));
         }
         return List.of(spatialConcat(in, a));
     }
@@ -176,5 +176,23 @@ public final class FanInConcat implements Layer {
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
+    }
+
+    /**
+     * The rule for concatenation along the channel axis: the mean of the branches' kernels weighted by
+     * their channel counts {@code c_i/Σc} (equal weights when a count is unknown), since the next layer
+     * averages over all channels; the output has {@code Σc} channels (unknown if any is).
+     */
+    public static Kernel rule(List<Kernel> branches) {
+        boolean haveNtk = Branches.check(branches);
+        int n = branches.size();
+        double[] weights = new double[n];
+        boolean known = branches.stream().allMatch(k -> k.channels() > 0);
+        int total = branches.stream().mapToInt(Kernel::channels).sum();
+        for (int i = 0; i < n; i++) {
+            weights[i] = known ? (double) branches.get(i).channels() / total : 1.0 / n;
+        }
+        return Branches.assemble(branches, xs -> Branches.weightedSum(xs, weights),
+                haveNtk ? Branches.weightedSum(Branches.ntks(branches), weights) : null, known ? total : 0);
     }
 }

@@ -1,7 +1,8 @@
 package org.ntkworkbench.nn;
 
-import org.ntkworkbench.kernel.KernelRules;
 
+import org.ntkworkbench.tensor.Tensor;
+import org.ntkworkbench.kernel.Branches;
 import java.util.List;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
@@ -29,10 +30,10 @@ public final class FanInProd implements Layer {
         return List.of(s);
     }
 
-    /** Hadamard products with the product rule for Θ ({@link KernelRules#fanInProd}). */
+    /** Hadamard products with the product rule for Θ ({@link #rule}). */
     @Override
     public List<Kernel> kernels(List<Kernel> in) {
-        return List.of(KernelRules.fanInProd(in));
+        return List.of(rule(in));
     }
 
     @Override
@@ -44,5 +45,35 @@ public final class FanInProd implements Layer {
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
+    }
+
+    /**
+     * The rule, an elementwise product of independent branches (Hadamard): {@code Σ = Π_i Σ_i},
+     * {@code Θ = Σ_i Θ_i Π_{j≠i} Σ_j} (product rule), covariances {@code Π_i cov_i}; the first branch's
+     * channel count.
+     */
+    public static Kernel rule(List<Kernel> branches) {
+        boolean haveNtk = Branches.check(branches);
+        Tensor ntk = null;
+        if (haveNtk) {
+            int n = branches.size();
+            Tensor first = branches.get(0).nngp();
+            int size = first.size();
+            double[] o = new double[size];
+            for (int i = 0; i < n; i++) {
+                double[] t = branches.get(i).ntk().data();
+                for (int e = 0; e < size; e++) {
+                    double prod = t[e];
+                    for (int j = 0; j < n; j++) {
+                        if (j != i) {
+                            prod *= branches.get(j).nngp().data()[e];
+                        }
+                    }
+                    o[e] += prod;
+                }
+            }
+            ntk = Tensor.of(o, first.shape());
+        }
+        return Branches.assemble(branches, Branches::product, ntk, branches.get(0).channels());
     }
 }

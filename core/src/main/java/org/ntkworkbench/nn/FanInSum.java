@@ -1,7 +1,7 @@
 package org.ntkworkbench.nn;
 
-import org.ntkworkbench.kernel.KernelRules;
 
+import org.ntkworkbench.kernel.Branches;
 import java.util.Arrays;
 import java.util.List;
 import org.ntkworkbench.autodiff.Var;
@@ -48,10 +48,10 @@ public final class FanInSum implements Layer {
         return List.of(s);
     }
 
-    /** Σ and Θ add up over independent branches ({@link KernelRules#fanInSum}). */
+    /** Σ and Θ add up over independent branches ({@link #rule}). */
     @Override
     public List<Kernel> kernels(List<Kernel> in) {
-        return List.of(KernelRules.fanInSum(in));
+        return List.of(rule(in));
     }
 
     @Override
@@ -63,5 +63,12 @@ public final class FanInSum implements Layer {
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
+    }
+
+    /** The rule: Σ = Σ_i Σ_i, Θ = Σ_i Θ_i, covariances alike; the first branch's channel count. */
+    public static Kernel rule(List<Kernel> branches) {
+        boolean ntk = Branches.check(branches);
+        return Branches.assemble(branches, Branches::sum, ntk ? Branches.sum(Branches.ntks(branches)) : null,
+                branches.get(0).channels());
     }
 }

@@ -1,7 +1,8 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.PairLayout;
+import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
 
 import org.ntkworkbench.autodiff.Var;
 
@@ -33,17 +34,39 @@ public final class Flatten extends UnaryLayer {
     }
 
     /**
-     * The mean over the diagonal position pairs ({@link KernelRules#flatten}): the next layer's
+     * The mean over the diagonal position pairs ({@link #rule}): the next layer's
      * {@code 1/√(positions·channels)} scaling turns the sum over flattened features into that mean.
      */
     @Override
     public Kernel kernel(Kernel in) {
-        return KernelRules.flatten(in);
+        return rule(in);
     }
 
     /** The mean over same-position pairs: the diagonal is all it reads. */
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.DIAGONAL_READOUT;
+    }
+
+    /**
+     * The rule (neural-tangents' normalisation): the mean over the diagonal position pairs
+     * {@code (1/Q) Σ_p Σ[p, p]}, giving a dense kernel whose fan-in is {@code Q × channels}. It reads only
+     * same-position pairs, so it is exact on diagonal spatial kernels too.
+     */
+    public static Kernel rule(Kernel k) {
+        PairLayout lay = k.layout();
+        int q = lay.positions();
+        int[] diag = new int[q];
+        for (int p = 0; p < q; p++) {
+            diag[p] = lay.diagonal(p);
+        }
+        Kernel flat = PairAxes.reduce(k, (v, off) -> {
+            double s = 0;
+            for (int d : diag) {
+                s += v[off + d];
+            }
+            return s / q;
+        });
+        return flat.withChannels(k.channels() * q);
     }
 }

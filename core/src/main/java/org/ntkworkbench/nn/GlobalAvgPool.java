@@ -1,7 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
 
 import java.util.Arrays;
 import org.ntkworkbench.autodiff.Ops;
@@ -31,18 +31,32 @@ public final class GlobalAvgPool extends UnaryLayer {
         return "globalAvgPool()";
     }
 
-    /** The mean over all position pairs ({@link KernelRules#globalAvgPool}). */
+    /** The mean over all position pairs ({@link #rule}). */
     @Override
     public Kernel kernel(Kernel in) {
         if (in.spatial().length == 0) {
             throw new IllegalArgumentException("globalAvgPool needs a spatial kernel, got a dense one");
         }
-        return KernelRules.globalAvgPool(in);
+        return rule(in);
     }
 
     /** The mean over all position pairs. */
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.FULL_READOUT;
+    }
+
+    /** The rule: the mean over all position pairs, giving a dense kernel (refused on the diagonal layout). */
+    public static Kernel rule(Kernel k) {
+        PairAxes.requireFullSpatial(k, "globalAvgPool");
+        int block = k.layout().block();
+        double norm = 1.0 / block;
+        return PairAxes.reduce(k, (blockValues, off) -> {
+            double s = 0;
+            for (int m = 0; m < block; m++) {
+                s += blockValues[off + m];
+            }
+            return s * norm;
+        });
     }
 }

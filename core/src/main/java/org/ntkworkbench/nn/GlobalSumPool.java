@@ -1,7 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
 
 import java.util.Arrays;
 import org.ntkworkbench.autodiff.Ops;
@@ -46,18 +46,31 @@ public final class GlobalSumPool extends UnaryLayer {
         return "globalSumPool()";
     }
 
-    /** The sum over all position pairs ({@link KernelRules#globalSumPool}). */
+    /** The sum over all position pairs ({@link #rule}). */
     @Override
     public Kernel kernel(Kernel in) {
         if (in.spatial().length == 0) {
             throw new IllegalArgumentException("globalSumPool needs a spatial kernel, got a dense one");
         }
-        return KernelRules.globalSumPool(in);
+        return rule(in);
     }
 
     /** The sum over all position pairs. */
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.FULL_READOUT;
+    }
+
+    /** The rule: the sum over all position pairs, giving a dense kernel (refused on the diagonal layout). */
+    public static Kernel rule(Kernel k) {
+        PairAxes.requireFullSpatial(k, "globalSumPool");
+        int block = k.layout().block();
+        return PairAxes.reduce(k, (blockValues, off) -> {
+            double s = 0;
+            for (int m = 0; m < block; m++) {
+                s += blockValues[off + m];
+            }
+            return s;
+        });
     }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.EntrywiseRule;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.tensor.Tensor;
@@ -70,20 +71,26 @@ public interface Layer {
 
     /**
      * The infinite-width kernel rule: maps the NNGP/NTK of this layer's input to those of its output.
-     * Throws {@link NoKernelRuleException} when the layer has none (yet).
+     * The default derives it from {@link #entrywiseKernelRule()} ({@link EntrywiseRule#applyTo}); a layer
+     * without an entrywise rule overrides this. Throws {@link NoKernelRuleException} when the layer has
+     * no rule (yet).
      */
     default Kernel kernel(Kernel in) {
-        throw new NoKernelRuleException(word());
+        EntrywiseRule rule = entrywiseKernelRule();
+        if (rule == null) {
+            throw new NoKernelRuleException(word());
+        }
+        return rule.applyTo(in);
     }
 
     /**
-     * This layer's kernel rule on dense kernels in entrywise form, or {@code null} (the default) when it
-     * has none. Layers whose rule maps each entry from that entry and the two examples' variances alone
-     * (dense, activations, identity) return it, and {@link Serial} then runs consecutive such layers as
-     * one fused pass ({@link org.ntkworkbench.kernel.EntrywiseChain}). It must agree with
-     * {@link #kernel(Kernel)} on dense kernels operation for operation.
+     * This layer's kernel rule in entrywise form, or {@code null} (the default) when it has none. Layers
+     * whose rule maps each entry from that entry and the variances of the two slots it pairs alone (dense,
+     * activations, identity) write their rule once in this form: {@link #kernel(Kernel)} is derived from
+     * it, and {@link Serial} runs consecutive such layers on dense kernels as one fused pass
+     * ({@link org.ntkworkbench.kernel.EntrywiseChain}).
      */
-    default org.ntkworkbench.kernel.EntrywiseRule entrywiseKernelRule() {
+    default EntrywiseRule entrywiseKernelRule() {
         return null;
     }
 
@@ -127,7 +134,7 @@ public interface Layer {
         }
         Kernel in = Kernel.fromInputs(x1, x2, diagonal, computeNtk);
         Kernel out = Params.located("", this, () -> single(kernels(List.of(in)), "output kernel"));
-        return x2 == null || x2 == x1 ? Symmetry.symmetrised(out) : out;
+        return Symmetry.forInputs(out, x1, x2);
     }
 
     /**

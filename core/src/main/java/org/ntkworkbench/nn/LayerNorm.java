@@ -1,9 +1,8 @@
 package org.ntkworkbench.nn;
 
-import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
-import org.ntkworkbench.kernel.PairLayout;
 import org.ntkworkbench.tensor.Tensor;
+import org.ntkworkbench.kernel.PairLayout;
+import org.ntkworkbench.kernel.Kernel;
 
 import java.util.Arrays;
 import org.ntkworkbench.autodiff.Ops;
@@ -22,7 +21,7 @@ import org.ntkworkbench.autodiff.Var;
  * {@code m(x, p) = (1/|P_A|) Σ_{p′ ∈ P_A(p)} Σ(x, x)[p′, p′]} (P_A(p): the positions sharing p's
  * coordinates on the axes not normalised). Every entry is divided by the two it pairs:
  * {@code Σ′[i,j,p,q] = Σ[i,j,p,q] / √((m(x_i, p) + ε)(m(x_j, q) + ε))}, Θ alike. Channel axis only:
- * {@code m} is the variance at the position itself ({@link KernelRules#layerNorm}).
+ * {@code m} is the variance at the position itself ({@link #rule}).
  */
 public final class LayerNorm extends UnaryLayer {
     /** The variance floor ε. */
@@ -117,7 +116,7 @@ public final class LayerNorm extends UnaryLayer {
     }
 
     /**
-     * Division by the paired variances ({@link KernelRules#layerNorm}, ε as in the forward pass); with spatial
+     * Division by the paired variances ({@link #rule}, ε as in the forward pass); with spatial
      * axes normalised too, by the means of the variances over those axes (see the class comment).
      */
     @Override
@@ -125,7 +124,7 @@ public final class LayerNorm extends UnaryLayer {
         int[] spatial = in.spatial();
         int[] per = perExampleAxes(spatial.length + 1);
         if (per.length == 1) {
-            return KernelRules.layerNorm(in, EPS);
+            return rule(in, EPS);
         }
         boolean[] pooled = new boolean[spatial.length];
         for (int a : per) {
@@ -205,5 +204,45 @@ public final class LayerNorm extends UnaryLayer {
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
+    }
+
+    /**
+     * The rule of layer normalisation over channels (per position), as neural-tangents'
+     * LayerNorm(axis = channels): every entry is divided by the square root of the two variances it pairs,
+     * {@code Σ'[i,j,p,q] = Σ[i,j,p,q] / √((Σ1[i,p,p] + eps)(Σ2[j,q,q] + eps))}, and Θ alike. Exact in the
+     * limit for zero-mean Gaussian inputs (e.g. right after a dense or conv layer), where the subtracted
+     * channel mean vanishes.
+     */
+    public static Kernel rule(Kernel k, double eps) {
+        PairLayout lay = k.layout();
+        double[] var1 = lay.variances(k.cov1());
+        boolean sameCov = k.cov2() == k.cov1();
+        double[] var2 = sameCov ? var1 : lay.variances(k.cov2());
+        Tensor nngp = normalise(k.nngp(), lay, var1, var2, k.n2(), false, eps);
+        Tensor ntk = k.ntk() == null ? null : normalise(k.ntk(), lay, var1, var2, k.n2(), false, eps);
+        Tensor cov1 = normalise(k.cov1(), lay, var1, var1, 1, true, eps);
+        Tensor cov2 = sameCov ? cov1 : normalise(k.cov2(), lay, var2, var2, 1, true, eps);
+        return new Kernel(nngp, ntk, cov1, cov2, k.spatial(), k.x1IsX2(), k.channels());
+    }
+
+    /** {@link #rule(Kernel, double)} with neural-tangents' default {@code eps = 1e−12}. */
+    public static Kernel rule(Kernel k) {
+        return rule(k, 1e-12);
+    }
+
+    private static Tensor normalise(Tensor x, PairLayout lay, double[] varA, double[] varB, int n2, boolean diagonal, double eps) {
+        int q = lay.positions(), block = lay.block();
+        double[] v = x.data(), o = new double[v.length];
+        int n1 = v.length / (block * n2);
+        for (int i = 0; i < n1; i++) {
+            for (int j = 0; j < n2; j++) {
+                int ex = diagonal ? i : j;
+                int base = (i * n2 + j) * block;
+                for (int m = 0; m < block; m++) {
+                    o[base + m] = v[base + m] / Math.sqrt((varA[i * q + lay.posA(m)] + eps) * (varB[ex * q + lay.posB(m)] + eps));
+                }
+            }
+        }
+        return Tensor.of(o, x.shape());
     }
 }

@@ -128,7 +128,7 @@ public final class Serial implements Layer {
         if (out.size() != 1) {
             throw new IllegalArgumentException("expected one output kernel but the flow has " + out.size() + " items");
         }
-        return x2 == null || x2 == x1 ? Symmetry.symmetrised(out.get(0)) : out.get(0);
+        return Symmetry.forInputs(out.get(0), x1, x2);
     }
 
     /** The children with nested serials and repeats expanded in place (the same composition). */

@@ -1,6 +1,9 @@
 package org.ntkworkbench.nn;
 
 import java.util.Arrays;
+import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.PairAxes;
+import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.kernel.Padding;
 
 /**
@@ -48,5 +51,27 @@ public abstract sealed class WindowPool extends UnaryLayer permits AvgPool, SumP
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.WINDOW;
+    }
+
+    /**
+     * The pooling rule: per spatial axis, each position pair becomes the mean ({@code average}; window size
+     * on each side, as neural-tangents without edge normalisation) or the sum over the window on both
+     * sides. It mixes different positions, so it is refused on the diagonal layout.
+     */
+    static Kernel poolRule(Kernel k, int[] window, int[] strides, Padding padding, boolean average) {
+        PairAxes.requireFullSpatial(k, average ? "avgPool" : "sumPool");
+        int[] spatial = k.spatial();
+        PairAxes.checkWindow("pool", spatial, window, strides);
+        int[] outSpatial = spatial.clone();
+        Tensor nngp = k.nngp(), ntk = k.ntk(), cov1 = k.cov1(), cov2 = k.cov2();
+        boolean sameCov = cov2 == cov1;
+        for (int a = 0; a < spatial.length; a++) {
+            nngp = PairAxes.pairAxis(nngp, 2, a, outSpatial, window[a], strides[a], padding, false, average);
+            ntk = ntk == null ? null : PairAxes.pairAxis(ntk, 2, a, outSpatial, window[a], strides[a], padding, false, average);
+            cov1 = PairAxes.pairAxis(cov1, 1, a, outSpatial, window[a], strides[a], padding, false, average);
+            cov2 = sameCov ? cov1 : PairAxes.pairAxis(cov2, 1, a, outSpatial, window[a], strides[a], padding, false, average);
+            outSpatial[a] = PairAxes.outSize(spatial[a], window[a], strides[a], padding);
+        }
+        return new Kernel(nngp, ntk, cov1, cov2, outSpatial, k.x1IsX2(), k.channels());
     }
 }

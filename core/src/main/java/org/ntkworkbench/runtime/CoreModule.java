@@ -26,6 +26,7 @@ import org.ntkworkbench.report.Reports;
 import org.ntkworkbench.spectrum.Spectra;
 import org.ntkworkbench.spectrum.SpectrumModule;
 import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.RunOutputs;
 import org.ntkworkbench.train.DefaultTraining;
 import org.ntkworkbench.train.Training;
 
@@ -56,6 +57,7 @@ public final class CoreModule extends AbstractModule {
         bind(KernelService.class).to(RowBlockKernelService.class);
         install(new SpectrumModule());
         bind(Training.class).to(DefaultTraining.class);
+        bind(RunOutputs.class).to(CurrentRunOutputs.class);
 
         DslBindings.declare(binder());
         DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);

@@ -5,6 +5,7 @@ import static org.ntkworkbench.nn.Layers.*
 import org.ntkworkbench.nn.Layer
 import org.ntkworkbench.nn.LayerException
 import org.ntkworkbench.kernel.Padding
+import org.ntkworkbench.nn.AvgPool
 import org.ntkworkbench.nn.Parameterization
 import org.ntkworkbench.nn.SpatialDiagonal
 import org.ntkworkbench.tensor.Tensor
@@ -117,7 +118,7 @@ class DiagonalSpatialSpec extends Specification {
         !e.message.contains('\n')
 
         when: 'a pooling rule handed a diagonal kernel directly'
-        KernelRules.avgPool(Kernel.fromInputs(images, null, true, true), [2, 2] as int[], [2, 2] as int[], VALID)
+        AvgPool.rule(Kernel.fromInputs(images, null, true, true), [2, 2] as int[], [2, 2] as int[], VALID)
         then:
         def e2 = thrown(IllegalArgumentException)
         e2.message.startsWith('avgPool needs the covariances between different positions')

@@ -2,6 +2,8 @@ package org.ntkworkbench.kernel
 
 import groovy.transform.CompileStatic
 import java.util.function.DoubleUnaryOperator
+import org.ntkworkbench.nn.Conv
+import org.ntkworkbench.nn.Dense
 import org.ntkworkbench.tensor.SeededRandom
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Specification
@@ -100,8 +102,8 @@ class QuadratureDualSpec extends Specification {
         given: 'a 1-D conv kernel of signals (spatial pairs) and a dense kernel of x1 vs x2'
         def x = Tensor.randn(41, 4, 5, 3)
         def y = Tensor.randn(42, 3, 5, 3)
-        def k = KernelRules.conv(Kernel.fromInputs(x, y), [3] as int[], [1] as int[], org.ntkworkbench.kernel.Padding.CIRCULAR, 1.3, 0.2)
-        def kd = KernelRules.dense(Kernel.fromInputs(x.copy().reshape(4, 15), y.copy().reshape(3, 15)), 1.1, 0.5)
+        def k = Conv.rule(Kernel.fromInputs(x, y), [3] as int[], [1] as int[], org.ntkworkbench.kernel.Padding.CIRCULAR, 1.3, 0.2)
+        def kd = Dense.rule(Kernel.fromInputs(x.copy().reshape(4, 15), y.copy().reshape(3, 15)), 1.1, 0.5)
 
         expect:
         [Dual.tanh(), Dual.relu(), Dual.erf()].every { Dual d ->
@@ -129,7 +131,7 @@ class QuadratureDualSpec extends Specification {
         def k = new Kernel(k0.nngp(), null, k0.cov1(), k0.cov2(), k0.spatial(), true)
 
         when:
-        def out = KernelRules.dense(Dual.tanh().apply(KernelRules.dense(k, 1, 0.1)), 1, 0)
+        def out = Dense.rule(Dual.tanh().apply(Dense.rule(k, 1, 0.1)), 1, 0)
 
         then:
         out.ntk() == null

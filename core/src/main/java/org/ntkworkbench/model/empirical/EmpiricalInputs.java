@@ -5,7 +5,7 @@ import java.util.Map;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
 
-/** Small shared helpers of the empirical kernels (shapes, symmetrisation, argument checks). */
+/** Small shared helpers of the empirical kernels (shapes, argument checks). */
 final class EmpiricalInputs {
     private EmpiricalInputs() {}
 
@@ -22,20 +22,6 @@ final class EmpiricalInputs {
             k *= d;
         }
         return k;
-    }
-
-    /** Copies the upper triangle of the square row-major {@code m×m} matrix {@code a} onto its lower one. */
-    static void mirrorUpper(double[] a, int m) {
-        final int tile = 64; // tiles keep the strided writes in cache
-        for (int i0 = 0; i0 < m; i0 += tile) {
-            for (int j0 = i0; j0 < m; j0 += tile) {
-                for (int i = i0; i < Math.min(m, i0 + tile); i++) {
-                    for (int j = Math.max(i + 1, j0); j < Math.min(m, j0 + tile); j++) {
-                        a[j * m + i] = a[i * m + j];
-                    }
-                }
-            }
-        }
     }
 
     /** Checks the common arguments of the kernel entry points. */

@@ -3,6 +3,7 @@ package org.ntkworkbench.model.empirical;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Trace;
 import org.ntkworkbench.tensor.Tensor;
@@ -85,7 +86,7 @@ public final class EmpiricalNtk {
             }
         }
         if (sym) {
-            EmpiricalInputs.mirrorUpper(out, m1);
+            Symmetry.mirrorUpper(out, m1);
         }
         return Tensor.of(out, m1, m2);
     }

@@ -3,6 +3,7 @@ package org.ntkworkbench.model.empirical;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.autodiff.Jvp;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.autodiff.Vjp;
@@ -147,7 +148,7 @@ public final class NtkOperator {
             }
         });
         if (symmetric) {
-            EmpiricalInputs.mirrorUpper(out, m1);
+            Symmetry.mirrorUpper(out, m1);
         }
         return Tensor.of(out, m1, m2);
     }

@@ -1,5 +1,6 @@
 package org.ntkworkbench.model.predict;
 
+import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.tensor.Blas;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -78,7 +79,7 @@ public final class EnsembleGdMse {
         Blas.gemm(false, false, n, n, n, 1.0, iMinusA, nngp.data(), 0.0, tmp);
         double[] cov = new double[n * n];
         Blas.gemm(false, true, n, n, n, 1.0, tmp, iMinusA, 0.0, cov);
-        GaussianProcess.symmetrise(cov, n);
+        Symmetry.averageInPlace(cov, n);
         return new Gaussian(Tensor.of(mean, n, outputs), Tensor.of(cov, n, n));
     }
 
@@ -119,7 +120,7 @@ public final class EnsembleGdMse {
             double[] ak = new double[m * n];
             Blas.gemm(false, false, m, n, n, 1.0, a, nngp.data(), 0.0, ak);
             Blas.gemm(false, true, m, m, n, 1.0, ak, a, 1.0, c);
-            GaussianProcess.symmetrise(c, m);
+            Symmetry.averageInPlace(c, m);
             cov = Tensor.of(c, m, m);
         }
         return new Gaussian(Tensor.of(mean, m, outputs), cov);

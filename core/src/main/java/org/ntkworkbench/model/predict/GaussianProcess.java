@@ -1,5 +1,6 @@
 package org.ntkworkbench.model.predict;
 
+import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.tensor.Blas;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -50,7 +51,7 @@ public final class GaussianProcess {
             double[] w = chol.solve(kTestTrain.transpose().data(), m);
             double[] c = kTestTest.data().clone();
             Blas.gemm(false, false, m, m, n, -1.0, kTestTrain.data(), w, 1.0, c);
-            symmetrise(c, m);
+            Symmetry.averageInPlace(c, m);
             cov = Tensor.of(c, m, m);
         }
         return new Posterior(Tensor.of(mean, m, outputs), cov, chol);
@@ -61,15 +62,5 @@ public final class GaussianProcess {
             throw new IllegalArgumentException("targets y have shape " + y.shapeString() + ", expected [" + n + "] or [" + n + ", k]");
         }
         return y.rank() == 1 ? 1 : y.dim(1);
-    }
-
-    static void symmetrise(double[] c, int m) {
-        for (int i = 0; i < m; i++) {
-            for (int j = i + 1; j < m; j++) {
-                double v = 0.5 * (c[i * m + j] + c[j * m + i]);
-                c[i * m + j] = v;
-                c[j * m + i] = v;
-            }
-        }
     }
 }

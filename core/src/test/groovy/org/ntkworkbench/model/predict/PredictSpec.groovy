@@ -3,7 +3,7 @@ package org.ntkworkbench.model.predict
 import groovy.transform.CompileStatic
 import org.ntkworkbench.kernel.Dual
 import org.ntkworkbench.kernel.Kernel
-import org.ntkworkbench.kernel.KernelRules
+import org.ntkworkbench.nn.Dense
 import org.ntkworkbench.tensor.Lapack
 import org.ntkworkbench.tensor.Tensor
 import spock.lang.Shared
@@ -24,8 +24,8 @@ class PredictSpec extends Specification {
     def setupSpec() {
         // A depth-2 ReLU network with bias on 37 random points: train = first 30, test = last 7.
         def x = Tensor.randn(21, N + M, 5)
-        def k = KernelRules.dense(Kernel.fromInputs(x, null), 1.2, 0.3)
-        k = KernelRules.dense(Dual.relu().apply(k), 1.5, 0.2)
+        def k = Dense.rule(Kernel.fromInputs(x, null), 1.2, 0.3)
+        k = Dense.rule(Dual.relu().apply(k), 1.5, 0.2)
         ntk = k.ntk()
         nngp = k.nngp()
         y = Tensor.randn(22, N, 2)

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Layers;
 import org.ntkworkbench.plot.Plots;
-import org.ntkworkbench.report.CurrentRun;
+import org.ntkworkbench.spi.RunOutputs;
 import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
@@ -31,10 +31,10 @@ final class DensityConvergenceWord implements DslWord {
                     + "results()) and plots/<name>.png.");
 
     private final Plots plots;
-    private final CurrentRun run;
+    private final RunOutputs run;
 
     @Inject
-    DensityConvergenceWord(Plots plots, CurrentRun run) {
+    DensityConvergenceWord(Plots plots, RunOutputs run) {
         this.plots = plots;
         this.run = run;
     }
@@ -80,7 +80,7 @@ final class DensityConvergenceWord implements DslWord {
         String title = a.stringNamed("title", "Convergence step per point, sin(" + result.options().frequency() + " theta), density "
                 + java.util.Arrays.toString(density) + "; network and NTK linearised");
         try {
-            plots.save(result.plot(title), run.get().plotsDir(), name);
+            plots.save(result.plot(title), run.plotsDir(), name);
         } catch (IOException e) {
             throw new UncheckedIOException(w + " plot: " + e.getMessage(), e);
         }

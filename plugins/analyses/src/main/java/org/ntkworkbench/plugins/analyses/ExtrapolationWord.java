@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.plot.Plots;
-import org.ntkworkbench.report.CurrentRun;
+import org.ntkworkbench.spi.RunOutputs;
 import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
@@ -32,10 +32,10 @@ final class ExtrapolationWord implements DslWord {
 
     private final Training training;
     private final Plots plots;
-    private final CurrentRun run;
+    private final RunOutputs run;
 
     @Inject
-    ExtrapolationWord(Training training, Plots plots, CurrentRun run) {
+    ExtrapolationWord(Training training, Plots plots, RunOutputs run) {
         this.training = training;
         this.plots = plots;
         this.run = run;
@@ -91,7 +91,7 @@ final class ExtrapolationWord implements DslWord {
         }
         String name = a.stringNamed("name", "extrapolation");
         try {
-            plots.save(result.plot("Extrapolation: " + name), run.get().plotsDir(), "extrapolation_" + name);
+            plots.save(result.plot("Extrapolation: " + name), run.plotsDir(), "extrapolation_" + name);
         } catch (IOException e) {
             throw new UncheckedIOException("extrapolation plot: " + e.getMessage(), e);
         }

@@ -3,7 +3,7 @@ package org.ntkworkbench.plugins.stylegan;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
-import org.ntkworkbench.kernel.KernelRules;
+import org.ntkworkbench.nn.LayerNorm;
 import org.ntkworkbench.nn.ApplyContext;
 import org.ntkworkbench.nn.UnaryLayer;
 
@@ -11,7 +11,7 @@ import org.ntkworkbench.nn.UnaryLayer;
  * {@code pixelNorm()}: StyleGAN's normalisation of the latent (and of feature vectors per position),
  * {@code y = x / √(mean_c x_c² + eps)} over the last axis, no mean subtraction.
  *
- * <p>Kernel rule: {@code Σ' = Σ / √((Σ₁ + eps)(Σ₂ + eps))}, Θ alike ({@link KernelRules#layerNorm}, the
+ * <p>Kernel rule: {@code Σ' = Σ / √((Σ₁ + eps)(Σ₂ + eps))}, Θ alike ({@link LayerNorm#rule(Kernel, double)}, the
  * same division). Exact when the input carries no parameters (the latent {@code z}: then Σ₁ is the
  * input's own mean square, Θ = 0); for hidden inputs the infinite-width limit of layer normalisation.
  */
@@ -49,7 +49,7 @@ public final class PixelNorm extends UnaryLayer {
 
     @Override
     public Kernel kernel(Kernel in) {
-        return KernelRules.layerNorm(in, eps);
+        return LayerNorm.rule(in, eps);
     }
 
     @Override

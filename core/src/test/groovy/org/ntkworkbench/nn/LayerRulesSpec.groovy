@@ -1,6 +1,11 @@
-package org.ntkworkbench.kernel
+package org.ntkworkbench.nn
 
 import static org.ntkworkbench.kernel.Padding.*
+
+import org.ntkworkbench.kernel.Dual
+import org.ntkworkbench.kernel.Kernel
+import org.ntkworkbench.kernel.PairAxes
+import org.ntkworkbench.kernel.Padding
 
 import groovy.transform.CompileStatic
 import org.ntkworkbench.nn.Parameterization
@@ -15,7 +20,7 @@ import spock.lang.Unroll
  * input kernel of the transformed inputs (im2col patches, pooled / flattened / normalised arrays);
  * the deep ReLU recursion against a scalar transcription of SCIENCE.md; Basri's closed form.
  */
-class KernelRulesSpec extends Specification {
+class LayerRulesSpec extends Specification {
 
     static double maxDiff(Tensor a, Tensor b) {
         assert a.sameShape(b): "${a.shapeString()} vs ${b.shapeString()}"
@@ -30,7 +35,7 @@ class KernelRulesSpec extends Specification {
     @CompileStatic
     static Tensor patches1d(Tensor x, int f, int s, Padding pad) {
         int n = x.dim(0), p = x.dim(1), c = x.dim(2)
-        int out = KernelRules.outSize(p, f, s, pad)
+        int out = PairAxes.outSize(p, f, s, pad)
         int lo = pad == VALID ? 0 : Math.max((out - 1) * s + f - p, 0).intdiv(2) as int
         double[] o = new double[n * out * f * c]
         for (int i = 0; i < n; i++) for (int q = 0; q < out; q++) for (int k = 0; k < f; k++) {
@@ -59,7 +64,7 @@ class KernelRulesSpec extends Specification {
     @CompileStatic
     static Tensor pool1d(Tensor x, int f, int s, Padding pad, boolean average) {
         int n = x.dim(0), p = x.dim(1), c = x.dim(2)
-        int out = KernelRules.outSize(p, f, s, pad)
+        int out = PairAxes.outSize(p, f, s, pad)
         int lo = pad == VALID ? 0 : Math.max((out - 1) * s + f - p, 0).intdiv(2) as int
         double[] o = new double[n * out * c]
         for (int i = 0; i < n; i++) for (int q = 0; q < out; q++) for (int k = 0; k < f; k++) {
@@ -139,8 +144,8 @@ class KernelRulesSpec extends Specification {
     def "depth-#depth ReLU NNGP and NTK with bias follow the recursion of SCIENCE.md"() {
         given:
         def x = Tensor.randn(5, 6, 4)
-        def k = KernelRules.dense(Kernel.fromInputs(x, null), 1.3, 0.4)
-        for (int l = 1; l < depth; l++) k = KernelRules.dense(Dual.relu().apply(k), 1.3, 0.4)
+        def k = Dense.rule(Kernel.fromInputs(x, null), 1.3, 0.4)
+        for (int l = 1; l < depth; l++) k = Dense.rule(Dual.relu().apply(k), 1.3, 0.4)
 
         double errNngp = 0, errNtk = 0
         for (int i = 0; i < 6; i++) for (int j = 0; j < 6; j++) {
@@ -192,7 +197,7 @@ class KernelRulesSpec extends Specification {
     def "a wide two-layer ReLU network's empirical NNGP and NTK match the analytic kernels (Monte Carlo)"() {
         given: 'm = 200000 hidden units; tolerance 5 standard errors of the unit average'
         def x = Tensor.randn(46, 4, 6)
-        def k = KernelRules.dense(Dual.relu().apply(KernelRules.dense(Kernel.fromInputs(x, null), 1.4, 0.3)), 1.1, 0.2)
+        def k = Dense.rule(Dual.relu().apply(Dense.rule(Kernel.fromInputs(x, null), 1.4, 0.3)), 1.1, 0.2)
 
         expect:
         [[0, 0], [0, 1], [2, 3], [1, 3]].every { List<Integer> p ->
@@ -208,9 +213,9 @@ class KernelRulesSpec extends Specification {
         int n = 24
         double[] ang = (0..<n).collect { 2 * Math.PI * it / n + 0.1 * Math.sin(it) } as double[]
         def x = Tensor.of(ang.collect { [Math.cos(it), Math.sin(it)] as double[] } as double[][])
-        def k1 = KernelRules.dense(Kernel.fromInputs(x, null), Math.sqrt(2), 0)
+        def k1 = Dense.rule(Kernel.fromInputs(x, null), Math.sqrt(2), 0)
         k1 = k1.withNtk(k1.nngp().map { it + 1 })
-        def k2 = KernelRules.dense(Dual.relu().apply(k1), 1, 0)
+        def k2 = Dense.rule(Dual.relu().apply(k1), 1, 0)
 
         expect:
         (0..<n).every { i -> (0..<n).every { j ->
@@ -225,9 +230,9 @@ class KernelRulesSpec extends Specification {
         given:
         def x = Tensor.randn(3, 4, 7, 3)
         def y = Tensor.randn(4, 3, 7, 3)
-        def k = KernelRules.conv(Kernel.fromInputs(x, y), [f] as int[], [s] as int[], pad, 1.0, 0.0)
+        def k = Conv.rule(Kernel.fromInputs(x, y), [f] as int[], [s] as int[], pad, 1.0, 0.0)
         def ref = Kernel.fromInputs(patches1d(x, f, s, pad), patches1d(y, f, s, pad))
-        def kWithBias = KernelRules.conv(Kernel.fromInputs(x, y), [f] as int[], [s] as int[], pad, 0.7, 0.3)
+        def kWithBias = Conv.rule(Kernel.fromInputs(x, y), [f] as int[], [s] as int[], pad, 0.7, 0.3)
 
         expect:
         maxDiff(k.nngp(), ref.nngp()) < 1e-13
@@ -250,7 +255,7 @@ class KernelRulesSpec extends Specification {
     def "2-D circular conv equals the input kernel of 2-D patches"() {
         given:
         def x = Tensor.randn(5, 2, 4, 3, 2)
-        def k = KernelRules.conv(Kernel.fromInputs(x, null), [3, 2] as int[], [1, 1] as int[], CIRCULAR, 1.0, 0.0)
+        def k = Conv.rule(Kernel.fromInputs(x, null), [3, 2] as int[], [1, 1] as int[], CIRCULAR, 1.0, 0.0)
         def ref = Kernel.fromInputs(patches2dCircular(x, 3, 2), null)
 
         expect:
@@ -261,7 +266,7 @@ class KernelRulesSpec extends Specification {
     def "an activation on an image kernel pairs the variances of the right pixels"() {
         given:
         def x = Tensor.randn(44, 3, 2, 3, 4)
-        def k = KernelRules.dense(Kernel.fromInputs(x, null), 1.2, 0.3)
+        def k = Dense.rule(Kernel.fromInputs(x, null), 1.2, 0.3)
         def out = Dual.relu().apply(k)
 
         expect:
@@ -281,7 +286,7 @@ class KernelRulesSpec extends Specification {
         def x = Tensor.randn(6, 3, 8, 2)
         def y = Tensor.randn(7, 2, 8, 2)
         def k0 = Kernel.fromInputs(x, y)
-        def k = average ? KernelRules.avgPool(k0, [f] as int[], [s] as int[], pad) : KernelRules.sumPool(k0, [f] as int[], [s] as int[], pad)
+        def k = average ? AvgPool.rule(k0, [f] as int[], [s] as int[], pad) : SumPool.rule(k0, [f] as int[], [s] as int[], pad)
         def ref = Kernel.fromInputs(pool1d(x, f, s, pad, average), pool1d(y, f, s, pad, average))
 
         expect:
@@ -310,12 +315,12 @@ class KernelRulesSpec extends Specification {
         def gsp = Kernel.fromInputs(Tensor.of(sum, 3, 4), null)
 
         expect:
-        maxDiff(KernelRules.flatten(k0).nngp(), flat.nngp()) < 1e-13
-        maxDiff(KernelRules.flatten(k0).cov1(), flat.cov1()) < 1e-13
-        maxDiff(KernelRules.globalAvgPool(k0).nngp(), gap.nngp()) < 1e-13
-        maxDiff(KernelRules.globalAvgPool(k0).cov1(), gap.cov1()) < 1e-13
-        maxDiff(KernelRules.globalSumPool(k0).nngp(), gsp.nngp()) < 1e-12
-        KernelRules.flatten(k0).spatial().length == 0
+        maxDiff(Flatten.rule(k0).nngp(), flat.nngp()) < 1e-13
+        maxDiff(Flatten.rule(k0).cov1(), flat.cov1()) < 1e-13
+        maxDiff(GlobalAvgPool.rule(k0).nngp(), gap.nngp()) < 1e-13
+        maxDiff(GlobalAvgPool.rule(k0).cov1(), gap.cov1()) < 1e-13
+        maxDiff(GlobalSumPool.rule(k0).nngp(), gsp.nngp()) < 1e-12
+        Flatten.rule(k0).spatial().length == 0
     }
 
     def "layer norm equals the input kernel of inputs normalised per position"() {
@@ -327,9 +332,9 @@ class KernelRulesSpec extends Specification {
             for (int c = 0; c < 6; c++) s += x.get(i, p, c) ** 2
             for (int c = 0; c < 6; c++) xn[(i * 3 + p) * 6 + c] /= Math.sqrt(s / 6)
         }
-        def k = KernelRules.layerNorm(Kernel.fromInputs(x, null), 0)
+        def k = LayerNorm.rule(Kernel.fromInputs(x, null), 0)
         def ref = Kernel.fromInputs(Tensor.of(xn, 4, 3, 6), null)
-        def dense = KernelRules.layerNorm(Kernel.fromInputs(x.copy().reshape(4, 18), null), 0)
+        def dense = LayerNorm.rule(Kernel.fromInputs(x.copy().reshape(4, 18), null), 0)
 
         expect:
         maxDiff(k.nngp(), ref.nngp()) < 1e-13
@@ -340,8 +345,8 @@ class KernelRulesSpec extends Specification {
     def "a standard-parameterization dense layer has NTK x·z + 1 (gradients of z = W x + b)"() {
         given:
         def x = Tensor.randn(10, 5, 7)
-        def k = KernelRules.dense(Kernel.fromInputs(x, null), 1.5, 0.2, Parameterization.STANDARD, 7)
-        def noBias = KernelRules.dense(Kernel.fromInputs(x, null), 1.5, 0, Parameterization.STANDARD, 7)
+        def k = Dense.rule(Kernel.fromInputs(x, null), 1.5, 0.2, Parameterization.STANDARD, 7)
+        def noBias = Dense.rule(Kernel.fromInputs(x, null), 1.5, 0, Parameterization.STANDARD, 7)
 
         expect:
         (0..<5).every { i -> (0..<5).every { j ->
@@ -354,7 +359,7 @@ class KernelRulesSpec extends Specification {
     def "a standard-parameterization conv layer has NTK = patch inner products + 1"() {
         given: 'z_p = Σ_{k,c} W_{k,c} x_{p+k,c} + b, so Θ[p,q] = Σ_{k,c} x_{p+k,c} x\'_{q+k,c} + 1 = f·C·(patch kernel) + 1'
         def x = Tensor.randn(45, 3, 6, 2)
-        def k = KernelRules.conv(Kernel.fromInputs(x, null), [3] as int[], [1] as int[], CIRCULAR, 0.9, 0.4,
+        def k = Conv.rule(Kernel.fromInputs(x, null), [3] as int[], [1] as int[], CIRCULAR, 0.9, 0.4,
                 Parameterization.STANDARD, 3 * 2)
         def patch = Kernel.fromInputs(patches1d(x, 3, 1, CIRCULAR), null).nngp()
 
@@ -366,12 +371,12 @@ class KernelRulesSpec extends Specification {
     def "fan-in sum, product (product rule) and concat combine branch kernels"() {
         given:
         def x = Tensor.randn(11, 4, 3)
-        def a = KernelRules.dense(Dual.relu().apply(KernelRules.dense(Kernel.fromInputs(x, null), 1, 0.1)), 1.2, 0.3)
-        def b = KernelRules.dense(Dual.erf().apply(KernelRules.dense(Kernel.fromInputs(x, null), 1, 0.5)), 0.8, 0.0)
-        def c = KernelRules.dense(Kernel.fromInputs(x, null), 2, 1)
-        def prod = KernelRules.fanInProd([a, b, c])
-        def sum = KernelRules.fanInSum([a, b])
-        def cat = KernelRules.fanInConcat([a, b])
+        def a = Dense.rule(Dual.relu().apply(Dense.rule(Kernel.fromInputs(x, null), 1, 0.1)), 1.2, 0.3)
+        def b = Dense.rule(Dual.erf().apply(Dense.rule(Kernel.fromInputs(x, null), 1, 0.5)), 0.8, 0.0)
+        def c = Dense.rule(Kernel.fromInputs(x, null), 2, 1)
+        def prod = FanInProd.rule([a, b, c])
+        def sum = FanInSum.rule([a, b])
+        def cat = FanInConcat.rule([a, b])
         def s = { Kernel k, int i, int j -> k.nngp().get(i, j) }
         def t = { Kernel k, int i, int j -> k.ntk().get(i, j) }
 
@@ -394,8 +399,8 @@ class KernelRulesSpec extends Specification {
         def os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.operatingSystemMXBean
         long t0 = System.nanoTime(), cpu0 = os.processCpuTime
         def k = Kernel.fromInputs(x, null)
-        for (int l = 0; l < 3; l++) k = Dual.relu().apply(KernelRules.dense(k, 1.4, 0.1))
-        k = KernelRules.dense(k, 1, 0)
+        for (int l = 0; l < 3; l++) k = Dual.relu().apply(Dense.rule(k, 1.4, 0.1))
+        k = Dense.rule(k, 1, 0)
         double secs = (System.nanoTime() - t0) / 1e9, cpuSecs = (os.processCpuTime - cpu0) / 1e9
         println "depth-3 ReLU MLP NNGP+NTK, n = 4000: ${String.format('%.2f', secs)} s wall, ${String.format('%.2f', cpuSecs)} s CPU"
 

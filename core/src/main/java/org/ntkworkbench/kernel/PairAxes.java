@@ -1,0 +1,225 @@
+package org.ntkworkbench.kernel;
+
+import java.util.Arrays;
+import org.ntkworkbench.tensor.Tensor;
+
+/**
+ * Kernel algebra on the position-pair axes of spatial kernels (layout: {@link PairLayout}), from which
+ * the layers build their rules: windows over one spatial axis of both sides of a pair (pooling) or of
+ * the pair's diagonal shifts (convolution), the same on the diagonal layout, readouts of whole blocks,
+ * window sizes and checks.
+ */
+public final class PairAxes {
+    private PairAxes() {}
+
+    /**
+     * Pooling mixes different positions, so its output pairs need the input's off-diagonal pairs, which a
+     * diagonal spatial kernel does not hold: refused in one line rather than approximated.
+     */
+    public static void requireFullSpatial(Kernel k, String what) {
+        if (k.diagonalSpatial()) {
+            throw new IllegalArgumentException(what + " needs the covariances between different positions, but the kernel "
+                    + "keeps only same-position pairs (diagonalSpatial); compute it with diagonalSpatial: false");
+        }
+    }
+
+    /**
+     * The conv rule on one spatial axis of a diagonal-layout array (pair axes replaced by one position
+     * axis per spatial axis, after {@code lead} example axes): output position o gets the mean over the
+     * filter taps of the input diagonal at {@code s·o + k − lo} (zero outside for SAME, wrapped for CIRCULAR).
+     */
+    public static Tensor diagonalAxis(Tensor x, int lead, int a, int[] curSpatial, int window, int stride, Padding padding) {
+        int size = curSpatial[a];
+        int out = outSize(size, window, stride, padding);
+        int lo = lowPad(size, window, stride, padding);
+        int outer = 1;
+        for (int i = 0; i < lead; i++) {
+            outer *= x.dim(i);
+        }
+        for (int b = 0; b < a; b++) {
+            outer *= curSpatial[b];
+        }
+        int inner = 1;
+        for (int b = a + 1; b < curSpatial.length; b++) {
+            inner *= curSpatial[b];
+        }
+        int[] src = new int[out * window];
+        for (int o = 0; o < out; o++) {
+            for (int kk = 0; kk < window; kk++) {
+                int t = o * stride + kk - lo;
+                if (padding == Padding.CIRCULAR) {
+                    t = Math.floorMod(t, size);
+                } else if (t < 0 || t >= size) {
+                    t = -1;
+                }
+                src[o * window + kk] = t;
+            }
+        }
+        double[] res = window1d(x.data(), outer, size, inner, out, window, src, 1.0 / window);
+        int[] shape = x.shape();
+        shape[lead + a] = out;
+        return Tensor.of(res, shape);
+    }
+
+    /** Checks that a window and its strides fit the spatial shape (one per axis, positive). */
+    public static void checkWindow(String what, int[] spatial, int[] window, int[] strides) {
+        if (spatial.length == 0) {
+            throw new IllegalArgumentException(what + " needs a spatial kernel, got a dense one");
+        }
+        if (window.length != spatial.length || strides.length != spatial.length) {
+            throw new IllegalArgumentException(what + " window " + Arrays.toString(window) + " / strides "
+                    + Arrays.toString(strides) + " do not match spatial shape " + Arrays.toString(spatial));
+        }
+        for (int a = 0; a < window.length; a++) {
+            if (window[a] < 1 || strides[a] < 1) {
+                throw new IllegalArgumentException(what + " window and strides must be positive, got "
+                        + Arrays.toString(window) + ", " + Arrays.toString(strides));
+            }
+        }
+    }
+
+    /** Output length of a windowed op along one axis. */
+    public static int outSize(int size, int window, int stride, Padding padding) {
+        int out = padding == Padding.VALID ? (size - window) / stride + 1 : (size + stride - 1) / stride;
+        if (out < 1 || (padding == Padding.VALID && size < window)) {
+            throw new IllegalArgumentException("window " + window + " does not fit spatial size " + size + " with VALID padding");
+        }
+        return out;
+    }
+
+    /** Zero positions before the first one (SAME and CIRCULAR), as neural-tangents and XLA split the padding. */
+    public static int lowPad(int size, int window, int stride, Padding padding) {
+        if (padding == Padding.VALID) {
+            return 0;
+        }
+        int out = (size + stride - 1) / stride;
+        return Math.max((out - 1) * stride + window - size, 0) / 2;
+    }
+
+    /**
+     * Transforms the position-pair axes of spatial axis {@code a} of a kernel array whose pair axes start
+     * after {@code lead} leading example axes. {@code diagonal}: conv (mean over diagonal shifts k of
+     * both sides together); otherwise pooling (window on each side independently; mean if {@code average}).
+     */
+    public static Tensor pairAxis(Tensor x, int lead, int a, int[] curSpatial, int window, int stride,
+                                   Padding padding, boolean diagonal, boolean average) {
+        int size = curSpatial[a];
+        int out = outSize(size, window, stride, padding);
+        int lo = lowPad(size, window, stride, padding);
+        int outer = 1;
+        for (int i = 0; i < lead; i++) {
+            outer *= x.dim(i);
+        }
+        for (int b = 0; b < a; b++) {
+            outer *= curSpatial[b] * curSpatial[b];
+        }
+        int inner = 1;
+        for (int b = a + 1; b < curSpatial.length; b++) {
+            inner *= curSpatial[b] * curSpatial[b];
+        }
+        // Source index of output position o and window offset k, or -1 for a zero pad.
+        int[] src = new int[out * window];
+        for (int o = 0; o < out; o++) {
+            for (int kk = 0; kk < window; kk++) {
+                int t = o * stride + kk - lo;
+                if (padding == Padding.CIRCULAR) {
+                    t = Math.floorMod(t, size);
+                } else if (t < 0 || t >= size) {
+                    t = -1;
+                }
+                src[o * window + kk] = t;
+            }
+        }
+        double[] in = x.data();
+        double[] res;
+        if (diagonal) {
+            double norm = 1.0 / window;
+            res = new double[outer * out * out * inner];
+            for (int g = 0; g < outer; g++) {
+                int inBase = g * size * size * inner, outBase = g * out * out * inner;
+                for (int o1 = 0; o1 < out; o1++) {
+                    for (int o2 = 0; o2 < out; o2++) {
+                        int dst = outBase + (o1 * out + o2) * inner;
+                        for (int kk = 0; kk < window; kk++) {
+                            int s1 = src[o1 * window + kk], s2 = src[o2 * window + kk];
+                            if (s1 < 0 || s2 < 0) {
+                                continue;
+                            }
+                            int from = inBase + (s1 * size + s2) * inner;
+                            for (int e = 0; e < inner; e++) {
+                                res[dst + e] += in[from + e];
+                            }
+                        }
+                        for (int e = 0; e < inner; e++) {
+                            res[dst + e] *= norm;
+                        }
+                    }
+                }
+            }
+        } else {
+            double norm = average ? 1.0 / window : 1.0;
+            // First side: [outer][size][size*inner] -> [outer][out][size*inner]; then the second side.
+            double[] mid = window1d(in, outer, size, size * inner, out, window, src, norm);
+            res = window1d(mid, outer * out, size, inner, out, window, src, norm);
+        }
+        int[] shape = x.shape();
+        shape[lead + 2 * a] = out;
+        shape[lead + 2 * a + 1] = out;
+        return Tensor.of(res, shape);
+    }
+
+    /**
+     * A window along one axis of a {@code [outer][size][inner]} array: output position o is the sum over the
+     * window's sources {@code src[o·window + k]} (−1: a zero pad) times {@code norm}.
+     */
+    public static double[] window1d(double[] in, int outer, int size, int inner, int out, int window, int[] src, double norm) {
+        double[] res = new double[outer * out * inner];
+        for (int g = 0; g < outer; g++) {
+            for (int o = 0; o < out; o++) {
+                int dst = (g * out + o) * inner;
+                for (int kk = 0; kk < window; kk++) {
+                    int s = src[o * window + kk];
+                    if (s < 0) {
+                        continue;
+                    }
+                    int from = (g * size + s) * inner;
+                    for (int e = 0; e < inner; e++) {
+                        res[dst + e] += in[from + e];
+                    }
+                }
+                for (int e = 0; e < inner; e++) {
+                    res[dst + e] *= norm;
+                }
+            }
+        }
+        return res;
+    }
+
+    /** One value from the block of a kernel entry (a readout). */
+    public interface BlockReducer {
+        /** The value of the block starting at {@code offset} of {@code values}. */
+        double reduce(double[] values, int offset);
+    }
+
+    /** Every block of {@code k} (kernels and covariances) reduced to one value: a dense kernel; a dense {@code k} unchanged. */
+    public static Kernel reduce(Kernel k, BlockReducer r) {
+        if (k.spatial().length == 0) {
+            return k;
+        }
+        int block = k.layout().block();
+        Tensor nngp = reduceArray(k.nngp(), block, r, k.n1(), k.n2());
+        Tensor ntk = k.ntk() == null ? null : reduceArray(k.ntk(), block, r, k.n1(), k.n2());
+        Tensor cov1 = reduceArray(k.cov1(), block, r, k.cov1().dim(0));
+        Tensor cov2 = k.cov2() == k.cov1() ? cov1 : reduceArray(k.cov2(), block, r, k.cov2().dim(0));
+        return new Kernel(nngp, ntk, cov1, cov2, new int[0], k.x1IsX2(), k.channels());
+    }
+
+    private static Tensor reduceArray(Tensor x, int block, BlockReducer r, int... shape) {
+        double[] v = x.data();
+        double[] o = new double[v.length / block];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = r.reduce(v, i * block);
+        }
+        return Tensor.of(o, shape);
+    }
+}
