@@ -226,15 +226,20 @@ class ModelSpec extends Specification {
     }
 
     def "a layer without a kernel rule says so by name"() {
-        given: 'concatenation along a spatial axis (axis 1 of (n, P, C) signals) has no rule'
+        given: 'a layer that has a forward pass but neither kernel(Kernel) nor an entrywise rule (every shipped layer has one now)'
         def x = Tensor.of([1, 2, 3, 4, 5, 6, 7, 8] as double[], 2, 2, 2)
+        Layer ruleless = new Layer() {
+            String word() { 'myLayer(2)' }
+            List<int[]> outputShapes(List<int[]> inputShapes) { inputShapes }
+            List<org.ntkworkbench.autodiff.Var> apply(ApplyContext ctx, String path, List<org.ntkworkbench.autodiff.Var> inputs) { inputs }
+        }
 
         when:
-        serial(fanOut(2), parallel(conv(3, 1), identity()), fanInConcat(1)).kernel(x)
+        serial(dense(3), relu(), ruleless).kernel(x)
         then:
         def e = thrown(NoKernelRuleException)
-        e.word() == 'fanInConcat(axis: 1)'
-        e.message.contains("'fanInConcat(axis: 1)' has no kernel rule")
+        e.word() == 'myLayer(2)'
+        e.message.contains("'myLayer(2)' has no kernel rule")
     }
 
     def "models print as DSL expressions and words are the DSL words"() {
