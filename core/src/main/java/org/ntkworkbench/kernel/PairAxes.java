@@ -43,6 +43,18 @@ public final class PairAxes {
         for (int b = a + 1; b < curSpatial.length; b++) {
             inner *= curSpatial[b];
         }
+        int[] src = windowSources(size, out, window, stride, lo, padding);
+        double[] res = window1d(x.data(), outer, size, inner, out, window, src, 1.0 / window);
+        int[] shape = x.shape();
+        shape[lead + a] = out;
+        return Tensor.of(res, shape);
+    }
+
+    /**
+     * Source position of output position o and window offset k along one axis of length {@code size}, at
+     * {@code [o * window + k]}: wrapped for CIRCULAR padding, -1 for a zero pad.
+     */
+    private static int[] windowSources(int size, int out, int window, int stride, int lo, Padding padding) {
         int[] src = new int[out * window];
         for (int o = 0; o < out; o++) {
             for (int kk = 0; kk < window; kk++) {
@@ -55,10 +67,7 @@ public final class PairAxes {
                 src[o * window + kk] = t;
             }
         }
-        double[] res = window1d(x.data(), outer, size, inner, out, window, src, 1.0 / window);
-        int[] shape = x.shape();
-        shape[lead + a] = out;
-        return Tensor.of(res, shape);
+        return src;
     }
 
     /** Checks that a window and its strides fit the spatial shape (one per axis, positive). */
@@ -117,19 +126,7 @@ public final class PairAxes {
         for (int b = a + 1; b < curSpatial.length; b++) {
             inner *= curSpatial[b] * curSpatial[b];
         }
-        // Source index of output position o and window offset k, or -1 for a zero pad.
-        int[] src = new int[out * window];
-        for (int o = 0; o < out; o++) {
-            for (int kk = 0; kk < window; kk++) {
-                int t = o * stride + kk - lo;
-                if (padding == Padding.CIRCULAR) {
-                    t = Math.floorMod(t, size);
-                } else if (t < 0 || t >= size) {
-                    t = -1;
-                }
-                src[o * window + kk] = t;
-            }
-        }
+        int[] src = windowSources(size, out, window, stride, lo, padding);
         double[] in = x.data();
         double[] res;
         if (diagonal) {
