@@ -95,6 +95,27 @@ public final class FanInConcat implements Layer {
         return List.of(spatialConcat(in, a));
     }
 
+    /**
+     * Whether concatenating {@code in} yields channels that are not identically distributed: a
+     * channel-axis concatenation of branches whose kernels differ. Its kernel (the channel-weighted mean)
+     * is exact for linear layers after it, but an activation acts on each branch's channels separately,
+     * so its kernel is the weighted mean of the activation's kernels of the branches, which the mean
+     * kernel does not determine (neural-tangents refuses the same).
+     */
+    public boolean concatenatesUnequalChannels(List<Kernel> in) {
+        if (in.size() < 2 || perExampleAxis(in.get(0).spatial().length + 1) != in.get(0).spatial().length) {
+            return false;
+        }
+        Kernel first = in.get(0);
+        for (Kernel k : in) {
+            if (!Arrays.equals(k.nngp().data(), first.nngp().data()) || !Arrays.equals(k.cov1().data(), first.cov1().data())
+                    || (k.cov2() != null && first.cov2() != null && !Arrays.equals(k.cov2().data(), first.cov2().data()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Kernel spatialConcat(List<Kernel> ks, int a) {
         Kernel first = ks.get(0);
         int[] spatial = first.spatial();

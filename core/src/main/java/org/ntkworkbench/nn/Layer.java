@@ -94,6 +94,17 @@ public interface Layer {
         return null;
     }
 
+    /**
+     * Whether every output channel of this layer is a fresh Gaussian combination of all its input
+     * channels (dense, convolutions, attention): after such a layer the channels are identically
+     * distributed again, whatever came before. {@link Serial} uses it to refuse an activation right after
+     * a channel-axis {@code fanInConcat} of unequal branches, whose mean kernel does not determine the
+     * activation's kernel. Default {@code false}: a layer that does not say so never lifts the refusal.
+     */
+    default boolean mixesChannels() {
+        return false;
+    }
+
     /** The kernel rule on a list flow (default: one kernel in, one out, through {@link #kernel(Kernel)}). */
     default List<Kernel> kernels(List<Kernel> in) {
         if (in.size() != 1) {

@@ -82,9 +82,24 @@ public final class Serial implements Layer {
     public List<Kernel> kernels(List<Kernel> in) {
         List<Layer> flat = flattened();
         List<Kernel> k = in;
+        boolean unequalConcat = false; // a channel-axis fanInConcat of unequal branches not yet followed by a mixing layer
         int i = 0;
         while (i < flat.size()) {
             int end = k.size() == 1 && k.get(0).spatial().length == 0 ? entrywiseRunEnd(flat, i) : i;
+            for (int j = i; j < Math.max(end, i + 1); j++) {
+                Layer l = flat.get(j);
+                if (unequalConcat && l instanceof Activation) {
+                    throw new IllegalArgumentException(l.word() + " right after fanInConcat of branches with different kernels"
+                            + " has no kernel rule (the concatenated channels are not identically distributed);"
+                            + " put a dense or conv layer in between");
+                }
+                if (l.mixesChannels()) {
+                    unequalConcat = false;
+                }
+            }
+            if (flat.get(i) instanceof FanInConcat c && c.concatenatesUnequalChannels(k)) {
+                unequalConcat = true;
+            }
             if (end - i >= 2) {
                 k = List.of(EntrywiseChain.apply(k.get(0), rules(flat, i, end)));
                 i = end;
