@@ -9,7 +9,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import smile.linalg.blas.cblas_h;
 import smile.linalg.lapack.clapack_h;
@@ -40,27 +39,14 @@ public final class CholeskyPair {
     private boolean factored;
     private double jitter;
 
-    /** Critical downcalls on heap arrays ({@code null} where the library cannot be looked up by name). */
+    /** Critical downcalls on heap arrays: Blas's handles plus dlauum ({@code null} where the library is not found). */
     private static final class Heap {
-        static final MethodHandle DPOTRF = fortran("dpotrf_", 5);
-        static final MethodHandle DLAUUM = fortran("dlauum_", 5);
-        static final MethodHandle DTRSM = lookup("cblas_dtrsm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT,
-                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-
-        private static MethodHandle fortran(String name, int pointers) {
-            var args = new java.lang.foreign.MemoryLayout[pointers];
-            java.util.Arrays.fill(args, ADDRESS);
-            return lookup(name, FunctionDescriptor.ofVoid(args));
-        }
-
-        private static MethodHandle lookup(String name, FunctionDescriptor fd) {
-            try {
-                MemorySegment fn = SymbolLookup.libraryLookup("libopenblas.so", Arena.global()).find(name).orElse(null);
-                return fn == null ? null : Linker.nativeLinker().downcallHandle(fn, fd, Linker.Option.critical(true));
-            } catch (RuntimeException e) {
-                return null; // the copying path through Smile still works
-            }
-        }
+        static final MethodHandle DPOTRF = Blas.Critical.DPOTRF;
+        static final MethodHandle DTRSM = Blas.Critical.DTRSM;
+        static final MethodHandle DLAUUM = Blas.Critical.LIB == null ? null : Blas.Critical.LIB.find("dlauum_")
+                .map(fn -> Linker.nativeLinker().downcallHandle(fn,
+                        FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), Linker.Option.critical(true)))
+                .orElse(null);
     }
 
     private CholeskyPair(int m) {
