@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.DiagonalStep;
 import org.ntkworkbench.kernel.EntrywiseRule;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.Symmetry;
@@ -94,6 +95,18 @@ public interface Layer {
         return null;
     }
 
+    /**
+     * This layer's kernel rule on the diagonal spatial layout as {@link DiagonalStep}s, for the fused per-pair
+     * pass ({@link org.ntkworkbench.kernel.DiagonalChain}, which {@link Serial} runs from the inputs to a
+     * flatten readout), or {@code null} when the layer has no such form (then the layer-by-layer path is
+     * used). The default: the {@linkplain #entrywiseKernelRule() entrywise rule}, if any, as one step. A layer
+     * that overrides this must give the same numbers as its {@link #kernel(Kernel)} on diagonal kernels.
+     */
+    default List<DiagonalStep> diagonalSteps() {
+        EntrywiseRule rule = entrywiseKernelRule();
+        return rule == null ? null : List.of(new DiagonalStep.Entrywise(rule));
+    }
+
     /** The kernel rule on a list flow (default: one kernel in, one out, through {@link #kernel(Kernel)}). */
     default List<Kernel> kernels(List<Kernel> in) {
         if (in.size() != 1) {
@@ -125,6 +138,19 @@ public interface Layer {
      * output the result is then the diagonal {@code (n1, n2, P…)}; {@code false} keeps all pairs.
      */
     default Kernel kernel(Tensor x1, Tensor x2, boolean computeNtk, Boolean diagonalSpatial) {
+        boolean diagonal = diagonalLayout(x1, diagonalSpatial);
+        Kernel in = Kernel.fromInputs(x1, x2, diagonal, computeNtk);
+        Kernel out = Params.located("", this, () -> single(kernels(List.of(in)), "output kernel"));
+        return Symmetry.forInputs(out, x1, x2);
+    }
+
+    /**
+     * The one place that decides whether this model's kernel of inputs like {@code x1} is computed on the
+     * diagonal spatial layout: {@code diagonalSpatial} {@code null} chooses it where it is exact
+     * ({@link SpatialDiagonal#exactByDefault()}); {@code true} is refused in one line when a layer needs
+     * other pairs; dense inputs have one layout (the answer does not matter there).
+     */
+    default boolean diagonalLayout(Tensor x1, Boolean diagonalSpatial) {
         SpatialDiagonal req = spatialDiagonal();
         boolean diagonal = diagonalSpatial == null ? req.exactByDefault() : diagonalSpatial;
         if (diagonal && !req.allowed() && x1.rank() > 2) {
@@ -132,9 +158,7 @@ public interface Layer {
                     + "covariances between different positions (avgPool, sumPool, globalAvgPool, globalSumPool or a plugin "
                     + "layer without a diagonal rule); use diagonalSpatial: false");
         }
-        Kernel in = Kernel.fromInputs(x1, x2, diagonal, computeNtk);
-        Kernel out = Params.located("", this, () -> single(kernels(List.of(in)), "output kernel"));
-        return Symmetry.forInputs(out, x1, x2);
+        return diagonal;
     }
 
     /**
