@@ -33,6 +33,8 @@ public final class LayerWords {
                     "1-D, 2-D or 3-D convolution on (n, length, channels), NHWC or (n, D, H, W, channels) inputs."),
             new WordInfo("convLocal", "convLocal(channels, filter: [3] | [3, 3] | [3, 3, 3], strides:, padding:, wStd:, bStd:, parameterization:)",
                     "Locally connected layer: a convolution with its own filter and bias at every output position (kernel: the conv's on same-position pairs, 0 elsewhere)."),
+            new WordInfo("convTranspose", "convTranspose(channels, filter: [3] | [3, 3] | [3, 3, 3], strides:, padding: 'VALID'|'SAME'|'CIRCULAR', wStd:, bStd:, parameterization:)",
+                    "Transposed convolution (neural-tangents' ConvTranspose, lax.conv_transpose): upsamples by the strides; output length L*s (SAME, CIRCULAR) or L*s + max(f - s, 0) (VALID)."),
             new WordInfo("imageResize", "imageResize(shape: [H, W] (-1 keeps an axis), method: 'linear'|'nearest')",
                     "Resizes the spatial axes by half-pixel linear or nearest interpolation (jax.image.resize, no antialias); kernel R Sigma R^T."),
             new WordInfo("avgPool", "avgPool(window, strides:, padding:)", "Average pooling."),

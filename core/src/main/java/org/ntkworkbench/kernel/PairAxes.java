@@ -31,23 +31,8 @@ public final class PairAxes {
     public static Tensor diagonalAxis(Tensor x, int lead, int a, int[] curSpatial, int window, int stride, Padding padding) {
         int size = curSpatial[a];
         int out = outSize(size, window, stride, padding);
-        int lo = lowPad(size, window, stride, padding);
-        int outer = 1;
-        for (int i = 0; i < lead; i++) {
-            outer *= x.dim(i);
-        }
-        for (int b = 0; b < a; b++) {
-            outer *= curSpatial[b];
-        }
-        int inner = 1;
-        for (int b = a + 1; b < curSpatial.length; b++) {
-            inner *= curSpatial[b];
-        }
-        int[] src = windowSources(size, out, window, stride, lo, padding);
-        double[] res = window1d(x.data(), outer, size, inner, out, window, src, 1.0 / window);
-        int[] shape = x.shape();
-        shape[lead + a] = out;
-        return Tensor.of(res, shape);
+        int[] src = windowSources(size, out, window, stride, lowPad(size, window, stride, padding), padding);
+        return sharedWindowAxis(x, lead, a, curSpatial, window, out, src, true);
     }
 
     /**
@@ -68,6 +53,103 @@ public final class PairAxes {
             }
         }
         return src;
+    }
+
+    /**
+     * Output length of a transposed convolution along one axis (as {@code lax.conv_transpose}): VALID
+     * {@code L·s + max(f − s, 0)}, SAME and CIRCULAR {@code L·s}.
+     */
+    public static int transposedOutSize(int size, int window, int stride, Padding padding) {
+        if (size < 1 || window < 1 || stride < 1) {
+            throw new IllegalArgumentException("transposed window " + window + " / stride " + stride + " / size " + size + " must be positive");
+        }
+        return padding == Padding.VALID ? size * stride + Math.max(window - stride, 0) : size * stride;
+    }
+
+    /**
+     * The source table of a transposed convolution along one axis, in the layout of the window sources
+     * ({@code [o · window + k]}: the input position that tap k brings to output position o, or −1):
+     * {@code lax.conv_transpose} dilates the input by the stride, pads {@code a} before and slides the
+     * window, so tap k at output o reads input {@code i} with {@code i·s = o + k − a}; {@code a = f − 1} for
+     * VALID and (also CIRCULAR) for SAME when {@code s > f − 1}, else {@code ⌈(f + s − 2)/2⌉} for SAME.
+     * CIRCULAR is SAME with the positions beyond the output wrapped (period {@code L·s}), as neural-tangents'
+     * circular transpose (a VALID transpose folded onto the SAME output).
+     */
+    public static int[] transposedSources(int size, int window, int stride, Padding padding) {
+        int out = transposedOutSize(size, window, stride, padding);
+        int lo = padding == Padding.VALID || stride > window - 1 ? window - 1 : (window + stride - 1) / 2;
+        int[] src = new int[out * window];
+        for (int o = 0; o < out; o++) {
+            for (int kk = 0; kk < window; kk++) {
+                int t = o + kk - lo;
+                if (padding == Padding.CIRCULAR) {
+                    t = Math.floorMod(t, out);
+                }
+                src[o * window + kk] = t >= 0 && t % stride == 0 && t / stride < size ? t / stride : -1;
+            }
+        }
+        return src;
+    }
+
+    /**
+     * The shared-weight (diagonal-shift) window along spatial axis {@code a} of a kernel array for any source
+     * table {@code src} ({@code [o · window + k]}, −1 for a zero): pair {@code (p, q)} becomes
+     * {@code (1/window) Σ_k Σ[src(p, k), src(q, k)]} (the same tap k on both sides, the weight being shared).
+     * With {@code diagonal} the array holds same-position pairs only (one position axis per spatial axis), which
+     * need only same-position pairs. Conv and transposed conv differ only in their tables.
+     */
+    public static Tensor sharedWindowAxis(Tensor x, int lead, int a, int[] curSpatial, int window, int out, int[] src,
+                                          boolean diagonal) {
+        int size = curSpatial[a];
+        int outer = 1;
+        for (int i = 0; i < lead; i++) {
+            outer *= x.dim(i);
+        }
+        int inner = 1;
+        int[] shape = x.shape();
+        if (diagonal) {
+            for (int b = 0; b < a; b++) {
+                outer *= curSpatial[b];
+            }
+            for (int b = a + 1; b < curSpatial.length; b++) {
+                inner *= curSpatial[b];
+            }
+            shape[lead + a] = out;
+            return Tensor.of(window1d(x.data(), outer, size, inner, out, window, src, 1.0 / window), shape);
+        }
+        for (int b = 0; b < a; b++) {
+            outer *= curSpatial[b] * curSpatial[b];
+        }
+        for (int b = a + 1; b < curSpatial.length; b++) {
+            inner *= curSpatial[b] * curSpatial[b];
+        }
+        double[] in = x.data();
+        double norm = 1.0 / window;
+        double[] res = new double[outer * out * out * inner];
+        for (int g = 0; g < outer; g++) {
+            int inBase = g * size * size * inner, outBase = g * out * out * inner;
+            for (int o1 = 0; o1 < out; o1++) {
+                for (int o2 = 0; o2 < out; o2++) {
+                    int dst = outBase + (o1 * out + o2) * inner;
+                    for (int kk = 0; kk < window; kk++) {
+                        int s1 = src[o1 * window + kk], s2 = src[o2 * window + kk];
+                        if (s1 < 0 || s2 < 0) {
+                            continue;
+                        }
+                        int from = inBase + (s1 * size + s2) * inner;
+                        for (int e = 0; e < inner; e++) {
+                            res[dst + e] += in[from + e];
+                        }
+                    }
+                    for (int e = 0; e < inner; e++) {
+                        res[dst + e] *= norm;
+                    }
+                }
+            }
+        }
+        shape[lead + 2 * a] = out;
+        shape[lead + 2 * a + 1] = out;
+        return Tensor.of(res, shape);
     }
 
     /** Checks that a window and its strides fit the spatial shape (one per axis, positive). */
@@ -127,38 +209,13 @@ public final class PairAxes {
             inner *= curSpatial[b] * curSpatial[b];
         }
         int[] src = windowSources(size, out, window, stride, lo, padding);
-        double[] in = x.data();
-        double[] res;
         if (diagonal) {
-            double norm = 1.0 / window;
-            res = new double[outer * out * out * inner];
-            for (int g = 0; g < outer; g++) {
-                int inBase = g * size * size * inner, outBase = g * out * out * inner;
-                for (int o1 = 0; o1 < out; o1++) {
-                    for (int o2 = 0; o2 < out; o2++) {
-                        int dst = outBase + (o1 * out + o2) * inner;
-                        for (int kk = 0; kk < window; kk++) {
-                            int s1 = src[o1 * window + kk], s2 = src[o2 * window + kk];
-                            if (s1 < 0 || s2 < 0) {
-                                continue;
-                            }
-                            int from = inBase + (s1 * size + s2) * inner;
-                            for (int e = 0; e < inner; e++) {
-                                res[dst + e] += in[from + e];
-                            }
-                        }
-                        for (int e = 0; e < inner; e++) {
-                            res[dst + e] *= norm;
-                        }
-                    }
-                }
-            }
-        } else {
-            double norm = average ? 1.0 / window : 1.0;
-            // First side: [outer][size][size*inner] -> [outer][out][size*inner]; then the second side.
-            double[] mid = window1d(in, outer, size, size * inner, out, window, src, norm);
-            res = window1d(mid, outer * out, size, inner, out, window, src, norm);
+            return sharedWindowAxis(x, lead, a, curSpatial, window, out, src, false);
         }
+        double norm = average ? 1.0 / window : 1.0;
+        // First side: [outer][size][size*inner] -> [outer][out][size*inner]; then the second side.
+        double[] mid = window1d(x.data(), outer, size, size * inner, out, window, src, norm);
+        double[] res = window1d(mid, outer * out, size, inner, out, window, src, norm);
         int[] shape = x.shape();
         shape[lead + 2 * a] = out;
         shape[lead + 2 * a + 1] = out;

@@ -254,6 +254,20 @@ public final class Layers {
     }
 
     /**
+     * {@code convTranspose(channels, filter: [3] | [3, 3] | [3, 3, 3], strides:, padding:, wStd:, bStd:, parameterization:)}:
+     * a transposed convolution (neural-tangents' ConvTranspose), see {@link ConvTranspose}.
+     */
+    public static ConvTranspose convTranspose(Map<String, ?> options, int channels) {
+        Options o = new Options("convTranspose", options, "filter", "strides", "padding", "wStd", "bStd", "parameterization");
+        int[] filter = o.ints("filter", null);
+        if (filter == null) {
+            throw new IllegalArgumentException("convTranspose needs filter: [size], [height, width] or [depth, height, width]");
+        }
+        return new ConvTranspose(channels, filter, o.ints("strides", null), o.padding(), o.number("wStd", 1.0),
+                o.number("bStd", 0.0), o.parameterization());
+    }
+
+    /**
      * {@code imageResize(shape: [H, W], method: 'linear'|'nearest')}: resizes the spatial axes (−1 keeps an axis), see
      * {@link ImageResize}.
      */

@@ -1,6 +1,7 @@
 package org.ntkworkbench.nn;
 
 import java.util.Arrays;
+import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.Padding;
 
 /**
@@ -76,6 +77,54 @@ public record Windows(int[] inSpatial, int channels, int[] window, int[] strides
             }
         }
         return new Windows(in, c, window.clone(), strides.clone(), padding, out, before, index);
+    }
+
+    /**
+     * The windows of a transposed convolution ({@code lax.conv_transpose}): per axis the source table of
+     * {@link PairAxes#transposedSources} (the one place that decides the geometry), combined over the axes
+     * row-major as {@link #of}; {@code padBefore} is unused (zeros).
+     */
+    public static Windows transposed(int[] perExampleShape, int[] window, int[] strides, Padding padding) {
+        int d = window.length;
+        if (perExampleShape.length != d + 1 || strides.length != d) {
+            throw new IllegalArgumentException("input shape " + Arrays.toString(perExampleShape) + " needs "
+                    + (d + 1) + " axes (spatial…, channels) for a window " + Arrays.toString(window) + " and strides "
+                    + Arrays.toString(strides));
+        }
+        int[] in = Arrays.copyOf(perExampleShape, d);
+        int c = perExampleShape[d];
+        int[] out = new int[d];
+        int[][] src = new int[d][];
+        for (int i = 0; i < d; i++) {
+            out[i] = PairAxes.transposedOutSize(in[i], window[i], strides[i], padding);
+            src[i] = PairAxes.transposedSources(in[i], window[i], strides[i], padding);
+        }
+        int positions = 1, offsets = 1;
+        for (int i = 0; i < d; i++) {
+            positions *= out[i];
+            offsets *= window[i];
+        }
+        int[] index = new int[positions * offsets * c];
+        int[] pos = new int[d];
+        int[] off = new int[d];
+        int k = 0;
+        for (int p = 0; p < positions; p++) {
+            unravel(p, out, pos);
+            for (int f = 0; f < offsets; f++) {
+                unravel(f, window, off);
+                int flat = 0;
+                boolean inside = true;
+                for (int i = 0; i < d; i++) {
+                    int s = src[i][pos[i] * window[i] + off[i]];
+                    inside &= s >= 0;
+                    flat = flat * in[i] + Math.max(s, 0);
+                }
+                for (int ch = 0; ch < c; ch++) {
+                    index[k++] = inside ? flat * c + ch : -1;
+                }
+            }
+        }
+        return new Windows(in, c, window.clone(), strides.clone(), padding, out, new int[d], index);
     }
 
     private static void unravel(int flat, int[] dims, int[] out) {

@@ -45,6 +45,7 @@ class ModelExpressionsSpec extends Specification {
         '// a comment\nserial(dense(4), identity(), dense(1)) // trailing'          | 'serial'
         '\uFEFFdense(3)'                                                            | 'dense'
         'serial(conv(4, filter: [3], padding: "CIRCULAR"), relu(), flatten(), dense(1))' | 'serial'
+        "convTranspose(4, filter: [3, 2], strides: [2, 1], padding: 'CIRCULAR', bStd: 0.1, parameterization: 'standard')" | 'convTranspose'
     }
 
     def "an elementwise closure computes what it says"() {
