@@ -57,7 +57,10 @@ public final class SparkEngine implements ComputeEngine {
      * start slowly on a busy machine).
      */
     public static final String EXECUTOR_TIMEOUT = "ntk.executorTimeoutSeconds";
-    /** Engine option: tile size (rows and columns of one task's tile; default 1024). */
+    /**
+     * Engine option: tile size (rows and columns of one task's tile; default: the system property of the same
+     * name, else 1024; {@code NTK_JAVA_OPTS=-Dntk.tile=2048} for the engine that commands and scripts open).
+     */
     public static final String TILE = "ntk.tile";
     /**
      * Engine option: {@code false} sends every tile's arrays to the driver through Spark (what executors on
@@ -102,7 +105,12 @@ public final class SparkEngine implements ComputeEngine {
     public SparkEngine(String master, Map<String, String> options) {
         this.master = master == null || master.isBlank() ? "local[*]" : master.trim();
         this.local = this.master.startsWith("local");
-        this.tile = Integer.parseInt(options.getOrDefault(TILE, "1024"));
+        String t = options.getOrDefault(TILE, System.getProperty(TILE, "1024"));
+        try {
+            this.tile = Integer.parseInt(t.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(TILE + "=" + t + ": expected a whole number of rows per tile");
+        }
         this.executorTimeout = Long.parseLong(options.getOrDefault(EXECUTOR_TIMEOUT, "0"));
         this.direct = !"false".equals(options.get(DIRECT));
         this.sameMachine = local || loopback(this.master);

@@ -99,9 +99,10 @@ experiment('widths') {
 
         then: 'exit 1 (a computation failed), one line naming the point'
         failed.exitCode() == 1
-        failed.error() == 'boom at width 8 (point width=8; 1 of 2 points failed, see points/<point>/status.json)'
+        failed.error() == "${dir.resolve('b/sweep.groovy')}:7: IllegalStateException: boom at width 8 (point width=8; 1 of 2 points failed, see points/<point>/status.json)"
         status(failed, 'width=8').status == 'failed'
-        status(failed, 'width=8').error == 'boom at width 8'
+        (status(failed, 'width=8').error as String).endsWith('IllegalStateException: boom at width 8')
+        !(status(failed, 'width=8').error as String).contains('\n')
         status(failed, 'width=4').status == 'ok'
 
         when: 'the cause gone, the same script resumed on Spark'
@@ -110,7 +111,7 @@ experiment('widths') {
         def log = Files.readString(resumed.runDir().resolve('log.txt'))
         def local = run(wb, dir.resolve('a'), text, [threads: 1])
 
-        then: 'only width=8 was computed again, and the results are the thread pool's'
+        then: 'only width=8 was computed again, and the results are those of the thread pool'
         resumed.runDir() == failed.runDir()
         log.contains('point width=4 skipped (complete in a previous run)')
         log.contains('point width=8 resumes (previous status failed')
@@ -125,7 +126,7 @@ experiment('widths') {
 
         then:
         o.exitCode() == 2
-        o.error() == "experiment 'widths': --master spark://127.0.0.1:1: unreachable (nothing accepts connections there; start one with ntk cluster start)"
+        o.error() == "${dir.resolve('sweep.groovy')}:2: experiment 'widths': --master spark://127.0.0.1:1: unreachable (nothing accepts connections there; start one with ntk cluster start)"
         !o.error().contains('\n')
         and: 'no point, no report, no arrays: the run directory records only the failure'
         o.runDir() == null || !Files.exists(o.runDir().resolve('points'))
