@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -49,7 +48,6 @@ public final class ClusterBenchmark {
         int n = Integer.parseInt(a.get("n")), d = Integer.parseInt(a.get("d")), tile = Integer.parseInt(a.get("tile"));
         int k = Integer.parseInt(a.get("k"));
         String model = a.get("model");
-        Workbench.start(List.of());
         Tensor x = Tensor.randn(42, n, d);
         double kappa = kappa(model, x, tile);
         System.out.println(json(Map.of("kappa_us", kappa * 1e6, "load", ScaleBenchmark.load(), "n", n, "tile", tile)));
