@@ -23,17 +23,17 @@ import tools.jackson.databind.json.JsonMapper
  * solve end to end in a child JVM. Checked against the library run here (same centres: equal to 1e-9),
  * against the Nystrom normal equations solved by Cholesky on the same centres (a second derivation of
  * what CG converges to: 1e-3 of the largest prediction, CG's tolerance being 1e-4 on the preconditioned
- * residual), and against direct kernel ridge regression on all 4000 rows (the Nystrom approximation error
- * with about 1400 centres, measured 0.046 relative: bounded by 0.1).
+ * residual), and against direct kernel ridge regression on all 3000 rows (the Nystrom approximation error
+ * with about 1280 centres, measured 0.105 relative: bounded by 0.15).
  */
 class FitNystromSpec extends Specification {
     @TempDir Path dir
     static final String EXPR = 'serial(dense(64, bStd: 0.1), relu(), dense(64, bStd: 0.1), relu(), dense(1))'
     static final Layer NET = serial(dense(64, 1.0, 0.1), relu(), dense(64, 1.0, 0.1), relu(), dense(1))
 
-    def "--memory 0.1 with 4000 training rows runs FALKON through ntk fit; predictions equal the library's and approximate direct KRR"() {
-        given: 'smooth regression targets of 4000 points in 5 dimensions, 2 outputs'
-        int n = 4000, nt = 60, d = 5, k = 2
+    def "--memory 0.06 with 3000 training rows runs FALKON through ntk fit; predictions equal the library's and approximate direct KRR"() {
+        given: 'smooth regression targets of 3000 points in 5 dimensions, 2 outputs'
+        int n = 3000, nt = 60, d = 5, k = 2
         def x = Tensor.randn(7, n, d)
         def xt = Tensor.randn(8, nt, d)
         def f = { Tensor a ->
@@ -50,16 +50,16 @@ class FitNystromSpec extends Specification {
         NpyWriter.write(dir.resolve('yt.npy'), f(xt))
         Path out = dir.resolve('run')
         double reg = 1e-2
-        long budget = 100_000_000L
+        long budget = 60_000_000L
 
-        expect: 'the direct solve does not fit 0.1 GB, the Nystrom one does with more than 1000 centres'
+        expect: 'the direct solve does not fit 0.06 GB, the Nystrom one does with more than 1000 centres'
         8L * n * n > budget
         NystromFit.centres(n, k, MemoryPlanner.ofBytes(budget)) in 1000..<n
 
         when:
         def r = NtkProcess.run('', 'fit', '--model', EXPR, '--x-train', "$dir/x.npy", '--y-train', "$dir/y.npy",
                 '--x-test', "$dir/xt.npy", '--y-test', "$dir/yt.npy", '--get', 'ntk', '--diag-reg', "$reg",
-                '--memory', '0.1', '--out', out.toString())
+                '--memory', '0.06', '--out', out.toString())
 
         then:
         r.exit == 0
@@ -72,6 +72,8 @@ class FitNystromSpec extends Specification {
         res.get('solve_iterations_ntk').asInt() in 1..NystromFit.MAX_ITERATIONS
         res.get('solve_relative_residual_ntk').asDouble() <= NystromFit.TOLERANCE
         res.has('rmse_ntk')
+        res.get('nystrom_seconds_kernel_ntk').asDouble() > 0
+        res.get('nystrom_seconds_preconditioner_ntk').asDouble() > 0
         Files.isRegularFile(out.resolve('report.html'))
         def p = new DefaultArrayIO().readNpz(out.resolve('predictions.npz'))['ntk']
         p.shape() == [nt, k] as int[]
@@ -101,7 +103,7 @@ class FitNystromSpec extends Specification {
         double relDirect = maxDiff(direct, p) / direct.maxAbs()
         println "fit Nystrom m = $m of n = $n: vs the normal equations $relClosed, vs direct KRR $relDirect (max |difference| / max |prediction|)"
         relClosed <= 1e-3
-        relDirect <= 1e-1
+        relDirect <= 0.15      // measured 0.105 with m = 1277 of 3000 (0.046 with 1361 of 4000): the approximation error
     }
 
     static double maxDiff(Tensor a, Tensor b) {

@@ -89,6 +89,11 @@ public final class FitPipeline {
             solveFacts.put("solve_relative_residual_" + g, rep.relativeResidual());
             solveFacts.put("solve_converged_" + g, rep.converged() ? 1.0 : 0.0);
             solveFacts.put("nystrom_centres_" + g, ((Number) facts.get("centres")).doubleValue());
+            for (Map.Entry<String, Object> f : facts.entrySet()) {     // stage times: kernel, preconditioner, iterations
+                if (f.getKey().startsWith("seconds_") && f.getValue() instanceof Number v) {
+                    solveFacts.put("nystrom_" + f.getKey() + "_" + g, v.doubleValue());
+                }
+            }
             notes.add(g + ": " + rep.line());
             Tensor p = res.predictions();
             requireFinite(FitRequest.predictionName(g, Double.POSITIVE_INFINITY), p);

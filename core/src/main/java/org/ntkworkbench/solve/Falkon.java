@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import java.util.ArrayList;
 import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.tensor.Blas;
-import org.ntkworkbench.tensor.Lapack;
+import org.ntkworkbench.tensor.CholeskyPair;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -25,8 +25,9 @@ import org.ntkworkbench.tensor.Tensor;
  *
  * <p>Memory: {@code K_{XC}} is computed once, block by block, and stored in row blocks (float32 with
  * {@code float32 = true}: half the bytes; each block is widened to float64 before its products, so sums
- * accumulate in float64), plus three {@code m × m} float64 arrays at the factorisation; each CG
- * iteration is one pass over the stored blocks ({@code K_{XC}ᵀ (K_{XC} v)}, two gemms per block).
+ * accumulate in float64), plus one {@code m × m} float64 array that holds {@code K_{CC}} and then
+ * both preconditioner factors ({@link CholeskyPair}); each CG iteration is one pass over the stored blocks
+ * ({@code K_{XC}ᵀ (K_{XC} v)}, two thin gemms per cache-sized chunk).
  * {@link #estimateBytes} gives the peak for the {@link MemoryPlanner}.
  */
 public final class Falkon {
@@ -133,8 +134,8 @@ public final class Falkon {
     /** Peak bytes of a fit with {@code n} rows, {@code m} centres, {@code k} outputs (for the planner). */
     public static long estimateBytes(int n, int m, int k, boolean float32, int blockRows) {
         double stored = (double) n * m * (float32 ? 4 : 8);
-        double factor = 3.0 * m * m * 8;            // K_CC / T, the T Tᵀ product, LAPACK's copy
-        double blocks = 3.0 * Math.min(n, blockRows) * (double) m * 8; // a kernel block being computed and widened
+        double factor = (double) CholeskyPair.bytes(m); // K_CC and both factors in one native buffer
+        double blocks = 3.0 * Math.min(n, blockRows) * (double) m * 8; // a kernel block being computed
         double vectors = 8.0 * k * (6.0 * m + 2.0 * n);
         double total = stored + factor + blocks + vectors;
         return total >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) total;
@@ -176,51 +177,39 @@ public final class Falkon {
         details.put("seconds_kernel", (System.nanoTime() - t0) * 1e-9);
 
         long t1 = System.nanoTime();
-        // units ~ flops: K(C, C) 1, two Cholesky factors (m³/3 each) 1 + 1, the m³ rank-m update 3
-        progress.start("preconditioner (" + m + " centres)", 6);
+        // units ~ flops: K(C, C) 1, two Cholesky factors (m³/3 each) 1 + 1, dlauum (m³/3) 1
+        progress.start("preconditioner (" + m + " centres)", 4);
         progress.update(0);
-        double[] kcc = kernel.block(c, c);
-        progress.update(1);
-        double meanDiag = 0;
-        for (int i = 0; i < m; i++) {
-            meanDiag += kcc[i * m + i] / m;
+        // One m × m array for K(C, C) and both factors (CholeskyPair), filled by row blocks of the centres;
+        // LAPACK works on it in place (three m × m arrays plus native copies before: 9.6 GB at m = 20 000).
+        CholeskyPair pre = CholeskyPair.allocate(m);
+        for (int from = 0; from < m; from += o.blockRows()) {
+            int to = Math.min(m, from + o.blockRows());
+            pre.setRows(from, kernel.block(c.rowRange(from, to), c), to - from);
         }
+        progress.update(1);
+        double meanDiag = pre.meanDiagonal();
         double lambda = o.lambda() > 0 ? o.lambda() : lambdaForDiagReg(-o.lambda(), meanDiag, n);
         if (o.lambda() < 0) {
             details.put("diag_reg", -o.lambda());
         }
         details.put("lambda", lambda);
-        // T: K_CC = L Lᵀ (T = Lᵀ), with the smallest jitter that makes it positive definite.
-        double jitter = 0;
-        double[] l = null;
-        for (int attempt = 0; l == null; attempt++) {
-            try {
-                double[] a = attempt == 0 ? kcc : addDiagonal(kcc, m, jitter);
-                l = Lapack.potrf(a, m);
-            } catch (ArithmeticException e) {
-                if (attempt > 8) {
-                    throw new ArithmeticException("falkon: K(C, C) of " + m + " centres is not positive definite even with jitter "
-                            + jitter + " (duplicate centres?)");
-                }
-                jitter = jitter == 0 ? 1e-12 * Math.max(meanDiag, 1e-300) * m : jitter * 100;
-            }
+        double jitter;
+        try {
+            jitter = pre.factor(1.0 / m, lambda);
+        } catch (ArithmeticException e) {
+            throw new ArithmeticException("falkon: K(C, C) of " + m + " centres is not positive definite even with jitter "
+                    + "(duplicate centres?): " + e.getMessage());
         }
-        kcc = null;
-        progress.update(2);
+        progress.update(4);
         details.put("jitter", jitter);
-        // A: T Tᵀ / m + λ I = Lᵀ L / m + λ I = L_A L_Aᵀ.
-        double[] tt = new double[m * m];
-        Blas.syrk(true, m, m, 1.0 / m, l, 0.0, tt);                   // half the flops of a gemm: m³ at m = 13 000 is minutes
-        progress.update(5);
-        for (int i = 0; i < m; i++) {
-            tt[i * m + i] += lambda;
-        }
-        double[] la = Lapack.potrf(tt, m);
-        tt = null;
-        progress.update(6);
         details.put("seconds_preconditioner", (System.nanoTime() - t1) * 1e-9);
+        return finish(c, stored, pre, lambda, n, m, k, y, kernel, o, details, t0, progress);
+    }
 
-        final double[] lt = l;
+    private static Falkon finish(Tensor c, List<Object> stored, CholeskyPair pre, double lambda, int n, int m, int k,
+                                 double[] y, KernelFunction kernel, Options o, Map<String, Object> details, long t0,
+                                 ProgressBar progress) {
         final double nInv = 1.0 / n;
         // B = T⁻¹ A⁻¹ applied as two triangular solves (T = Lᵀ, A = L_Aᵀ are upper triangular).
         LinearOperator bhb = new LinearOperator() {
@@ -232,18 +221,18 @@ public final class Falkon {
             @Override
             public void apply(double[] u, int kk, double[] out) {
                 double[] au = u.clone();
-                Blas.trsm(true, true, true, m, kk, 1.0, la, au);           // A⁻¹ u
+                pre.solveA(au, kk);                                        // A⁻¹ u
                 double[] tau = au.clone();
-                Blas.trsm(true, true, true, m, kk, 1.0, lt, tau);          // T⁻¹ A⁻¹ u
+                pre.solveT(tau, kk);                                       // T⁻¹ A⁻¹ u
                 double[] w = knmTKnm(stored, o.float32(), n, m, kk, tau, o.blockRows());
                 for (int i = 0; i < w.length; i++) {
                     w[i] *= nInv;
                 }
-                Blas.trsm(true, true, false, m, kk, 1.0, lt, w);           // T⁻ᵀ (…)
+                pre.solveTTransposed(w, kk);                               // T⁻ᵀ (…)
                 for (int i = 0; i < w.length; i++) {
                     w[i] += lambda * au[i];
                 }
-                Blas.trsm(true, true, false, m, kk, 1.0, la, w);           // A⁻ᵀ (…)
+                pre.solveATransposed(w, kk);                               // A⁻ᵀ (…)
                 System.arraycopy(w, 0, out, 0, w.length);
             }
         };
@@ -251,15 +240,15 @@ public final class Falkon {
         for (int i = 0; i < rhs.length; i++) {
             rhs[i] *= nInv;
         }
-        Blas.trsm(true, true, false, m, k, 1.0, lt, rhs);
-        Blas.trsm(true, true, false, m, k, 1.0, la, rhs);
+        pre.solveTTransposed(rhs, k);
+        pre.solveATransposed(rhs, k);
 
         long t2 = System.nanoTime();
         ConjugateGradients.Result cg = ConjugateGradients.solve(bhb, rhs, k, ConjugateGradients.Preconditioner.IDENTITY,
                 o.tolerance(), o.maxIterations(), progress);
         double[] alpha = cg.x();
-        Blas.trsm(true, true, true, m, k, 1.0, la, alpha);
-        Blas.trsm(true, true, true, m, k, 1.0, lt, alpha);
+        pre.solveA(alpha, k);
+        pre.solveT(alpha, k);
         details.put("seconds_iterations", (System.nanoTime() - t2) * 1e-9);
         details.put("seconds_total", (System.nanoTime() - t0) * 1e-9);
         SolveReport report = new SolveReport("falkon", o.tolerance(), cg.iterations(), cg.relativeResidual(),
@@ -319,30 +308,58 @@ public final class Falkon {
         return idx;
     }
 
-    /** {@code K_{XC}ᵀ (K_{XC} v)}: one pass over the stored blocks, two gemms each. */
-    private static double[] knmTKnm(List<Object> stored, boolean f32, int n, int m, int k, double[] v, int blockRows) {
+    /**
+     * {@code K_{XC}ᵀ (K_{XC} v)}: one pass over the stored blocks, widened to float64 (when stored in float32)
+     * one block at a time, then {@code w = K_b v}, {@code out += K_bᵀ w}. Smaller, cache-resident chunks were
+     * measured (n = 10 240, m = 20 000, k = 10): 13-row chunks took 5× the CPU of 1024-row blocks, 64 rows 1.6×,
+     * 256–512 rows the same as whole blocks (OpenBLAS re-reads the m × k {@code out} per call), so whole blocks stay.
+     */
+    static double[] knmTKnm(List<Object> stored, boolean f32, int n, int m, int k, double[] v, int blockRows) {
         double[] out = new double[m * k];
-        double[] wide = f32 ? new double[Math.min(n, blockRows) * m] : null;
-        double[] w = new double[Math.min(n, blockRows) * k];
+        int chunk = Math.min(n, blockRows);
+        double[] wide = f32 ? new double[chunk * m] : null;
+        double[] w = new double[chunk * k];
         int b = 0;
         for (int from = 0; from < n; from += blockRows, b++) {
             int rows = Math.min(n, from + blockRows) - from;
-            double[] kb = f32 ? widen((float[]) stored.get(b), wide) : (double[]) stored.get(b);
-            Blas.gemm(false, false, rows, k, m, 1.0, kb, 0, v, 0, 0.0, w, 0);
-            Blas.gemm(true, false, m, k, rows, 1.0, kb, 0, w, 0, 1.0, out, 0);
+            Object blk = stored.get(b);
+            for (int r0 = 0; r0 < rows; r0 += chunk) {
+                int cr = Math.min(chunk, rows - r0);
+                double[] kb;
+                int off;
+                if (f32) {
+                    widen((float[]) blk, r0 * m, cr * m, wide);
+                    kb = wide;
+                    off = 0;
+                } else {
+                    kb = (double[]) blk;
+                    off = r0 * m;
+                }
+                Blas.gemm(false, false, cr, k, m, 1.0, kb, off, v, 0, 0.0, w, 0);
+                Blas.gemm(true, false, m, k, cr, 1.0, kb, off, w, 0, 1.0, out, 0);
+            }
         }
         return out;
     }
 
-    /** {@code K_{XC}ᵀ y}. */
+    /** {@code K_{XC}ᵀ y}, chunked as {@link #knmTKnm}. */
     private static double[] kxcT(List<Object> stored, boolean f32, int n, int m, int k, double[] y, int blockRows) {
         double[] out = new double[m * k];
-        double[] wide = f32 ? new double[Math.min(n, blockRows) * m] : null;
+        int chunk = Math.min(n, blockRows);
+        double[] wide = f32 ? new double[chunk * m] : null;
         int b = 0;
         for (int from = 0; from < n; from += blockRows, b++) {
             int rows = Math.min(n, from + blockRows) - from;
-            double[] kb = f32 ? widen((float[]) stored.get(b), wide) : (double[]) stored.get(b);
-            Blas.gemm(true, false, m, k, rows, 1.0, kb, 0, y, from * k, 1.0, out, 0);
+            Object blk = stored.get(b);
+            for (int r0 = 0; r0 < rows; r0 += chunk) {
+                int cr = Math.min(chunk, rows - r0);
+                if (f32) {
+                    widen((float[]) blk, r0 * m, cr * m, wide);
+                    Blas.gemm(true, false, m, k, cr, 1.0, wide, 0, y, (from + r0) * k, 1.0, out, 0);
+                } else {
+                    Blas.gemm(true, false, m, k, cr, 1.0, (double[]) blk, r0 * m, y, (from + r0) * k, 1.0, out, 0);
+                }
+            }
         }
         return out;
     }
@@ -355,18 +372,10 @@ public final class Falkon {
         return f;
     }
 
-    private static double[] widen(float[] f, double[] into) {
-        for (int i = 0; i < f.length; i++) {
-            into[i] = f[i];
+    private static void widen(float[] f, int from, int count, double[] into) {
+        for (int i = 0; i < count; i++) {
+            into[i] = f[from + i];
         }
-        return into;
     }
 
-    private static double[] addDiagonal(double[] a, int n, double d) {
-        double[] b = a.clone();
-        for (int i = 0; i < n; i++) {
-            b[i * n + i] += d;
-        }
-        return b;
-    }
 }
