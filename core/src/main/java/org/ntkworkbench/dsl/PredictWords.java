@@ -214,9 +214,9 @@ public final class PredictWords {
                 }
                 // The NTK pass carries the NNGP; asking only for the NNGP skips the NTK work.
                 boolean ntk = get.contains("ntk") || ensemble;
-                Kernel ktt = kernel(engine, master, net, xTrain, null, ntk);
-                Kernel kst = kernel(engine, master, net, xTest, xTrain, ntk);
-                Kernel kss = variance || ensemble ? kernel(engine, master, net, xTest, null, ntk) : null;
+                Kernel ktt = kernel(engine, master, net, xTrain, null, ntk, "K(train,train)");
+                Kernel kst = kernel(engine, master, net, xTest, xTrain, ntk, "K(test,train)");
+                Kernel kss = variance || ensemble ? kernel(engine, master, net, xTest, null, ntk, "K(test,test)") : null;
                 for (String k : get) {
                     switch (k) {
                         case "nngp" -> blocks.put(k, new Blocks(ktt.nngp().copy(), kst.nngp(), kss == null ? null : kss.nngp()));
@@ -334,9 +334,22 @@ public final class PredictWords {
          * The analytic kernel by the local kernel service, or by the plugin engine {@code engine} (the same
          * numbers to 1e-12 relative; see {@link EngineKernels}).
          */
-        private Kernel kernel(String engine, String master, Layer net, Tensor x1, Tensor x2, boolean computeNtk) {
-            return engine.equals("local") ? kernels.analytic(net, x1, x2, computeNtk)
-                    : new EngineKernels().kernel(net, engine, master, x1, x2, computeNtk);
+        private Kernel kernel(String engine, String master, Layer net, Tensor x1, Tensor x2, boolean computeNtk, String what) {
+            if (!engine.equals("local")) {
+                return new EngineKernels().kernel(net, engine, master, x1, x2, computeNtk);
+            }
+            if (x1.rank() <= 2) {
+                return kernels.analytic(net, x1, x2, computeNtk);
+            }
+            // Kernels of images take minutes: a progress bar on a terminal, one line with the time otherwise.
+            long n1 = x1.dim(0);
+            org.ntkworkbench.fit.FitProgress bar = new org.ntkworkbench.fit.ConsoleFitProgress("predict");
+            bar.start("kernel " + what, x2 == null ? n1 * (n1 + 1) / 2 : n1 * x2.dim(0));
+            try {
+                return kernels.analytic(net, x1, x2, computeNtk, bar::step);
+            } finally {
+                bar.finish();
+            }
         }
 
         /** Integer labels from int[], a list of integers or a LabeledData; null for float targets. */

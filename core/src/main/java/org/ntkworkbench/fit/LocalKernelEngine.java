@@ -34,12 +34,12 @@ public final class LocalKernelEngine implements KernelEngine {
         long trainUnits = (long) n * (n + 1) / 2;
         progress.start("kernel", trainUnits + (long) m * n);
         boolean computeNtk = get.contains("ntk");
-        Kernel train = kernels.analytic(net, xTrain, null, computeNtk);
+        // Spatial inputs: the service reports tiles as they finish (the train-train pass takes minutes there).
+        Kernel train = kernels.analytic(net, xTrain, null, computeNtk, progress::step);
         if (train.spatial().length != 0) {
             throw new IllegalArgumentException("the model's output kernel is spatial " + java.util.Arrays.toString(train.spatial())
                     + ": end the model with a readout (flatten, globalAvgPool) to fit");
         }
-        progress.step(trainUnits);
         int rows = Math.max(1, Math.min(m, (int) Math.max(256, 4_000_000L / Math.max(n, 1))));
         boolean wantNngp = get.contains("nngp");
         double[] nngp = wantNngp ? new double[m * n] : null;

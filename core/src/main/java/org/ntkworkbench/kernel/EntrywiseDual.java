@@ -47,6 +47,19 @@ abstract class EntrywiseDual implements Dual, EntrywiseRule {
             }
 
             @Override
+            public void applyDiagonal(int a0, int b0, int len, double[] nngp, double[] ntk, int off) {
+                double[] out = new double[2];
+                for (int m = 0; m < len; m++) {
+                    int e = off + m;
+                    cross.eval(a0 + m, b0 + m, nngp[e], out);
+                    nngp[e] = out[0];
+                    if (ntk != null) {
+                        ntk[e] = out[1] * ntk[e];
+                    }
+                }
+            }
+
+            @Override
             public double[] var1() {
                 return v1;
             }

@@ -43,6 +43,22 @@ public interface EntrywiseRule {
          */
         void apply(int i, int j0, int len, double[] nngp, double[] ntk, int off);
 
+        /**
+         * Applies the rule in place to the entries pairing slots {@code (a0 + m, b0 + m)}, {@code 0 ≤ m < len}
+         * (both sides advance: the same-position pairs of one pair of examples on the diagonal spatial layout),
+         * at {@code nngp[off + m]} and {@code ntk[off + m]}. The default calls {@link #apply} entry by entry, so
+         * every entry sees the same operations; steps may override it with a direct loop.
+         */
+        default void applyDiagonal(int a0, int b0, int len, double[] nngp, double[] ntk, int off) {
+            if (slotFree()) {
+                apply(a0, b0, len, nngp, ntk, off);
+                return;
+            }
+            for (int m = 0; m < len; m++) {
+                apply(a0 + m, b0 + m, 1, nngp, ntk, off + m);
+            }
+        }
+
         /** The x1-side variances after the layer (its rule applied to each example with itself). */
         double[] var1();
 

@@ -136,7 +136,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     }
 
     /** {@code cov[i, p] = Σ_c x[i,p,c]² / C}, in the same summation order as the kernel entries. */
-    private static double[] selfDiagonal(Tensor x, int n, int q, int c) {
+    static double[] selfDiagonal(Tensor x, int n, int q, int c) {
         double[] v = x.data(), out = new double[n * q];
         double inv = 1.0 / c;
         for (int r = 0; r < n * q; r++) {

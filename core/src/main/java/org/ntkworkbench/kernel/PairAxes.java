@@ -39,7 +39,7 @@ public final class PairAxes {
      * Source position of output position o and window offset k along one axis of length {@code size}, at
      * {@code [o * window + k]}: wrapped for CIRCULAR padding, -1 for a zero pad.
      */
-    private static int[] windowSources(int size, int out, int window, int stride, int lo, Padding padding) {
+    static int[] windowSources(int size, int out, int window, int stride, int lo, Padding padding) {
         int[] src = new int[out * window];
         for (int o = 0; o < out; o++) {
             for (int kk = 0; kk < window; kk++) {
@@ -228,6 +228,35 @@ public final class PairAxes {
      */
     public static double[] window1d(double[] in, int outer, int size, int inner, int out, int window, int[] src, double norm) {
         double[] res = new double[outer * out * inner];
+        window1dInto(in, res, outer, size, inner, out, window, src, norm);
+        return res;
+    }
+
+    /**
+     * {@link #window1d} into {@code res} (its first {@code outer·out·inner} entries are overwritten): the fused
+     * diagonal pass ({@link DiagonalChain}) runs it on one pair's positions in reused buffers, with the same
+     * operations in the same order as the whole-array form.
+     */
+    static void window1dInto(double[] in, double[] res, int outer, int size, int inner, int out, int window, int[] src,
+                             double norm) {
+        if (inner == 1) {
+            // The last axis (contiguous): one accumulator per output, the same additions in the same order.
+            for (int g = 0; g < outer; g++) {
+                int base = g * size;
+                for (int o = 0; o < out; o++) {
+                    double s = 0.0;
+                    for (int kk = 0; kk < window; kk++) {
+                        int t = src[o * window + kk];
+                        if (t >= 0) {
+                            s += in[base + t];
+                        }
+                    }
+                    res[g * out + o] = s * norm;
+                }
+            }
+            return;
+        }
+        java.util.Arrays.fill(res, 0, outer * out * inner, 0.0);
         for (int g = 0; g < outer; g++) {
             for (int o = 0; o < out; o++) {
                 int dst = (g * out + o) * inner;
@@ -246,7 +275,6 @@ public final class PairAxes {
                 }
             }
         }
-        return res;
     }
 
     /** One value from the block of a kernel entry (a readout). */

@@ -16,6 +16,10 @@
  *   <li>{@link org.ntkworkbench.kernel.PairLayout}, {@link org.ntkworkbench.kernel.PairAxes} — the
  *       position-pair layout of spatial kernels and the window, shift and readout operations on it
  *       (conv, pooling, flatten, global pooling are written with them);</li>
+ *   <li>{@link org.ntkworkbench.kernel.DiagonalStep}, {@link org.ntkworkbench.kernel.DiagonalChain} — the
+ *       diagonal-layout rules of conv, entrywise layers and flatten as per-pair steps, and the fused pass that
+ *       runs a model from its inputs to a flatten readout one pair of images at a time (no position-pair
+ *       arrays; same numbers as layer by layer);</li>
  *   <li>{@link org.ntkworkbench.kernel.Branches} — sums, weighted sums and products of branches (fan-in);</li>
  *   <li>{@link org.ntkworkbench.kernel.Symmetry} — the one place that decides how kernels of inputs with
  *       themselves are made symmetric to the last bit.</li>

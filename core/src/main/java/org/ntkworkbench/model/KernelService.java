@@ -39,6 +39,18 @@ public interface KernelService {
     }
 
     /**
+     * {@link #analytic(Layer, Tensor, Tensor, boolean)} reporting progress: {@code pairsDone} receives the
+     * number of kernel entries finished as they finish (pairs of examples; for {@code x2 = x1} the distinct
+     * pairs, {@code n(n+1)/2} in all), possibly from several threads. The default reports them all at the end.
+     */
+    default Kernel analytic(Layer net, Tensor x1, Tensor x2, boolean computeNtk, java.util.function.LongConsumer pairsDone) {
+        Kernel k = analytic(net, x1, x2, computeNtk);
+        long n1 = x1.dim(0);
+        pairsDone.accept(x2 == null || x2 == x1 ? n1 * (n1 + 1) / 2 : n1 * x2.dim(0));
+        return k;
+    }
+
+    /**
      * The analytic kernel, in memory when the estimate fits {@code budgetBytes}, otherwise written
      * block by block to {@code dir/nngp.npy} and {@code dir/ntk.npy} (float64 {@code (n1, n2)}).
      */

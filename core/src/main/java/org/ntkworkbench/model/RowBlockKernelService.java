@@ -15,6 +15,7 @@ import org.ntkworkbench.io.NpyWriter;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.nn.Serial;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -67,7 +68,7 @@ public final class RowBlockKernelService implements KernelService {
         if (need > budget() && x1.rank() > 2 && denseOutput(net, x1)) {
             // Spatial intermediates (position pairs) do not fit but the (n1, n2) result does: tiles of
             // examples on both sides, each small enough for one worker's share of the budget.
-            return tiled(net, x1, x2, need / ((long) n1 * n2), computeNtk);
+            return tiled(net, x1, x2, need / ((long) n1 * n2), computeNtk, Integer.MAX_VALUE, done -> { });
         }
         // In memory only: the planner refuses in one line (scripts can go blockwise with analyticOrFiles).
         MemoryPlanner.current().require("the analytic kernel of " + n1 + " x " + n2 + " examples " + x1.shapeString(), need);
@@ -103,6 +104,25 @@ public final class RowBlockKernelService implements KernelService {
                 new int[0], same);
     }
 
+    /**
+     * With spatial inputs (where kernels are slow enough to want a progress bar) and a dense output, the
+     * kernel is computed in square tiles of at most {@value #PROGRESS_TILE} examples a side on the worker
+     * threads (the same tiles as when the position pairs do not fit, see {@link #analytic}), each reported
+     * when done; otherwise {@link #analytic(Layer, Tensor, Tensor, boolean)} then one report.
+     */
+    @Override
+    public Kernel analytic(Layer net, Tensor x1, Tensor x2, boolean computeNtk, java.util.function.LongConsumer pairsDone) {
+        int n1 = x1.dim(0), n2 = x2 == null ? n1 : x2.dim(0);
+        if (x1.rank() <= 2 || (long) n1 * n2 < 4L * PROGRESS_TILE * PROGRESS_TILE || !denseOutput(net, x1)) {
+            return KernelService.super.analytic(net, x1, x2, computeNtk, pairsDone);
+        }
+        long need = estimateBytes(net, n1, n2, perExample(x1));
+        return tiled(net, x1, x2, Math.max(1, need / ((long) n1 * n2)), computeNtk, PROGRESS_TILE, pairsDone);
+    }
+
+    /** Tile edge (examples) of the progress-reporting path: about 16k pairs per report. */
+    static final int PROGRESS_TILE = 128;
+
     /** True when the model's per-example output has no spatial axes (a readout ends it). */
     private static boolean denseOutput(Layer net, Tensor x) {
         try {
@@ -118,13 +138,15 @@ public final class RowBlockKernelService implements KernelService {
      * diagonal are computed (diagonal tiles as kernels of a block with itself, symmetric to the last bit)
      * and mirrored, so the result is symmetric to the last bit; the covariances are its diagonal.
      */
-    private Kernel tiled(Layer net, Tensor x1, Tensor x2, long perPair, boolean computeNtk) {
+    private Kernel tiled(Layer net, Tensor x1, Tensor x2, long perPair, boolean computeNtk, int maxTile,
+                         java.util.function.LongConsumer pairsDone) {
         boolean same = x2 == null || x2 == x1;
         Tensor b = same ? x1 : x2;
         int n1 = x1.dim(0), n2 = b.dim(0);
         long outBytes = (long) n1 * n2 * 8L * 2;
         long budget = Math.max(budget() - outBytes, 1L << 16);
-        int t = (int) Math.max(1, Math.min(Math.max(n1, n2), Math.sqrt((double) budget / ((long) threads * perPair))));
+        int t = (int) Math.max(1, Math.min(Math.min(maxTile, Math.max(n1, n2)),
+                Math.sqrt((double) budget / ((long) threads * perPair))));
         double[] nngp = new double[n1 * n2];
         double[] ntk = new double[n1 * n2];
         double[] cov1 = new double[n1];
@@ -167,6 +189,7 @@ public final class RowBlockKernelService implements KernelService {
             if (i0 == 0) {
                 System.arraycopy(k.cov2().data(), 0, cov2, j0, j1 - j0);
             }
+            pairsDone.accept(same && i0 == j0 ? (long) (i1 - i0) * (i1 - i0 + 1) / 2 : (long) (i1 - i0) * w);
         });
         Tensor c1 = same ? diagonal(nngp, n1, n2) : Tensor.of(cov1, n1);
         Tensor c2 = same ? c1 : Tensor.of(cov2, n2);
@@ -219,6 +242,16 @@ public final class RowBlockKernelService implements KernelService {
     public long estimateBytes(Layer net, int n1, int n2, int... perExampleShape) {
         // Same-position pairs only when the model's readout allows it (Layer#kernel chooses that layout).
         boolean diagonal = net.spatialDiagonal().exactByDefault();
+        if (diagonal && perExampleShape.length > 1 && net instanceof Serial s && s.fusesDiagonalReadout()) {
+            // The fused per-pair pass (DiagonalChain) stores no position pairs: the (n1, n2) arrays as for dense
+            // kernels, plus each example's variances per step (a few copies of (n1 + n2) × positions).
+            long positions = 1;
+            for (int a = 0; a < perExampleShape.length - 1; a++) {
+                positions *= perExampleShape[a];
+            }
+            double bytes = (double) n1 * n2 * 8.0 * LIVE_ARRAYS + ((double) n1 + n2) * positions * 8.0 * 8;
+            return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
+        }
         long pairs = 1;
         for (int a = 0; a < perExampleShape.length - 1; a++) {
             pairs *= diagonal ? (long) perExampleShape[a] : (long) perExampleShape[a] * perExampleShape[a];

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.DiagonalStep;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.Padding;
@@ -196,6 +197,16 @@ public final class Conv extends UnaryLayer {
                     + filter.length + " spatial axes, got " + Arrays.toString(in.spatial()));
         }
         return rule(in, filter, strides, padding, wStd, bStd, parameterization, 0).withChannels(channels);
+    }
+
+    /**
+     * The fused diagonal form of {@link #rule}: the mean over the filter's shifts on every axis (which passes
+     * on fan-in = input channels × filter size), then the dense rule with this layer's output channels.
+     */
+    @Override
+    public java.util.List<DiagonalStep> diagonalSteps() {
+        return java.util.List.of(new DiagonalStep.Window(filter, strides, padding),
+                new DiagonalStep.Entrywise(Dense.rule(wStd, bStd, parameterization, 0, channels)));
     }
 
     /** Pair (p, q) reads the pairs (p + k, q + k): same-position pairs from same-position pairs. */

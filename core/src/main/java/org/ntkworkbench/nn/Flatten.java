@@ -2,6 +2,7 @@ package org.ntkworkbench.nn;
 
 import org.ntkworkbench.kernel.PairLayout;
 import org.ntkworkbench.kernel.PairAxes;
+import org.ntkworkbench.kernel.DiagonalStep;
 import org.ntkworkbench.kernel.Kernel;
 
 import org.ntkworkbench.autodiff.Var;
@@ -40,6 +41,12 @@ public final class Flatten extends UnaryLayer {
     @Override
     public Kernel kernel(Kernel in) {
         return rule(in);
+    }
+
+    /** The fused diagonal form of {@link #rule}: the mean over positions. */
+    @Override
+    public java.util.List<DiagonalStep> diagonalSteps() {
+        return java.util.List.of(new DiagonalStep.MeanReadout());
     }
 
     /** The mean over same-position pairs: the diagonal is all it reads. */

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.DiagonalStep;
 import org.ntkworkbench.kernel.EntrywiseRule;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.Symmetry;
@@ -92,6 +93,33 @@ public interface Layer {
      */
     default EntrywiseRule entrywiseKernelRule() {
         return null;
+    }
+
+    /**
+     * This layer's kernel rule on the diagonal spatial layout as {@link DiagonalStep}s, for the fused per-pair
+     * pass ({@link org.ntkworkbench.kernel.DiagonalChain}, which {@link Serial} runs from the inputs to a
+     * flatten readout), or {@code null} when the layer has no such form. The default: the
+     * {@linkplain #entrywiseKernelRule() entrywise rule}, if any, as one step.
+     */
+    default List<DiagonalStep> diagonalSteps() {
+        EntrywiseRule rule = entrywiseKernelRule();
+        return rule == null ? null : List.of(new DiagonalStep.Entrywise(rule));
+    }
+
+    /**
+     * Whether this model's kernel of inputs like {@code x1} is computed on the diagonal spatial layout:
+     * {@code null} chooses it where exact ({@link SpatialDiagonal#exactByDefault()}); {@code true} is refused in
+     * one line when a layer needs other pairs.
+     */
+    default boolean diagonalLayout(Tensor x1, Boolean diagonalSpatial) {
+        SpatialDiagonal req = spatialDiagonal();
+        boolean diagonal = diagonalSpatial == null ? req.exactByDefault() : diagonalSpatial;
+        if (diagonal && !req.allowed() && x1.rank() > 2) {
+            throw new IllegalArgumentException("diagonalSpatial: true is not exact for this model: a layer needs the "
+                    + "covariances between different positions (avgPool, sumPool, globalAvgPool, globalSumPool or a plugin "
+                    + "layer without a diagonal rule); use diagonalSpatial: false");
+        }
+        return diagonal;
     }
 
     /**

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.DiagonalChain;
+import org.ntkworkbench.kernel.DiagonalStep;
 import org.ntkworkbench.kernel.EntrywiseChain;
 import org.ntkworkbench.kernel.EntrywiseRule;
 import org.ntkworkbench.kernel.Kernel;
@@ -129,6 +131,17 @@ public final class Serial implements Layer {
     @Override
     public Kernel kernel(Tensor x1, Tensor x2, boolean computeNtk, Boolean diagonalSpatial) {
         List<Layer> flat = flattened();
+        if (x1.rank() > 2 && diagonalLayout(x1, diagonalSpatial)) {
+            int readout = diagonalRunEnd(flat);
+            if (readout > 0) {
+                List<DiagonalStep> steps = new ArrayList<>();
+                for (Layer l : flat.subList(0, readout)) {
+                    steps.addAll(l.diagonalSteps());
+                }
+                Kernel k = Params.located("", this, () -> DiagonalChain.fromInputs(x1, x2, steps, computeNtk));
+                return rest(flat, readout, k, x1, x2);
+            }
+        }
         int end = entrywiseRunEnd(flat, 0);
         boolean dense = x1.rank() == 2 && (x2 == null || (x2.rank() == 2 && x2.dim(1) == x1.dim(1)));
         if (end == 0 || !dense || !computeNtk) {
@@ -138,12 +151,45 @@ public final class Serial implements Layer {
         if (end == flat.size()) {
             return k;
         }
-        Serial rest = new Serial(flat.subList(end, flat.size()));
+        return rest(flat, end, k, x1, x2);
+    }
+
+    /** The layers from {@code from} on applied to {@code k}, made symmetric for a kernel of x1 with itself. */
+    private Kernel rest(List<Layer> flat, int from, Kernel k, Tensor x1, Tensor x2) {
+        Serial rest = new Serial(flat.subList(from, flat.size()));
         List<Kernel> out = Params.located("", this, () -> rest.kernels(List.of(k)));
         if (out.size() != 1) {
             throw new IllegalArgumentException("expected one output kernel but the flow has " + out.size() + " items");
         }
         return Symmetry.forInputs(out.get(0), x1, x2);
+    }
+
+    /**
+     * The one place that decides whether this model's kernel of spatial inputs goes through the fused diagonal
+     * pass ({@link DiagonalChain}): true when it starts with layers that all have a
+     * {@linkplain Layer#diagonalSteps() diagonal step form}, up to and including a flatten readout. The pass
+     * then runs when the diagonal layout is chosen ({@link #diagonalLayout}); its memory is that of the dense
+     * {@code (n1, n2)} output, not of the position pairs (the kernel service plans with this).
+     */
+    public boolean fusesDiagonalReadout() {
+        return diagonalRunEnd(flattened()) > 0;
+    }
+
+    /**
+     * The end (exclusive) of the leading run of layers with diagonal step forms that ends with a readout, or
+     * 0 when the model does not start with such a run.
+     */
+    private static int diagonalRunEnd(List<Layer> flat) {
+        for (int i = 0; i < flat.size(); i++) {
+            List<DiagonalStep> steps = flat.get(i).diagonalSteps();
+            if (steps == null) {
+                return 0;
+            }
+            if (steps.stream().anyMatch(st -> st instanceof DiagonalStep.MeanReadout)) {
+                return steps.get(steps.size() - 1) instanceof DiagonalStep.MeanReadout ? i + 1 : 0;
+            }
+        }
+        return 0;
     }
 
     /** The children with nested serials and repeats expanded in place (the same composition). */

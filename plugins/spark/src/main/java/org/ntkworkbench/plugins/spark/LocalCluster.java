@@ -43,7 +43,11 @@ public final class LocalCluster implements ClusterControl {
     static final String STATE = "cluster.properties";
     private static final String MASTER_CLASS = "org.apache.spark.deploy.master.Master";
     private static final String WORKER_CLASS = "org.apache.spark.deploy.worker.Worker";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * System property: seconds to wait for the master to listen and for the workers to register (default:
+     * 90 s stretched by the machine's load per core, up to 10×: JVMs start slowly on a busy machine).
+     */
+    public static final String START_TIMEOUT = "ntk.cluster.startTimeoutSeconds";
 
     @Override
     public String start(Path stateDir, int workers, int cores, int memoryGb) throws IOException {
@@ -188,7 +192,8 @@ public final class LocalCluster implements ClusterControl {
     }
 
     private static void awaitPort(Process p, int port, Path log) throws IOException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long timeout = Load.seconds(START_TIMEOUT, 90);
+        long deadline = System.nanoTime() + timeout * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new IllegalStateException("the Spark master exited at start (code " + p.exitValue() + "): " + lastError(log));
@@ -200,12 +205,13 @@ public final class LocalCluster implements ClusterControl {
                 sleep(200);
             }
         }
-        throw new IllegalStateException("the Spark master did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT.toSeconds()
-                + " s; see " + log);
+        throw new IllegalStateException("the Spark master did not listen on 127.0.0.1:" + port + " within " + timeout + " s ("
+                + Load.describe() + "; wait longer with -D" + START_TIMEOUT + "=SECONDS); see " + log);
     }
 
     private static void awaitWorkers(Properties state, int workers, List<Process> started, Path logs) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long timeout = Load.seconds(START_TIMEOUT, 90);
+        long deadline = System.nanoTime() + timeout * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             for (int i = 0; i < started.size(); i++) {
                 if (!started.get(i).isAlive()) {
@@ -219,7 +225,7 @@ public final class LocalCluster implements ClusterControl {
             sleep(300);
         }
         throw new IllegalStateException("only " + Math.max(0, aliveWorkers(state)) + " of " + workers + " workers registered within "
-                + START_TIMEOUT.toSeconds() + " s; see " + logs);
+                + timeout + " s (" + Load.describe() + "; wait longer with -D" + START_TIMEOUT + "=SECONDS); see " + logs);
     }
 
     /** Workers the master reports alive (from its JSON page), or -1 when it does not answer. */

@@ -113,6 +113,7 @@ public final class ScaleBenchmark {
         out.put("tiles", (double) tiles.length);
         out.put("tile_s_median", tiles[tiles.length / 2]);
         out.put("tile_s_sum", Arrays.stream(tiles).sum());
+        out.put("place_s_sum", engine.lastPlaceSeconds());
         out.put("to_driver_bytes", (double) engine.lastResultBytes());
         out.put("max_rel_diff_ntk", maxRel(dir.resolve("spark/ntk.npy"), dir.resolve("local/ntk.npy")));
         out.put("max_rel_diff_nngp", maxRel(dir.resolve("spark/nngp.npy"), dir.resolve("local/nngp.npy")));

@@ -51,9 +51,16 @@ public final class SparkEngine implements ComputeEngine {
 
     /** Engine option (not a Spark setting): {@code false} ships no classes to executors (tests of a missing plugin jar). */
     public static final String SHIP_CLASSES = "ntk.shipClasses";
-    /** Engine option: seconds a job may wait without any executor before it is cancelled (default 60). */
+    /**
+     * Engine option: seconds a job may wait without any executor before it is cancelled (default: 60 s
+     * stretched by the machine's load per core, up to 10×, when the job starts; executors are JVMs that
+     * start slowly on a busy machine).
+     */
     public static final String EXECUTOR_TIMEOUT = "ntk.executorTimeoutSeconds";
-    /** Engine option: tile size (rows and columns of one task's tile; default 1024). */
+    /**
+     * Engine option: tile size (rows and columns of one task's tile; default: the system property of the same
+     * name, else 1024; {@code NTK_JAVA_OPTS=-Dntk.tile=2048} for the engine that commands and scripts open).
+     */
     public static final String TILE = "ntk.tile";
     /**
      * Engine option: {@code false} sends every tile's arrays to the driver through Spark (what executors on
@@ -63,11 +70,14 @@ public final class SparkEngine implements ComputeEngine {
     public static final String DIRECT = "ntk.direct";
     /** Below this many bytes of whole vectors per operator application, partial products skip the shuffle. */
     static final long DIRECT_REDUCE_BYTES = 64L << 20;
+    /** {@link #DIRECT_REDUCE_BYTES} of this engine (benchmarks set 0 to measure the shuffle at small n). */
+    volatile long directReduceBytes = DIRECT_REDUCE_BYTES;
 
     private final String master;
     private final JavaSparkContext jsc;
     private final int tile;
-    private final int executorTimeout;
+    /** Fixed {@link #EXECUTOR_TIMEOUT}, or 0: 60 s stretched by the load at each job. */
+    private final long executorTimeout;
     private final boolean local;
     /** Tasks may place tiles themselves ({@link #DIRECT}; tests switch it to cover both paths). */
     volatile boolean direct;
@@ -75,8 +85,11 @@ public final class SparkEngine implements ComputeEngine {
     private final boolean sameMachine;
     /** Per-tile compute seconds of the last kernel job, and bytes of its results (for the benchmarks). */
     private volatile double[] lastTileSeconds = new double[0];
+    private volatile double lastPlaceSeconds;
     private volatile long lastResultBytes;
     private volatile long lastShuffleBytes;
+    /** Spark's own task metrics, summed over this engine's jobs (for the benchmarks). */
+    private final TaskTotals totals = new TaskTotals();
     /** Test hook: sees every tile as it arrives on the driver (e.g. to kill a worker mid-job). */
     volatile Consumer<Tile> onTile = t -> {};
 
@@ -92,8 +105,13 @@ public final class SparkEngine implements ComputeEngine {
     public SparkEngine(String master, Map<String, String> options) {
         this.master = master == null || master.isBlank() ? "local[*]" : master.trim();
         this.local = this.master.startsWith("local");
-        this.tile = Integer.parseInt(options.getOrDefault(TILE, "1024"));
-        this.executorTimeout = Integer.parseInt(options.getOrDefault(EXECUTOR_TIMEOUT, "60"));
+        String t = options.getOrDefault(TILE, System.getProperty(TILE, "1024"));
+        try {
+            this.tile = Integer.parseInt(t.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(TILE + "=" + t + ": expected a whole number of rows per tile");
+        }
+        this.executorTimeout = Long.parseLong(options.getOrDefault(EXECUTOR_TIMEOUT, "0"));
         this.direct = !"false".equals(options.get(DIRECT));
         this.sameMachine = local || loopback(this.master);
         if (!local) {
@@ -135,6 +153,12 @@ public final class SparkEngine implements ComputeEngine {
             }
             throw new IllegalArgumentException("--master " + this.master + ": Spark could not start: " + oneLine(e));
         }
+        jsc.sc().addSparkListener(totals);
+    }
+
+    /** Spark's task metrics summed over this engine's jobs so far (see {@link TaskTotals}). */
+    public TaskTotals taskTotals() {
+        return totals;
     }
 
     @Override
@@ -150,6 +174,11 @@ public final class SparkEngine implements ComputeEngine {
     /** Tile size in rows/columns. */
     public int tile() {
         return tile;
+    }
+
+    /** Seconds the last kernel job's tasks spent placing their own tiles in the output (wall, summed over tiles). */
+    public double lastPlaceSeconds() {
+        return lastPlaceSeconds;
     }
 
     /** Per-tile compute seconds (wall, inside the task) of the last kernel job. */
@@ -222,19 +251,21 @@ public final class SparkEngine implements ComputeEngine {
                 TileJob j = b.value();
                 Tile t = TileComputer.compute(j, c[0], c[1]);
                 TileSink here = TileSink.published(sinkId);
+                long p0 = System.nanoTime();
                 if (here != null) {
                     here.write(t);
-                    return t.placed();
+                    return t.placed((System.nanoTime() - p0) * 1e-9);
                 }
                 if (target != null) {
                     target.write(j, t);
-                    return t.placed();
+                    return t.placed((System.nanoTime() - p0) * 1e-9);
                 }
                 return t;
             });
             double[] seconds = new double[coords.size()];
             long[] bytes = {0};
             int[] k = {0};
+            double[] place = {0};
             runJob(tiles, t -> {
                 if (t.placed) {
                     sink.ack(t);
@@ -246,9 +277,11 @@ public final class SparkEngine implements ComputeEngine {
                     seconds[k[0]++] = t.seconds;
                 }
                 bytes[0] += t.bytes();
+                place[0] += t.placeSeconds;
             });
             lastTileSeconds = java.util.Arrays.copyOf(seconds, k[0]);
             lastResultBytes = bytes[0];
+            lastPlaceSeconds = place[0];
         } finally {
             if (sinkId != null) {
                 sink.unpublish();
@@ -306,6 +339,7 @@ public final class SparkEngine implements ComputeEngine {
         AtomicReference<String> cancelled = new AtomicReference<>();
         Thread watchdog = null;
         if (!local) {
+            long timeout = executorTimeout > 0 ? executorTimeout : Load.seconds(60);
             watchdog = new Thread(() -> {
                 long lastSeen = System.nanoTime();
                 try {
@@ -314,9 +348,9 @@ public final class SparkEngine implements ComputeEngine {
                         // getExecutorInfos includes the driver
                         if (jsc.sc().statusTracker().getExecutorInfos().length > 1) {
                             lastSeen = System.nanoTime();
-                        } else if (System.nanoTime() - lastSeen > executorTimeout * 1_000_000_000L) {
-                            cancelled.set("no executor alive for " + executorTimeout + " s on " + master
-                                    + " (workers stopped or dead? see ntk cluster status)");
+                        } else if (System.nanoTime() - lastSeen > timeout * 1_000_000_000L) {
+                            cancelled.set("no executor alive for " + timeout + " s on " + master + " (" + Load.describe()
+                                    + "; workers stopped or dead? see ntk cluster status)");
                             jsc.sc().cancelAllJobs();
                             return;
                         }
@@ -430,7 +464,7 @@ public final class SparkEngine implements ComputeEngine {
             Broadcast<double[]> bv = jsc.broadcast(vectors);
             try {
                 long wholeVectors = (long) job.tiles().size() * count * n * 8L;
-                if (wholeVectors <= DIRECT_REDUCE_BYTES) {
+                if (wholeVectors <= directReduceBytes) {
                     // Small n: each task returns its contribution as a whole (count, n) array and the
                     // driver adds them as they arrive: one stage, no shuffle (iterations are latency-bound).
                     double[] total = guarded(() -> tiles.map(t -> {

@@ -25,9 +25,16 @@ final class Tile implements Serializable {
     final double[] cov2;
     final double seconds;
     final boolean placed;
+    /** Seconds the task spent placing the tile in the output itself (0 when the driver placed it). */
+    final double placeSeconds;
 
     Tile(int bi, int bj, int r0, int c0, int rows, int cols, double[] nngp, double[] ntk, double[] cov1, double[] cov2,
          double seconds, boolean placed) {
+        this(bi, bj, r0, c0, rows, cols, nngp, ntk, cov1, cov2, seconds, placed, 0);
+    }
+
+    private Tile(int bi, int bj, int r0, int c0, int rows, int cols, double[] nngp, double[] ntk, double[] cov1, double[] cov2,
+                 double seconds, boolean placed, double placeSeconds) {
         this.bi = bi;
         this.bj = bj;
         this.r0 = r0;
@@ -40,11 +47,12 @@ final class Tile implements Serializable {
         this.cov2 = cov2;
         this.seconds = seconds;
         this.placed = placed;
+        this.placeSeconds = placeSeconds;
     }
 
-    /** The acknowledgement of this tile once its numbers are in the output (no arrays travel). */
-    Tile placed() {
-        return new Tile(bi, bj, r0, c0, rows, cols, null, null, null, null, seconds, true);
+    /** The acknowledgement of this tile once the task put its numbers in the output, in {@code placeSeconds} (no arrays travel). */
+    Tile placed(double placeSeconds) {
+        return new Tile(bi, bj, r0, c0, rows, cols, null, null, null, null, seconds, true, placeSeconds);
     }
 
     /** Bytes of the arrays this tile carries. */

@@ -2,6 +2,7 @@ package org.ntkworkbench.plugins.spark
 
 import java.nio.file.Files
 import java.nio.file.Path
+import org.ntkworkbench.dsl.EngineKernels
 import org.ntkworkbench.dsl.ModelExpressions
 import org.ntkworkbench.io.Npz
 import org.ntkworkbench.model.KernelService
@@ -13,9 +14,14 @@ import spock.lang.TempDir
 
 /**
  * A real standalone cluster started by the test: master + 2 workers (1 core each) as child JVMs on
- * 127.0.0.1. The kernel, a kernel-regression fit and independent tasks equal the local engine; a
- * worker killed in the middle of a tiled kernel costs only a retry; bad masters and a missing plugin
- * jar fail in one line with nothing written. Features run in order: the last ones kill the workers.
+ * 127.0.0.1. The kernel, a kernel-regression fit, independent tasks and a sweep (a failing point, then
+ * resumed) equal the local engine; a worker killed in the middle of a tiled kernel costs only a retry;
+ * bad masters and a missing plugin jar fail in one line with nothing written. Features run in order: the
+ * last ones kill the workers.
+ *
+ * <p>Executor JVMs are what make this spec slow (seconds each on an idle machine, a minute or more on a
+ * busy one), so every feature up to the worker kill shares one application: the DSL's shared engine
+ * (what sweeps use), opened with the spec's tile size through system properties.
  */
 class SparkClusterSpec extends Specification {
     static final String MODEL = 'serial(dense(32, bStd: 0.1), relu(), dense(1))'
@@ -31,11 +37,15 @@ class SparkClusterSpec extends Specification {
         wb = Workbench.start(List.of())
         state = Files.createTempDirectory('ntk-cluster-spec')
         url = cluster.start(state, 2, 1, 1)
-        engine = new SparkEngine(url, [(SparkEngine.TILE): '16', 'spark.executor.memory': '512m'])
+        System.setProperty(SparkEngine.TILE, '16')
+        System.setProperty('spark.executor.memory', '512m') // SparkConf reads spark.* system properties
+        engine = EngineKernels.engine('spark', url) as SparkEngine
     }
 
     def cleanupSpec() {
-        engine?.close()
+        EngineKernels.closeShared()
+        System.clearProperty(SparkEngine.TILE)
+        System.clearProperty('spark.executor.memory')
         if (state != null) {
             cluster.stop(state)
         }
@@ -112,6 +122,37 @@ class SparkClusterSpec extends Specification {
         e.message == '--master spark://127.0.0.1:1: unreachable (nothing accepts connections there; start one with ntk cluster start)'
     }
 
+    def "a sweep on the cluster: a failing point is recorded failed while the other completes; --resume recomputes only it, results equal"() {
+        given: 'each executor re-runs the script for its point; the point width=8 throws while the flag file exists'
+        Path flag = Files.writeString(dir.resolve('fail-flag'), '')
+        String text = SparkSweepSpec.failing(flag)
+
+        when:
+        def failed = SparkSweepSpec.attempt(wb, dir.resolve('b'), text, [engine: 'spark', master: url])
+
+        then:
+        failed.exitCode() == 1
+        failed.error().endsWith('IllegalStateException: boom at width 8 (point width=8; 1 of 2 points failed, see points/<point>/status.json)')
+        SparkSweepSpec.status(failed, 'width=8').status == 'failed'
+        (SparkSweepSpec.status(failed, 'width=8').error as String).endsWith('boom at width 8')
+        SparkSweepSpec.status(failed, 'width=4').status == 'ok'
+        Files.readString(failed.runDir().resolve('log.txt')).contains("to compute on spark $url (2 tasks)")
+
+        when: 'the cause gone, resumed on the cluster'
+        Files.delete(flag)
+        def resumed = SparkSweepSpec.run(wb, dir.resolve('b'), text, [engine: 'spark', master: url], true)
+        def local = SparkSweepSpec.run(wb, dir.resolve('a'), text, [threads: 1])
+        def log = Files.readString(resumed.runDir().resolve('log.txt'))
+
+        then:
+        resumed.runDir() == failed.runDir()
+        log.contains('point width=4 skipped (complete in a previous run)')
+        log.contains("1 complete from a previous run, 1 to compute on spark $url (1 task)")
+        SparkSweepSpec.results(resumed).keySet().containsAll(['width=4/k01', 'width=8/k01', 'width=4/loss', 'width=8/loss'])
+        SparkSweepSpec.results(resumed) == SparkSweepSpec.results(local)
+        Files.exists(resumed.runDir().resolve('report.html'))
+    }
+
     def "a worker killed in the middle of a tiled kernel: Spark retries its tiles, the result is the local one"() {
         given:
         def x = Tensor.randn(15, 160, 6)
@@ -138,30 +179,11 @@ class SparkClusterSpec extends Specification {
         engine.onTile = { }
     }
 
-    def "a two-point sweep with -Pengine=spark on the cluster: each executor re-runs the script for its point, same results"() {
-        given: 'one Spark context per JVM: the spec engine makes way for the DSL shared one'
-        engine.close()
-        engine = null
-
-        when:
-        def local = SparkSweepSpec.run(wb, dir.resolve('a'), SparkSweepSpec.SWEEP, [threads: 1])
-        def spark = SparkSweepSpec.run(wb, dir.resolve('b'), SparkSweepSpec.SWEEP, [engine: 'spark', master: url])
-
-        then:
-        SparkSweepSpec.results(spark).keySet().containsAll(['width=4/k01', 'width=8/k01', 'width=4/loss', 'width=8/loss'])
-        SparkSweepSpec.results(spark) == SparkSweepSpec.results(local)
-        Files.exists(spark.runDir().resolve('report.html'))
-        Files.readString(spark.runDir().resolve('log.txt')).contains("to compute on spark $url (2 tasks)")
-
-        cleanup:
-        org.ntkworkbench.dsl.EngineKernels.closeShared()
-    }
-
     def "without the workbench's classes on the executors: one line naming the missing class, nothing written"() {
-        given: 'one Spark context per JVM: the shared engine goes first'
-        engine?.close()
+        given: 'one Spark context per JVM: the shared engine goes first; one executor is enough to fail'
+        EngineKernels.closeShared()
         engine = null
-        def bare = new SparkEngine(url, [(SparkEngine.SHIP_CLASSES): 'false', 'spark.executor.memory': '512m', 'spark.task.maxFailures': '2'])
+        def bare = new SparkEngine(url, [(SparkEngine.SHIP_CLASSES): 'false', 'spark.task.maxFailures': '2', 'spark.cores.max': '1'])
 
         when:
         bare.kernelToFile(MODEL, Tensor.randn(1, 20, 3), null, ['ntk'], null, dir.resolve('k.npz'))

@@ -35,14 +35,27 @@ experiment('widths') {
     }
 
     static ScriptRunner.Outcome run(Workbench wb, Path dir, String text, Map params, boolean resume = false) {
+        def o = attempt(wb, dir, text, params, resume)
+        assert o.exitCode() == 0 : o.error()
+        o
+    }
+
+    /** Runs the sweep script and returns the outcome, whatever its exit code. */
+    static ScriptRunner.Outcome attempt(Workbench wb, Path dir, String text, Map params, boolean resume = false) {
         Files.createDirectories(dir)
         Path script = dir.resolve('sweep.groovy')
         Files.writeString(script, text)
-        def err = new ByteArrayOutputStream()
-        def o = new ScriptRunner(wb, new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true))
+        new ScriptRunner(wb, new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(new ByteArrayOutputStream(), true))
                 .run(script, params, dir.resolve('runs'), resume, false)
-        assert o.exitCode() == 0 : err.toString()
-        o
+    }
+
+    /**
+     * The sweep with a point that throws while the file {@code flag} exists (the point width=8, in its analyse
+     * stage): the same script text fails and, once the flag is gone, resumes to the thread pool's results.
+     */
+    static String failing(Path flag) {
+        SWEEP.replace("analyse { p, ctx -> [",
+                "analyse { p, ctx -> if (p.width == 8 && new File('${flag}').exists()) { throw new IllegalStateException('boom at width 8') }; [")
     }
 
     static Map results(ScriptRunner.Outcome o) {
@@ -74,6 +87,50 @@ experiment('widths') {
         again.runDir() == spark.runDir()
         results(again) == results(local)
         Files.readString(again.runDir().resolve('log.txt')).contains('point width=8 skipped (complete in a previous run)')
+    }
+
+    def "a point that throws on Spark is recorded failed with its one-line error, the other completes; --resume recomputes only it"() {
+        given:
+        Path flag = Files.writeString(dir.resolve('fail-flag'), '')
+        String text = failing(flag)
+
+        when:
+        def failed = attempt(wb, dir.resolve('b'), text, [engine: 'spark', master: 'local[2]'])
+
+        then: 'exit 1 (a computation failed), one line naming the point'
+        failed.exitCode() == 1
+        failed.error() == "${dir.resolve('b/sweep.groovy')}:7: IllegalStateException: boom at width 8 (point width=8; 1 of 2 points failed, see points/<point>/status.json)"
+        status(failed, 'width=8').status == 'failed'
+        (status(failed, 'width=8').error as String).endsWith('IllegalStateException: boom at width 8')
+        !(status(failed, 'width=8').error as String).contains('\n')
+        status(failed, 'width=4').status == 'ok'
+
+        when: 'the cause gone, the same script resumed on Spark'
+        Files.delete(flag)
+        def resumed = run(wb, dir.resolve('b'), text, [engine: 'spark', master: 'local[2]'], true)
+        def log = Files.readString(resumed.runDir().resolve('log.txt'))
+        def local = run(wb, dir.resolve('a'), text, [threads: 1])
+
+        then: 'only width=8 was computed again, and the results are those of the thread pool'
+        resumed.runDir() == failed.runDir()
+        log.contains('point width=4 skipped (complete in a previous run)')
+        log.contains('point width=8 resumes (previous status failed')
+        log.contains('1 complete from a previous run, 1 to compute on spark local[2] (1 task)')
+        results(resumed) == results(local)
+        status(resumed, 'width=8').status == 'ok'
+    }
+
+    def "an unreachable master for a sweep: one line, exit 2, no point computed and nothing under a final name"() {
+        when:
+        def o = attempt(wb, dir, SWEEP, [engine: 'spark', master: 'spark://127.0.0.1:1'])
+
+        then:
+        o.exitCode() == 2
+        o.error() == "${dir.resolve('sweep.groovy')}:2: experiment 'widths': --master spark://127.0.0.1:1: unreachable (nothing accepts connections there; start one with ntk cluster start)"
+        !o.error().contains('\n')
+        and: 'no point, no report, no arrays: the run directory records only the failure'
+        o.runDir() == null || !Files.exists(o.runDir().resolve('points'))
+        o.runDir() == null || !Files.exists(o.runDir().resolve('report.html'))
     }
 
     def "engine 'spark' in the experiment block"() {
