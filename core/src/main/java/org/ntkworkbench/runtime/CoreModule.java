@@ -26,7 +26,9 @@ import org.ntkworkbench.report.Reports;
 import org.ntkworkbench.spectrum.Spectra;
 import org.ntkworkbench.spectrum.SpectrumModule;
 import org.ntkworkbench.spi.DslBindings;
+import org.ntkworkbench.spi.NetworkTraining;
 import org.ntkworkbench.spi.RunOutputs;
+import org.ntkworkbench.train.DefaultNetworkTraining;
 import org.ntkworkbench.train.DefaultTraining;
 import org.ntkworkbench.train.Training;
 
@@ -57,6 +59,7 @@ public final class CoreModule extends AbstractModule {
         bind(KernelService.class).to(RowBlockKernelService.class);
         install(new SpectrumModule());
         bind(Training.class).to(DefaultTraining.class);
+        bind(NetworkTraining.class).to(DefaultNetworkTraining.class);
         bind(RunOutputs.class).to(CurrentRunOutputs.class);
 
         DslBindings.declare(binder());

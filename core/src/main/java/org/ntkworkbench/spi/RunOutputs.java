@@ -1,6 +1,8 @@
 package org.ntkworkbench.spi;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where a word writes its outputs in the run being computed: the script's run directory, or the point's
@@ -20,4 +22,10 @@ public interface RunOutputs {
 
     /** Appends a line to the run's log. */
     void log(String line);
+
+    /**
+     * Draws {@code plot} into {@code <plotsDir>/<name>.png} and {@code .svg} (written under temporary names,
+     * then renamed) and returns both paths.
+     */
+    List<Path> savePlot(Plot plot, String name) throws IOException;
 }

@@ -2,6 +2,7 @@ package org.ntkworkbench.train;
 
 import java.util.List;
 import org.ntkworkbench.spectrum.HarmonicProjection;
+import org.ntkworkbench.spi.NetworkTraining;
 
 /**
  * Residual-component curves of a finite network during training next to the linearised (NTK) prediction
@@ -18,7 +19,7 @@ import org.ntkworkbench.spectrum.HarmonicProjection;
  */
 public record ResidualCurves(List<String> names, double[] steps, double[][] finite, double[][] linearised,
                              double[][] finiteResiduals, double[][] linearisedResiduals, double[] targets,
-                             TrainingResult training) {
+                             TrainingResult training) implements NetworkTraining.ResidualRun {
 
     public ResidualCurves {
         names = List.copyOf(names);

@@ -6,13 +6,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.ntkworkbench.io.AtomicFiles;
+import org.ntkworkbench.spi.NetworkTraining;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
  * The outcome of a run: the trained parameters and the loss curve (rows {@code 0..N}, see
  * {@link StepRecord}).
  */
-public record TrainingResult(LinkedHashMap<String, Tensor> params, List<StepRecord> history, String optimizer) {
+public record TrainingResult(LinkedHashMap<String, Tensor> params, List<StepRecord> history, String optimizer)
+        implements NetworkTraining.Trained {
 
     public TrainingResult {
         history = List.copyOf(history);

@@ -6,33 +6,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
-import org.ntkworkbench.data.CircleDensity;
-import org.ntkworkbench.data.CircleSample;
 import org.ntkworkbench.model.predict.GradientDescentMse;
 import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.plot.PlotSpec;
-import org.ntkworkbench.plot.Series;
+import org.ntkworkbench.spi.NetworkTraining;
+import org.ntkworkbench.spi.Plot;
+import org.ntkworkbench.spi.Samples;
 import org.ntkworkbench.tensor.Tensor;
-import org.ntkworkbench.train.ConvergenceTimes;
-import org.ntkworkbench.train.LearningRateSchedule;
-import org.ntkworkbench.train.LinearisedResiduals;
-import org.ntkworkbench.train.ProgressMode;
-import org.ntkworkbench.train.ResidualComponents;
-import org.ntkworkbench.train.ResidualCurves;
-import org.ntkworkbench.train.ResidualTraining;
-import org.ntkworkbench.train.TrainingConfig;
-import org.ntkworkbench.train.TrainingObserver;
 
 /**
  * Frequency bias under non-uniform density (Basri et al. 2020): n points on S¹ drawn from a piecewise-constant
  * density over m equal arcs, target y = sin(kθ), a one-output network trained by full-batch GD on the mse
- * (core {@link ResidualTraining}, centred by default: f − f₀ is trained, so the random initial function does not
+ * ({@link NetworkTraining#residualGradientDescent}, centred by default: f − f₀ is trained, so the random initial function does not
  * blur the per-point times), next to the linearised dynamics of its analytic NTK Θ,
- * r_t = V diag((1 − ηλ/n)^t) Vᵀ r₀ with r₀ = −y ({@link LinearisedResiduals}).
+ * r_t = V diag((1 − ηλ/n)^t) Vᵀ r₀ with r₀ = −y ({@link NetworkTraining#linearisedResiduals}).
  *
  * <p>Residuals are recorded on a log grid of steps; point i converges at the first recorded step with
  * |r_i| < threshold · max(|y_i|, floor), and a region (arc) reports the median over its points, unconverged
- * points counting as +∞ ({@link ConvergenceTimes}). The paper's headline: the median time grows like 1/density
+ * points counting as +∞ ({@link NetworkTraining#medianByGroup}). The paper's headline: the median time grows like 1/density
  * (about 1 : 2 : 4 for weights 4 : 2 : 1); ratios here are relative to the densest arc.
  *
  * @see Options for the sampling and training parameters
@@ -50,13 +40,13 @@ public final class DensityConvergence {
      * @param steps      GD updates; 0 means automatic: {@code margin} × the slowest region median of the linearised
      *                   prediction (on the log grid up to {@code maxSteps}), at most {@code maxSteps}
      * @param grid       recorded steps per decade of the log grid
-     * @param seed       seeds the sample ({@link CircleDensity#sample})
+     * @param seed       seeds the sample ({@link Samples#circle})
      * @param initSeed   seeds the network's initialisation
      */
     public record Options(double[] density, int n, int frequency, double lr, double lrFraction, long steps, long maxSteps,
                           double margin, double threshold, double floor, int grid, boolean centered, long seed, long initSeed) {
         public Options {
-            density = new CircleDensity(density).weights(); // validates and copies
+            density = Samples.circleWeights(density); // validates and copies
             if (n < 2 || steps < 0 || maxSteps < 1 || lr < 0 || !(lrFraction > 0 && lrFraction < 1) || !(margin > 0)
                     || !(threshold > 0) || !(floor >= 0) || grid < 1) {
                 throw new IllegalArgumentException("need n >= 2, steps >= 0, maxSteps >= 1, lr >= 0, 0 < lrFraction < 1, margin > 0, "
@@ -89,14 +79,14 @@ public final class DensityConvergence {
      * @param lr            the learning rate used
      * @param steps         the GD updates run
      * @param seconds       wall time of the training
-     * @param curves        the recorded run (rms residual curves, kept residual vectors)
+     * @param curves        the recorded run (core's ResidualCurves: rms residual curves, kept residual vectors)
      * @param finitePoints  convergence step of each point, trained network
      * @param ntkPoints     the same for the NTK-linearised prediction
      * @param finiteMedians median convergence step per arc (+∞ when half an arc never converged; NaN for an empty arc)
      * @param ntkMedians    the same, linearised
      */
-    public record Result(Options options, CircleSample sample, double[] targets, double lr, long steps, double seconds,
-                         ResidualCurves curves, double[] finitePoints, double[] ntkPoints, double[] finiteMedians,
+    public record Result(Options options, Samples.Circle sample, double[] targets, double lr, long steps, double seconds,
+                         NetworkTraining.ResidualRun curves, double[] finitePoints, double[] ntkPoints, double[] finiteMedians,
                          double[] ntkMedians) {
 
         /** finiteMedians[j] / finiteMedians[densest]. */
@@ -111,12 +101,12 @@ public final class DensityConvergence {
 
         /** Points the trained network never brought below the threshold. */
         public int unconverged() {
-            return ConvergenceTimes.unconverged(finitePoints);
+            return countNaN(finitePoints);
         }
 
         /** Points the linearised prediction never brought below the threshold. */
         public int unconvergedNtk() {
-            return ConvergenceTimes.unconverged(ntkPoints);
+            return countNaN(ntkPoints);
         }
 
         /**
@@ -143,7 +133,7 @@ public final class DensityConvergence {
         }
 
         /** Convergence step per point against θ (log y), the network and the NTK prediction; unconverged points are left out. */
-        public PlotSpec plot(String title) {
+        public Plot plot(String title) {
             int n = sample.size();
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) {
@@ -151,14 +141,14 @@ public final class DensityConvergence {
             }
             double[] theta = sample.angles();
             Arrays.sort(order, (a, b) -> Double.compare(theta[a], theta[b]));
-            List<Series> s = new ArrayList<>();
+            List<Plot.Line> s = new ArrayList<>();
             s.add(converged("network", order, theta, finitePoints, 0));
             s.add(converged("NTK linearised", order, theta, ntkPoints, 1));
-            return new PlotSpec(title, "theta (arcs of density " + Arrays.toString(options.density()) + ")", "GD step",
+            return new Plot(title, "theta (arcs of density " + Arrays.toString(options.density()) + ")", "GD step",
                     false, true, true, s);
         }
 
-        private static Series converged(String name, Integer[] order, double[] theta, double[] t, int color) {
+        private static Plot.Line converged(String name, Integer[] order, double[] theta, double[] t, int color) {
             List<double[]> xy = new ArrayList<>();
             for (int i : order) {
                 if (!Double.isNaN(t[i])) {
@@ -170,7 +160,17 @@ public final class DensityConvergence {
                 x[i] = xy.get(i)[0];
                 y[i] = xy.get(i)[1];
             }
-            return new Series(name, x, y, false, false, color);
+            return new Plot.Line(name, x, y, false, false, color);
+        }
+
+        private static int countNaN(double[] times) {
+            int c = 0;
+            for (double t : times) {
+                if (Double.isNaN(t)) {
+                    c++;
+                }
+            }
+            return c;
         }
 
         private static double[] relative(double[] v, int ref) {
@@ -182,9 +182,12 @@ public final class DensityConvergence {
         }
     }
 
-    /** Draws the sample of {@code o} and runs the study on it with {@code net} (inputs (cos θ, sin θ), one output). */
-    public static Result run(Layer net, Options o) {
-        CircleSample sample = new CircleDensity(o.density()).sample(o.n(), o.seed());
+    /**
+     * Draws the sample of {@code o} and runs the study on it with {@code net} (inputs (cos θ, sin θ), one output),
+     * trained by {@code training}.
+     */
+    public static Result run(NetworkTraining training, Layer net, Options o) {
+        Samples.Circle sample = Samples.circle(o.density(), o.n(), o.seed());
         int n = sample.size();
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
@@ -197,31 +200,29 @@ public final class DensityConvergence {
         long steps = o.steps();
         if (steps == 0) {
             double slowest = 0;
-            for (double m : linearisedMedians(ntk, y, sample.pieces(), regions, lr, o.maxSteps(), o.grid(), o.threshold(), o.floor())) {
+            for (double m : linearisedMedians(training, ntk, y, sample.pieces(), regions, lr, o.maxSteps(), o.grid(), o.threshold(), o.floor())) {
                 slowest = Double.isNaN(m) ? slowest : Math.max(slowest, m);
             }
             steps = Double.isInfinite(slowest) ? o.maxSteps() : Math.max(1, Math.min(o.maxSteps(), (long) Math.ceil(o.margin() * slowest)));
         }
-        TrainingConfig config = TrainingConfig.builder().optimizer("gd").learningRate(lr).steps(steps).seed(o.initSeed())
-                .progress(ProgressMode.AUTO).build();
         long t0 = System.nanoTime();
-        ResidualCurves curves = ResidualTraining.run(net, x, y, ResidualComponents.rms(n), config,
-                TrainingObserver.logGrid(steps, o.grid()), o.centered(), p -> ntk, true);
+        NetworkTraining.ResidualRun curves = training.residualGradientDescent(net, x, y, lr, steps, o.initSeed(),
+                training.logGrid(steps, o.grid()), o.centered(), ntk);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double[] fin = curves.convergenceSteps(o.threshold(), o.floor());
         double[] lin = curves.linearisedConvergenceSteps(o.threshold(), o.floor());
         return new Result(o, sample, y, lr, steps, seconds, curves, fin, lin,
-                ConvergenceTimes.medianByGroup(fin, sample.pieces(), regions),
-                ConvergenceTimes.medianByGroup(lin, sample.pieces(), regions));
+                training.medianByGroup(fin, sample.pieces(), regions),
+                training.medianByGroup(lin, sample.pieces(), regions));
     }
 
     /**
      * Median convergence step per region of the linearised dynamics of {@code ntk} from r₀ = −y at constant
      * learning rate {@code lr}, recorded on the log grid up to {@code maxSteps} ({@code perDecade} per decade).
      */
-    public static double[] linearisedMedians(Tensor ntk, double[] y, int[] regions, int count, double lr, long maxSteps,
+    public static double[] linearisedMedians(NetworkTraining training, Tensor ntk, double[] y, int[] regions, int count, double lr, long maxSteps,
                                              int perDecade, double threshold, double floor) {
-        LongPredicate when = TrainingObserver.logGrid(maxSteps, perDecade);
+        LongPredicate when = training.logGrid(maxSteps, perDecade);
         List<Double> grid = new ArrayList<>();
         for (long t = 0; t <= maxSteps; t++) {
             if (when.test(t)) {
@@ -233,7 +234,7 @@ public final class DensityConvergence {
         for (int i = 0; i < y.length; i++) {
             r0[i] = -y[i];
         }
-        double[][] r = new LinearisedResiduals(ntk).at(r0, steps, LearningRateSchedule.constant(lr));
-        return ConvergenceTimes.medianByGroup(ConvergenceTimes.perPoint(steps, r, y, threshold, floor), regions, count);
+        double[][] r = training.linearisedResiduals(ntk, r0, steps, lr);
+        return training.medianByGroup(training.convergenceSteps(steps, r, y, threshold, floor), regions, count);
     }
 }

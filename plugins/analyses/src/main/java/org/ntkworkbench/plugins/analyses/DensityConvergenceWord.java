@@ -5,11 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Layers;
-import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.spi.RunOutputs;
 import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.NetworkTraining;
 import org.ntkworkbench.spi.Values;
 import org.ntkworkbench.spi.WordInfo;
 
@@ -30,12 +30,12 @@ final class DensityConvergenceWord implements DslWord {
                     + "linearised median. A DensityConvergence.Result (finiteMedians(), ntkMedians(), ratios(), ntkRatios(), curves(), "
                     + "results()) and plots/<name>.png.");
 
-    private final Plots plots;
+    private final NetworkTraining training;
     private final RunOutputs run;
 
     @Inject
-    DensityConvergenceWord(Plots plots, RunOutputs run) {
-        this.plots = plots;
+    DensityConvergenceWord(NetworkTraining training, RunOutputs run) {
+        this.training = training;
         this.run = run;
     }
 
@@ -72,7 +72,7 @@ final class DensityConvergenceWord implements DslWord {
                     a.doubleNamed("lr", 0), a.doubleNamed("lrFraction", 0.8), a.intNamed("steps", 0), a.intNamed("maxSteps", 30000),
                     a.doubleNamed("margin", 24), a.doubleNamed("threshold", 0.1), a.doubleNamed("floor", 0.1), a.intNamed("grid", 40),
                     a.boolNamed("centered", true), seed, a.intNamed("initSeed", (int) seed + 5));
-            result = DensityConvergence.run(net, o);
+            result = DensityConvergence.run(training, net, o);
         } catch (IllegalArgumentException e) {
             throw new DslException(w + ": " + e.getMessage(), e);
         }
@@ -80,7 +80,7 @@ final class DensityConvergenceWord implements DslWord {
         String title = a.stringNamed("title", "Convergence step per point, sin(" + result.options().frequency() + " theta), density "
                 + java.util.Arrays.toString(density) + "; network and NTK linearised");
         try {
-            plots.save(result.plot(title), run.plotsDir(), name);
+            run.savePlot(result.plot(title), name);
         } catch (IOException e) {
             throw new UncheckedIOException(w + " plot: " + e.getMessage(), e);
         }

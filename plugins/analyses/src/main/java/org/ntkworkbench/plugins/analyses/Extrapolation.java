@@ -8,20 +8,15 @@ import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import org.ntkworkbench.model.predict.GradientDescentMse;
 import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.plot.PlotSpec;
-import org.ntkworkbench.plot.Series;
+import org.ntkworkbench.spi.NetworkTraining;
+import org.ntkworkbench.spi.Plot;
 import org.ntkworkbench.tensor.SeededRandom;
 import org.ntkworkbench.tensor.Tensor;
-import org.ntkworkbench.train.Loss;
-import org.ntkworkbench.train.ProgressMode;
-import org.ntkworkbench.train.Training;
-import org.ntkworkbench.train.TrainingConfig;
-import org.ntkworkbench.train.TrainingResult;
 
 /**
  * Extrapolation study of Wu et al. (2022): fit a 1-D target on a training interval, evaluate on a wider
  * one. Each finite network is trained by full-batch GD on the mse from its own initialisation (core
- * {@link Training}); beside it stand two infinite-width predictors from the model's analytic NTK Θ,
+ * {@link NetworkTraining#gradientDescent}); beside it stand two infinite-width predictors from the model's analytic NTK Θ,
  * both with zero initial output: the kernel regression {@code Θ(x, X) Θ(X, X)⁻¹ y} (GD run to t = ∞) and the
  * linearised network after the same number of GD steps at the same learning rate.
  *
@@ -203,15 +198,15 @@ public final class Extrapolation {
         }
 
         /** Target, training points, and each network's trained and NTK (t = ∞) predictions over the grid. */
-        public PlotSpec plot(String title) {
-            List<Series> s = new ArrayList<>();
-            s.add(new Series("target", xGrid, yGrid));
-            s.add(new Series("training points", xTrain, yTrain, true));
+        public Plot plot(String title) {
+            List<Plot.Line> s = new ArrayList<>();
+            s.add(Plot.Line.of("target", xGrid, yGrid));
+            s.add(Plot.Line.points("training points", xTrain, yTrain));
             for (Fit f : fits.values()) {
-                s.add(new Series(f.name() + " trained (GD)", xGrid, f.gridTrained()));
-                s.add(new Series(f.name() + " NTK regression", xGrid, f.gridNtk()));
+                s.add(Plot.Line.of(f.name() + " trained (GD)", xGrid, f.gridTrained()));
+                s.add(Plot.Line.of(f.name() + " NTK regression", xGrid, f.gridNtk()));
             }
-            return PlotSpec.lines(title, "x (training interval [" + fmt(options.trainLo()) + ", " + fmt(options.trainHi()) + "])",
+            return Plot.of(title, "x (training interval [" + fmt(options.trainLo()) + ", " + fmt(options.trainHi()) + "])",
                     "y", s);
         }
 
@@ -224,7 +219,7 @@ public final class Extrapolation {
      * Runs the study for each network of {@code nets} (name → model taking rows of dimension
      * {@code options.lift().dim()}) on {@code target}.
      */
-    public static Result run(Training training, Map<String, Layer> nets, DoubleUnaryOperator target, Options o) {
+    public static Result run(NetworkTraining training, Map<String, Layer> nets, DoubleUnaryOperator target, Options o) {
         if (nets.isEmpty()) {
             throw new IllegalArgumentException("extrapolation needs at least one network");
         }
@@ -258,9 +253,7 @@ public final class Extrapolation {
             Tensor zeroEval = Tensor.of(new double[xEval.length], xEval.length, 1);
             double[] ntk = gd.test(Double.POSITIVE_INFINITY, zeroTrain, zeroEval, kEval).data();
             double[] ntkGd = gd.testDiscrete(o.steps(), zeroTrain, zeroEval, kEval).data();
-            TrainingConfig config = TrainingConfig.builder().optimizer("gd").learningRate(lr).steps(o.steps())
-                    .seed(o.seed()).progress(ProgressMode.AUTO).build();
-            TrainingResult trained = training.train(net, x, y, Loss.MSE, config, null);
+            NetworkTraining.Trained trained = training.gradientDescent(net, x, y, lr, o.steps(), o.seed());
             double[] pred = net.apply(trained.params(), xe).data();
             int t = xTest.length;
             fits.put(e.getKey(), new Fit(e.getKey(), lr, trained.finalLoss(),

@@ -8,14 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.plot.Plots;
 import org.ntkworkbench.spi.RunOutputs;
 import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
+import org.ntkworkbench.spi.NetworkTraining;
 import org.ntkworkbench.spi.Values;
 import org.ntkworkbench.spi.WordInfo;
-import org.ntkworkbench.train.Training;
 
 /**
  * {@code extrapolation(nets: [name: model, …], target: 'cubic'|'cos2x'|{ x -> … }, train: [a, b], test: [c, d], …)}:
@@ -30,14 +29,12 @@ final class ExtrapolationWord implements DslWord {
             "Fits a 1-D target on [a, b] with each finite net (GD) and with its NTK (kernel regression and linearised GD), "
                     + "evaluates on [c, d]; an Extrapolation.Result (RMSE inside/outside, predictions, results(tag)) and plots/extrapolation_<name>.png.");
 
-    private final Training training;
-    private final Plots plots;
+    private final NetworkTraining training;
     private final RunOutputs run;
 
     @Inject
-    ExtrapolationWord(Training training, Plots plots, RunOutputs run) {
+    ExtrapolationWord(NetworkTraining training, RunOutputs run) {
         this.training = training;
-        this.plots = plots;
         this.run = run;
     }
 
@@ -91,7 +88,7 @@ final class ExtrapolationWord implements DslWord {
         }
         String name = a.stringNamed("name", "extrapolation");
         try {
-            plots.save(result.plot("Extrapolation: " + name), run.plotsDir(), "extrapolation_" + name);
+            run.savePlot(result.plot("Extrapolation: " + name), "extrapolation_" + name);
         } catch (IOException e) {
             throw new UncheckedIOException("extrapolation plot: " + e.getMessage(), e);
         }

@@ -1,9 +1,13 @@
 package org.ntkworkbench.plugins.analyses
 
 import org.ntkworkbench.nn.Layers
+import org.ntkworkbench.train.DefaultNetworkTraining
+import org.ntkworkbench.train.DefaultTraining
 import spock.lang.Specification
 
 class DensityConvergenceSpec extends Specification {
+
+    static final DefaultNetworkTraining TRAINING = new DefaultNetworkTraining(new DefaultTraining())
 
     static DensityConvergence.Options options(Map o = [:]) {
         new DensityConvergence.Options((o.density ?: [4d, 2d, 1d]) as double[], o.n ?: 40, o.frequency ?: 1, 0d, 0.8d,
@@ -29,7 +33,7 @@ class DensityConvergenceSpec extends Specification {
 
     def "a linear net: trained and linearised convergence steps equal the closed form of the 2-D residual dynamics"() {
         given: 'f(x) = w . x / sqrt(2) on x = (cos t, sin t): NTK x.x\'/2, exact at any width; target sin t = x . e2'
-        def r = DensityConvergence.run(Layers.dense(1), options(steps: 400L))
+        def r = DensityConvergence.run(TRAINING, Layers.dense(1), options(steps: 400L))
         double[][] x = r.sample().points().toArray2d()
         int n = x.length
 
@@ -62,7 +66,7 @@ class DensityConvergenceSpec extends Specification {
 
     def "regions are the density's arcs; medians and ratios are those of the per-point steps grouped by the arc boundaries"() {
         given:
-        def r = DensityConvergence.run(Layers.dense(1), options(n: 300, steps: 200L, seed: 11L))
+        def r = DensityConvergence.run(TRAINING, Layers.dense(1), options(n: 300, steps: 200L, seed: 11L))
         double[] theta = r.sample().angles()
         int n = theta.length
         def arc = { double t -> (int) Math.floor(t / (2 * Math.PI / 3)) }
@@ -89,7 +93,7 @@ class DensityConvergenceSpec extends Specification {
     def "a ReLU net's linearised convergence steps equal plain GD iteration of r <- r - (lr/n) Theta r"() {
         given:
         def net = Layers.serial(Layers.dense(64, 1d, 1d), Layers.relu(), Layers.dense(1))
-        def r = DensityConvergence.run(net, options(n: 30, frequency: 2, steps: 300L))
+        def r = DensityConvergence.run(TRAINING, net, options(n: 30, frequency: 2, steps: 300L))
         int n = 30
         double[][] theta = net.kernel(r.sample().points()).ntk().toArray2d()
         double[] steps = r.curves().steps()
@@ -114,7 +118,7 @@ class DensityConvergenceSpec extends Specification {
     def "Basri et al.'s headline on a small case: the sparser the arc, the later its points converge (net and NTK)"() {
         given: 'two-layer ReLU net with bias, width 256, 200 points at density 4 : 2 : 1, target sin(4 theta), automatic length (at most 8000)'
         def net = Layers.serial(Layers.dense(256, 1d, 1d), Layers.relu(), Layers.dense(1))
-        def r = DensityConvergence.run(net, options(n: 200, frequency: 4, seed: 0L, maxSteps: 8000L))
+        def r = DensityConvergence.run(TRAINING, net, options(n: 200, frequency: 4, seed: 0L, maxSteps: 8000L))
         println "headline: steps ${r.steps()}, ${String.format('%.2f', r.seconds())} s, finite ${r.finiteMedians()} ntk ${r.ntkMedians()}, unconverged ${r.unconverged()}"
 
         expect: 'the linearised NTK: every point converges, medians grow by > 1.3x per halving of the density'
@@ -127,7 +131,7 @@ class DensityConvergenceSpec extends Specification {
         r.ratios()[1] > 1.1 && r.ratios()[2] > 1.5 && r.ratios()[2] > r.ratios()[1]
 
         and: 'the automatic length is 24x the slowest linearised median, capped at maxSteps'
-        r.steps() == Math.min(8000L, (long) Math.ceil(24 * DensityConvergence.linearisedMedians(net.kernel(r.sample().points()).ntk(),
+        r.steps() == Math.min(8000L, (long) Math.ceil(24 * DensityConvergence.linearisedMedians(TRAINING, net.kernel(r.sample().points()).ntk(),
                 r.targets(), r.sample().pieces(), 3, r.lr(), 8000L, 40, 0.1d, 0.1d).max()))
     }
 

@@ -3,6 +3,7 @@ package org.ntkworkbench.plugins.analyses
 import java.util.function.DoubleUnaryOperator
 import org.ntkworkbench.nn.Layers
 import org.ntkworkbench.plugins.pinet.PolynomialNets
+import org.ntkworkbench.train.DefaultNetworkTraining
 import org.ntkworkbench.train.DefaultTraining
 import spock.lang.Shared
 import spock.lang.Specification
@@ -10,7 +11,7 @@ import spock.lang.Specification
 class ExtrapolationSpec extends Specification {
 
     @Shared
-    def training = new DefaultTraining()
+    def training = new DefaultNetworkTraining(new DefaultTraining())
 
     static DoubleUnaryOperator cubic = { double x -> x * x * x + x * x - 5 * x + 5 } as DoubleUnaryOperator
 

@@ -24,7 +24,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.ntkworkbench.io.AtomicFiles;
+import org.ntkworkbench.spi.ArrayFiles;
 import org.ntkworkbench.spi.ClusterControl;
 
 /**
@@ -325,7 +325,7 @@ public final class LocalCluster implements ClusterControl {
     }
 
     private static void write(Path stateDir, Properties p) throws IOException {
-        AtomicFiles.write(stateDir.resolve(STATE), (OutputStream out) -> p.store(out, "ntk cluster (pids are stopped by ntk cluster stop)"));
+        ArrayFiles.writeAtomically(stateDir.resolve(STATE), (OutputStream out) -> p.store(out, "ntk cluster (pids are stopped by ntk cluster stop)"));
     }
 
     private static void sleep(long ms) {

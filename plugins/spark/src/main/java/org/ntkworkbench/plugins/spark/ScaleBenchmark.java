@@ -9,12 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.ntkworkbench.io.MappedNpy;
-import org.ntkworkbench.io.NpyReader;
 import org.ntkworkbench.model.RowBlockKernelService;
 import org.ntkworkbench.model.KernelService;
 import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.ArrayFiles;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -45,7 +43,6 @@ public final class ScaleBenchmark {
         int opN = Integer.parseInt(a.get("opN"));
         String model = a.get("model");
         Path dir = Files.createTempDirectory(Path.of(a.get("dir")), "ntk-scale-");
-        Workbench wb = Workbench.start(List.of());
         Layer net = TileComputer.model(model);
         Tensor x = Tensor.randn(42, n, d);
         StringBuilder json = new StringBuilder("{");
@@ -135,7 +132,7 @@ public final class ScaleBenchmark {
     }
 
     private static double maxRel(Path a, Path b) {
-        try (MappedNpy x = NpyReader.map(a); MappedNpy y = NpyReader.map(b)) {
+        try (ArrayFiles.MappedArray x = ArrayFiles.mapNpy(a); ArrayFiles.MappedArray y = ArrayFiles.mapNpy(b)) {
             long size = (long) x.rows() * x.rowLength();
             double scale = 0, worst = 0;
             for (long i = 0; i < size; i++) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.ntkworkbench.dsl.PointWorker;
+import org.ntkworkbench.spi.EngineSupport;
 import org.ntkworkbench.spi.PointExecutor;
 import org.ntkworkbench.spi.PointJob;
 import org.ntkworkbench.spi.PointTask;
@@ -18,7 +18,7 @@ import org.ntkworkbench.spi.PointTask;
  *
  * <p>In {@code local[N]} mode the tasks run in this JVM and compute the runner's own point tasks, found by
  * id ({@link #LOCAL}). On a cluster each task re-runs the script for its point on the executor
- * ({@link PointWorker}) into the same run directory (which executors of this machine see, as do those of
+ * ({@link EngineSupport#computePoint}) into the same run directory (which executors of this machine see, as do those of
  * a shared file system), and the runner then reads each point's outcome from its status file.
  */
 final class SparkPointExecutor implements PointExecutor {
@@ -72,7 +72,7 @@ final class SparkPointExecutor implements PointExecutor {
             jobs.add(new PointJob(j.experiment(), j.point(), j.index(), j.seed(), j.runDir(),
                     Path.of(j.script()).toAbsolutePath().toString(), j.scriptSha256(), j.scriptParameters()));
         }
-        engine.map(jobs.size(), i -> PointWorker.compute(TileComputer.workbench(), jobs.get(i)));
+        engine.map(jobs.size(), i -> EngineSupport.get().computePoint(jobs.get(i)));
         List<R> out = new ArrayList<>();
         for (PointTask<R> t : tasks) {
             out.add(t.collect());

@@ -1,13 +1,11 @@
 package org.ntkworkbench.plugins.spark;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.model.empirical.EmpiricalNngp;
 import org.ntkworkbench.nn.Layer;
-import org.ntkworkbench.runtime.Workbench;
+import org.ntkworkbench.spi.EngineSupport;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -22,18 +20,9 @@ final class TileComputer {
 
     private TileComputer() {}
 
-    /** This JVM's workbench: the driver's in local mode, else one started once per executor. */
-    static synchronized Workbench workbench() {
-        try {
-            return Workbench.current();
-        } catch (IllegalStateException none) {
-            return Workbench.start(List.of());
-        }
-    }
-
     /** The model of {@code expression}, parsed once per JVM (layers are immutable values). */
     static Layer model(String expression) {
-        return MODELS.computeIfAbsent(expression, e -> ModelExpressions.parse(workbench(), e));
+        return MODELS.computeIfAbsent(expression, e -> EngineSupport.get().model(e));
     }
 
     static Tile compute(TileJob job, int bi, int bj) {

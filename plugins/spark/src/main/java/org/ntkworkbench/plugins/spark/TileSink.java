@@ -23,8 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.ntkworkbench.io.AtomicFiles;
-import org.ntkworkbench.io.NpyWriter;
+import org.ntkworkbench.spi.ArrayFiles;
 import org.ntkworkbench.tensor.Tensor;
 
 /**
@@ -205,7 +204,7 @@ abstract class TileSink implements AutoCloseable {
             temps = new Path[names.size()];
             channels = new FileChannel[names.size()];
             data = new MemorySegment[names.size()];
-            byte[] header = NpyWriter.header(new int[] {job.n1(), job.n2()});
+            byte[] header = ArrayFiles.npyHeader(job.n1(), job.n2());
             long bytes = 8L * job.n1() * job.n2();
             try {
                 for (int a = 0; a < names.size(); a++) {
@@ -234,7 +233,7 @@ abstract class TileSink implements AutoCloseable {
             for (int a = 0; a < temps.length; a++) {
                 paths[a] = temps[a].toString();
             }
-            return new FileTarget(paths, NpyWriter.header(new int[] {job.n1(), job.n2()}).length);
+            return new FileTarget(paths, ArrayFiles.npyHeader(job.n1(), job.n2()).length);
         }
 
         /** Flushes, then renames (directory of NPY) or packs (NPZ) into place. */
@@ -253,11 +252,11 @@ abstract class TileSink implements AutoCloseable {
             done = true;
             try {
                 if (out.getFileName().toString().endsWith(".npz")) {
-                    AtomicFiles.write(out, os -> writeStoredNpz(os));
+                    ArrayFiles.writeAtomically(out, os -> writeStoredNpz(os));
                 } else {
                     Files.createDirectories(out);
                     for (int a = 0; a < names.size(); a++) {
-                        AtomicFiles.moveIntoPlace(temps[a], out.resolve(names.get(a) + ".npy"));
+                        ArrayFiles.moveIntoPlace(temps[a], out.resolve(names.get(a) + ".npy"));
                     }
                 }
             } finally {
