@@ -277,6 +277,124 @@ public final class PairAxes {
         }
     }
 
+    /**
+     * The map of flattened positions (row-major, {@code Q_out × Q_in}, row-major) that applies {@code axisMaps[a]}
+     * ({@code outSizes[a] × inSpatial[a]}, row-major; {@code null} = identity) along each spatial axis: their
+     * Kronecker product.
+     */
+    public static double[] positionMap(int[] inSpatial, int[] outSizes, double[][] axisMaps) {
+        int d = inSpatial.length;
+        int qi = PairLayout.positions(inSpatial), qo = PairLayout.positions(outSizes);
+        double[] r = new double[qo * qi];
+        int[] oi = new int[d], ii = new int[d];
+        for (int o = 0; o < qo; o++) {
+            unravel(o, outSizes, oi);
+            for (int i = 0; i < qi; i++) {
+                unravel(i, inSpatial, ii);
+                double w = 1;
+                for (int a = 0; a < d && w != 0; a++) {
+                    w *= axisMaps[a] == null ? (oi[a] == ii[a] ? 1 : 0) : axisMaps[a][oi[a] * inSpatial[a] + ii[a]];
+                }
+                r[o * qi + i] = w;
+            }
+        }
+        return r;
+    }
+
+    private static void unravel(int flat, int[] dims, int[] idx) {
+        for (int a = dims.length - 1; a >= 0; a--) {
+            idx[a] = flat % dims[a];
+            flat /= dims[a];
+        }
+    }
+
+    /**
+     * The kernel after a fixed linear map {@code R} of the flattened positions ({@code Q_out × Q_in}, row-major;
+     * output spatial shape {@code outSpatial}, {@code []} for a dense result) applied to every example:
+     * {@code Σ′ = R Σ Rᵀ} on every pair of examples, Θ and the covariances alike, exact for any input. The
+     * diagonal layout is kept when every row of R has at most one non-zero (a selection or scaling of positions:
+     * {@code (RΣRᵀ)[p, p] = R[p, s]² Σ[s, s]} needs only same-position pairs), and refused otherwise.
+     */
+    public static Kernel mapPositions(Kernel in, double[] r, int[] outSpatial, String what) {
+        PairLayout li = in.layout();
+        int qi = li.positions(), qo = PairLayout.positions(outSpatial);
+        if (r.length != qo * qi) {
+            throw new IllegalArgumentException(what + ": a map of " + r.length + " entries does not take " + qi
+                    + " positions to " + qo);
+        }
+        boolean diagonal = in.diagonalSpatial();
+        int[] src = null;
+        if (diagonal) {
+            src = new int[qo];
+            for (int o = 0; o < qo; o++) {
+                src[o] = -1;
+                for (int i = 0; i < qi; i++) {
+                    if (r[o * qi + i] != 0) {
+                        if (src[o] >= 0) {
+                            throw new IllegalArgumentException(what + " mixes positions, so it needs the covariances between all "
+                                    + "positions; compute the kernel with diagonalSpatial: false");
+                        }
+                        src[o] = i;
+                    }
+                }
+            }
+        }
+        PairLayout lo = new PairLayout(outSpatial, diagonal);
+        int n1 = in.n1(), n2 = in.n2();
+        Tensor nngp = mapArray(in.nngp(), n1 * n2, li, lo, r, src, qi, qo, lo.kernelShape(n1, n2));
+        Tensor ntk = in.ntk() == null ? null : mapArray(in.ntk(), n1 * n2, li, lo, r, src, qi, qo, lo.kernelShape(n1, n2));
+        int c1 = in.cov1().dim(0);
+        Tensor cov1 = mapArray(in.cov1(), c1, li, lo, r, src, qi, qo, lo.covShape(c1));
+        Tensor cov2 = in.cov2() == in.cov1() ? cov1
+                : mapArray(in.cov2(), in.cov2().dim(0), li, lo, r, src, qi, qo, lo.covShape(in.cov2().dim(0)));
+        return new Kernel(nngp, ntk, cov1, cov2, outSpatial, in.x1IsX2(), in.channels());
+    }
+
+    private static Tensor mapArray(Tensor x, int blocks, PairLayout li, PairLayout lo, double[] r, int[] src, int qi, int qo,
+                                   int[] shape) {
+        double[] v = x.data();
+        int bi = li.block(), bo = lo.block();
+        double[] out = new double[blocks * bo];
+        if (src != null) {
+            // Diagonal layout, at most one source per output position: R[p, s]² Σ[s, s].
+            for (int b = 0; b < blocks; b++) {
+                for (int o = 0; o < qo; o++) {
+                    if (src[o] >= 0) {
+                        double w = r[o * qi + src[o]];
+                        out[b * bo + o] = w * w * v[b * bi + src[o]];
+                    }
+                }
+            }
+            return Tensor.of(out, shape);
+        }
+        double[] m = new double[qi * qi], rm = new double[qo * qi];
+        for (int b = 0; b < blocks; b++) {
+            for (int e = 0; e < bi; e++) {
+                m[li.posA(e) * qi + li.posB(e)] = v[b * bi + e];
+            }
+            Arrays.fill(rm, 0);
+            for (int o = 0; o < qo; o++) {
+                for (int k = 0; k < qi; k++) {
+                    double w = r[o * qi + k];
+                    if (w != 0) {
+                        for (int j = 0; j < qi; j++) {
+                            rm[o * qi + j] += w * m[k * qi + j];
+                        }
+                    }
+                }
+            }
+            for (int e = 0; e < bo; e++) {
+                int p = lo.posA(e), q = lo.posB(e);
+                double s = 0;
+                for (int j = 0; j < qi; j++) {
+                    s += rm[p * qi + j] * r[q * qi + j];
+                }
+                out[b * bo + e] = s;
+            }
+        }
+        return Tensor.of(out, shape);
+    }
+
     /** One value from the block of a kernel entry (a readout). */
     public interface BlockReducer {
         /** The value of the block starting at {@code offset} of {@code values}. */

@@ -291,6 +291,57 @@ public final class Layers {
                 m == null ? ImageResize.Method.LINEAR : ImageResize.Method.named(String.valueOf(m)));
     }
 
+    /**
+     * {@code aggregate(pattern: A)} ({@code A[i, j]}: weight of the edge i → j, shape (V, V) or (X…, X…)) or
+     * {@code aggregate(edges: [[tail, head], …])}: graph aggregation, one graph for all examples, see {@link Aggregate}.
+     */
+    public static Aggregate aggregate(Map<String, ?> options) {
+        new Options("aggregate", options, "pattern", "edges");
+        if (options.containsKey("pattern") == options.containsKey("edges")) {
+            throw new IllegalArgumentException("aggregate needs pattern: [[...]] (a V x V adjacency) or edges: [[tail, head], ...], one of them");
+        }
+        if (options.containsKey("pattern")) {
+            return Aggregate.pattern(Options.array("aggregate pattern", options.get("pattern")));
+        }
+        Object e = options.get("edges");
+        if (!(e instanceof List<?> list)) {
+            throw new IllegalArgumentException("aggregate edges: " + e + " is not a list of [tail, head] pairs");
+        }
+        int[][] edges = new int[list.size()][];
+        for (int i = 0; i < edges.length; i++) {
+            edges[i] = Options.toInts("aggregate edges", list.get(i));
+        }
+        return Aggregate.edges(edges);
+    }
+
+    /**
+     * {@code dotGeneral(rhs: c | [v…] | [[M…]], axis: a)}: multiplication by a constant number, or contraction of spatial
+     * axis a with a constant vector or matrix, see {@link DotGeneral}.
+     */
+    public static DotGeneral dotGeneral(Map<String, ?> options) {
+        Options o = new Options("dotGeneral", options, "rhs", "axis");
+        if (!options.containsKey("rhs")) {
+            throw new IllegalArgumentException("dotGeneral needs rhs: a number, a vector or a matrix");
+        }
+        Tensor rhs = Options.array("dotGeneral rhs", options.get("rhs"));
+        if (rhs.rank() > 0 && !options.containsKey("axis")) {
+            throw new IllegalArgumentException("dotGeneral with a vector or matrix rhs needs axis: (the spatial axis it contracts)");
+        }
+        return new DotGeneral(rhs, (int) o.number("axis", 1));
+    }
+
+    /**
+     * {@code index(axis: a, at: i)} or {@code index(axis: a, start:, stop:, step:)}: one position or a Python slice of
+     * spatial axis a, see {@link Index}.
+     */
+    public static Index index(Map<String, ?> options) {
+        Options o = new Options("index", options, "axis", "at", "start", "stop", "step");
+        if (!options.containsKey("axis")) {
+            throw new IllegalArgumentException("index needs axis: (a spatial axis, 1 ... d or negative from -2)");
+        }
+        return new Index((int) o.number("axis", 0), o.integer("at"), o.integer("start"), o.integer("stop"), o.integer("step"));
+    }
+
     /** {@code avgPool(window, strides: …, padding: …)} with {@code window} an int or a list. */
     public static AvgPool avgPool(Map<String, ?> options, Object window) {
         Options o = new Options("avgPool", options, "strides", "padding");
@@ -402,6 +453,72 @@ public final class Layers {
         int[] ints(String key, int[] fallback) {
             Object v = values.get(key);
             return v == null ? fallback : toInts(word + " option " + key, v);
+        }
+
+        /** An integer option, or null when absent. */
+        Integer integer(String key) {
+            Object v = values.get(key);
+            if (v == null) {
+                return null;
+            }
+            if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+                throw new IllegalArgumentException(word + " option " + key + ": " + v + " is not an integer");
+            }
+            return n.intValue();
+        }
+
+        /** A number, a (nested, rectangular) list of numbers, a {@code double[]}/{@code double[][]} or a tensor, as a tensor. */
+        static Tensor array(String what, Object v) {
+            if (v instanceof Tensor t) {
+                return t;
+            }
+            if (v instanceof Number n) {
+                return Tensor.scalar(n.doubleValue());
+            }
+            if (v instanceof double[] d) {
+                return Tensor.of(d.clone(), d.length);
+            }
+            if (v instanceof double[][] d) {
+                return Tensor.of(d);
+            }
+            List<Integer> shape = new java.util.ArrayList<>();
+            Object cur = v;
+            while (cur instanceof List<?> l) {
+                if (l.isEmpty()) {
+                    throw new IllegalArgumentException(what + ": " + v + " has an empty list");
+                }
+                shape.add(l.size());
+                cur = l.get(0);
+            }
+            if (shape.isEmpty()) {
+                throw new IllegalArgumentException(what + ": " + v + " is not a number or a list of numbers");
+            }
+            int[] dims = shape.stream().mapToInt(Integer::intValue).toArray();
+            int size = 1;
+            for (int d : dims) {
+                size *= d;
+            }
+            double[] data = new double[size];
+            fill(what, v, dims, 0, data, 0);
+            return Tensor.of(data, dims);
+        }
+
+        private static int fill(String what, Object v, int[] dims, int axis, double[] data, int at) {
+            if (axis == dims.length) {
+                if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                    throw new IllegalArgumentException(what + ": " + v + " is not a finite number");
+                }
+                data[at] = n.doubleValue();
+                return at + 1;
+            }
+            if (!(v instanceof List<?> l) || l.size() != dims[axis]) {
+                throw new IllegalArgumentException(what + ": the nested lists are not rectangular (expected shape "
+                        + Arrays.toString(dims) + ")");
+            }
+            for (Object item : l) {
+                at = fill(what, item, dims, axis + 1, data, at);
+            }
+            return at;
         }
 
         static int[] toInts(String what, Object v) {

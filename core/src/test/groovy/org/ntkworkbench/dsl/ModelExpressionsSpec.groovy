@@ -46,6 +46,31 @@ class ModelExpressionsSpec extends Specification {
         '\uFEFFdense(3)'                                                            | 'dense'
         'serial(conv(4, filter: [3], padding: "CIRCULAR"), relu(), flatten(), dense(1))' | 'serial'
         "convTranspose(4, filter: [3, 2], strides: [2, 1], padding: 'CIRCULAR', bStd: 0.1, parameterization: 'standard')" | 'convTranspose'
+        'aggregate(pattern: [[1, 1, 0], [0, 1, 1], [0.5, 0, 1]])'                   | 'aggregate'
+        'aggregate(edges: [[0, 1], [1, 2], [2, 0]])'                                | 'aggregate'
+        'dotGeneral(rhs: [[1, 0.5], [-1, 2]], axis: 1)'                             | 'dotGeneral'
+        'dotGeneral(rhs: 2.5)'                                                      | 'dotGeneral'
+        'index(axis: 1, start: -1, stop: 0, step: -2)'                              | 'index'
+        'index(axis: -2, at: 0)'                                                    | 'index'
+    }
+
+    @Unroll
+    def "#expr prints as a model string that parses back to the same kernel"() {
+        given:
+        def x = Tensor.randn(7, 3, 3, 2)
+        Layer net = ModelExpressions.parse(wb, expr)
+        Layer again = ModelExpressions.parse(wb, net.toString())
+
+        expect:
+        again.kernel(x).ntk().data() == net.kernel(x).ntk().data()
+        again.kernel(x).nngp().data() == net.kernel(x).nngp().data()
+
+        where:
+        expr << ["serial(convTranspose(3, filter: [2], strides: [2], padding: 'SAME', bStd: 0.1), relu(), flatten(), dense(1))",
+                 'serial(dense(3), relu(), aggregate(pattern: [[1, 1, 0], [0, 1, 1], [0.5, 0, 1]]), flatten(), dense(1))',
+                 'serial(dense(3), aggregate(edges: [[0, 1], [1, 2], [2, 0], [2, 0]]), relu(), flatten(), dense(1))',
+                 'serial(dense(3), dotGeneral(rhs: [[1, 0.5], [-1, 2], [0, 1]], axis: 1), relu(), dotGeneral(rhs: [1, -1], axis: 1), dotGeneral(rhs: 0.5), dense(1))',
+                 'serial(dense(3), relu(), index(axis: 1, start: -1, stop: 0, step: -2), index(axis: 1, at: 0), dense(1))']
     }
 
     def "an elementwise closure computes what it says"() {
