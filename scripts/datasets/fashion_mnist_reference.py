@@ -5,8 +5,9 @@ subset: first N_TRAIN train / first N_TEST test images, each image standardised 
 
 Usage: /usr/bin/python3 fashion_mnist_reference.py [DATA_DIR] [N_TRAIN] [N_TEST] [DEPTH] [B_STD] [DIAG_REG] [OUT.json]
 Model: serial(dense(512, bStd: B_STD), relu()) * DEPTH, dense(1, bStd: B_STD), NTK parameterisation, wStd = 1.
+NTK_REFERENCE_SKIP_SVC=1 leaves out the SVC (timing runs: /work/notes/measure-perf.sh).
 """
-import gzip, json, sys, time
+import gzip, json, os, sys, time
 import numpy as np
 
 def idx(path):
@@ -72,6 +73,8 @@ def main():
                numpy_kernel_cpu_s=c1 - c0, numpy_solve_cpu_s=c2 - c1, numpy_total_cpu_s=c2 - c0,
                accuracy_ntk_numpy=float(np.mean(pred.argmax(1) == yte)))
     try:
+        if os.environ.get('NTK_REFERENCE_SKIP_SVC') == '1':
+            raise ImportError('skipped')
         from sklearn.svm import SVC
         t3 = time.perf_counter()
         svc = SVC(C=10, kernel='rbf', gamma='scale').fit(xtr, ytr)

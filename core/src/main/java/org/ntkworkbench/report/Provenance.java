@@ -97,7 +97,7 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
      * @param vm          JVM vendor and name
      * @param os          name, version, architecture
      * @param blas        the BLAS/LAPACK backend
-     * @param blasThreads {@code OPENBLAS_NUM_THREADS}, or {@code default}
+     * @param blasThreads OpenBLAS's thread count and why ({@link org.ntkworkbench.tensor.BlasThreads#decision()})
      * @param processors  processors the JVM saw (sizes the thread pools)
      * @param plugins     the loaded plugins
      */
@@ -112,12 +112,11 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
                 int sp = p.lastIndexOf(' ');
                 ps.add(sp < 0 ? new Plugin(p, "") : new Plugin(p.substring(0, sp), p.substring(sp + 1)));
             }
-            String threads = System.getenv("OPENBLAS_NUM_THREADS");
             return new Environment(v.workbench(), GitCommit.current(), v.java(),
                     System.getProperty("java.vm.vendor", "") + " " + System.getProperty("java.vm.name", ""), v.os(),
                     "OpenBLAS " + v.openblas() + " (smile " + v.smile() + ", smile.linalg.backend="
                             + System.getProperty("smile.linalg.backend", "auto") + ")",
-                    threads == null ? "default" : threads, Runtime.getRuntime().availableProcessors(), ps);
+                    org.ntkworkbench.tensor.BlasThreads.decision(), Runtime.getRuntime().availableProcessors(), ps);
         }
     }
 

@@ -18,6 +18,7 @@ import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.WordInfo;
+import org.ntkworkbench.tensor.BlasThreads;
 import org.ntkworkbench.tensor.NativeCheck;
 
 /**
@@ -51,6 +52,7 @@ public final class Workbench implements DslContext {
     /** Checks the native libraries, loads plugins from the class path and {@code pluginDirs}, builds the injector. */
     public static Workbench start(List<Path> pluginDirs) {
         NativeCheck.verify();
+        BlasThreads.applyDefault();
         PluginLoader.Result found = new PluginLoader(PluginLoader.directories(pluginDirs)).load();
         List<LoadedPlugin> plugins = new ArrayList<>(found.plugins());
         List<PluginFailure> failures = new ArrayList<>(found.failures());

@@ -29,66 +29,116 @@ public final class Blas {
     /** Largest {@code m·n·k} of a gemm done in place on the Java heap (larger ones copy to native memory). */
     public static final double CRITICAL_MAX_MULTIPLY_ADDS = 0x1p33;
 
-    /** {@code cblas_dgemm} as a critical downcall with heap access, or {@code null} where that is unavailable. */
-    private static final class HeapGemm {
-        static final MethodHandle DGEMM = lookup();
+    /**
+     * Largest {@code m·n·k} of one critical call; larger products are split into pieces of at most this size
+     * (each still in place on the heap), so that garbage collection never waits for more than one piece.
+     * Package-private and mutable so that specs can force the split on small matrices.
+     */
+    static double chunkMultiplyAdds = CRITICAL_MAX_MULTIPLY_ADDS;
 
-        private static MethodHandle lookup() {
+    /**
+     * The BLAS routines as critical downcalls with heap access (null each where the library cannot be found
+     * by name; the copying paths through Smile still work then).
+     */
+    static final class Critical {
+        static final SymbolLookup LIB = library();
+        static final MethodHandle DGEMM = handle("cblas_dgemm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT));
+        static final MethodHandle DSYRK = handle("cblas_dsyrk", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_DOUBLE, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT));
+        static final MethodHandle DTRSM = handle("cblas_dtrsm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+        /** LAPACK's Fortran {@code dpotrf_(uplo, n, a, lda, info)}: every argument a pointer. */
+        static final MethodHandle DPOTRF = handle("dpotrf_", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+
+        private static SymbolLookup library() {
             try {
-                MemorySegment fn = SymbolLookup.libraryLookup("libopenblas.so", Arena.global())
-                        .find("cblas_dgemm").orElse(null);
-                if (fn == null) {
-                    return null;
-                }
-                return Linker.nativeLinker().downcallHandle(fn,
-                        FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                                JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT),
-                        Linker.Option.critical(true));
+                return SymbolLookup.libraryLookup("libopenblas.so", Arena.global());
             } catch (RuntimeException e) {
-                return null; // no such library by name here: the copying path through Smile still works
+                return null; // no such library by name here
             }
         }
-    }
 
-    /** {@code cblas_dsyrk} as a critical downcall with heap access, or {@code null} where that is unavailable. */
-    private static final class HeapSyrk {
-        static final MethodHandle DSYRK = lookup();
-
-        private static MethodHandle lookup() {
-            try {
-                MemorySegment fn = SymbolLookup.libraryLookup("libopenblas.so", Arena.global())
-                        .find("cblas_dsyrk").orElse(null);
-                if (fn == null) {
-                    return null;
-                }
-                return Linker.nativeLinker().downcallHandle(fn,
-                        FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                                JAVA_DOUBLE, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT),
-                        Linker.Option.critical(true));
-            } catch (RuntimeException e) {
-                return null; // the copying path through Smile still works
+        private static MethodHandle handle(String name, FunctionDescriptor fd) {
+            if (LIB == null) {
+                return null;
             }
+            return LIB.find(name).map(fn -> Linker.nativeLinker().downcallHandle(fn, fd, Linker.Option.critical(true))).orElse(null);
         }
     }
 
     /**
      * The upper triangle of {@code C = alpha op(A) op(A)ᵀ + beta C} by {@code cblas_dsyrk} in place on the
-     * Java arrays (as {@link #gemm}'s critical path: same routine, same results, no n² copies);
-     * false when that path is unavailable or the product too large, and then nothing is done.
+     * Java arrays (as {@link #gemm}'s critical path: same routine, same results, no n² copies); products
+     * larger than {@link #chunkMultiplyAdds} go in row panels (a syrk on the panel's diagonal block and a
+     * gemm right of it). False when that path is unavailable, and then nothing is done.
      */
     private static boolean syrkUpperOnHeap(boolean trans, int n, int k, double alpha, double[] a, double beta, double[] c) {
-        if (HeapSyrk.DSYRK == null || (double) n * n * k > CRITICAL_MAX_MULTIPLY_ADDS || c == a) {
+        if (Critical.DSYRK == null || Critical.DGEMM == null || c == a) {
             return false;
         }
         checkLength("syrk", "A", a, 0, (long) n * k);
         checkLength("syrk", "C", c, 0, (long) n * n);
-        int lda = trans ? n : k;
+        int lda = Math.max(1, trans ? n : k);
+        int panel = panelRows((double) n * k, n);
+        for (int r0 = 0; r0 < n; r0 += panel) {
+            int r1 = Math.min(n, r0 + panel);
+            // row r of op(A) starts at r·lda (no transpose) or at column r (transposed)
+            int aR0 = trans ? r0 : r0 * lda, aR1 = trans ? r1 : r1 * lda;
+            syrkRaw(true, trans, r1 - r0, k, alpha, a, aR0, lda, beta, c, r0 * n + r0, n);
+            if (r1 < n) {
+                gemmRaw(trans, !trans, r1 - r0, n - r1, k, alpha, a, aR0, lda, a, aR1, lda, beta, c, r0 * n + r1, n);
+            }
+        }
+        return true;
+    }
+
+    /** Rows per piece so that a piece of {@code rows × perRow} multiply-adds stays within {@link #chunkMultiplyAdds} (at least 1). */
+    private static int panelRows(double perRow, int rows) {
+        double p = Math.floor(chunkMultiplyAdds / Math.max(1.0, perRow));
+        return (int) Math.max(1, Math.min(rows, p));
+    }
+
+    /** One {@code cblas_dgemm} in place on the heap, general leading dimensions; the caller checked sizes and aliasing. */
+    static void gemmRaw(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+                        double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
         try {
-            HeapSyrk.DSYRK.invokeExact(cblas_h.CblasRowMajor(), cblas_h.CblasUpper(), trans(trans), n, k,
-                    alpha, heap(a, 0), Math.max(1, lda), beta, heap(c, 0), Math.max(1, n));
-            return true;
+            Critical.DGEMM.invokeExact(cblas_h.CblasRowMajor(), trans(transA), trans(transB), m, n, k,
+                    alpha, heap(a, aOff), Math.max(1, lda), heap(b, bOff), Math.max(1, ldb), beta, heap(c, cOff), Math.max(1, ldc));
+        } catch (Throwable e) {
+            throw new IllegalStateException("cblas_dgemm failed: " + e, e);
+        }
+    }
+
+    /** One {@code cblas_dsyrk} (one triangle of C) in place on the heap, general leading dimensions. */
+    static void syrkRaw(boolean upper, boolean trans, int n, int k, double alpha, double[] a, int aOff, int lda,
+                        double beta, double[] c, int cOff, int ldc) {
+        if (n == 0) {
+            return;
+        }
+        try {
+            Critical.DSYRK.invokeExact(cblas_h.CblasRowMajor(), upper ? cblas_h.CblasUpper() : cblas_h.CblasLower(), trans(trans), n, k,
+                    alpha, heap(a, aOff), Math.max(1, lda), beta, heap(c, cOff), Math.max(1, ldc));
         } catch (Throwable e) {
             throw new IllegalStateException("cblas_dsyrk failed: " + e, e);
+        }
+    }
+
+    /** One {@code cblas_dtrsm} (non-unit diagonal) in place on the heap, general leading dimensions. */
+    static void trsmRaw(boolean left, boolean lower, boolean transA, int m, int n, double alpha, double[] a, int aOff, int lda,
+                        double[] b, int bOff, int ldb) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        try {
+            Critical.DTRSM.invokeExact(cblas_h.CblasRowMajor(), left ? cblas_h.CblasLeft() : cblas_h.CblasRight(),
+                    lower ? cblas_h.CblasLower() : cblas_h.CblasUpper(), trans(transA), cblas_h.CblasNonUnit(),
+                    m, n, alpha, heap(a, aOff), Math.max(1, lda), heap(b, bOff), Math.max(1, ldb));
+        } catch (Throwable e) {
+            throw new IllegalStateException("cblas_dtrsm failed: " + e, e);
         }
     }
 
@@ -111,18 +161,18 @@ public final class Blas {
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
         // in place unless C shares an array with A or B (BLAS forbids that; the copying path tolerates it)
-        if (HeapGemm.DGEMM != null && (double) m * n * k <= CRITICAL_MAX_MULTIPLY_ADDS && c != a && c != b) {
+        if (Critical.DGEMM != null && c != a && c != b) {
             checkLength("gemm", "A", a, aOff, (long) m * k);
             checkLength("gemm", "B", b, bOff, (long) k * n);
             checkLength("gemm", "C", c, cOff, (long) m * n);
-            try {
-                HeapGemm.DGEMM.invokeExact(cblas_h.CblasRowMajor(), trans(transA), trans(transB), m, n, k,
-                        alpha, heap(a, aOff), Math.max(1, lda), heap(b, bOff), Math.max(1, ldb),
-                        beta, heap(c, cOff), Math.max(1, n));
-                return;
-            } catch (Throwable e) {
-                throw new IllegalStateException("cblas_dgemm failed: " + e, e);
+            // big products in row panels of C (and op(A)), each within the critical limit
+            int panel = panelRows((double) n * k, m);
+            for (int r0 = 0; r0 < m; r0 += panel) {
+                int rows = Math.min(panel, m - r0);
+                gemmRaw(transA, transB, rows, n, k, alpha, a, aOff + (transA ? r0 : r0 * lda), lda, b, bOff, ldb,
+                        beta, c, cOff + r0 * n, n);
             }
+            return;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = copyIn(arena, a, aOff, (long) m * k);
@@ -201,6 +251,21 @@ public final class Blas {
         int na = left ? m : n;
         checkLength("trsm", "A", a, 0, (long) na * na);
         checkLength("trsm", "B", b, 0, (long) m * n);
+        if (Critical.DTRSM != null && a != b) {
+            // in place; big solves in independent pieces: column blocks of B (left) or row blocks (right)
+            if (left) {
+                int cols = panelRows((double) m * m, n);
+                for (int c0 = 0; c0 < n; c0 += cols) {
+                    trsmRaw(true, lower, transA, m, Math.min(cols, n - c0), alpha, a, 0, na, b, c0, n);
+                }
+            } else {
+                int rows = panelRows((double) n * n, m);
+                for (int r0 = 0; r0 < m; r0 += rows) {
+                    trsmRaw(false, lower, transA, Math.min(rows, m - r0), n, alpha, a, 0, na, b, r0 * n, n);
+                }
+            }
+            return;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = copyIn(arena, a, 0, (long) na * na);
             MemorySegment sb = copyIn(arena, b, 0, (long) m * n);
