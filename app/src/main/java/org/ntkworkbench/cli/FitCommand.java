@@ -21,7 +21,6 @@ import java.util.zip.ZipFile;
 import org.ntkworkbench.data.DatasetFiles;
 import org.ntkworkbench.data.DatasetSpec;
 import org.ntkworkbench.data.LabeledData;
-import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.fit.ConsoleFitProgress;
 import org.ntkworkbench.fit.DirectSolver;
 import org.ntkworkbench.fit.FitPipeline;
@@ -71,8 +70,8 @@ final class FitCommand implements Callable<Integer> {
     @ParentCommand
     NtkCommand root;
 
-    @Option(names = "--model", required = true, paramLabel = "EXPR|FILE", description = "DSL model expression or Groovy file.")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelOption model;
 
     @Option(names = "--x-train", required = true, paramLabel = "A.npy", description = "Training inputs (.npy, A.npz:NAME or dataset:NAME[:split][:n]).")
     String xTrainSpec;
@@ -96,14 +95,11 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--diag-reg", paramLabel = "r", description = "Adds r * mean(diag K_train) to the diagonal (default: ${DEFAULT-VALUE}).")
     double diagReg = 0;
 
-    @Option(names = "--engine", paramLabel = "local|spark", description = "Where the kernel blocks are computed (default: ${DEFAULT-VALUE}).")
-    String engine = "local";
+    @picocli.CommandLine.Mixin
+    EngineOptions engine;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (with --engine spark).")
-    String master;
-
-    @Option(names = "--memory", paramLabel = "GB", description = "Memory budget for kernels and solves (default: the JVM heap less a margin).")
-    Double memoryGb;
+    @picocli.CommandLine.Mixin
+    MemoryOption memory;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Folder holding data sets (also $NTK_DATA; then /usr/share/datasets).")
     Path dataDir;
@@ -122,15 +118,10 @@ final class FitCommand implements Callable<Integer> {
         List<Double> ts;
         try {
             ts = parseTimes(times);
-            if (master != null && !"spark".equals(engine)) {
-                throw new IllegalArgumentException("--master needs --engine spark");
-            }
-            if (memoryGb != null && !(memoryGb > 0)) {
-                throw new IllegalArgumentException("--memory must be a positive number of GB, got " + memoryGb);
-            }
+            engine.check();
             checkOut();
             wb = root.workbench();
-            net = ModelExpressions.parse(wb, model);
+            net = model.parse(wb);
             request = request(wb.service(ArrayIO.class), net, ts);
         } catch (IllegalArgumentException e) {
             System.err.println("ntk fit: " + e.getMessage());
@@ -140,7 +131,7 @@ final class FitCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         Path tmp = null;
-        try (KernelEngine kernelEngine = KernelEngines.byName(engine, wb.service(KernelService.class), master, model)) {
+        try (KernelEngine kernelEngine = KernelEngines.byName(engine.engine(), wb.service(KernelService.class), engine.master(), model.expression())) {
             FitSolver solver = new DirectSolver();
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
@@ -183,7 +174,7 @@ final class FitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--y-train is needed (the training inputs are not a data set with labels)");
         }
         List<String> kernels = get.stream().map(String::trim).toList();
-        long memory = memoryGb == null ? 0 : (long) (memoryGb * 1e9); // GB as everywhere (MemoryPlanner.ofGigabytes)
+        long budget = memory.gigabytes() == null ? 0 : (long) (memory.gigabytes() * 1e9); // GB as everywhere (MemoryPlanner.ofGigabytes)
         if (isIntegerLabels(io, "--y-train", yTr)) {
             int[] lTrain = labels(io, "--y-train", yTr);
             int[] lTest = yTe == null ? null : labels(io, "--y-test", yTe);
@@ -193,11 +184,11 @@ final class FitCommand implements Callable<Integer> {
                 k = Math.max(k, d.classes());
             }
             int classes = k;
-            return FitRequest.classification(net, xTrain, lTrain, xTest, lTest, classes, kernels, ts, diagReg).withMemory(memory);
+            return FitRequest.classification(net, xTrain, lTrain, xTest, lTest, classes, kernels, ts, diagReg).withMemory(budget);
         }
         Tensor yTrain = array(io, "--y-train", yTr);
         Tensor yTest = yTe == null ? null : array(io, "--y-test", yTe);
-        return FitRequest.regression(net, xTrain, yTrain, xTest, yTest, kernels, ts, diagReg).withMemory(memory);
+        return FitRequest.regression(net, xTrain, yTrain, xTest, yTest, kernels, ts, diagReg).withMemory(budget);
     }
 
     private Tensor inputs(ArrayIO io, String option, String spec, Layer net) {
@@ -334,7 +325,7 @@ final class FitCommand implements Callable<Integer> {
 
     private RunDirectory runDirectory(Workbench wb, Path parent) {
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("model", model);
+        args.put("model", model.expression());
         args.put("x_train", xTrainSpec);
         args.put("y_train", yTrainSpec);
         args.put("x_test", xTestSpec);
@@ -342,12 +333,12 @@ final class FitCommand implements Callable<Integer> {
         args.put("get", get);
         args.put("t", times);
         args.put("diag_reg", diagReg);
-        args.put("engine", engine);
-        args.put("master", master);
-        args.put("memory_gb", memoryGb);
+        args.put("engine", engine.engine());
+        args.put("master", engine.master());
+        args.put("memory_gb", memory.gigabytes());
         args.put("data", dataDir == null ? null : dataDir.toString());
         List<String> plugins = wb.plugins().stream().map(p -> p.name() + " " + p.version()).toList();
-        return new RunDirectory("fit", parent, "ntk fit", model, args, plugins);
+        return new RunDirectory("fit", parent, "ntk fit", model.expression(), args, plugins);
     }
 
     private void write(Workbench wb, RunDirectory run, FitRequest r, FitResult result, List<Double> ts, String engineName,
@@ -393,7 +384,7 @@ final class FitCommand implements Callable<Integer> {
             result.metrics().forEach((k, v) -> mrows.add(List.of(k, v)));
             Tables.write(dir.resolve("tables").resolve(metric + ".csv"), new Tables.Table(List.of("prediction", metric), mrows));
         }
-        wb.service(Reports.class).writeHtml(run, "ntk fit: " + model,
+        wb.service(Reports.class).writeHtml(run, "ntk fit: " + model.expression(),
                 r.xTrain().dim(0) + " training and " + r.xTest().dim(0) + " test examples; kernels " + r.get() + ", times " + times
                         + ", diag-reg " + diagReg + "; engine " + engineName + ", solver " + solverName + ". "
                         + (r.classification() ? "Classification: one-hot targets, class = argmax." : "Regression."));

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.io.AtomicFiles;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.MappedNpyWriter;
@@ -46,8 +45,8 @@ final class KernelCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     MemoryOption memoryOption;
 
-    @Option(names = "--model", required = true, paramLabel = "EXPR|FILE", description = "DSL model expression or Groovy file.")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelOption model;
 
     @Option(names = "--x1", required = true, paramLabel = "A.npy", description = "First inputs, examples on axis 0 (A.npz:NAME also works).")
     String x1File;
@@ -73,11 +72,8 @@ final class KernelCommand implements Callable<Integer> {
     @Option(names = "--compress", description = "Deflate the NPZ entries (as np.savez_compressed); default stored, as np.savez.")
     boolean compress;
 
-    @Option(names = "--engine", paramLabel = "local|spark", description = "Where to compute: local (default, this JVM) or spark (tiles as Spark tasks; needs the spark plugin).")
-    String engine = "local";
-
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master with --engine spark: local[*] (default, embedded) or spark://HOST:PORT (e.g. from ntk cluster start).")
-    String master;
+    @picocli.CommandLine.Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() throws IOException {
@@ -92,19 +88,14 @@ final class KernelCommand implements Callable<Integer> {
         if (paramsFile != null && seed != null) {
             throw new IllegalArgumentException("--params and --seed exclude each other");
         }
-        if (!engine.equals("local") && !engine.equals("spark")) {
-            throw new IllegalArgumentException("--engine " + engine + ": expected local or spark");
-        }
-        if (master != null && engine.equals("local")) {
-            throw new IllegalArgumentException("--master needs --engine spark");
-        }
+        engine.check();
         Workbench wb = root.workbench();
         long t0 = System.nanoTime();
         ArrayIO io = wb.service(ArrayIO.class);
         Tensor x1 = read(io, "--x1", x1File);
         Tensor x2 = x2File == null ? null : read(io, "--x2", x2File);
-        Layer net = ModelExpressions.parse(wb, model);
-        if (!engine.equals("local")) {
+        Layer net = model.parse(wb);
+        if (!engine.local()) {
             Map<String, Tensor> params = null;
             if (empirical) {
                 int[] perExample = Arrays.copyOfRange(x1.shape(), 1, x1.rank());
@@ -112,8 +103,8 @@ final class KernelCommand implements Callable<Integer> {
                 params = paramsFile == null ? expected : params(io, expected);
             }
             List<String> names = List.of("nngp", "ntk").stream().filter(get::contains).toList();
-            try (ComputeEngine ce = EngineProvider.require(engine).open(master)) {
-                ce.kernelToFile(model, x1, x2, names, params, out);
+            try (ComputeEngine ce = EngineProvider.require(engine.engine()).open(engine.master())) {
+                ce.kernelToFile(model.expression(), x1, x2, names, params, out);
                 System.err.println("ntk kernel: " + String.join(",", names) + " (" + x1.dim(0) + ", " + (x2 == null ? x1 : x2).dim(0) + ")"
                         + (empirical ? " (empirical)" : " (analytic)") + " on " + ce.description() + " -> " + out);
             }
@@ -183,19 +174,19 @@ final class KernelCommand implements Callable<Integer> {
      */
     private void writeManifest(Workbench wb, long t0) throws IOException {
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("model", model);
+        args.put("model", model.expression());
         args.put("x1", x1File);
         args.put("x2", x2File);
         args.put("get", get);
         args.put("empirical", empirical);
         args.put("params", paramsFile == null ? null : paramsFile.toString());
         args.put("seed", seed);
-        args.put("engine", engine);
-        args.put("master", master);
+        args.put("engine", engine.engine());
+        args.put("master", engine.master());
         args.put("compress", compress);
         List<String> plugins = wb.plugins().stream().map(p -> p.name() + " " + p.version()).toList();
         org.ntkworkbench.report.RunDirectory run = new org.ntkworkbench.report.RunDirectory("kernel", out.toAbsolutePath().getParent(),
-                "ntk kernel", model, args, plugins).forFile(out);
+                "ntk kernel", model.expression(), args, plugins).forFile(out);
         if (empirical && paramsFile == null) {
             run.seed("params", seed == null ? 0 : seed);
         }

@@ -14,6 +14,9 @@ public final class MemoryOption {
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec spec;
 
+    /** The budget given, in GB, or null. */
+    private Double gigabytes;
+
     /** Sets the process-wide planner's budget; a value the heap cannot hold is a one-line usage error. */
     @Option(names = "--memory", paramLabel = "GB",
             description = "Memory budget for big arrays (default: the JVM heap less 15 %); larger work goes blockwise "
@@ -21,9 +24,15 @@ public final class MemoryOption {
     void memory(double gb) {
         try {
             MemoryPlanner.setCurrent(MemoryPlanner.ofGigabytes(gb));
+            gigabytes = gb;
         } catch (IllegalArgumentException e) {
             // a ParameterException keeps picocli's one-line usage error (exit 2) instead of a wrapped trace
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** The {@code --memory} given, in GB (as checked and set on the planner), or null without the option. */
+    Double gigabytes() {
+        return gigabytes;
     }
 }

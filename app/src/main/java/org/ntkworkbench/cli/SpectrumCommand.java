@@ -3,7 +3,6 @@ package org.ntkworkbench.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.dsl.SpectrumWords;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.report.RunDirectory;
@@ -21,8 +20,8 @@ final class SpectrumCommand implements Callable<Integer> {
     @ParentCommand
     NtkCommand root;
 
-    @Option(names = "--model", required = true, paramLabel = "EXPR|FILE", description = "DSL model expression or Groovy file.")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelOption model;
 
     @Option(names = "--dim", required = true, paramLabel = "d", description = "Input dimension: the sphere is S^{d-1}.")
     int dim;
@@ -54,7 +53,7 @@ final class SpectrumCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dim must be at most " + MAX_DIM + ", got " + dim);
         }
         Workbench wb = root.workbench();
-        Layer net = ModelExpressions.parse(wb, model);
+        Layer net = model.parse(wb);
         SphereSpectrum s = wb.service(Spectra.class).sphere(SpectrumWords.profile(net, dim, get), dim, degrees);
         double[] mus = new double[degrees + 1];
         for (int k = 0; k <= degrees; k++) {
