@@ -47,9 +47,11 @@ public final class LayerWords {
             new WordInfo("dropout", "dropout(rate, mode: 'eval'|'train')",
                     "Drops units with probability rate while training; kernel of the evaluation-mode network (identity) or, mode: 'train', of the training-mode one."),
             new WordInfo("globalSelfAttention", "globalSelfAttention(channels, keyChannels: channels, valueChannels: channels, heads: 1, "
-                    + "linearScaling: true, attention: 'softmax'|'identity'|'relu'|'abs', wKeyStd:, wQueryStd:, wValueStd:, wOutStd:, bStd: 0)",
+                    + "linearScaling: true, attention: 'softmax'|'identity'|'relu'|'abs', wKeyStd:, wQueryStd:, wValueStd:, wOutStd:, bStd: 0, "
+                    + "posEmb: 'none'|'sum'|'concat', posEmbChannels:, wPosEmbStd: 1, posEmbDecay: 0, posEmbPNorm: 2, valPosEmb: false)",
                     "Multi-head self-attention over all positions (neural-tangents' GlobalSelfAttention); infinite-head kernel for "
-                            + "linearScaling: true (tied keys/queries) or attention: 'identity'."),
+                            + "linearScaling: true (tied keys/queries) or attention: 'identity'. posEmb adds or appends a trainable positional "
+                            + "embedding with covariance R[p,q] = exp(-posEmbDecay * sum |p_i - q_i|^posEmbPNorm) (identity at decay 0)."),
             new WordInfo("identity", "identity()", "Passes its input through."),
             new WordInfo("relu", "relu()", "max(x, 0)."),
             new WordInfo("leakyRelu", "leakyRelu(alpha)", "x for x > 0, alpha x otherwise."),

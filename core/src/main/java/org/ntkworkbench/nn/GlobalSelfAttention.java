@@ -1,6 +1,7 @@
 package org.ntkworkbench.nn;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
@@ -12,7 +13,7 @@ import org.ntkworkbench.tensor.Tensor;
 /**
  * Global (all positions attend to all positions) multi-head scaled dot-product self-attention, as
  * neural-tangents' {@code GlobalSelfAttention} (Hron, Bahri, Sohl-Dickstein and Novak 2020, "Infinite
- * attention: NNGP and NTK for deep attention networks"), without positional embeddings or masks.
+ * attention: NNGP and NTK for deep attention networks"), with its positional embeddings ({@link PositionalEmbedding}; input masks are not supported yet).
  *
  * <p><b>Forward pass</b> (NTK parameterization, every weight N(0, 1)): inputs {@code (n, P…, C)} with the
  * positions flattened to Q, for each head h: keys {@code k = x K_h}, queries {@code q = x Q_h} (with
@@ -77,6 +78,7 @@ public final class GlobalSelfAttention extends UnaryLayer {
     private final double qkStd;
     private final double ovStd;
     private final double bStd;
+    private final PositionalEmbedding posEmb;
 
     /**
      * Attention with {@code outChannels} output channels, {@code heads} heads of {@code keyChannels} key/query and
@@ -84,6 +86,12 @@ public final class GlobalSelfAttention extends UnaryLayer {
      */
     public GlobalSelfAttention(int outChannels, int keyChannels, int valueChannels, int heads, boolean linearScaling,
                                Mechanism mechanism, double qkStd, double ovStd, double bStd) {
+        this(outChannels, keyChannels, valueChannels, heads, linearScaling, mechanism, qkStd, ovStd, bStd, PositionalEmbedding.NONE);
+    }
+
+    /** As above, with positional embeddings {@code posEmb} (see {@link PositionalEmbedding}). */
+    public GlobalSelfAttention(int outChannels, int keyChannels, int valueChannels, int heads, boolean linearScaling,
+                               Mechanism mechanism, double qkStd, double ovStd, double bStd, PositionalEmbedding posEmb) {
         if (outChannels < 1 || keyChannels < 1 || valueChannels < 1 || heads < 1) {
             throw new IllegalArgumentException("globalSelfAttention channels, keyChannels, valueChannels and heads must be positive, got "
                     + outChannels + ", " + keyChannels + ", " + valueChannels + ", " + heads);
@@ -100,6 +108,107 @@ public final class GlobalSelfAttention extends UnaryLayer {
         this.qkStd = qkStd;
         this.ovStd = ovStd;
         this.bStd = bStd;
+        this.posEmb = posEmb;
+    }
+
+    /**
+     * neural-tangents' positional embeddings of {@code GlobalSelfAttention}: a trainable embedding {@code E}
+     * {@code (Q, channels)}, drawn N(0, 1) and used as {@code e = wStd · L E} with {@code L Lᵀ = R}, the fixed
+     * positional covariance {@code R[p, q] = exp(−decay · Σ_i |p_i − q_i|^pNorm)} (the identity when {@code decay}
+     * is 0, nt's {@code pos_emb_decay_fn=None}). {@code SUM} adds e to the inputs (channels must equal the input's);
+     * {@code CONCAT} appends it as extra channels. Keys and queries always see it; values only with
+     * {@code values = true} (nt's {@code val_pos_emb}). Infinite-width: the input kernel the keys/queries see is
+     * {@code κ_x·Σ + κ_e·R} (and {@code κ_x·Θ + κ_e·R}, the embedding being a parameter) with
+     * {@code κ_x = 1, κ_e = wStd²} for SUM and {@code κ_x = C/(C + C_e), κ_e = wStd²·C_e/(C + C_e)} for CONCAT.
+     *
+     * @param type     {@code NONE}, {@code SUM} or {@code CONCAT}
+     * @param channels the embedding's channels (CONCAT; 0 = the input's channels)
+     * @param wStd     the embedding's standard deviation (nt's {@code W_pos_emb_std})
+     * @param decay    the decay rate of R with distance (0 = identity R)
+     * @param pNorm    the power p of the distance {@code Σ |p_i − q_i|^p}
+     * @param values   whether the values see the embedding too
+     */
+    public record PositionalEmbedding(String type, int channels, double wStd, double decay, double pNorm, boolean values) {
+        /** No positional embedding. */
+        public static final PositionalEmbedding NONE = new PositionalEmbedding("none", 0, 1, 0, 2, false);
+
+        /** Checks the arguments in one line each. */
+        public PositionalEmbedding {
+            if (!List.of("none", "sum", "concat").contains(type)) {
+                throw new IllegalArgumentException("globalSelfAttention posEmb: '" + type + "' is not 'none', 'sum' or 'concat'");
+            }
+            if (channels < 0 || !(wStd >= 0) || !Double.isFinite(wStd) || !(decay >= 0) || !Double.isFinite(decay) || !(pNorm > 0)) {
+                throw new IllegalArgumentException("globalSelfAttention posEmbChannels must be >= 0, wPosEmbStd and posEmbDecay finite "
+                        + "and >= 0, posEmbPNorm > 0; got " + channels + ", " + wStd + ", " + decay + ", " + pNorm);
+            }
+            if ("sum".equals(type) && channels != 0) {
+                throw new IllegalArgumentException("globalSelfAttention posEmbChannels is for posEmb: 'concat' (a summed embedding has the "
+                        + "input's channels)");
+            }
+        }
+
+        boolean used() {
+            return !"none".equals(type);
+        }
+
+        /** The embedding's channels for an input with {@code c} channels. */
+        int channelsFor(int c) {
+            return channels == 0 ? c : channels;
+        }
+
+        /** The fixed positional covariance R {@code (Q×Q, row-major)} over the positions of {@code spatial}. */
+        double[] covariance(int[] spatial) {
+            int q = 1;
+            for (int d : spatial) {
+                q *= d;
+            }
+            double[] r = new double[q * q];
+            for (int a = 0; a < q; a++) {
+                for (int b = 0; b < q; b++) {
+                    double dist = 0;
+                    int ia = a, ib = b;
+                    for (int ax = spatial.length - 1; ax >= 0; ax--) {
+                        dist += Math.pow(Math.abs(ia % spatial[ax] - ib % spatial[ax]), pNorm);
+                        ia /= spatial[ax];
+                        ib /= spatial[ax];
+                    }
+                    r[a * q + b] = decay == 0 ? (a == b ? 1 : 0) : Math.exp(-decay * dist);
+                }
+            }
+            return r;
+        }
+
+        /** The lower Cholesky factor of R (the finite embedding's correlation); one line when R is not positive definite. */
+        double[] cholesky(int[] spatial) {
+            double[] r = covariance(spatial);
+            int q = (int) Math.round(Math.sqrt(r.length));
+            double[] l = new double[r.length];
+            for (int i = 0; i < q; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double sum = r[i * q + j];
+                    for (int k = 0; k < j; k++) {
+                        sum -= l[i * q + k] * l[j * q + k];
+                    }
+                    if (i == j) {
+                        if (!(sum > 1e-12)) {
+                            throw new IllegalArgumentException("globalSelfAttention posEmbDecay: " + decay + " with posEmbPNorm: " + pNorm
+                                    + " gives a positional covariance that is not positive definite over " + Arrays.toString(spatial)
+                                    + " positions; use a larger decay or posEmbPNorm: 1");
+                        }
+                        l[i * q + i] = Math.sqrt(sum);
+                    } else {
+                        l[i * q + j] = sum / l[j * q + j];
+                    }
+                }
+            }
+            return l;
+        }
+
+        @Override
+        public String toString() {
+            return "posEmb: '" + type + "', posEmbChannels: " + channels + ", wPosEmbStd: " + wStd + ", posEmbDecay: " + decay
+                    + ", posEmbPNorm: " + pNorm + ", valPosEmb: " + values;
+        }
     }
 
     @Override
@@ -135,15 +244,33 @@ public final class GlobalSelfAttention extends UnaryLayer {
     @Override
     protected void initParams(String path, int[] in, long seed, Map<String, Tensor> params) {
         int c = in[in.length - 1];
-        put(params, seed, Params.key(path, "K"), heads, c, keyChannels);
+        int ck = keyInputChannels(c), cv = valueInputChannels(c);
+        put(params, seed, Params.key(path, "K"), heads, ck, keyChannels);
         if (!linearScaling) {
-            put(params, seed, Params.key(path, "Q"), heads, c, keyChannels);
+            put(params, seed, Params.key(path, "Q"), heads, ck, keyChannels);
         }
-        put(params, seed, Params.key(path, "V"), heads, c, valueChannels);
+        put(params, seed, Params.key(path, "V"), heads, cv, valueChannels);
         put(params, seed, Params.key(path, "O"), heads * valueChannels, outChannels);
         if (bStd != 0) {
             put(params, seed, Params.key(path, "b"), outChannels);
         }
+        if (posEmb.used()) {
+            int q = 1;
+            for (int a = 0; a < in.length - 1; a++) {
+                q *= in[a];
+            }
+            put(params, seed, Params.key(path, "E"), q, posEmb.channelsFor(c));
+        }
+    }
+
+    /** The channels keys and queries read: the input's, plus the embedding's when concatenated. */
+    private int keyInputChannels(int c) {
+        return "concat".equals(posEmb.type()) ? c + posEmb.channelsFor(c) : c;
+    }
+
+    /** The channels values read: the input's, plus the embedding's when concatenated and {@code valPosEmb}. */
+    private int valueInputChannels(int c) {
+        return "concat".equals(posEmb.type()) && posEmb.values() ? c + posEmb.channelsFor(c) : c;
     }
 
     private static void put(Map<String, Tensor> params, long seed, String key, int... shape) {
@@ -159,15 +286,29 @@ public final class GlobalSelfAttention extends UnaryLayer {
         int n = shape[0], c = shape[shape.length - 1];
         int q = x.value().size() / Math.max(1, n * c);
         Var h = x.reshape(n, q, c);
-        Var keys = project(h, ctx.param(Params.key(path, "K"), heads, c, keyChannels), n, q, keyChannels);
-        Var queries = linearScaling ? keys : project(h, ctx.param(Params.key(path, "Q"), heads, c, keyChannels), n, q, keyChannels);
-        double norm = c * (linearScaling ? keyChannels : Math.sqrt(keyChannels));
+        Var hk = h, hv = h;
+        if (posEmb.used()) {
+            // e = wStd · L E (Q, C_e), the same for every example; L L^T = R, the fixed positional covariance.
+            int ce = posEmb.channelsFor(c);
+            int[] spatial = Arrays.copyOfRange(shape, 1, shape.length - 1);
+            Var e = Ops.matmul(Var.of(Tensor.of(posEmb.cholesky(spatial), q, q)), ctx.param(Params.key(path, "E"), q, ce), posEmb.wStd());
+            if ("sum".equals(posEmb.type())) {
+                hk = h.add(e);
+            } else {
+                hk = Ops.concat(2, List.of(h, Var.of(Tensor.zeros(n, 1, 1)).add(e)));
+            }
+            hv = posEmb.values() ? hk : h;
+        }
+        int ck = hk.shape()[2], cv = hv.shape()[2];
+        Var keys = project(hk, ctx.param(Params.key(path, "K"), heads, ck, keyChannels), n, q, keyChannels);
+        Var queries = linearScaling ? keys : project(hk, ctx.param(Params.key(path, "Q"), heads, ck, keyChannels), n, q, keyChannels);
+        double norm = ck * (linearScaling ? keyChannels : Math.sqrt(keyChannels));
         Var logits = Ops.matmul(queries, Ops.permute(keys, 0, 1, 3, 2), qkStd / norm); // (n, H, Q, Q)
         Var attention = attend(logits);
-        Var values = project(h, ctx.param(Params.key(path, "V"), heads, c, valueChannels), n, q, valueChannels);
+        Var values = project(hv, ctx.param(Params.key(path, "V"), heads, cv, valueChannels), n, q, valueChannels);
         Var mixed = Ops.permute(Ops.matmul(attention, values), 0, 2, 1, 3).reshape(n, q, heads * valueChannels);
         Var out = Ops.matmul(mixed, ctx.param(Params.key(path, "O"), heads * valueChannels, outChannels),
-                ovStd / Math.sqrt((double) valueChannels * heads * c));
+                ovStd / Math.sqrt((double) valueChannels * heads * cv));
         if (bStd != 0) {
             out = out.add(ctx.param(Params.key(path, "b"), outChannels).scale(bStd));
         }
@@ -214,7 +355,8 @@ public final class GlobalSelfAttention extends UnaryLayer {
     public String toString() {
         return "globalSelfAttention(" + outChannels + ", keyChannels: " + keyChannels + ", valueChannels: " + valueChannels
                 + ", heads: " + heads + ", linearScaling: " + linearScaling + ", attention: '"
-                + mechanism.name().toLowerCase(Locale.ROOT) + "', qkStd: " + qkStd + ", ovStd: " + ovStd + ", bStd: " + bStd + ")";
+                + mechanism.name().toLowerCase(Locale.ROOT) + "', qkStd: " + qkStd + ", ovStd: " + ovStd + ", bStd: " + bStd
+                + (posEmb.used() ? ", " + posEmb : "") + ")";
     }
 
     /** The infinite-head limit (see the class comment); the output kernel has {@code outChannels} channels. */
@@ -234,20 +376,38 @@ public final class GlobalSelfAttention extends UnaryLayer {
         for (int m = 0; m < block; m++) {
             flat[m] = lay.posA(m) * q + lay.posB(m);
         }
+        // Positional embeddings: keys/queries see kx·K + ke·R; values too with valPosEmb (see PositionalEmbedding).
+        double kx = 1, ke = 0;
+        double[] r = null;
+        if (posEmb.used()) {
+            r = posEmb.covariance(in.spatial());
+            ke = posEmb.wStd() * posEmb.wStd();
+            if ("concat".equals(posEmb.type())) {
+                if (in.channels() < 1) {
+                    throw new IllegalArgumentException("globalSelfAttention posEmb: 'concat' needs the input's channel count, which this kernel "
+                            + "does not carry");
+                }
+                double c = in.channels(), ce = posEmb.channelsFor(in.channels());
+                kx = c / (c + ce);
+                ke *= ce / (c + ce);
+            }
+        }
+        Interp keysSee = new Interp(kx, ke, r, flat), valuesSee = posEmb.values() ? keysSee : new Interp(1, 0, null, flat);
         int n1 = in.n1(), n2 = in.n2();
-        double[][] s1 = blocks(in.cov1(), n1, block, flat, q), s2 = in.cov2() == in.cov1() ? s1 : blocks(in.cov2(), n2, block, flat, q);
         double w2 = ovStd * ovStd, b2 = bStd * bStd;
         double[] nngp = new double[n1 * n2 * block];
         double[] ntk = in.ntk() == null ? null : new double[nngp.length];
         double[] cov1, cov2;
         double[] nIn = in.nngp().data(), tIn = in.ntk() == null ? null : in.ntk().data();
+        boolean same = in.cov2() == in.cov1();
         if (linearScaling) {
-            double[][] a1 = attentionWeights(s1, q), a2 = s2 == s1 ? a1 : attentionWeights(s2, q);
+            double[][] a1 = attentionWeights(blocks(in.cov1(), n1, block, flat, q, keysSee));
+            double[][] a2 = same ? a1 : attentionWeights(blocks(in.cov2(), n2, block, flat, q, keysSee));
             for (int i = 0; i < n1; i++) {
                 for (int j = 0; j < n2; j++) {
                     int base = (i * n2 + j) * block;
-                    double[] sig = sandwich(a1[i], gather(nIn, base, block, flat, q), a2[j], q);
-                    double[] th = tIn == null ? null : sandwich(a1[i], gather(tIn, base, block, flat, q), a2[j], q);
+                    double[] sig = sandwich(a1[i], gather(nIn, base, block, flat, q, valuesSee), a2[j], q);
+                    double[] th = tIn == null ? null : sandwich(a1[i], gather(tIn, base, block, flat, q, valuesSee), a2[j], q);
                     for (int m = 0; m < block; m++) {
                         nngp[base + m] = w2 * sig[flat[m]] + b2;
                         if (ntk != null) {
@@ -256,59 +416,72 @@ public final class GlobalSelfAttention extends UnaryLayer {
                     }
                 }
             }
-            cov1 = selfCov(s1, a1, q, block, flat, w2, b2);
-            cov2 = s2 == s1 ? cov1 : selfCov(s2, a2, q, block, flat, w2, b2);
+            cov1 = selfCov(blocks(in.cov1(), n1, block, flat, q, valuesSee), a1, q, block, flat, w2, b2);
+            cov2 = same ? cov1 : selfCov(blocks(in.cov2(), n2, block, flat, q, valuesSee), a2, q, block, flat, w2, b2);
         } else {
+            // Queries and keys independent: E[G(x)_pq G(x')_p'q'] = σ_QK² K[p,p'] K[q,q'] with K what they see (nt's rule).
             double std2 = qkStd * qkStd * w2;
             for (int i = 0; i < n1; i++) {
                 for (int j = 0; j < n2; j++) {
                     int base = (i * n2 + j) * block;
                     double d = 0, e = 0;
                     for (int m = 0; m < block; m++) {
-                        d += nIn[base + m] * nIn[base + m];
+                        double nk = keysSee.at(nIn[base + m], m), nv = valuesSee.at(nIn[base + m], m);
+                        d += nk * nv;
                         if (tIn != null) {
-                            e += nIn[base + m] * tIn[base + m];
+                            e += nk * valuesSee.at(tIn[base + m], m) + nv * keysSee.at(tIn[base + m], m);
                         }
                     }
                     for (int m = 0; m < block; m++) {
-                        double sg = nIn[base + m];
+                        double sg = keysSee.at(nIn[base + m], m);
                         nngp[base + m] = std2 * d * sg + b2;
                         if (ntk != null) {
-                            ntk[base + m] = std2 * (2 * e * sg + d * (tIn[base + m] + 4 * sg)) + b2;
+                            ntk[base + m] = std2 * (e * sg + d * (keysSee.at(tIn[base + m], m) + 4 * sg)) + b2;
                         }
                     }
                 }
             }
-            cov1 = identityCov(in.cov1().data(), n1, block, std2, b2);
-            cov2 = in.cov2() == in.cov1() ? cov1 : identityCov(in.cov2().data(), n2, block, std2, b2);
+            cov1 = identityCov(in.cov1().data(), n1, block, std2, b2, keysSee, valuesSee);
+            cov2 = same ? cov1 : identityCov(in.cov2().data(), n2, block, std2, b2, keysSee, valuesSee);
         }
         Tensor c1 = Tensor.of(cov1, in.cov1().shape());
-        Tensor c2 = in.cov2() == in.cov1() ? c1 : Tensor.of(cov2, in.cov2().shape());
+        Tensor c2 = same ? c1 : Tensor.of(cov2, in.cov2().shape());
         return new Kernel(Tensor.of(nngp, in.nngp().shape()), ntk == null ? null : Tensor.of(ntk, in.nngp().shape()), c1, c2,
                 in.spatial(), in.x1IsX2(), outChannels);
     }
 
-    /** Each example's Q×Q covariance (row-major flat positions) from a covariance array {@code (n, block)}. */
-    private static double[][] blocks(Tensor cov, int n, int block, int[] flat, int q) {
+    /**
+     * What a projection of the inputs sees at block entry m: {@code kx·v + ke·R[pair m]} (the input plus the
+     * positional embedding, whose NNGP and NTK are both R: it is the same for every example and a parameter).
+     */
+    private record Interp(double kx, double ke, double[] r, int[] flat) {
+        double at(double v, int m) {
+            return r == null ? v : kx * v + ke * r[flat[m]];
+        }
+    }
+
+    /** Each example's Q×Q covariance (row-major flat positions), as {@code see} sees it, from a covariance array {@code (n, block)}. */
+    private static double[][] blocks(Tensor cov, int n, int block, int[] flat, int q, Interp see) {
         double[][] out = new double[n][];
         for (int i = 0; i < n; i++) {
-            out[i] = gather(cov.data(), i * block, block, flat, q);
+            out[i] = gather(cov.data(), i * block, block, flat, q, see);
         }
         return out;
     }
 
-    private static double[] gather(double[] v, int base, int block, int[] flat, int q) {
+    private static double[] gather(double[] v, int base, int block, int[] flat, int q, Interp see) {
         double[] m = new double[q * q];
         for (int e = 0; e < block; e++) {
-            m[flat[e]] = v[base + e];
+            m[flat[e]] = see.at(v[base + e], e);
         }
         return m;
     }
 
     /** {@code A = φ(σ_QK S)} row by row for each example's covariance S. */
-    private double[][] attentionWeights(double[][] s, int q) {
+    private double[][] attentionWeights(double[][] s) {
         double[][] out = new double[s.length][];
         for (int i = 0; i < s.length; i++) {
+            int q = (int) Math.round(Math.sqrt(s[i].length));
             double[] a = new double[q * q];
             for (int r = 0; r < q; r++) {
                 double mx = Double.NEGATIVE_INFINITY;
@@ -375,15 +548,15 @@ public final class GlobalSelfAttention extends UnaryLayer {
         return out;
     }
 
-    private static double[] identityCov(double[] cov, int n, int block, double std2, double b2) {
+    private static double[] identityCov(double[] cov, int n, int block, double std2, double b2, Interp keysSee, Interp valuesSee) {
         double[] out = new double[cov.length];
         for (int i = 0; i < n; i++) {
             double d = 0;
             for (int m = 0; m < block; m++) {
-                d += cov[i * block + m] * cov[i * block + m];
+                d += keysSee.at(cov[i * block + m], m) * valuesSee.at(cov[i * block + m], m);
             }
             for (int m = 0; m < block; m++) {
-                out[i * block + m] = std2 * d * cov[i * block + m] + b2;
+                out[i * block + m] = std2 * d * keysSee.at(cov[i * block + m], m) + b2;
             }
         }
         return out;

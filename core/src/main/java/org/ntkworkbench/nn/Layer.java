@@ -125,16 +125,92 @@ public interface Layer {
      * output the result is then the diagonal {@code (n1, n2, P…)}; {@code false} keeps all pairs.
      */
     default Kernel kernel(Tensor x1, Tensor x2, boolean computeNtk, Boolean diagonalSpatial) {
+        // x2 = x1 is the kernel of x1 with itself (Symmetry.ofItself): the list form's x2s = null.
+        return kernel(List.of(x1), Symmetry.ofItself(x1, x2) ? null : List.of(x2), computeNtk, diagonalSpatial);
+    }
+
+    /**
+     * The analytic kernels of a model that takes <b>several inputs per example</b> (neural-tangents' lists
+     * of inputs): item {@code i} of {@code x1s} (and {@code x2s}) is the batch fed to item {@code i} of the
+     * input flow, e.g. to branch {@code i} of a root {@code parallel(...)}. Every item has the same number
+     * of examples (axis 0); the items may differ in shape. Each item's input kernel is taken on its own
+     * ({@link Kernel#fromInputs}), then the model's rule runs on the list. {@code x2s = null} means
+     * {@code x2s = x1s} (symmetric to the last bit). Options as {@link #kernel(Tensor, Tensor, boolean, Boolean)}.
+     */
+    default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, boolean computeNtk, Boolean diagonalSpatial) {
+        checkItems(x1s, x2s);
         SpatialDiagonal req = spatialDiagonal();
         boolean diagonal = diagonalSpatial == null ? req.exactByDefault() : diagonalSpatial;
-        if (diagonal && !req.allowed() && x1.rank() > 2) {
+        if (diagonal && !req.allowed() && x1s.stream().anyMatch(x -> x.rank() > 2)) {
             throw new IllegalArgumentException("diagonalSpatial: true is not exact for this model: a layer needs the "
                     + "covariances between different positions (avgPool, sumPool, globalAvgPool, globalSumPool or a plugin "
                     + "layer without a diagonal rule); use diagonalSpatial: false");
         }
-        Kernel in = Kernel.fromInputs(x1, x2, diagonal, computeNtk);
-        Kernel out = Params.located("", this, () -> single(kernels(List.of(in)), "output kernel"));
-        return Symmetry.forInputs(out, x1, x2);
+        java.util.ArrayList<Kernel> in = new java.util.ArrayList<>();
+        for (int i = 0; i < x1s.size(); i++) {
+            in.add(Kernel.fromInputs(x1s.get(i), x2s == null ? null : x2s.get(i), diagonal, computeNtk));
+        }
+        Kernel out = Params.located("", this, () -> single(kernels(in), "output kernel"));
+        return Symmetry.forInputs(out, x1s, x2s);
+    }
+
+    /** {@link #kernel(List, List, boolean, Boolean)} with both kernels and the automatic layout. */
+    default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s) {
+        return kernel(x1s, x2s, true, null);
+    }
+
+    /** {@link #kernel(List, List)} of the input list {@code xs} with itself (symmetric to the last bit). */
+    default Kernel kernel(List<Tensor> xs) {
+        return kernel(xs, null);
+    }
+
+    /**
+     * {@code net.kernel([xa, xb], [ya, yb], get:, diagonalSpatial:)}: {@link #kernel(Map, Tensor, Tensor)}'s
+     * options for several inputs per example ({@code x2s} may be omitted or null); {@code engine:} other than
+     * 'local' is refused (engines ship one input array).
+     */
+    default Kernel kernel(Map<String, ?> options, List<Tensor> x1s, List<Tensor> x2s) {
+        Object engine = options.get("engine");
+        if (engine != null && !"local".equals(String.valueOf(engine))) {
+            throw new IllegalArgumentException("kernel: engine: '" + engine + "' takes one input array per example, not a list of "
+                    + x1s.size() + " (use the local engine for several inputs)");
+        }
+        if (options.get("master") != null) {
+            throw new IllegalArgumentException("kernel: master: needs engine: 'spark', which takes one input array per example");
+        }
+        return kernel(x1s, x2s, kernelOptions(options), flag(options, "diagonalSpatial"));
+    }
+
+    /** {@link #kernel(Map, List, List)} of {@code xs} with itself. */
+    default Kernel kernel(Map<String, ?> options, List<Tensor> xs) {
+        return kernel(options, xs, null);
+    }
+
+    /** Evaluation-mode output of a model with several inputs per example (one batch per input-flow item). */
+    default Tensor apply(Map<String, Tensor> params, List<Tensor> xs) {
+        return single(applyAll(params, xs), "output");
+    }
+
+    private static void checkItems(List<Tensor> x1s, List<Tensor> x2s) {
+        if (x1s == null || x1s.isEmpty()) {
+            throw new IllegalArgumentException("kernel: the input list is empty (give one array per input of the model)");
+        }
+        if (x2s != null && x2s.size() != x1s.size()) {
+            throw new IllegalArgumentException("kernel: x1 has " + x1s.size() + " input arrays but x2 has " + x2s.size());
+        }
+        for (List<Tensor> xs : x2s == null ? List.of(x1s) : List.of(x1s, x2s)) {
+            for (int i = 0; i < xs.size(); i++) {
+                Object x = xs.get(i);
+                if (!(x instanceof Tensor t)) {
+                    throw new IllegalArgumentException("kernel: input " + i + " of the list is not an array ("
+                            + (x == null ? "null" : x.getClass().getSimpleName()) + ")");
+                }
+                if (t.rank() < 2 || t.dim(0) != xs.get(0).dim(0)) {
+                    throw new IllegalArgumentException("kernel: input " + i + " of the list has shape " + t.shapeString()
+                            + " but input 0 has " + xs.get(0).dim(0) + " examples (every input needs the same examples on axis 0)");
+                }
+            }
+        }
     }
 
     /**
@@ -148,6 +224,29 @@ public interface Layer {
      * ({@link KernelOffload}; the model travels as its DSL text); {@code engine: 'local'} is the default.
      */
     default Kernel kernel(Map<String, ?> options, Tensor x1, Tensor x2) {
+        boolean ntk = kernelOptions(options);
+        Boolean diagonal = flag(options, "diagonalSpatial");
+        Object engine = options.get("engine");
+        Object master = options.get("master");
+        if (engine == null || "local".equals(String.valueOf(engine))) {
+            if (master != null) {
+                throw new IllegalArgumentException("kernel: master: needs engine: 'spark' (the local engine runs in this JVM)");
+            }
+            return kernel(x1, x2, ntk, diagonal);
+        }
+        if (diagonal != null) {
+            throw new IllegalArgumentException("kernel: diagonalSpatial with engine: '" + engine
+                    + "' is not supported (that engine computes dense (n1, n2) kernels)");
+        }
+        String e = String.valueOf(engine);
+        return KernelOffload.find(e).kernel(this, e, master == null ? null : String.valueOf(master), x1, x2, ntk);
+    }
+
+    /**
+     * Checks the kernel options (names, {@code get}, {@code diagonalSpatial}, {@code diagonalBatch}) in one place
+     * for every input form; returns whether the NTK is wanted.
+     */
+    private static boolean kernelOptions(Map<String, ?> options) {
         for (String k : options.keySet()) {
             if (!List.of("get", "diagonalSpatial", "diagonalBatch", "engine", "master").contains(k)) {
                 throw new IllegalArgumentException("kernel: unknown option '" + k
@@ -165,26 +264,13 @@ public interface Layer {
             }
         }
         boolean ntk = wanted.stream().anyMatch(w -> "ntk".equals(String.valueOf(w)));
-        Boolean diagonal = flag(options, "diagonalSpatial");
+        flag(options, "diagonalSpatial");
         Boolean batch = flag(options, "diagonalBatch");
         if (batch != null && !batch) {
             throw new IllegalArgumentException("kernel: diagonalBatch: false is not supported: every layer's rule needs each "
                     + "example's covariance with itself only, which is what the kernel keeps (diagonalBatch: true)");
         }
-        Object engine = options.get("engine");
-        Object master = options.get("master");
-        if (engine == null || "local".equals(String.valueOf(engine))) {
-            if (master != null) {
-                throw new IllegalArgumentException("kernel: master: needs engine: 'spark' (the local engine runs in this JVM)");
-            }
-            return kernel(x1, x2, ntk, diagonal);
-        }
-        if (diagonal != null) {
-            throw new IllegalArgumentException("kernel: diagonalSpatial with engine: '" + engine
-                    + "' is not supported (that engine computes dense (n1, n2) kernels)");
-        }
-        String e = String.valueOf(engine);
-        return KernelOffload.find(e).kernel(this, e, master == null ? null : String.valueOf(master), x1, x2, ntk);
+        return ntk;
     }
 
     /** {@link #kernel(Map, Tensor, Tensor)} of {@code x} with itself. */
@@ -231,9 +317,21 @@ public interface Layer {
      * Parameters for a model whose input flow has several items (e.g. a root {@code parallel}), one
      * per-example shape per item.
      */
-    default Map<String, Tensor> init(long seed, List<int[]> inputShapesPerExample) {
+    default Map<String, Tensor> init(long seed, List<?> inputShapesPerExample) {
+        java.util.ArrayList<int[]> shapes = new java.util.ArrayList<>();
+        for (Object s : inputShapesPerExample) {
+            // Groovy scripts write the shapes as lists ([[6, 2], [5]]); Java callers as int arrays.
+            if (s instanceof int[] a) {
+                shapes.add(a);
+            } else if (s instanceof List<?> l && l.stream().allMatch(v -> v instanceof Number)) {
+                shapes.add(l.stream().mapToInt(v -> ((Number) v).intValue()).toArray());
+            } else {
+                throw new IllegalArgumentException("init: input shape " + s + " is not a list of numbers (one per-example shape per input, "
+                        + "e.g. [[6, 2], [5]])");
+            }
+        }
         Map<String, Tensor> params = new LinkedHashMap<>();
-        Params.located("", this, () -> init("", inputShapesPerExample, seed, params));
+        Params.located("", this, () -> init("", shapes, seed, params));
         return params;
     }
 

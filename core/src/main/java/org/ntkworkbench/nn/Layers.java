@@ -160,17 +160,30 @@ public final class Layers {
 
     /**
      * {@code globalSelfAttention(channels, keyChannels: channels, valueChannels: channels, heads: 1, linearScaling: true,
-     * attention: 'softmax'|'identity'|'relu'|'abs', wKeyStd: 1, wQueryStd: 1, wValueStd: 1, wOutStd: 1, bStd: 0)}: see
-     * {@link GlobalSelfAttention} (neural-tangents' {@code GlobalSelfAttention}).
+     * attention: 'softmax'|'identity'|'relu'|'abs', wKeyStd: 1, wQueryStd: 1, wValueStd: 1, wOutStd: 1, bStd: 0, posEmb: 'none'|'sum'|'concat',
+     * posEmbChannels:, wPosEmbStd: 1, posEmbDecay: 0, posEmbPNorm: 2, valPosEmb: false)}: see {@link GlobalSelfAttention} (neural-tangents'
+     * {@code GlobalSelfAttention}; positional embeddings: {@link GlobalSelfAttention.PositionalEmbedding}).
      */
     public static GlobalSelfAttention globalSelfAttention(Map<String, ?> options, int channels) {
         Options o = new Options("globalSelfAttention", options, "keyChannels", "valueChannels", "heads", "linearScaling", "attention",
-                "wKeyStd", "wQueryStd", "wValueStd", "wOutStd", "bStd");
+                "wKeyStd", "wQueryStd", "wValueStd", "wOutStd", "bStd", "posEmb", "posEmbChannels", "wPosEmbStd", "posEmbDecay",
+                "posEmbPNorm", "valPosEmb");
         Object mech = options.get("attention");
+        Object pe = options.get("posEmb");
+        String type = pe == null ? "none" : String.valueOf(pe).toLowerCase(java.util.Locale.ROOT);
+        if ("none".equals(type) && java.util.stream.Stream.of("posEmbChannels", "wPosEmbStd", "posEmbDecay", "posEmbPNorm", "valPosEmb")
+                .anyMatch(options::containsKey)) {
+            throw new IllegalArgumentException("globalSelfAttention: posEmbChannels, wPosEmbStd, posEmbDecay, posEmbPNorm and valPosEmb "
+                    + "need posEmb: 'sum' or 'concat'");
+        }
+        GlobalSelfAttention.PositionalEmbedding emb = "none".equals(type) ? GlobalSelfAttention.PositionalEmbedding.NONE
+                : new GlobalSelfAttention.PositionalEmbedding(type, (int) o.number("posEmbChannels", 0), o.number("wPosEmbStd", 1),
+                        o.number("posEmbDecay", 0), o.number("posEmbPNorm", 2), o.bool("valPosEmb", false));
         return new GlobalSelfAttention(channels, (int) o.number("keyChannels", channels), (int) o.number("valueChannels", channels),
                 (int) o.number("heads", 1), o.bool("linearScaling", true),
                 mech == null ? GlobalSelfAttention.Mechanism.SOFTMAX : GlobalSelfAttention.Mechanism.named(String.valueOf(mech)),
-                o.number("wKeyStd", 1) * o.number("wQueryStd", 1), o.number("wValueStd", 1) * o.number("wOutStd", 1), o.number("bStd", 0));
+                o.number("wKeyStd", 1) * o.number("wQueryStd", 1), o.number("wValueStd", 1) * o.number("wOutStd", 1), o.number("bStd", 0),
+                emb);
     }
 
     /** {@code globalSelfAttention(channels)}: one softmax head of {@code channels} key and value channels, linear scaling. */

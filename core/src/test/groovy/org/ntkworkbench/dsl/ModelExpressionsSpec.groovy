@@ -73,6 +73,47 @@ class ModelExpressionsSpec extends Specification {
         a.nngp().data() == b.nngp().data()
     }
 
+    /** Per-example shapes of the inputs below: a sequence (length 5, 3 channels), an image (4×4×2), a volume (3×3×3×2). */
+    private static Tensor input(String kind) {
+        def rnd = new Random(16)
+        int[] shape = kind == 'seq' ? [3, 5, 3] : kind == 'img' ? [2, 4, 4, 2] : [2, 3, 3, 3, 2]
+        int size = shape.inject(1) { a, b -> a * b }
+        Tensor.of((0..<size).collect { rnd.nextGaussian() } as double[], shape)
+    }
+
+    @Unroll
+    def "last session's word parses from --model and gives the compiled DSL's kernel bit for bit: #expr"() {
+        given:
+        def x = input(kind)
+        def compiled = new GroovyShell(getClass().classLoader, ScriptRunner.binding(wb, [:]), ScriptRunner.compilerConfiguration())
+                .evaluate(expr) as Layer
+
+        when:
+        def parsed = ModelExpressions.parse(wb, expr)
+        def a = parsed.kernel(x)
+        def b = compiled.kernel(x)
+
+        then:
+        a.ntk().data() == b.ntk().data()
+        a.nngp().data() == b.nngp().data()
+        a.ntk().maxAbs() > 0
+
+        where:
+        expr                                                                                                                | kind
+        "serial(globalSelfAttention(4, keyChannels: 3, heads: 2, attention: 'softmax', wKeyStd: 1.2, bStd: 0.1), relu(), globalAvgPool(), dense(1))" | 'seq'
+        "serial(globalSelfAttention(4, linearScaling: false, attention: 'identity', wValueStd: 0.9), flatten(), dense(1))" | 'seq'
+        "serial(convLocal(3, filter: [2], padding: 'SAME', wStd: 1.3, bStd: 0.2), relu(), flatten(), dense(1))"            | 'seq'
+        "serial(convLocal(2, filter: [2, 2], parameterization: 'standard'), erf(), flatten(), dense(1))"                    | 'img'
+        "serial(imageResize(shape: [6, -1], method: 'linear'), conv(3, filter: [2, 2]), relu(), globalAvgPool(), dense(1))" | 'img'
+        "serial(imageResize(shape: [3, 5], method: 'nearest'), flatten(), dense(1))"                                         | 'img'
+        "serial(conv(3, filter: [2, 2, 2], padding: 'SAME', bStd: 0.1), relu(), avgPool([2, 2, 2]), flatten(), dense(1))"   | 'vol'
+        "serial(conv(3, filter: [3], padding: 'CIRCULAR'), layerNorm(axis: [1, 2]), relu(), globalAvgPool(), dense(1))"     | 'seq'
+        "serial(conv(3, filter: [2, 2]), layerNorm(axis: [-3, -1]), tanh(), flatten(), dense(1))"                           | 'img'
+        "serial(dense(6, bStd: 0.2), relu(), dropout(0.3, mode: 'train'), dense(1))"                                        | 'seq'
+        "serial(fanOut(2), parallel(conv(2, filter: [3], padding: 'CIRCULAR'), serial(conv(2, filter: [2]), erf())), fanInConcat(axis: 1), relu(), globalAvgPool(), dense(1))" | 'seq'
+        "serial(fanOut(2), parallel(dense(3), dense(2)), fanInConcat(axis: -1), relu(), flatten(), dense(1))"              | 'seq'
+    }
+
     @Unroll
     def "refused (#why): #expr"() {
         given:
