@@ -12,7 +12,8 @@
 //
 //   ./ntk run scripts/datasets/fashion_mnist.groovy       (defaults 1000 / 300 images, CNN-GP on 100: a few minutes on 2 cores)
 //   ./ntk run scripts/datasets/fashion_mnist.groovy -PnTrain=5000 -PnTest=2000 -PnCnn=2000 -Psteps=2000
-//     (issue 12's bar sizes; the CNN-GP at 2000 images takes hours on 2 cores, see docs/benchmarks.md)
+//     (issue 12's bar sizes; the CNN-GP at 2000 images takes about 3 min on a quiet 2-core machine since the fused
+//      diagonal pass, see docs/benchmarks.md)
 // Parameters: nTrain, nTest, nCnn, seed, width, steps, lr, batch, diagReg, data (a folder holding fashion-mnist/).
 // Data: Debian's dataset-fashion-mnist package (/usr/share/datasets/fashion-mnist), --data DIR or NTK_DATA;
 // without them the dataset word stops with one line saying where to get the files.
