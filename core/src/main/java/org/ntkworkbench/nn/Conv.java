@@ -60,12 +60,6 @@ public final class Conv extends UnaryLayer {
         return "conv";
     }
 
-    /** Each output channel is a fresh Gaussian combination of all input channels. */
-    @Override
-    public boolean mixesChannels() {
-        return true;
-    }
-
     /** The {@code channels} this was built with. */
     public int channels() {
         return channels;

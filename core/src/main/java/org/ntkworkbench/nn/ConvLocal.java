@@ -35,12 +35,6 @@ public final class ConvLocal extends UnaryLayer {
         return "convLocal";
     }
 
-    /** Each output channel is a fresh Gaussian combination of all input channels. */
-    @Override
-    public boolean mixesChannels() {
-        return true;
-    }
-
     @Override
     public int[] outputShape(int[] in) {
         return shared.outputShape(in);

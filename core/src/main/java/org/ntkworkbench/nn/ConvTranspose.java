@@ -67,12 +67,6 @@ public final class ConvTranspose extends UnaryLayer {
         return "convTranspose";
     }
 
-    /** Each output channel is a fresh Gaussian combination of all input channels. */
-    @Override
-    public boolean mixesChannels() {
-        return true;
-    }
-
     /** The window geometry (sources of every output position) for per-example input shape {@code in}. */
     public Windows windows(int[] in) {
         return Windows.transposed(in, filter, strides, padding);

@@ -40,12 +40,6 @@ public final class Dense extends UnaryLayer {
         return "dense";
     }
 
-    /** Each output channel is a fresh Gaussian combination of all input channels. */
-    @Override
-    public boolean mixesChannels() {
-        return true;
-    }
-
     /** The {@code width} this was built with. */
     public int width() {
         return width;

@@ -67,6 +67,12 @@ public final class Dropout extends UnaryLayer {
         return "dropout";
     }
 
+    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
+    @Override
+    public boolean keepsNonGaussian() {
+        return true;
+    }
+
     /** The {@code rate} this was built with. */
     public double rate() {
         return rate;

@@ -15,6 +15,12 @@ public final class Flatten extends UnaryLayer {
         return "flatten";
     }
 
+    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
+    @Override
+    public boolean keepsNonGaussian() {
+        return true;
+    }
+
     @Override
     public int[] outputShape(int[] in) {
         int s = 1;

@@ -216,12 +216,6 @@ public final class GlobalSelfAttention extends UnaryLayer {
         return "globalSelfAttention";
     }
 
-    /** Each output channel is a fresh Gaussian combination of all input channels. */
-    @Override
-    public boolean mixesChannels() {
-        return true;
-    }
-
     /** The number of heads. */
     public int heads() {
         return heads;

@@ -123,13 +123,14 @@ public interface Layer {
     }
 
     /**
-     * Whether every output channel of this layer is a fresh Gaussian combination of all its input
-     * channels (dense, convolutions, attention): after such a layer the channels are identically
-     * distributed again, whatever came before. {@link Serial} uses it to refuse an activation right after
-     * a channel-axis {@code fanInConcat} of unequal branches, whose mean kernel does not determine the
-     * activation's kernel. Default {@code false}: a layer that does not say so never lifts the refusal.
+     * Whether this layer passes its input's distribution on without drawing fresh weights (pools, flatten,
+     * identity, dropout, layerNorm, fixed linear maps of positions): the outputs of an activation are not
+     * Gaussian, and after such a layer they still are not, so a second activation's kernel rule (which assumes
+     * Gaussian pre-activations) would be wrong. {@link Serial} refuses activation → [such layers] →
+     * activation, as neural-tangents does. Default {@code false}: a layer that does not say so (dense, conv,
+     * attention, plugin layers) is taken to give Gaussian outputs, which never refuses a correct model.
      */
-    default boolean mixesChannels() {
+    default boolean keepsNonGaussian() {
         return false;
     }
 

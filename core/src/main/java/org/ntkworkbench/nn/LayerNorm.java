@@ -87,6 +87,12 @@ public final class LayerNorm extends UnaryLayer {
         return "layerNorm";
     }
 
+    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
+    @Override
+    public boolean keepsNonGaussian() {
+        return true;
+    }
+
     @Override
     public int[] outputShape(int[] in) {
         if (in.length < 1) {

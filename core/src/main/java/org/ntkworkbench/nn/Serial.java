@@ -84,23 +84,15 @@ public final class Serial implements Layer {
     public List<Kernel> kernels(List<Kernel> in) {
         List<Layer> flat = flattened();
         List<Kernel> k = in;
-        boolean unequalConcat = false; // a channel-axis fanInConcat of unequal branches not yet followed by a mixing layer
+        String notGaussian = null; // why the flow is not Gaussian here (an activation, an unequal concatenation), or null
         int i = 0;
         while (i < flat.size()) {
             int end = k.size() == 1 && k.get(0).spatial().length == 0 ? entrywiseRunEnd(flat, i) : i;
             for (int j = i; j < Math.max(end, i + 1); j++) {
-                Layer l = flat.get(j);
-                if (unequalConcat && l instanceof Activation) {
-                    throw new IllegalArgumentException(l.word() + " right after fanInConcat of branches with different kernels"
-                            + " has no kernel rule (the concatenated channels are not identically distributed);"
-                            + " put a dense or conv layer in between");
-                }
-                if (l.mixesChannels()) {
-                    unequalConcat = false;
-                }
+                notGaussian = afterLayer(notGaussian, flat.get(j));
             }
             if (flat.get(i) instanceof FanInConcat c && c.concatenatesUnequalChannels(k)) {
-                unequalConcat = true;
+                notGaussian = "fanInConcat of branches with different kernels (the concatenated channels are not identically distributed)";
             }
             if (end - i >= 2) {
                 k = List.of(EntrywiseChain.apply(k.get(0), rules(flat, i, end)));
@@ -131,6 +123,10 @@ public final class Serial implements Layer {
     @Override
     public Kernel kernel(Tensor x1, Tensor x2, boolean computeNtk, Boolean diagonalSpatial) {
         List<Layer> flat = flattened();
+        String notGaussian = null; // the fused leading runs below skip kernels(): check their layer order here
+        for (Layer l : flat) {
+            notGaussian = afterLayer(notGaussian, l);
+        }
         if (x1.rank() > 2 && diagonalLayout(x1, diagonalSpatial)) {
             int readout = diagonalRunEnd(flat);
             if (readout > 0) {
@@ -190,6 +186,24 @@ public final class Serial implements Layer {
             }
         }
         return 0;
+    }
+
+    /**
+     * The one place that decides whether a layer may follow a non-Gaussian flow: an activation's kernel rule
+     * assumes Gaussian pre-activations, so an activation after another activation (with only
+     * {@linkplain Layer#keepsNonGaussian() distribution-keeping} layers between them) or right after a channel
+     * concatenation of unequal branches has no kernel rule and is refused in one line (neural-tangents refuses
+     * the same). Returns why the flow after {@code l} is not Gaussian, or {@code null}.
+     */
+    private static String afterLayer(String notGaussian, Layer l) {
+        if (l instanceof Activation) {
+            if (notGaussian != null) {
+                throw new IllegalArgumentException(l.word() + " after " + notGaussian + " has no kernel rule: its input is not"
+                        + " Gaussian; put a dense or conv layer in between");
+            }
+            return l.word();
+        }
+        return l.keepsNonGaussian() ? notGaussian : null;
     }
 
     /** The children with nested serials and repeats expanded in place (the same composition). */

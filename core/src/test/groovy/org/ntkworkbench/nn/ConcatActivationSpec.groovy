@@ -41,8 +41,8 @@ class ConcatActivationSpec extends Specification {
 
         then:
         IllegalArgumentException e = thrown()
-        e.message.contains("relu right after fanInConcat of branches with different kernels")
-        e.message.contains('put a dense or conv layer in between')
+        e.message.contains("relu after fanInConcat of branches with different kernels")
+        e.message.contains('its input is not Gaussian; put a dense or conv layer in between')
         !e.message.contains('\n')
 
         where:
@@ -69,5 +69,52 @@ class ConcatActivationSpec extends Specification {
 
         then:
         s.nngp().data().every { Double.isFinite(it) }
+    }
+
+    def "relu after relu: the composed duals are wrong (relu(relu(z)) = relu(z) has the kernel of one relu), so it is refused"() {
+        given:
+        Kernel k = dense(4, 1.0, 0.1).kernel(Kernel.fromInputs(inputs(), null))
+        double[] once = relu().kernel(k).nngp().data()
+        double[] twice = relu().kernel(relu().kernel(k)).nngp().data()
+
+        expect: 'the finite network relu(relu(z)) = relu(z) has the one-relu kernel; the composed rule misses it by > 10 %'
+        (0..<once.length).collect { Math.abs(twice[it] - once[it]) / Math.abs(once[it]) }.max() > 0.1
+    }
+
+    def "an activation after an activation with only pools, flatten, layerNorm, dropout or fixed linear maps between is refused"() {
+        when:
+        net.kernel(x)
+
+        then:
+        IllegalArgumentException e = thrown()
+        e.message.contains(message)
+        e.message.contains('its input is not Gaussian; put a dense or conv layer in between')
+        !e.message.contains('\n')
+
+        where:
+        net                                                                  | x         || message
+        serial(dense(4), relu(), relu(), dense(1))                           | inputs()  || 'relu after relu has no kernel rule'
+        serial(relu(), tanh(), dense(1))                                     | inputs()  || 'tanh after relu has no kernel rule'
+        serial(dense(4), erf(), layerNorm(), relu(), dense(1))               | inputs()  || 'relu after erf has no kernel rule'
+        serial(dense(4), relu(), dropout(0.5, mode: 'train'), relu(), dense(1)) | inputs() || 'relu after relu has no kernel rule'
+        serial(conv(3, 2), relu(), avgPool(2), relu(), flatten(), dense(1))  | signals() || 'relu after relu has no kernel rule'
+        serial(conv(3, 2), relu(), flatten(), relu(), dense(1))              | signals() || 'relu after relu has no kernel rule'
+        serial(conv(3, 2), relu(), globalAvgPool(), identity(), relu(), dense(1)) | signals() || 'relu after relu has no kernel rule'
+    }
+
+    def "activations separated by dense, conv or attention layers, and activations inside parallel branches, are not refused"() {
+        expect:
+        net.kernel(x).nngp().data().every { Double.isFinite(it) }
+
+        where:
+        net                                                                                    | x
+        serial(dense(4), relu(), dense(4), relu(), dense(1))                                   | inputs()
+        serial(conv(3, 2), relu(), conv(3, 2), relu(), avgPool(2), flatten(), dense(1))        | signals()
+        serial(dense(4), relu(), fanOut(2), parallel(serial(dense(3), tanh(), dense(3)), dense(3)), fanInSum(), relu(), dense(1)) | inputs()
+    }
+
+    static Tensor signals() {
+        def r = new Random(5)
+        Tensor.of((0..<3 * 6 * 2).collect { r.nextGaussian() } as double[], 3, 6, 2)
     }
 }
