@@ -26,7 +26,7 @@ import org.ntkworkbench.tensor.Tensor;
  * ({@code Aᵀ Σ A}) per pair of examples, Θ and the covariances alike ({@link PairAxes#mapPositions}). It mixes
  * positions, so it needs every position pair.
  * <p>The map of a nonlinearity's outputs is not Gaussian, and the next nonlinearity's kernel assumes Gaussian inputs:
- * put a dense or conv layer in between (neural-tangents refuses that order; see docs/math-notes.md).
+ * put a dense or conv layer in between ({@link Serial} refuses that order, as neural-tangents does; see docs/math-notes.md).
  */
 public final class Aggregate extends UnaryLayer {
     private final Tensor pattern;

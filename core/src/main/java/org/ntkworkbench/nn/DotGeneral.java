@@ -23,7 +23,7 @@ import org.ntkworkbench.tensor.Tensor;
  * (Θ and the covariances alike; {@link PairAxes#mapPositions}); for a number {@code c²Σ}, which keeps the
  * diagonal layout.
  * <p>The map of a nonlinearity's outputs is not Gaussian, and the next nonlinearity's kernel assumes Gaussian inputs:
- * put a dense or conv layer in between (neural-tangents refuses that order; see docs/math-notes.md).
+ * put a dense or conv layer in between ({@link Serial} refuses that order, as neural-tangents does; see docs/math-notes.md).
  */
 public final class DotGeneral extends UnaryLayer {
     private final Tensor rhs;

@@ -19,7 +19,7 @@ import org.ntkworkbench.kernel.PairAxes;
  * ({@code S Σ Sᵀ}, {@link PairAxes#mapPositions}); same-position pairs read same-position pairs only, so the
  * diagonal layout is exact.
  * <p>The map of a nonlinearity's outputs is not Gaussian, and the next nonlinearity's kernel assumes Gaussian inputs:
- * put a dense or conv layer in between (neural-tangents refuses that order; see docs/math-notes.md).
+ * put a dense or conv layer in between ({@link Serial} refuses that order, as neural-tangents does; see docs/math-notes.md).
  */
 public final class Index extends UnaryLayer {
     private final int axis;
