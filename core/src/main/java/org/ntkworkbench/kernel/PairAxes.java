@@ -39,7 +39,7 @@ public final class PairAxes {
      * Source position of output position o and window offset k along one axis of length {@code size}, at
      * {@code [o * window + k]}: wrapped for CIRCULAR padding, -1 for a zero pad.
      */
-    static int[] windowSources(int size, int out, int window, int stride, int lo, Padding padding) {
+    public static int[] windowSources(int size, int out, int window, int stride, int lo, Padding padding) {
         int[] src = new int[out * window];
         for (int o = 0; o < out; o++) {
             for (int kk = 0; kk < window; kk++) {

@@ -47,35 +47,11 @@ public record Windows(int[] inSpatial, int channels, int[] window, int[] strides
                 before[i] = total / 2;
             }
         }
-        int positions = 1, offsets = 1;
+        int[][] src = new int[d][];
         for (int i = 0; i < d; i++) {
-            positions *= out[i];
-            offsets *= window[i];
+            src[i] = PairAxes.windowSources(in[i], out[i], window[i], strides[i], before[i], padding);
         }
-        int[] index = new int[positions * offsets * c];
-        int[] pos = new int[d];
-        int[] off = new int[d];
-        int k = 0;
-        for (int p = 0; p < positions; p++) {
-            unravel(p, out, pos);
-            for (int f = 0; f < offsets; f++) {
-                unravel(f, window, off);
-                int flat = 0;
-                boolean inside = true;
-                for (int i = 0; i < d; i++) {
-                    int src = pos[i] * strides[i] + off[i] - before[i];
-                    if (padding == Padding.CIRCULAR) {
-                        src = Math.floorMod(src, in[i]);
-                    } else if (src < 0 || src >= in[i]) {
-                        inside = false;
-                    }
-                    flat = flat * in[i] + src;
-                }
-                for (int ch = 0; ch < c; ch++) {
-                    index[k++] = inside ? flat * c + ch : -1;
-                }
-            }
-        }
+        int[] index = gatherIndex(in, c, out, window, src);
         return new Windows(in, c, window.clone(), strides.clone(), padding, out, before, index);
     }
 
@@ -99,6 +75,17 @@ public record Windows(int[] inSpatial, int channels, int[] window, int[] strides
             out[i] = PairAxes.transposedOutSize(in[i], window[i], strides[i], padding);
             src[i] = PairAxes.transposedSources(in[i], window[i], strides[i], padding);
         }
+        int[] index = gatherIndex(in, c, out, window, src);
+        return new Windows(in, c, window.clone(), strides.clone(), padding, out, new int[d], index);
+    }
+
+    /**
+     * The gather index of {@link #of} and {@link #transposed}: for each output position, window offset and channel,
+     * the flat input index, or −1 where a tap falls outside; {@code src[i]} is axis i's source table
+     * ({@code [o · window + k]}, −1 outside).
+     */
+    private static int[] gatherIndex(int[] in, int c, int[] out, int[] window, int[][] src) {
+        int d = window.length;
         int positions = 1, offsets = 1;
         for (int i = 0; i < d; i++) {
             positions *= out[i];
@@ -124,7 +111,7 @@ public record Windows(int[] inSpatial, int channels, int[] window, int[] strides
                 }
             }
         }
-        return new Windows(in, c, window.clone(), strides.clone(), padding, out, new int[d], index);
+        return index;
     }
 
     private static void unravel(int flat, int[] dims, int[] out) {
