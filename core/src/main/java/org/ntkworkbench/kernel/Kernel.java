@@ -24,7 +24,8 @@ import org.ntkworkbench.tensor.Tensor;
  *
  * <p>Immutable: change through the {@code with…} copies.
  */
-public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
+public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels,
+                     Tensor mask1, Tensor mask2) {
 
     /**
      * Canonical constructor; a missing {@code cov2} of a kernel of x1 with itself is {@code cov1}.
@@ -40,6 +41,14 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         if (channels < 0) {
             throw new IllegalArgumentException("kernel channels " + channels + " must be >= 0");
         }
+        if (mask2 == null && x1IsX2) {
+            mask2 = mask1;
+        }
+    }
+
+    /** An unmasked kernel. */
+    public Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
+        this(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, null, null);
     }
 
     /** A kernel whose channel count is unknown ({@code channels = 0}). */
@@ -223,27 +232,40 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
 
     /** A copy with another NNGP array. */
     public Kernel withNngp(Tensor v) {
-        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels);
+        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
     }
 
     /** A copy with another NTK array ({@code null}: NNGP only). */
     public Kernel withNtk(Tensor v) {
-        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels);
+        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
     }
 
     /** A copy with other per-input covariances. */
     public Kernel withCovs(Tensor c1, Tensor c2) {
-        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels);
+        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels, mask1, mask2);
     }
 
     /** A copy with another spatial shape (arrays must match it). */
     public Kernel withSpatial(int[] s) {
-        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels);
+        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels, mask1, mask2);
     }
 
     /** A copy with another channel count (the finite width of the features; 0 = unknown). */
     public Kernel withChannels(int c) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c, mask1, mask2);
+    }
+
+    /**
+     * A copy with other input masks (neural-tangents' {@code mask1}/{@code mask2}): {@code (n, spatial…)} arrays,
+     * 1 where a position of an example is masked, or {@code null} (nothing masked). See {@link Masks}.
+     */
+    public Kernel withMasks(Tensor m1, Tensor m2) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, m1, m2);
+    }
+
+    /** True when some example of x1 or x2 carries a mask. */
+    public boolean masked() {
+        return mask1 != null || mask2 != null;
     }
 
     /** The per-example spatial shape (a copy). */
@@ -255,7 +277,8 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     @Override
     public boolean equals(Object o) {
         return o instanceof Kernel k && nngp == k.nngp && ntk == k.ntk && cov1 == k.cov1 && cov2 == k.cov2
-                && Arrays.equals(spatial, k.spatial) && x1IsX2 == k.x1IsX2 && channels == k.channels;
+                && Arrays.equals(spatial, k.spatial) && x1IsX2 == k.x1IsX2 && channels == k.channels
+                && mask1 == k.mask1 && mask2 == k.mask2;
     }
 
     @Override
@@ -266,6 +289,6 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     @Override
     public String toString() {
         return "Kernel[n1=" + n1() + ", n2=" + n2() + ", spatial=" + Arrays.toString(spatial)
-                + ", ntk=" + (ntk != null) + ", x1IsX2=" + x1IsX2 + ", channels=" + channels + "]";
+                + ", ntk=" + (ntk != null) + ", x1IsX2=" + x1IsX2 + ", channels=" + channels + ", masked=" + masked() + "]";
     }
 }
