@@ -22,7 +22,10 @@ import org.ntkworkbench.tensor.Tensor;
  * They are exact for models whose readout needs only those pairs (flatten; see
  * {@code nn.SpatialDiagonal}) and cost O(Q) instead of O(Q²) per pair of examples.
  *
- * <p>Immutable: change through the {@code with…} copies.
+ * <p>Immutable: change through the {@code with…} copies. Only this file calls the canonical constructor:
+ * layers use the copies (which carry every component they do not name), fan-in layers
+ * {@link #fromBranches}, and kernels computed from scratch {@link #fromInputs}, {@link #of} or
+ * {@link #dense}; a new component is added here alone (constructor, copies, factories' defaults).
  */
 public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels,
                      Tensor mask1, Tensor mask2) {
@@ -49,11 +52,6 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     /** An unmasked kernel. */
     public Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
         this(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, null, null);
-    }
-
-    /** A kernel whose channel count is unknown ({@code channels = 0}). */
-    public Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2) {
-        this(nngp, ntk, cov1, cov2, spatial, x1IsX2, 0);
     }
 
     /**
@@ -132,7 +130,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         Tensor nngp = Tensor.of(g, lay.kernelShape(n1, n2));
         Tensor cov1 = Tensor.of(same ? diagonalOfExamples(g, n1, q) : selfDiagonal(x1, n1, q, c), lay.covShape(n1));
         Tensor cov2 = same ? cov1 : Tensor.of(selfDiagonal(b, n2, q, c), lay.covShape(n2));
-        return new Kernel(nngp, computeNtk ? Tensor.zeros(nngp.shape()) : null, cov1, cov2, spatial, same, c);
+        return of(nngp, computeNtk ? Tensor.zeros(nngp.shape()) : null, cov1, cov2, spatial, same, c);
     }
 
     /** {@code cov[i, p] = g[i, i, p]} of a square diagonal-layout kernel. */
@@ -180,7 +178,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         Tensor cov1 = Tensor.of(same ? lay.diagonalBlocks(g, n1) : lay.fromBlocks(selfBlocks(x1, n1, q, c), n1),
                 lay.covShape(n1));
         Tensor cov2 = same ? cov1 : Tensor.of(lay.fromBlocks(selfBlocks(b, n2, q, c), n2), lay.covShape(n2));
-        return new Kernel(nngp, Tensor.zeros(nngp.shape()), cov1, cov2, spatial, same, c);
+        return of(nngp, Tensor.zeros(nngp.shape()), cov1, cov2, spatial, same, c);
     }
 
     /** The example-diagonal blocks {@code (n, Q, Q)} of the Gram of x with itself, channel-averaged. */
@@ -228,6 +226,45 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     /** Number of examples of x2. */
     public int n2() {
         return nngp.dim(1);
+    }
+
+    /**
+     * A kernel from its arrays, every other component (channels aside) at its value for the raw inputs.
+     * For kernels computed outside the layer rules (fused chains run from the inputs, the inputs
+     * themselves); a layer's rule changes a kernel through the {@code with…} copies instead, so that the
+     * components it does not touch travel on. {@code channels}: as in the canonical constructor.
+     */
+    public static Kernel of(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels);
+    }
+
+    /**
+     * A dense {@code (n1, n2)} kernel from its arrays ({@link #of} with no spatial axes): the result of a
+     * fused chain or of a network computed elsewhere (row blocks, a compute engine).
+     */
+    public static Kernel dense(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, boolean x1IsX2, int channels) {
+        return of(nngp, ntk, cov1, cov2, new int[0], x1IsX2, channels);
+    }
+
+    /**
+     * The kernel combining branches (fan-in layers): the given arrays, spatial shape and channels, x1 = x2
+     * when it is so for every branch, every other component the first branch's (a fan-in layer whose rule
+     * combines a component otherwise sets it with a {@code with…} copy).
+     */
+    public static Kernel fromBranches(java.util.List<Kernel> branches, Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2,
+                                      int[] spatial, int channels) {
+        boolean same = branches.stream().allMatch(Kernel::x1IsX2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, same, channels);
+    }
+
+    /** A copy with other NNGP, NTK ({@code null}: NNGP only) and per-input covariance arrays, same spatial shape. */
+    public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels);
+    }
+
+    /** A copy with other arrays and the spatial shape they have (pools, windows, fixed maps of positions). */
+    public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels);
     }
 
     /** A copy with another NNGP array. */

@@ -253,7 +253,7 @@ public final class Conv extends UnaryLayer {
                 fanIn *= f;
             }
         }
-        Kernel shifted = new Kernel(nngp, ntk, cov1, cov2, outSpatial, k.x1IsX2(), k.channels());
+        Kernel shifted = k.withArrays(nngp, ntk, cov1, cov2, outSpatial);
         return Dense.rule(wStd, bStd, p, fanIn, 0).applyTo(shifted);
     }
 

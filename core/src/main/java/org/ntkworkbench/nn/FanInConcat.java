@@ -145,7 +145,7 @@ public final class FanInConcat implements Layer {
         Tensor ntk = first.ntk() == null ? null : blocks(ks.stream().map(Kernel::ntk).toList(), 2, a, spatial, sizes, diagonal);
         Tensor cov1 = blocks(ks.stream().map(Kernel::cov1).toList(), 1, a, spatial, sizes, diagonal);
         Tensor cov2 = sameCov ? cov1 : blocks(ks.stream().map(Kernel::cov2).toList(), 1, a, spatial, sizes, diagonal);
-        return new Kernel(nngp, ntk, cov1, cov2, out, ks.stream().allMatch(Kernel::x1IsX2), first.channels());
+        return Kernel.fromBranches(ks, nngp, ntk, cov1, cov2, out, first.channels());
     }
 
     /**

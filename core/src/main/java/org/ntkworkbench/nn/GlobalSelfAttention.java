@@ -500,8 +500,8 @@ public final class GlobalSelfAttention extends UnaryLayer {
         }
         Tensor c1 = Tensor.of(cov1, in.cov1().shape());
         Tensor c2 = same ? c1 : Tensor.of(cov2, in.cov2().shape());
-        return new Kernel(Tensor.of(nngp, in.nngp().shape()), ntk == null ? null : Tensor.of(ntk, in.nngp().shape()), c1, c2,
-                in.spatial(), in.x1IsX2(), outChannels);
+        return in.withArrays(Tensor.of(nngp, in.nngp().shape()), ntk == null ? null : Tensor.of(ntk, in.nngp().shape()), c1, c2)
+                .withChannels(outChannels);
     }
 
     /**

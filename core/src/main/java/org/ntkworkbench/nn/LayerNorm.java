@@ -182,7 +182,7 @@ public final class LayerNorm extends UnaryLayer {
         Tensor ntk = in.ntk() == null ? null : divide(in.ntk(), lay, m1, m2, in.n2(), false);
         Tensor cov1 = divide(in.cov1(), lay, m1, m1, 1, true);
         Tensor cov2 = sameCov ? cov1 : divide(in.cov2(), lay, m2, m2, 1, true);
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, in.x1IsX2(), in.channels());
+        return in.withArrays(nngp, ntk, cov1, cov2, spatial);
     }
 
     /**
@@ -272,7 +272,7 @@ public final class LayerNorm extends UnaryLayer {
         Tensor ntk = k.ntk() == null ? null : normalise(k.ntk(), lay, var1, var2, k.n2(), false, eps);
         Tensor cov1 = normalise(k.cov1(), lay, var1, var1, 1, true, eps);
         Tensor cov2 = sameCov ? cov1 : normalise(k.cov2(), lay, var2, var2, 1, true, eps);
-        return new Kernel(nngp, ntk, cov1, cov2, k.spatial(), k.x1IsX2(), k.channels());
+        return k.withArrays(nngp, ntk, cov1, cov2);
     }
 
     /** {@link #rule(Kernel, double)} with neural-tangents' default {@code eps = 1e−12}. */

@@ -79,7 +79,7 @@ public abstract sealed class WindowPool extends UnaryLayer permits AvgPool, SumP
             cov2 = sameCov ? cov1 : PairAxes.pairAxis(cov2, 1, a, outSpatial, window[a], strides[a], padding, false, average);
             outSpatial[a] = PairAxes.outSize(spatial[a], window[a], strides[a], padding);
         }
-        return new Kernel(nngp, ntk, cov1, cov2, outSpatial, k.x1IsX2(), k.channels());
+        return k.withArrays(nngp, ntk, cov1, cov2, outSpatial);
     }
 
     /**
