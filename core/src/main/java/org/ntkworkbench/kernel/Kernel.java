@@ -22,6 +22,10 @@ import org.ntkworkbench.tensor.Tensor;
  * They are exact for models whose readout needs only those pairs (flatten; see
  * {@code nn.SpatialDiagonal}) and cost O(Q) instead of O(Q²) per pair of examples.
  *
+ * <p><b>Input masks</b> (neural-tangents' {@code mask1}/{@code mask2}, from {@code maskConstant}): {@code (n1, spatial…)}
+ * and {@code (n2, spatial…)} arrays, 1 where a position of an example is masked, or {@code null} (nothing masked);
+ * each layer propagates them ({@code nn.Layer#maskedKernels}; the rules in {@link Masks}).
+ *
  * <p>Immutable: change through the {@code with…} copies. Only this file calls the canonical constructor:
  * layers use the copies (which carry every component they do not name), fan-in layers
  * {@link #fromBranches}, and kernels computed from scratch {@link #fromInputs}, {@link #of} or
@@ -34,7 +38,8 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
      * Canonical constructor; a missing {@code cov2} of a kernel of x1 with itself is {@code cov1}.
      * {@code channels} is the finite number of features (channels) of the layer whose kernel this is,
      * as in neural-tangents' {@code Kernel.shape1}: only the standard parameterization needs it (its
-     * NTK sums over the fan-in); {@code 0} means unknown.
+     * NTK sums over the fan-in); {@code 0} means unknown. A missing {@code mask2} of a kernel of x1 with
+     * itself is {@code mask1}.
      */
     public Kernel {
         spatial = spatial.clone();
@@ -47,11 +52,6 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         if (mask2 == null && x1IsX2) {
             mask2 = mask1;
         }
-    }
-
-    /** An unmasked kernel. */
-    public Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
-        this(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, null, null);
     }
 
     /**
@@ -235,7 +235,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
      * components it does not touch travel on. {@code channels}: as in the canonical constructor.
      */
     public static Kernel of(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, null, null);
     }
 
     /**
@@ -254,17 +254,17 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     public static Kernel fromBranches(java.util.List<Kernel> branches, Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2,
                                       int[] spatial, int channels) {
         boolean same = branches.stream().allMatch(Kernel::x1IsX2);
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, same, channels);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, same, channels, branches.get(0).mask1(), branches.get(0).mask2());
     }
 
     /** A copy with other NNGP, NTK ({@code null}: NNGP only) and per-input covariance arrays, same spatial shape. */
     public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
     }
 
     /** A copy with other arrays and the spatial shape they have (pools, windows, fixed maps of positions). */
     public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
     }
 
     /** A copy with another NNGP array. */

@@ -150,7 +150,7 @@ class MaskingSpec extends Specification {
     def "Monte Carlo: #name on masked variable-length sequences within 5 SE + 8/width of finite networks applying the mask"() {
         given:
         Layer net = monteCarloNets()[name]
-        def x = padded(seqs[0..3], 7, 0)
+        def x = padded([seqs[0], seqs[1], seqs[3]], 7, 0) // lengths 6, 4, 2
         Kernel k = net.kernel([maskConstant: 0.0d], x)
         def mc = MonteCarloKernels.of(net.masked(0), x, SEEDS, 2, true)
 
