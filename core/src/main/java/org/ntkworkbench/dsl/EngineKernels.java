@@ -67,6 +67,6 @@ public final class EngineKernels implements KernelOffload {
         }
         Map<String, Tensor> k = engine(engine, master).kernel(text, x1, same ? null : x2, get, null);
         Tensor cov1 = k.get("cov1");
-        return new Kernel(k.get("nngp"), computeNtk ? k.get("ntk") : null, cov1, same ? cov1 : k.get("cov2"), new int[0], same);
+        return Kernel.dense(k.get("nngp"), computeNtk ? k.get("ntk") : null, cov1, same ? cov1 : k.get("cov2"), same, 0);
     }
 }

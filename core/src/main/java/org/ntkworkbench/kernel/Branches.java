@@ -43,8 +43,7 @@ public final class Branches {
         Tensor cov1 = each.apply(ks.stream().map(Kernel::cov1).toList());
         boolean sameCov = ks.stream().allMatch(k -> k.cov2() == k.cov1());
         Tensor cov2 = sameCov ? cov1 : each.apply(ks.stream().map(Kernel::cov2).toList());
-        boolean same = ks.stream().allMatch(Kernel::x1IsX2);
-        return new Kernel(nngp, ntk, cov1, cov2, ks.get(0).spatial(), same, channels);
+        return Kernel.fromBranches(ks, nngp, ntk, cov1, cov2, ks.get(0).spatial(), channels);
     }
 
     /** The branches' NTK arrays. */

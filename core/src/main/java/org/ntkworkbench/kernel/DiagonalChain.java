@@ -165,8 +165,7 @@ public final class DiagonalChain {
         });
         Tensor c1 = Tensor.of(var1, n1);
         Tensor c2 = same ? c1 : Tensor.of(var2, n2);
-        return new Kernel(Tensor.of(nngp, n1, n2), ntk == null ? null : Tensor.of(ntk, n1, n2), c1, c2, new int[0], same,
-                channels);
+        return Kernel.dense(Tensor.of(nngp, n1, n2), ntk == null ? null : Tensor.of(ntk, n1, n2), c1, c2, same, channels);
     }
 
     /** The chain on pair (i, j): {@code res[0]} the NNGP, {@code res[1]} the NTK (when asked). */

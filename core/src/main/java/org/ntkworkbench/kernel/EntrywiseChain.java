@@ -126,8 +126,7 @@ public final class EntrywiseChain {
         }
         Tensor c1 = Tensor.of(v1, n1);
         Tensor c2 = v2 == v1 ? c1 : Tensor.of(v2, n2);
-        return new Kernel(Tensor.of(nngp, n1, n2), ntk == null ? null : Tensor.of(ntk, n1, n2), c1, c2, new int[0],
-                x1IsX2, ch);
+        return Kernel.dense(Tensor.of(nngp, n1, n2), ntk == null ? null : Tensor.of(ntk, n1, n2), c1, c2, x1IsX2, ch);
     }
 
     /**

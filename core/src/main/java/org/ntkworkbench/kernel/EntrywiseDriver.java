@@ -32,8 +32,8 @@ final class EntrywiseDriver {
             entries(rule.prepare(var2, var2, k.channels()), c2, null, k.cov2().dim(0), 1, true, lay);
             cov2 = Tensor.of(c2, k.cov2().shape());
         }
-        return new Kernel(Tensor.of(nngp, k.nngp().shape()), ntk == null ? null : Tensor.of(ntk, k.ntk().shape()),
-                cov1, cov2, k.spatial(), k.x1IsX2(), cross.channels());
+        return k.withArrays(Tensor.of(nngp, k.nngp().shape()), ntk == null ? null : Tensor.of(ntk, k.ntk().shape()), cov1, cov2)
+                .withChannels(cross.channels());
     }
 
     /**

@@ -118,8 +118,7 @@ abstract class EntrywiseDual implements Dual, EntrywiseRule {
             run(k.cov2().data(), null, c2, null, k.cov2().dim(0), 1, true, lay, prepare(var2, var2), false);
             cov2 = Tensor.of(c2, k.cov2().shape());
         }
-        return new Kernel(Tensor.of(outT, k.nngp().shape()), ntk == null ? null : Tensor.of(outNtk, ntk.shape()),
-                cov1, cov2, k.spatial(), k.x1IsX2(), k.channels());
+        return k.withArrays(Tensor.of(outT, k.nngp().shape()), ntk == null ? null : Tensor.of(outNtk, ntk.shape()), cov1, cov2);
     }
 
     /**

@@ -22,15 +22,24 @@ import org.ntkworkbench.tensor.Tensor;
  * They are exact for models whose readout needs only those pairs (flatten; see
  * {@code nn.SpatialDiagonal}) and cost O(Q) instead of O(Q²) per pair of examples.
  *
- * <p>Immutable: change through the {@code with…} copies.
+ * <p><b>Input masks</b> (neural-tangents' {@code mask1}/{@code mask2}, from {@code maskConstant}): {@code (n1, spatial…)}
+ * and {@code (n2, spatial…)} arrays, 1 where a position of an example is masked, or {@code null} (nothing masked);
+ * each layer propagates them ({@code nn.Layer#maskedKernels}; the rules in {@link Masks}).
+ *
+ * <p>Immutable: change through the {@code with…} copies. Only this file calls the canonical constructor:
+ * layers use the copies (which carry every component they do not name), fan-in layers
+ * {@link #fromBranches}, and kernels computed from scratch {@link #fromInputs}, {@link #of} or
+ * {@link #dense}; a new component is added here alone (constructor, copies, factories' defaults).
  */
-public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
+public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels,
+                     Tensor mask1, Tensor mask2) {
 
     /**
      * Canonical constructor; a missing {@code cov2} of a kernel of x1 with itself is {@code cov1}.
      * {@code channels} is the finite number of features (channels) of the layer whose kernel this is,
      * as in neural-tangents' {@code Kernel.shape1}: only the standard parameterization needs it (its
-     * NTK sums over the fan-in); {@code 0} means unknown.
+     * NTK sums over the fan-in); {@code 0} means unknown. A missing {@code mask2} of a kernel of x1 with
+     * itself is {@code mask1}.
      */
     public Kernel {
         spatial = spatial.clone();
@@ -40,11 +49,9 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         if (channels < 0) {
             throw new IllegalArgumentException("kernel channels " + channels + " must be >= 0");
         }
-    }
-
-    /** A kernel whose channel count is unknown ({@code channels = 0}). */
-    public Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2) {
-        this(nngp, ntk, cov1, cov2, spatial, x1IsX2, 0);
+        if (mask2 == null && x1IsX2) {
+            mask2 = mask1;
+        }
     }
 
     /**
@@ -123,7 +130,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         Tensor nngp = Tensor.of(g, lay.kernelShape(n1, n2));
         Tensor cov1 = Tensor.of(same ? diagonalOfExamples(g, n1, q) : selfDiagonal(x1, n1, q, c), lay.covShape(n1));
         Tensor cov2 = same ? cov1 : Tensor.of(selfDiagonal(b, n2, q, c), lay.covShape(n2));
-        return new Kernel(nngp, computeNtk ? Tensor.zeros(nngp.shape()) : null, cov1, cov2, spatial, same, c);
+        return of(nngp, computeNtk ? Tensor.zeros(nngp.shape()) : null, cov1, cov2, spatial, same, c);
     }
 
     /** {@code cov[i, p] = g[i, i, p]} of a square diagonal-layout kernel. */
@@ -171,7 +178,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         Tensor cov1 = Tensor.of(same ? lay.diagonalBlocks(g, n1) : lay.fromBlocks(selfBlocks(x1, n1, q, c), n1),
                 lay.covShape(n1));
         Tensor cov2 = same ? cov1 : Tensor.of(lay.fromBlocks(selfBlocks(b, n2, q, c), n2), lay.covShape(n2));
-        return new Kernel(nngp, Tensor.zeros(nngp.shape()), cov1, cov2, spatial, same, c);
+        return of(nngp, Tensor.zeros(nngp.shape()), cov1, cov2, spatial, same, c);
     }
 
     /** The example-diagonal blocks {@code (n, Q, Q)} of the Gram of x with itself, channel-averaged. */
@@ -221,29 +228,81 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         return nngp.dim(1);
     }
 
+    /**
+     * A kernel from its arrays, every other component (channels aside) at its value for the raw inputs.
+     * For kernels computed outside the layer rules (fused chains run from the inputs, the inputs
+     * themselves); a layer's rule changes a kernel through the {@code with…} copies instead, so that the
+     * components it does not touch travel on. {@code channels}: as in the canonical constructor.
+     */
+    public static Kernel of(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, null, null);
+    }
+
+    /**
+     * A dense {@code (n1, n2)} kernel from its arrays ({@link #of} with no spatial axes): the result of a
+     * fused chain or of a network computed elsewhere (row blocks, a compute engine).
+     */
+    public static Kernel dense(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, boolean x1IsX2, int channels) {
+        return of(nngp, ntk, cov1, cov2, new int[0], x1IsX2, channels);
+    }
+
+    /**
+     * The kernel combining branches (fan-in layers): the given arrays, spatial shape and channels, x1 = x2
+     * when it is so for every branch, every other component the first branch's (a fan-in layer whose rule
+     * combines a component otherwise sets it with a {@code with…} copy).
+     */
+    public static Kernel fromBranches(java.util.List<Kernel> branches, Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2,
+                                      int[] spatial, int channels) {
+        boolean same = branches.stream().allMatch(Kernel::x1IsX2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, same, channels, branches.get(0).mask1(), branches.get(0).mask2());
+    }
+
+    /** A copy with other NNGP, NTK ({@code null}: NNGP only) and per-input covariance arrays, same spatial shape. */
+    public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
+    }
+
+    /** A copy with other arrays and the spatial shape they have (pools, windows, fixed maps of positions). */
+    public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
+    }
+
     /** A copy with another NNGP array. */
     public Kernel withNngp(Tensor v) {
-        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels);
+        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
     }
 
     /** A copy with another NTK array ({@code null}: NNGP only). */
     public Kernel withNtk(Tensor v) {
-        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels);
+        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
     }
 
     /** A copy with other per-input covariances. */
     public Kernel withCovs(Tensor c1, Tensor c2) {
-        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels);
+        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels, mask1, mask2);
     }
 
     /** A copy with another spatial shape (arrays must match it). */
     public Kernel withSpatial(int[] s) {
-        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels);
+        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels, mask1, mask2);
     }
 
     /** A copy with another channel count (the finite width of the features; 0 = unknown). */
     public Kernel withChannels(int c) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c, mask1, mask2);
+    }
+
+    /**
+     * A copy with other input masks (neural-tangents' {@code mask1}/{@code mask2}): {@code (n, spatial…)} arrays,
+     * 1 where a position of an example is masked, or {@code null} (nothing masked). See {@link Masks}.
+     */
+    public Kernel withMasks(Tensor m1, Tensor m2) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, m1, m2);
+    }
+
+    /** True when some example of x1 or x2 carries a mask. */
+    public boolean masked() {
+        return mask1 != null || mask2 != null;
     }
 
     /** The per-example spatial shape (a copy). */
@@ -255,7 +314,8 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     @Override
     public boolean equals(Object o) {
         return o instanceof Kernel k && nngp == k.nngp && ntk == k.ntk && cov1 == k.cov1 && cov2 == k.cov2
-                && Arrays.equals(spatial, k.spatial) && x1IsX2 == k.x1IsX2 && channels == k.channels;
+                && Arrays.equals(spatial, k.spatial) && x1IsX2 == k.x1IsX2 && channels == k.channels
+                && mask1 == k.mask1 && mask2 == k.mask2;
     }
 
     @Override
@@ -266,6 +326,6 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     @Override
     public String toString() {
         return "Kernel[n1=" + n1() + ", n2=" + n2() + ", spatial=" + Arrays.toString(spatial)
-                + ", ntk=" + (ntk != null) + ", x1IsX2=" + x1IsX2 + ", channels=" + channels + "]";
+                + ", ntk=" + (ntk != null) + ", x1IsX2=" + x1IsX2 + ", channels=" + channels + ", masked=" + masked() + "]";
     }
 }

@@ -347,7 +347,7 @@ public final class PairAxes {
         Tensor cov1 = mapArray(in.cov1(), c1, li, lo, r, src, qi, qo, lo.covShape(c1));
         Tensor cov2 = in.cov2() == in.cov1() ? cov1
                 : mapArray(in.cov2(), in.cov2().dim(0), li, lo, r, src, qi, qo, lo.covShape(in.cov2().dim(0)));
-        return new Kernel(nngp, ntk, cov1, cov2, outSpatial, in.x1IsX2(), in.channels());
+        return in.withArrays(nngp, ntk, cov1, cov2, outSpatial);
     }
 
     private static Tensor mapArray(Tensor x, int blocks, PairLayout li, PairLayout lo, double[] r, int[] src, int qi, int qo,
@@ -411,7 +411,7 @@ public final class PairAxes {
         Tensor ntk = k.ntk() == null ? null : reduceArray(k.ntk(), block, r, k.n1(), k.n2());
         Tensor cov1 = reduceArray(k.cov1(), block, r, k.cov1().dim(0));
         Tensor cov2 = k.cov2() == k.cov1() ? cov1 : reduceArray(k.cov2(), block, r, k.cov2().dim(0));
-        return new Kernel(nngp, ntk, cov1, cov2, new int[0], k.x1IsX2(), k.channels());
+        return k.withArrays(nngp, ntk, cov1, cov2, new int[0]);
     }
 
     private static Tensor reduceArray(Tensor x, int block, BlockReducer r, int... shape) {

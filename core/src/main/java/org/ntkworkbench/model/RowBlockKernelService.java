@@ -100,8 +100,8 @@ public final class RowBlockKernelService implements KernelService {
         }
         // With x2 = x1 the variances are the kernel's own diagonal (as Kernel.fromInputs keeps them).
         Tensor c1 = same ? diagonal(nngp, n1, n2) : Tensor.of(cov1, n1);
-        return new Kernel(Tensor.of(nngp, n1, n2), computeNtk ? Tensor.of(ntk, n1, n2) : null, c1, same ? c1 : cov2.get(),
-                new int[0], same);
+        return Kernel.dense(Tensor.of(nngp, n1, n2), computeNtk ? Tensor.of(ntk, n1, n2) : null, c1, same ? c1 : cov2.get(),
+                same, 0);
     }
 
     /**
@@ -193,7 +193,7 @@ public final class RowBlockKernelService implements KernelService {
         });
         Tensor c1 = same ? diagonal(nngp, n1, n2) : Tensor.of(cov1, n1);
         Tensor c2 = same ? c1 : Tensor.of(cov2, n2);
-        return new Kernel(Tensor.of(nngp, n1, n2), haveNtk.get() ? Tensor.of(ntk, n1, n2) : null, c1, c2, new int[0], same);
+        return Kernel.dense(Tensor.of(nngp, n1, n2), haveNtk.get() ? Tensor.of(ntk, n1, n2) : null, c1, c2, same, 0);
     }
 
     @Override

@@ -109,8 +109,7 @@ public final class ConvLocal extends UnaryLayer {
         }
         Tensor cov1 = keepSame(k.cov1(), same);
         Tensor cov2 = k.cov2() == k.cov1() ? cov1 : keepSame(k.cov2(), same);
-        return new Kernel(keepSame(k.nngp(), same), k.ntk() == null ? null : keepSame(k.ntk(), same), cov1, cov2,
-                k.spatial(), k.x1IsX2(), k.channels());
+        return k.withArrays(keepSame(k.nngp(), same), k.ntk() == null ? null : keepSame(k.ntk(), same), cov1, cov2);
     }
 
     private static Tensor keepSame(Tensor x, boolean[] same) {

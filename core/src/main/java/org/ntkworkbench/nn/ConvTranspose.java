@@ -197,7 +197,7 @@ public final class ConvTranspose extends UnaryLayer {
                 fanIn *= f;
             }
         }
-        Kernel shifted = new Kernel(nngp, ntk, cov1, cov2, cur, k.x1IsX2(), k.channels());
+        Kernel shifted = k.withArrays(nngp, ntk, cov1, cov2, cur);
         return Dense.rule(wStd, bStd, p, fanIn, 0).applyTo(shifted);
     }
 

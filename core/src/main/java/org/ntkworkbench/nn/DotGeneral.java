@@ -151,8 +151,8 @@ public final class DotGeneral extends UnaryLayer {
         if (rhs.rank() == 0) {
             double c2 = rhs.data()[0] * rhs.data()[0];
             Tensor cov1 = in.cov1().mul(c2);
-            return new Kernel(in.nngp().mul(c2), in.ntk() == null ? null : in.ntk().mul(c2), cov1,
-                    in.cov2() == in.cov1() ? cov1 : in.cov2().mul(c2), in.spatial(), in.x1IsX2(), in.channels());
+            return in.withArrays(in.nngp().mul(c2), in.ntk() == null ? null : in.ntk().mul(c2), cov1,
+                    in.cov2() == in.cov1() ? cov1 : in.cov2().mul(c2));
         }
         int[] outSpatial = outSpatial(in.spatial());
         return PairAxes.mapPositions(in, map(in.spatial()), outSpatial, "dotGeneral");

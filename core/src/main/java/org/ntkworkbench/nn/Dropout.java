@@ -127,7 +127,7 @@ public final class Dropout extends UnaryLayer {
         int n = in.n1();
         Tensor nngp = scaleDiagonal(in.nngp(), lay.block(), diag, factor, n, false);
         Tensor ntk = in.ntk() == null ? null : scaleDiagonal(in.ntk(), lay.block(), diag, factor, n, false);
-        return new Kernel(nngp, ntk, cov1, cov2, in.spatial(), true, in.channels());
+        return in.withArrays(nngp, ntk, cov1, cov2);
     }
 
     /** Multiplies the same-position entries of the example-diagonal blocks ({@code perExample}: every block). */
@@ -155,5 +155,11 @@ public final class Dropout extends UnaryLayer {
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
+    }
+
+    /** Entrywise (per position): a masked position stays masked. */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return mask;
     }
 }

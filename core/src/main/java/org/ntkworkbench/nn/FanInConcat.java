@@ -1,6 +1,7 @@
 package org.ntkworkbench.nn;
 
 
+import org.ntkworkbench.kernel.Masks;
 import org.ntkworkbench.kernel.Branches;
 import java.util.Arrays;
 import java.util.List;
@@ -144,7 +145,7 @@ public final class FanInConcat implements Layer {
         Tensor ntk = first.ntk() == null ? null : blocks(ks.stream().map(Kernel::ntk).toList(), 2, a, spatial, sizes, diagonal);
         Tensor cov1 = blocks(ks.stream().map(Kernel::cov1).toList(), 1, a, spatial, sizes, diagonal);
         Tensor cov2 = sameCov ? cov1 : blocks(ks.stream().map(Kernel::cov2).toList(), 1, a, spatial, sizes, diagonal);
-        return new Kernel(nngp, ntk, cov1, cov2, out, ks.stream().allMatch(Kernel::x1IsX2), first.channels());
+        return Kernel.fromBranches(ks, nngp, ntk, cov1, cov2, out, first.channels());
     }
 
     /**
@@ -215,5 +216,31 @@ public final class FanInConcat implements Layer {
         }
         return Branches.assemble(branches, xs -> Branches.weightedSum(xs, weights),
                 haveNtk ? Branches.weightedSum(Branches.ntks(branches), weights) : null, known ? total : 0);
+    }
+
+    /**
+     * On the channel axis: masked where every branch is (a position masked in one branch carries that branch's
+     * zeros); on a spatial axis: the branches' masks laid end to end along it (neural-tangents' {@code _concat_masks}).
+     */
+    @Override
+    public List<Tensor> outputMasks(List<Tensor> masks) {
+        if (masks.stream().allMatch(m -> m == null)) {
+            return java.util.Collections.singletonList(null);
+        }
+        Tensor first = masks.stream().filter(m -> m != null).findFirst().orElseThrow();
+        int rank = first.rank(); // the per-example rank: spatial axes and the channel axis
+        int a = perExampleAxis(rank);
+        if (a == rank - 1) {
+            Tensor m = masks.get(0);
+            for (Tensor t : masks) {
+                m = Masks.and(m, t);
+            }
+            return java.util.Collections.singletonList(m);
+        }
+        if (masks.stream().anyMatch(m -> m == null)) {
+            throw new IllegalArgumentException("fanInConcat(axis: " + axis + ") of masked and unmasked branches is not supported "
+                    + "(mask all the inputs with the same maskConstant)");
+        }
+        return java.util.Collections.singletonList(Tensor.concat(a + 1, masks));
     }
 }

@@ -87,7 +87,9 @@ public final class Serial implements Layer {
         String notGaussian = null; // why the flow is not Gaussian here (an activation, an unequal concatenation), or null
         int i = 0;
         while (i < flat.size()) {
-            int end = k.size() == 1 && k.get(0).spatial().length == 0 ? entrywiseRunEnd(flat, i) : i;
+            // Masked kernels go layer by layer: each layer states its output mask (Layer#maskedKernels).
+            boolean masked = Masking.anyMasked(k);
+            int end = !masked && k.size() == 1 && k.get(0).spatial().length == 0 ? entrywiseRunEnd(flat, i) : i;
             for (int j = i; j < Math.max(end, i + 1); j++) {
                 notGaussian = afterLayer(notGaussian, flat.get(j));
             }
@@ -98,7 +100,7 @@ public final class Serial implements Layer {
                 k = List.of(EntrywiseChain.apply(k.get(0), rules(flat, i, end)));
                 i = end;
             } else {
-                k = flat.get(i).kernels(k);
+                k = masked ? flat.get(i).maskedKernels(k) : flat.get(i).kernels(k);
                 i++;
             }
         }
@@ -261,5 +263,24 @@ public final class Serial implements Layer {
             r = r.then(l.spatialDiagonal());
         }
         return r;
+    }
+
+    /** The children's masked forward passes in order. */
+    @Override
+    public MaskedFlow applyMasked(ApplyContext ctx, String path, MaskedFlow inputs) {
+        MaskedFlow v = inputs;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            String p = Params.child(path, i);
+            MaskedFlow in = v;
+            v = Params.located(p, l, () -> Masking.apply(l, ctx, p, in));
+        }
+        return v;
+    }
+
+    /** The children route their own masks ({@link #kernels}). */
+    @Override
+    public List<Kernel> maskedKernels(List<Kernel> in) {
+        return kernels(in);
     }
 }

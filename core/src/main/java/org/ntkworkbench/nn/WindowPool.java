@@ -1,5 +1,6 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Masks;
 import java.util.Arrays;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.PairAxes;
@@ -78,6 +79,15 @@ public abstract sealed class WindowPool extends UnaryLayer permits AvgPool, SumP
             cov2 = sameCov ? cov1 : PairAxes.pairAxis(cov2, 1, a, outSpatial, window[a], strides[a], padding, false, average);
             outSpatial[a] = PairAxes.outSize(spatial[a], window[a], strides[a], padding);
         }
-        return new Kernel(nngp, ntk, cov1, cov2, outSpatial, k.x1IsX2(), k.channels());
+        return k.withArrays(nngp, ntk, cov1, cov2, outSpatial);
+    }
+
+    /**
+     * Each output position takes the mask of its window's centre (neural-tangents' {@code _pool_mask}); masked inputs
+     * count as zeros in the window (nt: the mean divides by the window size, masked or not).
+     */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return Masks.windowCentres(mask, window, strides, padding);
     }
 }

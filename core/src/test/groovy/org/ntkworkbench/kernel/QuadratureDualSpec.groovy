@@ -128,7 +128,7 @@ class QuadratureDualSpec extends Specification {
     def "a kernel without NTK keeps ntk null through activations and layers"() {
         given:
         def k0 = Kernel.fromInputs(Tensor.randn(43, 6, 4), null)
-        def k = new Kernel(k0.nngp(), null, k0.cov1(), k0.cov2(), k0.spatial(), true)
+        def k = k0.withNtk(null)
 
         when:
         def out = Dense.rule(Dual.tanh().apply(Dense.rule(k, 1, 0.1)), 1, 0)

@@ -85,7 +85,7 @@ public final class ConstantInput implements Layer {
         Tensor cov1 = Tensor.of(c1, lay.covShape(kw.cov1().dim(0)));
         Tensor cov2 = kw.x1IsX2() ? cov1 : Tensor.of(delta(kw.cov2().dim(0), lay), lay.covShape(kw.cov2().dim(0)));
         Tensor nngp = Tensor.of(k, lay.kernelShape(n1, n2));
-        Kernel c = new Kernel(nngp, Tensor.of(k.clone(), lay.kernelShape(n1, n2)), cov1, cov2, spatial, kw.x1IsX2(), channels);
+        Kernel c = kw.withArrays(nngp, Tensor.of(k.clone(), lay.kernelShape(n1, n2)), cov1, cov2, spatial).withChannels(channels);
         return List.of(c, kw);
     }
 

@@ -190,7 +190,7 @@ public final class ModulatedConv implements Layer {
         }
         Tensor cov1 = Tensor.of(o1, n1);
         Tensor cov2 = ks.cov2() == ks.cov1() ? cov1 : Tensor.of(o2, n2);
-        return new Kernel(nngp, ntk, cov1, cov2, new int[0], ks.x1IsX2(), ks.channels());
+        return ks.withArrays(nngp, ntk, cov1, cov2, new int[0]);
     }
 
     private static Tensor scaled(Tensor k, double[] r1, double[] r2, double w2) {

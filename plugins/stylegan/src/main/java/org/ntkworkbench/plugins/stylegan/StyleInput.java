@@ -128,16 +128,13 @@ public final class StyleInput implements Layer {
         for (int r = 0; r < rest; r++) {
             diag[r] = restLayout.diagonal(r);
         }
-        Kernel features = new Kernel(cut(k.nngp(), 2, s0, inner), k.ntk() == null ? null : cut(k.ntk(), 2, s0, inner),
-                cut(k.cov1(), 1, s0, inner), k.cov2() == k.cov1() ? null : cut(k.cov2(), 1, s0, inner),
-                xs, k.x1IsX2(), k.channels());
-        if (k.cov2() == k.cov1()) {
-            features = features.withCovs(features.cov1(), features.cov1());
-        }
+        Tensor f1 = cut(k.cov1(), 1, s0, inner);
+        Kernel features = k.withArrays(cut(k.nngp(), 2, s0, inner), k.ntk() == null ? null : cut(k.ntk(), 2, s0, inner),
+                f1, k.cov2() == k.cov1() ? f1 : cut(k.cov2(), 1, s0, inner), xs);
         Tensor sn = styleOf(k.nngp(), 2, s0, inner, diag, scale);
         Tensor c1 = styleOf(k.cov1(), 1, s0, inner, diag, scale);
-        Kernel style = new Kernel(sn, k.ntk() == null ? null : styleOf(k.ntk(), 2, s0, inner, diag, scale), c1,
-                k.cov2() == k.cov1() ? c1 : styleOf(k.cov2(), 1, s0, inner, diag, scale), new int[0], k.x1IsX2(), dim);
+        Kernel style = k.withArrays(sn, k.ntk() == null ? null : styleOf(k.ntk(), 2, s0, inner, diag, scale), c1,
+                k.cov2() == k.cov1() ? c1 : styleOf(k.cov2(), 1, s0, inner, diag, scale), new int[0]).withChannels(dim);
         return List.of(features, style);
     }
 

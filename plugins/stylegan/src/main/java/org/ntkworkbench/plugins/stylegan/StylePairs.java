@@ -117,9 +117,8 @@ final class StylePairs {
         }
         Tensor cov1 = scaleBlocks(kx.cov1(), ks.cov1(), block);
         Tensor cov2 = kx.cov2() == kx.cov1() && ks.cov2() == ks.cov1() ? cov1 : scaleBlocks(kx.cov2(), ks.cov2(), block);
-        return new Kernel(Tensor.of(nngp, kx.nngp().shape()),
-                ntk == null ? null : Tensor.of(ntk, kx.nngp().shape()),
-                cov1, cov2, kx.spatial(), kx.x1IsX2() && ks.x1IsX2(), kx.channels());
+        return Kernel.fromBranches(List.of(kx, ks), Tensor.of(nngp, kx.nngp().shape()),
+                ntk == null ? null : Tensor.of(ntk, kx.nngp().shape()), cov1, cov2, kx.spatial(), kx.channels());
     }
 
     private static Tensor scaleBlocks(Tensor c, Tensor s, int block) {

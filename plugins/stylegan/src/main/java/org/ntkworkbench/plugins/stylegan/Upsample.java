@@ -98,8 +98,7 @@ public final class Upsample implements Layer {
         }
         Tensor cov1 = pairs(k.cov1(), 1);
         Tensor cov2 = k.cov2() == k.cov1() ? cov1 : pairs(k.cov2(), 1);
-        Kernel u = new Kernel(pairs(k.nngp(), 2), k.ntk() == null ? null : pairs(k.ntk(), 2), cov1, cov2, outSp,
-                k.x1IsX2(), k.channels());
+        Kernel u = k.withArrays(pairs(k.nngp(), 2), k.ntk() == null ? null : pairs(k.ntk(), 2), cov1, cov2, outSp);
         List<Kernel> res = new ArrayList<>(in);
         res.set(0, u);
         return res;

@@ -116,7 +116,7 @@ class StyleKernelSpec extends Specification {
         for (int e = 0; e < N * N; e++) for (int m = 0; m < block; m++) { bn[e * block + m] = ks.nngp().data()[e]; bt[e * block + m] = ks.ntk().data()[e] }
         for (int i = 0; i < N; i++) for (int m = 0; m < block; m++) bc[i * block + m] = ks.cov1().data()[i]
         Tensor cov = Tensor.of(bc, kx.cov1().shape())
-        Kernel ksBroadcast = new Kernel(Tensor.of(bn, kx.nngp().shape()), Tensor.of(bt, kx.nngp().shape()), cov, cov, [H, WD] as int[], true, C)
+        Kernel ksBroadcast = Kernel.of(Tensor.of(bn, kx.nngp().shape()), Tensor.of(bt, kx.nngp().shape()), cov, cov, [H, WD] as int[], true, C)
         Kernel viaCore = new Conv(O, [F, F] as int[], null, Padding.SAME, W_STD, B_STD, Parameterization.NTK)
                 .kernel(new FanInProd().kernels([kx, ksBroadcast])[0])
 
