@@ -160,6 +160,28 @@ class PredictWordsSpec extends Specification {
         }
     }
 
+    def "maskConstant: NaN-padded sequences predict as the masked kernels given to predict(kernel:)"() {
+        given:
+        Layer conv = serial(conv(16, [3] as int[], null, org.ntkworkbench.kernel.Padding.SAME, 1.0, 0.1), relu(), globalAvgPool(), dense(1))
+        def pad = { Tensor x, List<Integer> lengths ->
+            lengths.eachWithIndex { int len, int i -> (len..<6).each { p -> (0..<2).each { c -> x.set(Double.NaN, i, p, c) } } }
+            x
+        }
+        def a = pad(Tensor.randn(31, 5, 6, 2), [6, 3, 4, 2, 5])
+        def b = pad(Tensor.randn(32, 3, 6, 2), [2, 6, 4])
+        def y = Tensor.randn(33, 5, 1)
+        def k = conv.kernel([maskConstant: Double.NaN], a).ntk()
+        def ks = conv.kernel([maskConstant: Double.NaN], b, a).ntk()
+
+        when:
+        Map out = eval("predict(cnn, a, y, b, get: 'ntk', maskConstant: Double.NaN)", [cnn: conv, a: a, b: b, y: y])
+        Map ref = eval("predict(kernel: [train: k, test: ks], y)", [k: k, ks: ks, y: y])
+
+        then:
+        relErr(out.ntk, (ref.kernel as Tensor).reshape(3, 1).toArray2d()) <= 1e-12
+        (out.ntk as Tensor).maxAbs() > 0
+    }
+
     def "finite t with lr: predict equals RK4 of df/dt = -(lr/n) K (f - y), df*/dt = -(lr/n) K*X (f - y) to 1e-8, all t from one call"() {
         given:
         double lr = 0.5
