@@ -53,7 +53,7 @@ public final class PredictWords {
         DslBindings.addWord(binder, new WordInfo("predict",
                 "predict(net | kernel: [train: K, test: Ks, testTest: Kss], xTrain, yTrain, xTest, yTest: y, get: ['nngp','ntk'], "
                         + "t: [Double.POSITIVE_INFINITY, 1e3], diagReg: 0, noise: s2, variance: false, ensemble: false, "
-                        + "loss: 'mse'|'xent', lr: 1, momentum: 0, engine: 'local'|'spark', master: URL)",
+                        + "loss: 'mse'|'xent', lr: 1, momentum: 0, engine: 'local'|'spark', master: URL, maskConstant: c)",
                 "Infinite-width predictions on xTest as a map: 'ntk', 'nngp' at t = inf, 'ntk_t1000' at finite t (gradient descent on mse, "
                         + "one eigendecomposition for all t), with accuracy_* (integer labels, one-hot targets) or rmse_* (float targets) "
                         + "when yTest is given. noise: GP posterior with that noise variance; variance: true adds cov_* (the GP or ensemble "
@@ -142,7 +142,7 @@ public final class PredictWords {
         @Override
         public Object call(DslArgs a) {
             a.allowOnly("kernel", "yTest", "get", "t", "diagReg", "noise", "variance", "ensemble", "loss", "lr", "momentum", "engine",
-                    "master");
+                    "master", "maskConstant");
             try {
                 return predict(a);
             } catch (DslException e) {
@@ -179,8 +179,9 @@ public final class PredictWords {
                     throw new DslException("predict: with kernel: give only yTrain as positional argument");
                 }
                 yTrainArg = a.positional(0);
-                if (a.has("engine") || a.has("master")) {
-                    throw new DslException("predict: engine:/master: compute the kernels of predict(net, ...); with kernel: they are given");
+                if (a.has("engine") || a.has("master") || a.has("maskConstant")) {
+                    throw new DslException("predict: engine:/master:/maskConstant: compute the kernels of predict(net, ...); with kernel: they "
+                            + "are given");
                 }
                 if (!(a.named().get("kernel") instanceof Map<?, ?> km) || km.get("train") == null || km.get("test") == null) {
                     throw new DslException("predict: kernel: expects [train: K(train, train), test: K(test, train), testTest: K(test, test)]");
@@ -194,13 +195,18 @@ public final class PredictWords {
                     throw new DslException("predict: ensemble: true needs the net (the NNGP prior and the NTK), not kernel:");
                 }
             } else {
-                if (a.count() != 4 || !(a.positional(0) instanceof Layer net)) {
+                if (a.count() != 4 || !(a.positional(0) instanceof Layer model)) {
                     throw new DslException("predict: expected predict(net, xTrain, yTrain, xTest, ...) or predict(kernel: [...], yTrain)");
                 }
                 Tensor xTrain = Values.tensor("predict", "xTrain", a.positional(1));
                 Tensor xTest = Values.tensor("predict", "xTest", a.positional(3));
-                requireFinite("xTrain", xTrain);
-                requireFinite("xTest", xTest);
+                // maskConstant: the kernels of the masked net (neural-tangents' mask_constant); NaN padding is allowed then.
+                Double maskConstant = org.ntkworkbench.nn.Masking.constant("predict", a.named().get("maskConstant"));
+                Layer net = maskConstant == null ? model : model.masked(maskConstant);
+                if (maskConstant == null || !Double.isNaN(maskConstant)) {
+                    requireFinite("xTrain", xTrain);
+                    requireFinite("xTest", xTest);
+                }
                 yTrainArg = a.positional(2);
                 for (String k : get) {
                     if (!k.equals("nngp") && !k.equals("ntk")) {
@@ -211,6 +217,10 @@ public final class PredictWords {
                 String master = a.stringNamed("master", null);
                 if (engine.equals("local") && master != null) {
                     throw new DslException("predict: master: needs engine: 'spark' (the local engine runs in this JVM)");
+                }
+                if (maskConstant != null && !engine.equals("local")) {
+                    throw new DslException("predict: maskConstant with engine: '" + engine + "' is not supported (the masks travel with the "
+                            + "local engine's kernels); use the local engine");
                 }
                 // The NTK pass carries the NNGP; asking only for the NNGP skips the NTK work.
                 boolean ntk = get.contains("ntk") || ensemble;

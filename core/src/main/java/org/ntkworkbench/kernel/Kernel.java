@@ -22,13 +22,17 @@ import org.ntkworkbench.tensor.Tensor;
  * They are exact for models whose readout needs only those pairs (flatten; see
  * {@code nn.SpatialDiagonal}) and cost O(Q) instead of O(Q²) per pair of examples.
  *
+ * <p><b>Input masks</b> (neural-tangents' {@code mask1}/{@code mask2}, from {@code maskConstant}): {@code (n1, spatial…)}
+ * and {@code (n2, spatial…)} arrays, 1 where a position of an example is masked, or {@code null} (nothing masked);
+ * each layer propagates them ({@code nn.Layer#maskedKernels}; the rules in {@link Masks}).
+ *
  * <p>Immutable: change through the {@code with…} copies. Only this file calls the canonical constructor:
  * layers use the copies (which carry every component they do not name), fan-in layers
  * {@link #fromBranches}, and kernels computed from scratch {@link #fromInputs}, {@link #of} or
  * {@link #dense}; a new component is added here alone (constructor, copies, factories' defaults).
  */
 public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels,
-                     Gaussianity gaussianity) {
+                     Gaussianity gaussianity, Tensor mask1, Tensor mask2) {
 
     /**
      * Canonical constructor; a missing {@code cov2} of a kernel of x1 with itself is {@code cov1}.
@@ -38,6 +42,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
      * kernel this is is Gaussian and of mean zero ({@link Gaussianity}; neural-tangents' {@code is_gaussian});
      * each layer decides its effect in {@code nn.Layer.gaussianityAfter} (see docs/math-notes.md, "Gaussian
      * inputs to activations").
+     * A missing {@code mask2} of a kernel of x1 with itself is {@code mask1}.
      */
     public Kernel {
         spatial = spatial.clone();
@@ -47,6 +52,9 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         java.util.Objects.requireNonNull(gaussianity, "gaussianity");
         if (channels < 0) {
             throw new IllegalArgumentException("kernel channels " + channels + " must be >= 0");
+        }
+        if (mask2 == null && x1IsX2) {
+            mask2 = mask1;
         }
     }
 
@@ -231,7 +239,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
      * components it does not touch travel on. {@code channels}: as in the canonical constructor.
      */
     public static Kernel of(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, Gaussianity.INPUTS);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, Gaussianity.INPUTS, null, null);
     }
 
     /**
@@ -250,42 +258,43 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     public static Kernel fromBranches(java.util.List<Kernel> branches, Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2,
                                       int[] spatial, int channels) {
         boolean same = branches.stream().allMatch(Kernel::x1IsX2);
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, same, channels, branches.get(0).gaussianity);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, same, channels, branches.get(0).gaussianity, branches.get(0).mask1(),
+                branches.get(0).mask2());
     }
 
     /** A copy with other NNGP, NTK ({@code null}: NNGP only) and per-input covariance arrays, same spatial shape. */
     public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with other arrays and the spatial shape they have (pools, windows, fixed maps of positions). */
     public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with another NNGP array. */
     public Kernel withNngp(Tensor v) {
-        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity);
+        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with another NTK array ({@code null}: NNGP only). */
     public Kernel withNtk(Tensor v) {
-        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels, gaussianity);
+        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with other per-input covariances. */
     public Kernel withCovs(Tensor c1, Tensor c2) {
-        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels, gaussianity);
+        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with another spatial shape (arrays must match it). */
     public Kernel withSpatial(int[] s) {
-        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels, gaussianity);
+        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with another channel count (the finite width of the features; 0 = unknown). */
     public Kernel withChannels(int c) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c, gaussianity);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c, gaussianity, mask1, mask2);
     }
 
     /** Whether the flow is Gaussian ({@link Gaussianity#gaussian()}). */
@@ -295,7 +304,19 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
 
     /** A copy with another {@link Gaussianity} (set by the layer whose rule made this kernel). */
     public Kernel withGaussianity(Gaussianity g) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, g);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, g, mask1, mask2);
+
+    /**
+     * A copy with other input masks (neural-tangents' {@code mask1}/{@code mask2}): {@code (n, spatial…)} arrays,
+     * 1 where a position of an example is masked, or {@code null} (nothing masked). See {@link Masks}.
+     */
+    public Kernel withMasks(Tensor m1, Tensor m2) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, m1, m2);
+    }
+
+    /** True when some example of x1 or x2 carries a mask. */
+    public boolean masked() {
+        return mask1 != null || mask2 != null;
     }
 
     /** The per-example spatial shape (a copy). */
@@ -308,7 +329,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     public boolean equals(Object o) {
         return o instanceof Kernel k && nngp == k.nngp && ntk == k.ntk && cov1 == k.cov1 && cov2 == k.cov2
                 && Arrays.equals(spatial, k.spatial) && x1IsX2 == k.x1IsX2 && channels == k.channels
-                && gaussianity.equals(k.gaussianity);
+                && gaussianity.equals(k.gaussianity) && mask1 == k.mask1 && mask2 == k.mask2;
     }
 
     @Override
@@ -319,7 +340,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     @Override
     public String toString() {
         return "Kernel[n1=" + n1() + ", n2=" + n2() + ", spatial=" + Arrays.toString(spatial)
-                + ", ntk=" + (ntk != null) + ", x1IsX2=" + x1IsX2 + ", channels=" + channels
+                + ", ntk=" + (ntk != null) + ", x1IsX2=" + x1IsX2 + ", channels=" + channels + ", masked=" + masked()
                 + (gaussianity.gaussian() ? ", gaussian" : ", not Gaussian (" + gaussianity.why() + ")") + "]";
     }
 }

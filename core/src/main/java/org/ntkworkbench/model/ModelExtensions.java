@@ -39,11 +39,13 @@ public final class ModelExtensions {
      * named arguments; {@code x2} may be omitted or null): {@code method} one of {@link NtkMethod} (see
      * {@link NtkMethod#named}; default auto); {@code traceAxes} / {@code diagonalAxes} as neural-tangents'
      * {@code trace_axes} / {@code diagonal_axes} ({@link OutputAxes}; default: every output axis traced, the
-     * {@code (n1, n2)} mean over output units).
+     * {@code (n1, n2)} mean over output units); {@code maskConstant} as neural-tangents' {@code mask_constant}
+     * (the Jacobians of the masked network, {@link Layer#masked}).
      */
     public static Tensor empiricalNtk(Layer net, Map<String, ?> options, Map<String, Tensor> params, Tensor x1, Tensor x2) {
-        allowOnly("empiricalNtk", options, "method", "traceAxes", "diagonalAxes");
-        return EmpiricalNtk.ntk(net, params, x1, x2, NtkMethod.named(options.get("method")), axes(net, options, x1));
+        allowOnly("empiricalNtk", options, "method", "traceAxes", "diagonalAxes", "maskConstant");
+        return EmpiricalNtk.ntk(masked(net, "empiricalNtk", options), params, x1, x2, NtkMethod.named(options.get("method")),
+                axes(net, options, x1));
     }
 
     /** {@link #empiricalNtk(Layer, Map, Map, Tensor, Tensor)} of {@code x} with itself. */
@@ -66,8 +68,8 @@ public final class ModelExtensions {
 
     /** {@code net.empiricalNngp(params, x1, x2, traceAxes:, diagonalAxes:)}: the output products reduced as {@link OutputAxes}. */
     public static Tensor empiricalNngp(Layer net, Map<String, ?> options, Map<String, Tensor> params, Tensor x1, Tensor x2) {
-        allowOnly("empiricalNngp", options, "traceAxes", "diagonalAxes");
-        return EmpiricalNngp.of(net, params, x1, x2, axes(net, options, x1));
+        allowOnly("empiricalNngp", options, "traceAxes", "diagonalAxes", "maskConstant");
+        return EmpiricalNngp.of(masked(net, "empiricalNngp", options), params, x1, x2, axes(net, options, x1));
     }
 
     /** {@link #empiricalNngp(Layer, Map, Map, Tensor, Tensor)} of {@code x} with itself. */
@@ -81,7 +83,7 @@ public final class ModelExtensions {
      * errors ({@link MonteCarloKernel}). {@code seeds} is a count n (seeds 0…n−1, default 8) or a list of seeds.
      */
     public static MonteCarloKernel.Result monteCarloKernel(Layer net, Map<String, ?> options, Tensor x1, Tensor x2) {
-        allowOnly("monteCarloKernel", options, "seeds", "get", "method", "traceAxes", "diagonalAxes");
+        allowOnly("monteCarloKernel", options, "seeds", "get", "method", "traceAxes", "diagonalAxes", "maskConstant");
         Object get = options.get("get");
         List<?> wanted = get == null ? List.of("nngp", "ntk") : get instanceof List<?> l ? l : List.of(get);
         for (Object w : wanted) {
@@ -91,7 +93,7 @@ public final class ModelExtensions {
         }
         boolean nngp = wanted.stream().anyMatch(w -> "nngp".equals(String.valueOf(w)));
         boolean ntk = wanted.stream().anyMatch(w -> "ntk".equals(String.valueOf(w)));
-        return MonteCarloKernel.of(net, x1, x2, seeds(options.get("seeds")), nngp, ntk,
+        return MonteCarloKernel.of(masked(net, "monteCarloKernel", options), x1, x2, seeds(options.get("seeds")), nngp, ntk,
                 NtkMethod.named(options.get("method")), axes(net, options, x1));
     }
 
@@ -149,6 +151,15 @@ public final class ModelExtensions {
         }
         int m = net.modelOutputShape(java.util.Arrays.copyOfRange(x1.shape(), 1, x1.rank())).length;
         return OutputAxes.of(options.get("traceAxes"), options.get("diagonalAxes"), m);
+    }
+
+    /**
+     * {@code net} with neural-tangents' {@code mask_constant} when the options give {@code maskConstant:}
+     * ({@link Layer#masked}: the empirical kernels of the masked finite network), else {@code net}.
+     */
+    private static Layer masked(Layer net, String what, Map<String, ?> options) {
+        Double c = org.ntkworkbench.nn.Masking.constant(what, options.get("maskConstant"));
+        return c == null ? net : net.masked(c);
     }
 
     private static void allowOnly(String what, Map<String, ?> options, String... names) {

@@ -1,5 +1,6 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Dual;
@@ -101,5 +102,11 @@ public abstract class Activation extends UnaryLayer {
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
+    }
+
+    /** Entrywise (per position): a masked position stays masked. */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return mask;
     }
 }

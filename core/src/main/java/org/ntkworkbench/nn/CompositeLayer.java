@@ -59,4 +59,19 @@ public abstract class CompositeLayer implements Layer {
     public SpatialDiagonal spatialDiagonal() {
         return inner.spatialDiagonal();
     }
+
+    @Override
+    public List<Tensor> outputMasks(List<Tensor> masks) {
+        return inner.outputMasks(masks);
+    }
+
+    @Override
+    public MaskedFlow applyMasked(ApplyContext ctx, String path, MaskedFlow in) {
+        return inner.applyMasked(ctx, path, in);
+    }
+
+    @Override
+    public List<Kernel> maskedKernels(List<Kernel> in) {
+        return inner.maskedKernels(in);
+    }
 }

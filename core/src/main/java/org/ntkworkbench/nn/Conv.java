@@ -1,5 +1,6 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Masks;
 import java.util.Arrays;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
@@ -262,5 +263,11 @@ public final class Conv extends UnaryLayer {
         }
         Kernel shifted = k.withArrays(nngp, ntk, cov1, cov2, outSpatial);
         return Dense.rule(wStd, bStd, p, fanIn, 0).applyTo(shifted);
+    }
+
+    /** Each output position takes the mask of its window's centre tap (neural-tangents' {@code _pool_mask}). */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return Masks.windowCentres(mask, filter, strides, padding);
     }
 }

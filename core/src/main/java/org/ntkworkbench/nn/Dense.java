@@ -225,4 +225,10 @@ public final class Dense extends UnaryLayer {
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
     }
+
+    /** Entrywise (per position): a masked position stays masked. */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return mask;
+    }
 }

@@ -161,4 +161,10 @@ public final class Dropout extends UnaryLayer {
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
     }
+
+    /** Entrywise (per position): a masked position stays masked. */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return mask;
+    }
 }

@@ -1,6 +1,7 @@
 package org.ntkworkbench.nn;
 
 
+import org.ntkworkbench.kernel.Masks;
 import org.ntkworkbench.kernel.Branches;
 import java.util.Arrays;
 import java.util.List;
@@ -227,5 +228,31 @@ public final class FanInConcat implements Layer {
         return Branches.assemble(branches, xs -> Branches.weightedSum(xs, weights),
                 haveNtk ? Branches.weightedSum(Branches.ntks(branches), weights) : null, known ? total : 0)
                 .withGaussianity(channelGaussianity(branches));
+    }
+
+    /**
+     * On the channel axis: masked where every branch is (a position masked in one branch carries that branch's
+     * zeros); on a spatial axis: the branches' masks laid end to end along it (neural-tangents' {@code _concat_masks}).
+     */
+    @Override
+    public List<Tensor> outputMasks(List<Tensor> masks) {
+        if (masks.stream().allMatch(m -> m == null)) {
+            return java.util.Collections.singletonList(null);
+        }
+        Tensor first = masks.stream().filter(m -> m != null).findFirst().orElseThrow();
+        int rank = first.rank(); // the per-example rank: spatial axes and the channel axis
+        int a = perExampleAxis(rank);
+        if (a == rank - 1) {
+            Tensor m = masks.get(0);
+            for (Tensor t : masks) {
+                m = Masks.and(m, t);
+            }
+            return java.util.Collections.singletonList(m);
+        }
+        if (masks.stream().anyMatch(m -> m == null)) {
+            throw new IllegalArgumentException("fanInConcat(axis: " + axis + ") of masked and unmasked branches is not supported "
+                    + "(mask all the inputs with the same maskConstant)");
+        }
+        return java.util.Collections.singletonList(Tensor.concat(a + 1, masks));
     }
 }

@@ -1,6 +1,7 @@
 package org.ntkworkbench.nn;
 
 
+import org.ntkworkbench.kernel.Masks;
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.kernel.Branches;
 import java.util.List;
@@ -92,5 +93,18 @@ public final class FanInProd implements Layer {
     private static Gaussianity gaussianityAfter(List<Kernel> branches) {
         return branches.size() == 1 ? branches.get(0).gaussianity()
                 : new Gaussianity("fanInProd", branches.stream().anyMatch(k -> k.gaussianity().zeroMean()));
+    }
+
+    /**
+     * Masked where every branch is (neural-tangents' {@code _sum_masks}); a position masked in some branches only
+     * reads zeros from those, which the branches' zeroed kernels already say.
+     */
+    @Override
+    public List<Tensor> outputMasks(List<Tensor> masks) {
+        Tensor m = masks.isEmpty() ? null : masks.get(0);
+        for (Tensor t : masks) {
+            m = Masks.and(m, t);
+        }
+        return java.util.Collections.singletonList(m);
     }
 }

@@ -1,6 +1,8 @@
 package org.ntkworkbench.nn;
 
 
+import org.ntkworkbench.tensor.Tensor;
+import org.ntkworkbench.kernel.Masks;
 import org.ntkworkbench.kernel.Branches;
 import java.util.Arrays;
 import java.util.List;
@@ -77,5 +79,18 @@ public final class FanInSum implements Layer {
         Gaussianity after = Branches.independentSum("fanInSum", branches);
         return Branches.assemble(branches, Branches::sum, ntk ? Branches.sum(Branches.ntks(branches)) : null,
                 branches.get(0).channels()).withGaussianity(after);
+    }
+
+    /**
+     * Masked where every branch is (neural-tangents' {@code _sum_masks}); a position masked in some branches only
+     * reads zeros from those, which the branches' zeroed kernels already say.
+     */
+    @Override
+    public List<Tensor> outputMasks(List<Tensor> masks) {
+        Tensor m = masks.isEmpty() ? null : masks.get(0);
+        for (Tensor t : masks) {
+            m = Masks.and(m, t);
+        }
+        return java.util.Collections.singletonList(m);
     }
 }

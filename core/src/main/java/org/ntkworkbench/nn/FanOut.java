@@ -1,5 +1,6 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.tensor.Tensor;
 import java.util.Collections;
 import java.util.List;
 import org.ntkworkbench.autodiff.Var;
@@ -59,5 +60,11 @@ public final class FanOut implements Layer {
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
+    }
+
+    /** Copies the masks with the values. */
+    @Override
+    public List<Tensor> outputMasks(List<Tensor> masks) {
+        return copies(masks);
     }
 }

@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Masks;
+import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.kernel.PairLayout;
 import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.DiagonalStep;
@@ -86,5 +88,11 @@ public final class Flatten extends UnaryLayer {
             return s / q;
         });
         return flat.withChannels(k.channels() * q);
+    }
+
+    /** A readout: an example is masked only when all its positions are. */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return Masks.allPositions(mask);
     }
 }

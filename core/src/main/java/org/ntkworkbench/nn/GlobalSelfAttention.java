@@ -14,7 +14,7 @@ import org.ntkworkbench.tensor.Tensor;
 /**
  * Global (all positions attend to all positions) multi-head scaled dot-product self-attention, as
  * neural-tangents' {@code GlobalSelfAttention} (Hron, Bahri, Sohl-Dickstein and Novak 2020, "Infinite
- * attention: NNGP and NTK for deep attention networks"), with its positional embeddings ({@link PositionalEmbedding}; input masks are not supported yet).
+ * attention: NNGP and NTK for deep attention networks"), with its positional embeddings ({@link PositionalEmbedding}) and input masks (masked keys excluded, {@link #outputMask}).
  *
  * <p><b>Forward pass</b> (NTK parameterization, every weight N(0, 1)): inputs {@code (n, P…, C)} with the
  * positions flattened to Q, for each head h: keys {@code k = x K_h}, queries {@code q = x Q_h} (with
@@ -280,6 +280,50 @@ public final class GlobalSelfAttention extends UnaryLayer {
 
     @Override
     public Var apply(ApplyContext ctx, String path, Var x) {
+        return forward(ctx, path, x, null);
+    }
+
+    /**
+     * Masked inputs (neural-tangents' attention masks): a masked position is excluded as a key (its logits are
+     * −∞ before the softmax, 0 before identity/relu/abs, as nt) and its query output is masked (zeroed by the next
+     * layer). Positional embeddings with masks are refused (not implemented).
+     */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        if (posEmb.used()) {
+            throw new IllegalArgumentException("globalSelfAttention with posEmb: '" + posEmb.type() + "' does not support masked inputs "
+                    + "(maskConstant) yet; use posEmb: 'none'");
+        }
+        return mask;
+    }
+
+    @Override
+    public MaskedFlow applyMasked(ApplyContext ctx, String path, MaskedFlow in) {
+        Tensor mask = in.masks().get(0);
+        Tensor out = mask == null ? null : outputMask(mask);
+        return new MaskedFlow(List.of(forward(ctx, path, in.zeroedValues().get(0), mask)), java.util.Collections.singletonList(out));
+    }
+
+    /**
+     * Per example and key position: 1 when the key takes part, 0 when it is masked; an example with every position
+     * masked keeps all keys (nt's −1e20 logits give the uniform softmax there; its values are all zero anyway).
+     */
+    private static double[] keyWeights(Tensor mask, int n, int q) {
+        double[] k = new double[n * q];
+        for (int i = 0; i < n; i++) {
+            boolean all = true;
+            for (int p = 0; p < q; p++) {
+                k[i * q + p] = mask == null || mask.data()[i * q + p] == 0 ? 1 : 0;
+                all &= k[i * q + p] == 0;
+            }
+            if (all) {
+                Arrays.fill(k, i * q, (i + 1) * q, 1);
+            }
+        }
+        return k;
+    }
+
+    private Var forward(ApplyContext ctx, String path, Var x, Tensor mask) {
         int[] shape = x.shape();
         if (shape.length < 2) {
             throw new IllegalArgumentException("input shape " + Arrays.toString(shape) + " needs an example axis and a channel axis");
@@ -305,7 +349,7 @@ public final class GlobalSelfAttention extends UnaryLayer {
         Var queries = linearScaling ? keys : project(hk, ctx.param(Params.key(path, "Q"), heads, ck, keyChannels), n, q, keyChannels);
         double norm = ck * (linearScaling ? keyChannels : Math.sqrt(keyChannels));
         Var logits = Ops.matmul(queries, Ops.permute(keys, 0, 1, 3, 2), qkStd / norm); // (n, H, Q, Q)
-        Var attention = attend(logits);
+        Var attention = attend(logits, mask == null ? null : Tensor.of(keyWeights(mask, n, q), n, 1, 1, q));
         Var values = project(hv, ctx.param(Params.key(path, "V"), heads, cv, valueChannels), n, q, valueChannels);
         Var mixed = Ops.permute(Ops.matmul(attention, values), 0, 2, 1, 3).reshape(n, q, heads * valueChannels);
         Var out = Ops.matmul(mixed, ctx.param(Params.key(path, "O"), heads * valueChannels, outChannels),
@@ -325,7 +369,11 @@ public final class GlobalSelfAttention extends UnaryLayer {
         return Ops.permute(Ops.matmul(h, flat).reshape(n, q, heads, d), 0, 2, 1, 3);
     }
 
-    private Var attend(Var g) {
+    /** {@code φ(g)} over the key axis (last); {@code keys} (n, 1, 1, Q): 0 for masked keys (weight 0), or null. */
+    private Var attend(Var g, Tensor keys) {
+        if (keys != null && mechanism != Mechanism.SOFTMAX) {
+            g = Ops.mul(g, Var.of(keys)); // masked keys' logits are 0 (φ(0) = 0 for identity, relu, abs)
+        }
         return switch (mechanism) {
             case IDENTITY -> g;
             case RELU -> Ops.relu(g);
@@ -339,14 +387,20 @@ public final class GlobalSelfAttention extends UnaryLayer {
                 int[] keep = s.clone();
                 keep[keep.length - 1] = 1;
                 double[] mx = new double[rows];
+                int perExample = rows / s[0];
                 for (int r = 0; r < rows; r++) {
                     double m = Double.NEGATIVE_INFINITY;
                     for (int e = 0; e < len; e++) {
-                        m = Math.max(m, v.data()[r * len + e]);
+                        if (keys == null || keys.data()[(r / perExample) * len + e] != 0) {
+                            m = Math.max(m, v.data()[r * len + e]);
+                        }
                     }
                     mx[r] = m;
                 }
                 Var e = Ops.map(g.sub(Var.of(Tensor.of(mx, keep))), "exp", Math::exp, Math::exp);
+                if (keys != null) {
+                    e = Ops.mul(e, Var.of(keys)); // masked keys: exp(−∞) = 0
+                }
                 yield e.div(Ops.sum(e, new int[] {s.length - 1}, true));
             }
         };
@@ -408,8 +462,8 @@ public final class GlobalSelfAttention extends UnaryLayer {
         double[] nIn = in.nngp().data(), tIn = in.ntk() == null ? null : in.ntk().data();
         boolean same = in.cov2() == in.cov1();
         if (linearScaling) {
-            double[][] a1 = attentionWeights(blocks(in.cov1(), n1, block, flat, q, keysSee));
-            double[][] a2 = same ? a1 : attentionWeights(blocks(in.cov2(), n2, block, flat, q, keysSee));
+            double[][] a1 = attentionWeights(blocks(in.cov1(), n1, block, flat, q, keysSee), keyWeights(in.mask1(), n1, q));
+            double[][] a2 = same ? a1 : attentionWeights(blocks(in.cov2(), n2, block, flat, q, keysSee), keyWeights(in.mask2(), n2, q));
             for (int i = 0; i < n1; i++) {
                 for (int j = 0; j < n2; j++) {
                     int base = (i * n2 + j) * block;
@@ -484,8 +538,11 @@ public final class GlobalSelfAttention extends UnaryLayer {
         return m;
     }
 
-    /** {@code A = φ(σ_QK S)} row by row for each example's covariance S. */
-    private double[][] attentionWeights(double[][] s) {
+    /**
+     * {@code A = φ(σ_QK S)} row by row for each example's covariance S; {@code keys} (n·Q): 0 for a masked key,
+     * whose weight is then 0 (logit −∞ before the softmax, 0 before identity/relu/abs: the forward pass's masking).
+     */
+    private double[][] attentionWeights(double[][] s, double[] keys) {
         double[][] out = new double[s.length][];
         for (int i = 0; i < s.length; i++) {
             int q = (int) Math.round(Math.sqrt(s[i].length));
@@ -493,18 +550,20 @@ public final class GlobalSelfAttention extends UnaryLayer {
             for (int r = 0; r < q; r++) {
                 double mx = Double.NEGATIVE_INFINITY;
                 for (int c = 0; c < q; c++) {
-                    double g = qkStd * s[i][r * q + c];
+                    double g = keys[i * q + c] == 0 ? 0 : qkStd * s[i][r * q + c];
                     a[r * q + c] = switch (mechanism) {
                         case IDENTITY, SOFTMAX -> g;
                         case RELU -> Math.max(g, 0);
                         case ABS -> Math.abs(g);
                     };
-                    mx = Math.max(mx, g);
+                    if (keys[i * q + c] != 0) {
+                        mx = Math.max(mx, g);
+                    }
                 }
                 if (mechanism == Mechanism.SOFTMAX) {
                     double sum = 0;
                     for (int c = 0; c < q; c++) {
-                        a[r * q + c] = Math.exp(a[r * q + c] - mx);
+                        a[r * q + c] = keys[i * q + c] == 0 ? 0 : Math.exp(a[r * q + c] - mx);
                         sum += a[r * q + c];
                     }
                     for (int c = 0; c < q; c++) {

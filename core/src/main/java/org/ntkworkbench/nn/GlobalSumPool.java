@@ -1,5 +1,7 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Masks;
+import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.Kernel;
 
@@ -72,5 +74,11 @@ public final class GlobalSumPool extends UnaryLayer {
             }
             return s;
         });
+    }
+
+    /** A readout: an example is masked only when all its positions are. */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return Masks.allPositions(mask);
     }
 }

@@ -1,5 +1,6 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Kernel;
 
@@ -42,5 +43,11 @@ public final class Identity extends UnaryLayer {
     @Override
     public SpatialDiagonal spatialDiagonal() {
         return SpatialDiagonal.POINTWISE;
+    }
+
+    /** Entrywise (per position): a masked position stays masked. */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return mask;
     }
 }

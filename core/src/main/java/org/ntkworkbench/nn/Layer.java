@@ -156,6 +156,43 @@ public interface Layer {
         return List.of(kernel(in.get(0)));
     }
 
+    // ------------------------------------------------------------------ input masks (maskConstant)
+
+    /**
+     * Neural-tangents' {@code mask_fn}: this layer's output masks for its input masks (one per flow item,
+     * {@code (n, spatial…)} arrays, 1 = masked position, {@code null} = unmasked; see
+     * {@link org.ntkworkbench.kernel.Masks}). It is the one statement of how the layer treats masks, used by both
+     * its masked forward pass ({@link #applyMasked}) and its masked kernel rule ({@link #maskedKernels}). The
+     * default refuses in one line naming the layer: a layer that does not implement masking never ignores a mask.
+     */
+    default List<Tensor> outputMasks(List<Tensor> masks) {
+        throw Masking.refusal(word());
+    }
+
+    /**
+     * The forward pass on a masked flow: the inputs with their masked positions zeroed, then {@link #apply}, with
+     * the masks {@link #outputMasks} gives. Layers whose forward pass reduces over positions (globalAvgPool,
+     * layerNorm over positions, attention) and combinators override it.
+     */
+    default MaskedFlow applyMasked(ApplyContext ctx, String path, MaskedFlow in) {
+        List<Tensor> masks = outputMasks(in.masks());
+        return new MaskedFlow(apply(ctx, path, in.zeroedValues()), masks);
+    }
+
+    /**
+     * The kernel rule on masked kernels: the output masks ({@link #outputMasks}, refused first for layers that do
+     * not implement masking), the rule {@link #kernels} (which reads the input masks where it reduces over
+     * positions), then every output entry pairing a masked position zeroed
+     * ({@link org.ntkworkbench.kernel.Masks#remask}: the next layer reads zeros there). Combinators override it to
+     * route their children.
+     */
+    default List<Kernel> maskedKernels(List<Kernel> in) {
+        List<Tensor> m1 = outputMasks(Masking.masks1(in));
+        boolean itself = in.stream().allMatch(Kernel::x1IsX2);
+        List<Tensor> m2 = itself ? m1 : outputMasks(Masking.masks2(in));
+        return Masking.remasked(kernels(in), m1, m2);
+    }
+
     // ------------------------------------------------------------------ model conveniences
 
     /**
@@ -192,6 +229,15 @@ public interface Layer {
      * {@code x2s = x1s} (symmetric to the last bit). Options as {@link #kernel(Tensor, Tensor, boolean, Boolean)}.
      */
     default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, boolean computeNtk, Boolean diagonalSpatial) {
+        return kernel(x1s, x2s, computeNtk, diagonalSpatial, null);
+    }
+
+    /**
+     * {@link #kernel(List, List, boolean, Boolean)} with neural-tangents' {@code mask_constant}: every input entry
+     * equal to {@code maskConstant} is zeroed, and a position whose channels all equal it is masked (the masks
+     * travel with the kernel and each layer propagates them, {@link #maskedKernels}). {@code null}: no masking.
+     */
+    default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, boolean computeNtk, Boolean diagonalSpatial, Double maskConstant) {
         checkItems(x1s, x2s);
         SpatialDiagonal req = spatialDiagonal();
         boolean diagonal = diagonalSpatial == null ? req.exactByDefault() : diagonalSpatial;
@@ -202,9 +248,17 @@ public interface Layer {
         }
         java.util.ArrayList<Kernel> in = new java.util.ArrayList<>();
         for (int i = 0; i < x1s.size(); i++) {
-            in.add(Kernel.fromInputs(x1s.get(i), x2s == null ? null : x2s.get(i), diagonal, computeNtk));
+            Tensor a = x1s.get(i), b = x2s == null ? null : x2s.get(i);
+            if (maskConstant == null) {
+                in.add(Kernel.fromInputs(a, b, diagonal, computeNtk));
+                continue;
+            }
+            Tensor za = org.ntkworkbench.kernel.Masks.zeroed(a, maskConstant);
+            Tensor zb = b == null ? null : org.ntkworkbench.kernel.Masks.zeroed(b, maskConstant);
+            in.add(Kernel.fromInputs(za, zb, diagonal, computeNtk).withMasks(org.ntkworkbench.kernel.Masks.of(a, maskConstant),
+                    b == null ? null : org.ntkworkbench.kernel.Masks.of(b, maskConstant)));
         }
-        Kernel out = Params.located("", this, () -> single(kernels(in), "output kernel"));
+        Kernel out = Params.located("", this, () -> single(Masking.kernels(this, in), "output kernel"));
         return Symmetry.forInputs(out, x1s, x2s);
     }
 
@@ -232,7 +286,8 @@ public interface Layer {
         if (options.get("master") != null) {
             throw new IllegalArgumentException("kernel: master: needs engine: 'spark', which takes one input array per example");
         }
-        return kernel(x1s, x2s, kernelOptions(options), flag(options, "diagonalSpatial"));
+        return kernel(x1s, x2s, kernelOptions(options), flag(options, "diagonalSpatial"),
+                Masking.constant("kernel", options.get("maskConstant")));
     }
 
     /** {@link #kernel(Map, List, List)} of {@code xs} with itself. */
@@ -243,6 +298,46 @@ public interface Layer {
     /** Evaluation-mode output of a model with several inputs per example (one batch per input-flow item). */
     default Tensor apply(Map<String, Tensor> params, List<Tensor> xs) {
         return single(applyAll(params, xs), "output");
+    }
+
+    /**
+     * {@code net.apply(params, x, maskConstant: 0)} (Groovy named arguments): the evaluation-mode output with
+     * neural-tangents' {@code mask_constant} (see {@link #kernel(List, List, boolean, Boolean, Double)}): inputs
+     * equal to the constant are zeroed, masked positions are propagated through the layers (each layer reads its
+     * inputs with masked positions zeroed), and the output's masked positions are zero (nt's {@code unmask_fn}).
+     */
+    default Tensor apply(Map<String, ?> options, Map<String, Tensor> params, Tensor x) {
+        return apply(options, params, List.of(x));
+    }
+
+    /** {@link #apply(Map, Map, Tensor)} for several inputs per example. */
+    default Tensor apply(Map<String, ?> options, Map<String, Tensor> params, List<Tensor> xs) {
+        for (String k : options.keySet()) {
+            if (!"maskConstant".equals(k)) {
+                throw new IllegalArgumentException("apply: unknown option '" + k + "' (known: maskConstant)");
+            }
+        }
+        return single(applyAll(params, xs, Masking.constant("apply", options.get("maskConstant"))), "output");
+    }
+
+    /** Evaluation-mode outputs with input masking by {@code maskConstant} ({@code null}: none), masked outputs zeroed. */
+    default List<Tensor> applyAll(Map<String, Tensor> params, List<Tensor> xs, Double maskConstant) {
+        if (maskConstant == null) {
+            return applyAll(params, xs);
+        }
+        ApplyContext ctx = ApplyContext.eval(ApplyContext.leaves(params));
+        MaskedFlow in = Masking.inputs(xs, maskConstant);
+        return Params.located("", this, () -> Masking.unmasked(Masking.apply(this, ctx, "", in))).stream().map(Var::value).toList();
+    }
+
+    /**
+     * This model as a layer that applies input masking with {@code maskConstant} itself (inputs equal to it zeroed,
+     * positions masked, masked outputs zeroed): its forward pass is what {@code apply(maskConstant:)} computes, so
+     * empirical and Monte Carlo kernels of it are those of the masked network; its analytic kernel is
+     * {@code kernel(..., maskConstant)}. Same parameters as this model.
+     */
+    default Layer masked(double maskConstant) {
+        return new MaskConstant(this, maskConstant);
     }
 
     private static void checkItems(List<Tensor> x1s, List<Tensor> x2s) {
@@ -280,13 +375,21 @@ public interface Layer {
     default Kernel kernel(Map<String, ?> options, Tensor x1, Tensor x2) {
         boolean ntk = kernelOptions(options);
         Boolean diagonal = flag(options, "diagonalSpatial");
+        Double maskConstant = Masking.constant("kernel", options.get("maskConstant"));
         Object engine = options.get("engine");
         Object master = options.get("master");
         if (engine == null || "local".equals(String.valueOf(engine))) {
             if (master != null) {
                 throw new IllegalArgumentException("kernel: master: needs engine: 'spark' (the local engine runs in this JVM)");
             }
+            if (maskConstant != null) {
+                return kernel(List.of(x1), Symmetry.ofItself(x1, x2) ? null : List.of(x2), ntk, diagonal, maskConstant);
+            }
             return kernel(x1, x2, ntk, diagonal);
+        }
+        if (maskConstant != null) {
+            throw new IllegalArgumentException("kernel: maskConstant with engine: '" + engine
+                    + "' is not supported (the masks travel with the local engine's kernels); use the local engine");
         }
         if (diagonal != null) {
             throw new IllegalArgumentException("kernel: diagonalSpatial with engine: '" + engine
@@ -302,9 +405,9 @@ public interface Layer {
      */
     private static boolean kernelOptions(Map<String, ?> options) {
         for (String k : options.keySet()) {
-            if (!List.of("get", "diagonalSpatial", "diagonalBatch", "engine", "master").contains(k)) {
+            if (!List.of("get", "diagonalSpatial", "diagonalBatch", "engine", "master", "maskConstant").contains(k)) {
                 throw new IllegalArgumentException("kernel: unknown option '" + k
-                        + "' (known: diagonalBatch, diagonalSpatial, engine, get, master)");
+                        + "' (known: diagonalBatch, diagonalSpatial, engine, get, maskConstant, master)");
             }
         }
         Object get = options.get("get");
@@ -319,6 +422,7 @@ public interface Layer {
         }
         boolean ntk = wanted.stream().anyMatch(w -> "ntk".equals(String.valueOf(w)));
         flag(options, "diagonalSpatial");
+        Masking.constant("kernel", options.get("maskConstant"));
         Boolean batch = flag(options, "diagonalBatch");
         if (batch != null && !batch) {
             throw new IllegalArgumentException("kernel: diagonalBatch: false is not supported: every layer's rule needs each "

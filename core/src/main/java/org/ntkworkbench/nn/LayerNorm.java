@@ -6,6 +6,7 @@ import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 
 import java.util.Arrays;
+import java.util.List;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
 
@@ -121,6 +122,41 @@ public final class LayerNorm extends UnaryLayer {
         return centred.mul(invStd);
     }
 
+    /** Normalisation keeps the mask (a masked position's output is zeroed by the next layer). */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return mask;
+    }
+
+    /**
+     * The masked forward pass (neural-tangents' {@code mean_and_var} with a mask): the mean and the variance over
+     * the normalised axes use only the unmasked entries ({@code u·C} of them, at least 1). Over channels alone a
+     * masked position is all zeros and gives zero, as without the mask.
+     */
+    @Override
+    public MaskedFlow applyMasked(ApplyContext ctx, String path, MaskedFlow in) {
+        Tensor mask = in.masks().get(0);
+        Var x = in.zeroedValues().get(0);
+        int[] per = perExampleAxes(x.rank() - 1);
+        if (mask == null || per.length == 1) {
+            return new MaskedFlow(List.of(apply(ctx, path, x)), java.util.Collections.singletonList(mask));
+        }
+        int[] last = new int[per.length];
+        for (int i = 0; i < per.length; i++) {
+            last[i] = per[i] + 1;
+        }
+        Tensor keep = org.ntkworkbench.kernel.Masks.keep(mask);
+        int c = x.dim(x.rank() - 1);
+        Tensor count = keep.sum(last, true).mul(c).map(v -> Math.max(v, 1));
+        Var invCount = Var.of(count.map(v -> 1.0 / v));
+        Var centred = x.sub(Ops.mul(Ops.sum(x, last, true), invCount));
+        Var kept = Ops.mul(centred, Var.of(keep));
+        Var variance = Ops.mul(Ops.sum(kept.mul(kept), last, true), invCount);
+        Var invStd = Ops.map(variance, "rsqrt", v -> 1.0 / Math.sqrt(v + EPS),
+                v -> -0.5 / ((v + EPS) * Math.sqrt(v + EPS)));
+        return new MaskedFlow(List.of(centred.mul(invStd)), java.util.Collections.singletonList(mask));
+    }
+
     @Override
     public String toString() {
         return axes == null ? "layerNorm()" : "layerNorm(axis: " + Arrays.toString(axes) + ")";
@@ -145,9 +181,9 @@ public final class LayerNorm extends UnaryLayer {
             }
         }
         PairLayout lay = in.layout();
-        double[] m1 = pooledVariances(lay.variances(in.cov1()), spatial, pooled);
+        double[] m1 = pooledVariances(lay.variances(in.cov1()), spatial, pooled, in.mask1());
         boolean sameCov = in.cov2() == in.cov1();
-        double[] m2 = sameCov ? m1 : pooledVariances(lay.variances(in.cov2()), spatial, pooled);
+        double[] m2 = sameCov ? m1 : pooledVariances(lay.variances(in.cov2()), spatial, pooled, in.mask2());
         Tensor nngp = divide(in.nngp(), lay, m1, m2, in.n2(), false);
         Tensor ntk = in.ntk() == null ? null : divide(in.ntk(), lay, m1, m2, in.n2(), false);
         Tensor cov1 = divide(in.cov1(), lay, m1, m1, 1, true);
@@ -155,8 +191,11 @@ public final class LayerNorm extends UnaryLayer {
         return in.withArrays(nngp, ntk, cov1, cov2, spatial);
     }
 
-    /** Per (example, position): the mean of {@code var} over the positions that differ only on pooled axes. */
-    private static double[] pooledVariances(double[] var, int[] spatial, boolean[] pooled) {
+    /**
+     * Per (example, position): the mean of {@code var} over the positions that differ only on pooled axes; with a
+     * mask, over the unmasked ones among them (at least one: neural-tangents' {@code mean_and_var} floor).
+     */
+    private static double[] pooledVariances(double[] var, int[] spatial, boolean[] pooled, Tensor mask) {
         int q = PairLayout.positions(spatial);
         int n = var.length / q;
         int[] group = new int[q];
@@ -183,13 +222,18 @@ public final class LayerNorm extends UnaryLayer {
         }
         double share = (double) groups / q;
         double[] out = new double[var.length];
+        double[] m = mask == null ? null : mask.data();
         for (int i = 0; i < n; i++) {
             double[] sums = new double[groups];
+            int[] unmasked = new int[groups];
             for (int p = 0; p < q; p++) {
-                sums[group[p]] += var[i * q + p];
+                if (m == null || m[i * q + p] == 0) {
+                    sums[group[p]] += var[i * q + p];
+                    unmasked[group[p]]++;
+                }
             }
             for (int p = 0; p < q; p++) {
-                out[i * q + p] = sums[group[p]] * share;
+                out[i * q + p] = m == null ? sums[group[p]] * share : sums[group[p]] / Math.max(unmasked[group[p]], 1);
             }
         }
         return out;

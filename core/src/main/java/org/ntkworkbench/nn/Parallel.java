@@ -88,7 +88,7 @@ public final class Parallel implements Layer {
         checkCount(in.size());
         List<Kernel> out = new ArrayList<>();
         for (int i = 0; i < branches.size(); i++) {
-            out.addAll(branches.get(i).kernels(List.of(in.get(i))));
+            out.addAll(Masking.kernels(branches.get(i), List.of(in.get(i))));
         }
         return out;
     }
@@ -106,5 +106,28 @@ public final class Parallel implements Layer {
             r = r == null ? b.spatialDiagonal() : r.and(b.spatialDiagonal());
         }
         return r == null ? SpatialDiagonal.POINTWISE : r;
+    }
+
+    /** Branch {@code i}'s masked forward pass on item {@code i}. */
+    @Override
+    public MaskedFlow applyMasked(ApplyContext ctx, String path, MaskedFlow in) {
+        checkCount(in.values().size());
+        List<Var> values = new ArrayList<>();
+        List<Tensor> masks = new ArrayList<>();
+        for (int i = 0; i < branches.size(); i++) {
+            Layer b = branches.get(i);
+            String p = Params.child(path, i);
+            MaskedFlow item = new MaskedFlow(List.of(in.values().get(i)), java.util.Collections.singletonList(in.masks().get(i)));
+            MaskedFlow out = Params.located(p, b, () -> Masking.apply(b, ctx, p, item));
+            values.addAll(out.values());
+            masks.addAll(out.masks());
+        }
+        return new MaskedFlow(values, masks);
+    }
+
+    /** The branches route their own masks ({@link #kernels}). */
+    @Override
+    public List<Kernel> maskedKernels(List<Kernel> in) {
+        return kernels(in);
     }
 }

@@ -86,4 +86,14 @@ public final class Repeat implements Layer {
     public SpatialDiagonal spatialDiagonal() {
         return serial.spatialDiagonal();
     }
+
+    @Override
+    public MaskedFlow applyMasked(ApplyContext ctx, String path, MaskedFlow in) {
+        return serial.applyMasked(ctx, path, in);
+    }
+
+    @Override
+    public List<Kernel> maskedKernels(List<Kernel> in) {
+        return serial.maskedKernels(in);
+    }
 }

@@ -87,13 +87,15 @@ public final class Serial implements Layer {
         List<Kernel> k = in;
         int i = 0;
         while (i < flat.size()) {
-            int end = k.size() == 1 && k.get(0).spatial().length == 0 ? entrywiseRunEnd(flat, i) : i;
+            // Masked kernels go layer by layer: each layer states its output mask (Layer#maskedKernels).
+            boolean masked = Masking.anyMasked(k);
+            int end = !masked && k.size() == 1 && k.get(0).spatial().length == 0 ? entrywiseRunEnd(flat, i) : i;
             if (end - i >= 2) {
                 Gaussianity after = gaussianityAfter(flat, i, end, k.get(0).gaussianity());
                 k = List.of(EntrywiseChain.apply(k.get(0), rules(flat, i, end)).withGaussianity(after));
                 i = end;
             } else {
-                k = flat.get(i).kernels(k);
+                k = masked ? flat.get(i).maskedKernels(k) : flat.get(i).kernels(k);
                 i++;
             }
         }
@@ -249,5 +251,24 @@ public final class Serial implements Layer {
             r = r.then(l.spatialDiagonal());
         }
         return r;
+    }
+
+    /** The children's masked forward passes in order. */
+    @Override
+    public MaskedFlow applyMasked(ApplyContext ctx, String path, MaskedFlow inputs) {
+        MaskedFlow v = inputs;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            String p = Params.child(path, i);
+            MaskedFlow in = v;
+            v = Params.located(p, l, () -> Masking.apply(l, ctx, p, in));
+        }
+        return v;
+    }
+
+    /** The children route their own masks ({@link #kernels}). */
+    @Override
+    public List<Kernel> maskedKernels(List<Kernel> in) {
+        return kernels(in);
     }
 }

@@ -36,6 +36,22 @@ public abstract class UnaryLayer implements Layer {
         return List.of(apply(ctx, path, one(inputs)));
     }
 
+    /** {@link #outputMask} of the single input's mask (an unmasked input gives an unmasked output). */
+    @Override
+    public final List<Tensor> outputMasks(List<Tensor> masks) {
+        Tensor m = one(masks);
+        return java.util.Collections.singletonList(m == null ? null : outputMask(m));
+    }
+
+    /**
+     * Neural-tangents' {@code mask_fn} for one input: the output mask ({@code (n, spatial…)}, 1 = masked) for the
+     * input mask {@code mask}. The default refuses in one line naming the layer; entrywise layers keep the mask,
+     * windowed layers take each window's centre, readouts mask an example only when all its positions are.
+     */
+    public Tensor outputMask(Tensor mask) {
+        throw Masking.refusal(word());
+    }
+
     private <T> T one(List<T> items) {
         if (items.size() != 1) {
             throw new IllegalArgumentException("'" + word() + "' takes one input but the flow has " + items.size()

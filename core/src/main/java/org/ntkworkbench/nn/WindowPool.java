@@ -1,5 +1,6 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Masks;
 import java.util.Arrays;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.PairAxes;
@@ -74,5 +75,14 @@ public abstract sealed class WindowPool extends UnaryLayer permits AvgPool, SumP
             outSpatial[a] = PairAxes.outSize(spatial[a], window[a], strides[a], padding);
         }
         return k.withArrays(nngp, ntk, cov1, cov2, outSpatial);
+    }
+
+    /**
+     * Each output position takes the mask of its window's centre (neural-tangents' {@code _pool_mask}); masked inputs
+     * count as zeros in the window (nt: the mean divides by the window size, masked or not).
+     */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return Masks.windowCentres(mask, window, strides, padding);
     }
 }
