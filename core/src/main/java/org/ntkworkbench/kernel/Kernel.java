@@ -305,6 +305,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     /** A copy with another {@link Gaussianity} (set by the layer whose rule made this kernel). */
     public Kernel withGaussianity(Gaussianity g) {
         return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, g, mask1, mask2);
+    }
 
     /**
      * A copy with other input masks (neural-tangents' {@code mask1}/{@code mask2}): {@code (n, spatial…)} arrays,
