@@ -30,11 +30,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ntk kernel --model EXPR|FILE --x1 A.npy [--x2 B.npy] [--get nngp,ntk] [--empirical [--params P.npz | --seed S]] [--engine local|spark [--master URL]] [--compress] --out K.npz}:
+ * {@code ntk kernel --model EXPR|FILE --x1 A.npy [--x2 B.npy] [--get nngp,ntk] [--empirical [--params P.npz | --seed S]] [--mask-constant C] [--engine local|spark [--master URL]] [--compress] --out K.npz}:
  * the analytic (default) or empirical NNGP/NTK of the model's output between x1 and x2 (x1 when
  * omitted: symmetric to the last bit), written as NPZ arrays {@code nngp} and/or {@code ntk}.
  * Empirical kernels are those of the finite network with parameters from {@code --params} (keys
  * {@code <path>/<name>}, every key the model needs) or drawn from {@code --seed} (default 0).
+ * {@code --mask-constant C} is neural-tangents' {@code mask_constant} ({@code net.kernel(maskConstant: C)}): input
+ * entries equal to C are zeroed and a position whose channels all equal C is masked (variable-length sequences,
+ * padded images); {@code nan} is allowed as C and then NaN inputs are the padding. Local engine only.
  */
 @Command(name = "kernel", description = "Analytic (or empirical) NNGP/NTK of a model between x1 and x2, written to an NPZ.")
 final class KernelCommand implements Callable<Integer> {
@@ -66,6 +69,25 @@ final class KernelCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Draw the finite network's parameters from this seed (with --empirical; default 0).")
     Long seed;
 
+    @Option(names = "--mask-constant", paramLabel = "C", description = "Mask input entries equal to C (neural-tangents' mask_constant: "
+            + "a position whose channels all equal C is masked; nan allowed). Local engine only.")
+    String maskConstantText;
+
+    /** {@code --mask-constant} as a number ({@code nan} in any case is NaN), or null. */
+    private Double maskConstant() {
+        if (maskConstantText == null) {
+            return null;
+        }
+        if (maskConstantText.equalsIgnoreCase("nan")) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(maskConstantText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--mask-constant " + maskConstantText + ": expected a number or nan");
+        }
+    }
+
     @Option(names = "--out", required = true, paramLabel = "K.npz", description = "Output NPZ.")
     Path out;
 
@@ -89,12 +111,18 @@ final class KernelCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--params and --seed exclude each other");
         }
         engine.check();
+        Double maskConstant = maskConstant();
+        if (maskConstant != null && !engine.local()) {
+            throw new IllegalArgumentException("--mask-constant needs the local engine (the masks travel with its kernels)");
+        }
         Workbench wb = root.workbench();
         long t0 = System.nanoTime();
         ArrayIO io = wb.service(ArrayIO.class);
-        Tensor x1 = read(io, "--x1", x1File);
-        Tensor x2 = x2File == null ? null : read(io, "--x2", x2File);
-        Layer net = model.parse(wb);
+        boolean nanPadding = maskConstant != null && maskConstant.isNaN();
+        Tensor x1 = read(io, "--x1", x1File, nanPadding);
+        Tensor x2 = x2File == null ? null : read(io, "--x2", x2File, nanPadding);
+        Layer parsed = model.parse(wb);
+        Layer net = maskConstant == null ? parsed : parsed.masked(maskConstant);
         if (!engine.local()) {
             Map<String, Tensor> params = null;
             if (empirical) {
@@ -184,6 +212,7 @@ final class KernelCommand implements Callable<Integer> {
         args.put("engine", engine.engine());
         args.put("master", engine.master());
         args.put("compress", compress);
+        args.put("maskConstant", maskConstantText);
         List<String> plugins = wb.plugins().stream().map(p -> p.name() + " " + p.version()).toList();
         org.ntkworkbench.report.RunDirectory run = new org.ntkworkbench.report.RunDirectory("kernel", out.toAbsolutePath().getParent(),
                 "ntk kernel", model.expression(), args, plugins).forFile(out);
@@ -244,7 +273,7 @@ final class KernelCommand implements Callable<Integer> {
         }
     }
 
-    private static Tensor read(ArrayIO io, String option, String spec) {
+    private static Tensor read(ArrayIO io, String option, String spec, boolean nanPadding) {
         int colon = spec.toLowerCase(java.util.Locale.ROOT).lastIndexOf(".npz:");
         Path file = Path.of(colon >= 0 ? spec.substring(0, colon + 4) : spec);
         if (!Files.isRegularFile(file)) {
@@ -256,6 +285,11 @@ final class KernelCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("");
             throw new IllegalArgumentException(m.contains(spec) || m.contains(file.toString()) ? option + " " + m : option + " " + spec + ": " + m);
+        }
+        // With --mask-constant nan the NaN entries are the padding (masked); infinities are still refused.
+        if (nanPadding) {
+            Finite.requireInput(option + " " + spec, t.map(v -> Double.isNaN(v) ? 0 : v));
+            return t;
         }
         return Finite.requireInput(option + " " + spec, t);
     }

@@ -50,6 +50,32 @@ class KernelCommandSpec extends Specification {
         (0..<7).every { i -> (0..<7).every { j -> s['ntk'].get(i, j) == s['ntk'].get(j, i) } }
     }
 
+    def "--mask-constant: NaN-padded variable-length sequences give net.kernel(maskConstant:) (analytic and empirical); other engines refused"() {
+        given:
+        def net = 'serial(conv(32, filter: [3], padding: \'SAME\'), relu(), globalAvgPool(), dense(1))'
+        Layer local = serial(conv(32, [3] as int[], null, org.ntkworkbench.kernel.Padding.SAME, 1.0, 0.0), relu(), globalAvgPool(), dense(1))
+        def x = Tensor.randn(4, 3, 5, 2)
+        [[1, 3], [2, 4]].each { ex, from -> (from..<5).each { p -> (0..<2).each { c -> x.set(Double.NaN, ex, p, c) } } }
+        io.writeNpy(dir.resolve('x.npy'), x)
+
+        when:
+        def a = NtkProcess.run('', 'kernel', '--model', net, '--x1', dir.resolve('x.npy').toString(), '--mask-constant', 'nan',
+                '--out', dir.resolve('K.npz').toString())
+        def e = NtkProcess.run('', 'kernel', '--model', net, '--x1', dir.resolve('x.npy').toString(), '--mask-constant', 'NaN',
+                '--empirical', '--seed', '3', '--get', 'ntk', '--out', dir.resolve('E.npz').toString())
+        def spark = NtkProcess.run('', 'kernel', '--model', net, '--x1', dir.resolve('x.npy').toString(), '--mask-constant', '0',
+                '--engine', 'spark', '--out', dir.resolve('S.npz').toString())
+
+        then:
+        a.exit == 0
+        maxDiff(io.readNpz(dir.resolve('K.npz'))['ntk'], local.kernel([maskConstant: Double.NaN], x).ntk()) <= 1e-12
+        e.exit == 0
+        maxDiff(io.readNpz(dir.resolve('E.npz'))['ntk'], local.empiricalNtk([maskConstant: Double.NaN], local.init(3, 5, 2), x)) <= 1e-10
+        spark.exit == 2
+        spark.err.contains('--mask-constant') || spark.err.contains('spark')
+        !dir.resolve('S.npz').toFile().exists()
+    }
+
     def "empirical: --seed and --params give the finite network's NTK; a missing key exits 2 naming it"() {
         given:
         def x = Tensor.randn(3, 5, 4)

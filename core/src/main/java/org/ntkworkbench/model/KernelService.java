@@ -15,8 +15,8 @@ import org.ntkworkbench.tensor.Tensor;
  * (input and output NNGP and NTK, and a scratch array), so the service estimates
  * {@code n1·n2·8·LIVE_ARRAYS} bytes (times the position pairs for spatial layers) before allocating.
  * {@link #analytic} always returns arrays in memory (and fails with a clear message when they cannot
- * fit); {@link #analyticOrFiles} writes the kernel block by block into memory-mapped NPY files
- * instead when the estimate does not fit the heap, so kernels bigger than RAM never fail.
+ * fit); {@link #analyticOrFiles} writes the kernel tile by tile into NPY files (positional writes,
+ * {@code io.NpyTileFile}) instead when the estimate does not fit the heap, so kernels bigger than RAM never fail.
  */
 public interface KernelService {
 

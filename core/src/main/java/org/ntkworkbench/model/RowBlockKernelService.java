@@ -10,8 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ntkworkbench.kernel.Symmetry;
-import org.ntkworkbench.io.MappedNpyWriter;
-import org.ntkworkbench.io.NpyWriter;
+import org.ntkworkbench.io.NpyTileFile;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.nn.Layer;
@@ -21,10 +20,10 @@ import org.ntkworkbench.tensor.Tensor;
 /**
  * The default {@link KernelService}: splits {@code x1} into row blocks, computes each block's kernel against
  * the whole of {@code x2} on its own thread (BLAS does the Gram matrices), and copies the blocks into
- * the result or into memory-mapped NPY files. In memory, {@code x2 = x1} is one call of
- * {@code net.kernel(x)} (parallel inside, using the symmetry). In the file path the diagonal entries
- * come from each example's own 1×1 kernel (correlation exactly 1, where arccos is ill-conditioned);
- * the files are not symmetrised (blocks of rows never see their mirror): symmetric to ~1e−15.
+ * the result or, when it does not fit, into NPY files by positional writes. In memory, {@code x2 = x1} is one
+ * call of {@code net.kernel(x)} (parallel inside, using the symmetry). In the file path {@code x2 = x1} is cut
+ * into square tiles on and above the diagonal, each written with its mirror (symmetric to the last bit, the
+ * diagonal from each tile's own kernel, correlation exactly 1), as the Spark engine does.
  */
 public final class RowBlockKernelService implements KernelService {
     private final int threads;
@@ -201,6 +200,17 @@ public final class RowBlockKernelService implements KernelService {
                 .withGaussianity(gaussianity.get());
     }
 
+    /** Largest tile edge of the file path: 2048² tiles keep a tile's arrays at ~160 MB and n = 20 000 at 55 tasks. */
+    static final int FILE_TILE = 2048;
+
+    /**
+     * The kernel into NPY files under {@code dir} when it does not fit {@code budgetBytes}. With {@code x2 = x1}
+     * only the tiles on and above the diagonal are computed (a diagonal tile as the kernel of its rows with
+     * themselves, correlation exactly 1 on the diagonal) and each off-diagonal tile is written with its mirror,
+     * so the files are symmetric to the last bit and cost half the arithmetic; otherwise row blocks of the
+     * full width. Either way the numbers reach the files by positional writes ({@link NpyTileFile}, the same
+     * writer as the Spark engine's), and the files appear under their names only when complete.
+     */
     @Override
     public KernelResult analyticOrFiles(Layer net, Tensor x1, Tensor x2, Path dir, long budgetBytes) throws IOException {
         int n1 = x1.dim(0), n2 = x2 == null ? n1 : x2.dim(0);
@@ -208,37 +218,48 @@ public final class RowBlockKernelService implements KernelService {
         if (need <= budgetBytes) {
             return new KernelResult(analytic(net, x1, x2), null, null, n1, n2);
         }
-        // Rows per block so that one block per thread fits the budget.
-        long perRow = Math.max(1, need / n1);
-        int rows = (int) Math.max(1, Math.min(n1, budgetBytes / ((long) threads * perRow)));
+        boolean same = x2 == null || x2 == x1;
+        Tensor b = same ? x1 : x2;
         Files.createDirectories(dir);
         Path nngpFile = dir.resolve("nngp.npy"), ntkFile = dir.resolve("ntk.npy");
-        Tensor b = x2 == null ? x1 : x2;
-        try (MappedNpyWriter wn = NpyWriter.createMapped(nngpFile, n1, n2);
-             MappedNpyWriter wt = NpyWriter.createMapped(ntkFile, n1, n2)) {
-            try {
-                boolean same = x2 == null || x2 == x1;
+        try (NpyTileFile wn = NpyTileFile.createFor(nngpFile, n1, n2);
+             NpyTileFile wt = NpyTileFile.createFor(ntkFile, n1, n2)) {
+            if (same) {
+                // Square tiles, one per thread within the budget.
+                long perPair = Math.max(1, need / ((long) n1 * n2));
+                int t = (int) Math.max(1, Math.min(Math.min(FILE_TILE, n1), Math.sqrt((double) budgetBytes / ((long) threads * perPair))));
+                List<int[]> tiles = new ArrayList<>();
+                for (int i = 0; i < n1; i += t) {
+                    for (int j = i; j < n1; j += t) {
+                        tiles.add(new int[] {i, Math.min(n1, i + t), j, Math.min(n1, j + t)});
+                    }
+                }
+                forBlocks(tiles.size(), 1, (from, to) -> {
+                    int[] c = tiles.get(from);
+                    boolean diagonal = c[0] == c[2];
+                    Kernel k = diagonal ? net.kernel(x1.rowRange(c[0], c[1]))
+                            : net.kernel(x1.rowRange(c[0], c[1]), x1.rowRange(c[2], c[3]));
+                    requireDense(k);
+                    wn.writeTile(c[0], c[2], c[1] - c[0], c[3] - c[2], k.nngp().data(), !diagonal);
+                    wt.writeTile(c[0], c[2], c[1] - c[0], c[3] - c[2], k.ntk().data(), !diagonal);
+                });
+            } else {
+                // Rows per block so that one block per thread fits the budget.
+                long perRow = Math.max(1, need / n1);
+                int rows = (int) Math.max(1, Math.min(n1, budgetBytes / ((long) threads * perRow)));
                 forBlocks(n1, rows, (from, to) -> {
                     Kernel k = net.kernel(x1.rowRange(from, to), b);
                     requireDense(k);
-                    double[] nn = k.nngp().data(), tt = k.ntk().data();
-                    if (same) {
-                        // An example with itself: its own 1×1 kernel, whose correlation is exactly 1
-                        // (in a block the variances come from another rounding path, off by ~1e-9 after arccos).
-                        for (int i = from; i < to; i++) {
-                            Kernel d = net.kernel(x1.rowRange(i, i + 1));
-                            nn[(i - from) * n2 + i] = d.nngp().data()[0];
-                            tt[(i - from) * n2 + i] = d.ntk().data()[0];
-                        }
-                    }
-                    wn.writeRows(from, nn);
-                    wt.writeRows(from, tt);
+                    wn.writeRows(from, k.nngp().data());
+                    wt.writeRows(from, k.ntk().data());
                 });
-            } catch (RuntimeException e) {
-                wn.abort();
-                wt.abort();
-                throw e;
             }
+            wn.commit();
+            wt.commit();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(nngpFile);
+            Files.deleteIfExists(ntkFile);
+            throw e;
         }
         return new KernelResult(null, nngpFile, ntkFile, n1, n2);
     }

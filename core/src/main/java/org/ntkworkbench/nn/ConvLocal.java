@@ -139,4 +139,10 @@ public final class ConvLocal extends UnaryLayer {
     public String toString() {
         return shared.toString().replaceFirst("^conv", "convLocal");
     }
+
+    /** As {@link Conv}: each output position takes the mask of its window's centre tap (neural-tangents' ConvLocal). */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return shared.outputMask(mask);
+    }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.ntkworkbench.io.AtomicFiles;
 import org.ntkworkbench.io.MappedNpy;
 import org.ntkworkbench.io.NpyReader;
+import org.ntkworkbench.io.NpyTileFile;
 import org.ntkworkbench.io.NpyWriter;
 import org.ntkworkbench.io.Npz;
 import org.ntkworkbench.tensor.Tensor;
@@ -74,6 +75,50 @@ public final class ArrayFiles {
      */
     public static void moveIntoPlace(Path temp, Path target) throws IOException {
         AtomicFiles.moveIntoPlace(temp, target);
+    }
+
+    /**
+     * A float64 {@code (n1, n2)} {@code .npy} file filled tile by tile with positional writes: the writer the
+     * local engine uses for kernels too big for memory (core's {@code io.NpyTileFile}: one place decides how
+     * kernel tiles reach a file; its Javadoc has the measurements behind positional writes over a memory map).
+     * Distinct tiles may be written from several threads or processes at once.
+     */
+    public static final class TileFile implements AutoCloseable {
+        private final NpyTileFile file;
+
+        private TileFile(NpyTileFile file) {
+            this.file = file;
+        }
+
+        /** Creates (or truncates) {@code file} as an {@code (n1, n2)} float64 NPY of its final size, ready for tiles. */
+        public static TileFile create(Path file, int n1, int n2) throws IOException {
+            return new TileFile(NpyTileFile.create(file, n1, n2));
+        }
+
+        /** Opens an {@code (n1, n2)} file made by {@link #create} (e.g. in another JVM) to write tiles into it. */
+        public static TileFile open(Path file, int n1, int n2) throws IOException {
+            return new TileFile(NpyTileFile.open(file, n1, n2));
+        }
+
+        /**
+         * Writes the {@code rows × cols} tile {@code v} (row-major) at ({@code r0}, {@code c0}) and, with
+         * {@code mirror}, its transpose at ({@code c0}, {@code r0}). An I/O failure is an {@link java.io.UncheckedIOException}
+         * naming the file.
+         */
+        public void writeTile(int r0, int c0, int rows, int cols, double[] v, boolean mirror) {
+            file.writeTile(r0, c0, rows, cols, v, mirror);
+        }
+
+        /** Flushes the data to the device. */
+        public void force() throws IOException {
+            file.force();
+        }
+
+        /** Closes the file (it stays where it is). */
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
     }
 
     /** A memory-mapped float64 {@code .npy} array: element reads without loading the file onto the heap. */

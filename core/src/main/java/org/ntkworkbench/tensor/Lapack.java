@@ -39,8 +39,10 @@ public final class Lapack {
     public record SymmetricEigen(double[] values, double[] vectors, int n) {}
 
     /**
-     * All eigenvalues of the symmetric {@code n×n} matrix {@code a} (dsyevd, divide and conquer),
-     * ascending; with {@code vectors} also the orthonormal eigenvectors. {@code a} is not modified.
+     * All eigenvalues of the symmetric {@code n×n} matrix {@code a}, ascending; with {@code vectors} also the
+     * orthonormal eigenvectors (dsyevd, divide and conquer). {@code a} is not modified. Without vectors, from order
+     * {@link TwoStageEigenvalues#minOrder} on, by LAPACK's two-stage reduction ({@link TwoStageEigenvalues}: what
+     * dsyevd_2stage computes, several times cheaper than dsyevd's one-stage reduction on the bundled OpenBLAS).
      */
     public static SymmetricEigen syevd(double[] a, int n, boolean vectors) {
         if (a.length != (long) n * n) {
@@ -48,6 +50,10 @@ public final class Lapack {
         }
         if (n == 0) {
             return new SymmetricEigen(new double[0], vectors ? new double[0] : null, 0);
+        }
+        if (!vectors && n >= TwoStageEigenvalues.minOrder && TwoStageEigenvalues.available()) {
+            // Eigenvalues only: the two-stage reduction, on the heap, each step on the thread count that suits it.
+            return new SymmetricEigen(TwoStageEigenvalues.eigenvalues(a, n), null, n);
         }
         try (Arena arena = Arena.ofConfined()) {
             // A symmetric row-major matrix is its own column-major transpose: pass it as is.

@@ -67,6 +67,8 @@ class MaskingSpec extends Specification {
                     globalSelfAttention(4, attention: 'relu', bStd: 0.2), erf(), globalAvgPool(), dense(2)),
             'identity attention (1/sqrt d_k), GAP'               : serial(conv(4, [3] as int[], null, SAME, 1.0, 0.1),
                     globalSelfAttention(4, linearScaling: false, attention: 'identity', wQueryStd: 0.8, bStd: 0.3), globalAvgPool(), dense(2)),
+            'convLocal SAME, relu, GAP (trimmed: its first positions)': serial(convLocal(3, filter: [3], padding: 'SAME', bStd: 0.2), relu(),
+                    globalAvgPool(), dense(2)),
         ]
     }
 
@@ -97,7 +99,7 @@ class MaskingSpec extends Specification {
 
         where:
         name << sequenceNets().keySet().toList()
-        constant << [0.0d, Double.NaN, -7.0d, 0.0d, 0.0d, 0.0d]
+        constant << [0.0d, Double.NaN, -7.0d, 0.0d, 0.0d, 0.0d, 0.0d]
     }
 
     def "exact: images in a masked border (conv SAME, relu, conv, GAP) = the same net on the trimmed images"() {
@@ -122,6 +124,24 @@ class MaskingSpec extends Specification {
 
         then:
         worst <= 1e-14
+    }
+
+    def "the diagonal spatial layout (conv, relu, conv, flatten readout) gives the full layout's masked kernel"() {
+        given:
+        def net = serial(conv(5, [3] as int[], null, SAME, 1.2, 0.2), relu(), conv(4, [2] as int[], null, SAME, 1.0, 0.1), erf(), flatten(),
+                dense(2, 1.0, 0.1))
+        def x = padded(seqs, 8, 0)
+        def y = padded(seqs[1..3], 8, 0)
+
+        when:
+        def d = net.kernel([maskConstant: 0, diagonalSpatial: true], x, y)
+        def f = net.kernel([maskConstant: 0, diagonalSpatial: false], x, y)
+        def auto = net.kernel([maskConstant: 0], x)
+
+        then:
+        d.ntk().sub(f.ntk()).maxAbs() <= 1e-14 * f.ntk().maxAbs()
+        d.nngp().sub(f.nngp()).maxAbs() <= 1e-14 * f.nngp().maxAbs()
+        auto.ntk().sub(net.kernel([maskConstant: 0, diagonalSpatial: false], x).ntk()).maxAbs() <= 1e-14 * auto.ntk().maxAbs()
     }
 
     def "nothing equal to the mask constant: the kernel and the forward pass are those without masking, bit for bit"() {

@@ -56,10 +56,47 @@ class KernelServiceSpec extends Specification {
         nngp.sub(ref.nngp()).maxAbs() <= 1e-12 * ref.nngp().maxAbs()
         ntk.sub(ref.ntk()).maxAbs() <= 1e-12 * ref.ntk().maxAbs()
 
+        and: 'tiles of sqrt(100 kB / (2 threads · 40 B)) = 35 rows, each written with its mirror: symmetric to the last bit'
+        (0..<300).every { i -> (0..<300).every { j -> nngp.get(i, j) == nngp.get(j, i) && ntk.get(i, j) == ntk.get(j, i) } }
+
+        and: 'nothing but the two files in the folder (no temporary left)'
+        Files.list(dir).withCloseable { it.toList()*.fileName*.toString().sort() } == ['nngp.npy', 'ntk.npy']
+
         when: 'a large budget keeps it in memory'
         def mem = service.analyticOrFiles(net, x, x, dir.resolve('m'), Long.MAX_VALUE)
         then:
         !mem.onDisk() && !Files.exists(dir.resolve('m'))
+    }
+
+    def "x2 other than x1 goes to the files in row blocks of the full width, equal to the in-memory cross kernel"() {
+        given:
+        def net = serial(dense(32, 1.2, 0.1), erf(), dense(1))
+        def x = Tensor.randn(5, 120, 6)
+        def y = Tensor.randn(6, 70, 6)
+        def ref = net.kernel(x, y)
+
+        when:
+        def res = new RowBlockKernelService(2).analyticOrFiles(net, x, y, dir.resolve('c'), 20_000)
+        def io = new DefaultArrayIO()
+
+        then:
+        res.onDisk()
+        io.readNpy(res.nngpFile()).sub(ref.nngp()).maxAbs() <= 1e-12 * ref.nngp().maxAbs()
+        io.readNpy(res.ntkFile()).sub(ref.ntk()).maxAbs() <= 1e-12 * ref.ntk().maxAbs()
+    }
+
+    def "a tile that fails leaves neither file nor a temporary behind"() {
+        given: 'a model whose kernel is spatial (no readout): every tile is refused'
+        def net = serial(conv(4, 3), relu())
+        def x = Tensor.randn(5, 40, 8, 1)
+        def out = dir.resolve('f')
+
+        when:
+        new RowBlockKernelService(2).analyticOrFiles(net, x, null, out, 10_000)
+
+        then:
+        thrown(IllegalArgumentException)
+        Files.list(out).withCloseable { it.toList() }.isEmpty()
     }
 
     /**

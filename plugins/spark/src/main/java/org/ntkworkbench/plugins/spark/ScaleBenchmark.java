@@ -17,8 +17,8 @@ import org.ntkworkbench.tensor.Tensor;
 
 /**
  * The measurements behind docs/scale.md: a tiled symmetric kernel of n examples written to
- * memory-mapped NPY files by the single-JVM engine ({@link RowBlockKernelService}, row blocks on T threads)
- * and by the Spark engine (one task per tile), with wall and process CPU seconds, per-tile compute
+ * NPY files by the single-JVM engine ({@link RowBlockKernelService}, tiles on T threads) and by the Spark
+ * engine (one task per tile), both through the same tile writer (core's {@code io.NpyTileFile}), with wall and process CPU seconds, per-tile compute
  * seconds, bytes sent to the driver, the largest relative difference between the two results, and
  * the seconds and shuffle bytes of one distributed operator application (a CG iteration) on a
  * smaller cached kernel.
@@ -73,7 +73,7 @@ public final class ScaleBenchmark {
     }
 
     /**
-     * The tiled symmetric NNGP+NTK of {@code x} written to memory-mapped NPY files by the single-JVM engine
+     * The tiled symmetric NNGP+NTK of {@code x} written to NPY files by the single-JVM engine
      * ({@link RowBlockKernelService} on {@code threads} threads, forced onto its file path) and by {@code engine}
      * (one task per tile), each after an untimed warm-up on 600 rows: wall and process CPU seconds of both,
      * their ratios ({@code overhead_*} = spark / local), tiles, per-tile seconds, bytes sent to the driver and

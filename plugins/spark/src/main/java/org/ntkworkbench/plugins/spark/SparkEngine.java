@@ -49,6 +49,16 @@ public final class SparkEngine implements ComputeEngine {
             "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow", "-Dsmile.linalg.backend=native");
 
+    /**
+     * What makes one Spark core one thread of computation in an executor JVM: the kernel code splits its rows
+     * over the common fork-join pool (parallel streams), sized by the processors the JVM sees, not by the
+     * cores Spark gave the executor; with parallelism 0 a task computes on its own thread only, and c
+     * concurrent tasks use c cores. Without it a "1-core" executor computed every tile on two threads (the
+     * task thread and one pool worker: measured, docs/scale.md). OpenBLAS likewise gets one thread per task
+     * ({@code spark.executorEnv.OPENBLAS_NUM_THREADS=1}, unless the options set it).
+     */
+    public static final String ONE_THREAD_PER_TASK = "-Djava.util.concurrent.ForkJoinPool.common.parallelism=0";
+
     /** Engine option (not a Spark setting): {@code false} ships no classes to executors (tests of a missing plugin jar). */
     public static final String SHIP_CLASSES = "ntk.shipClasses";
     /**
@@ -127,7 +137,8 @@ public final class SparkEngine implements ComputeEngine {
                 // the driver's heap bounded and are enough to keep up with the placing (memory bandwidth).
                 .set("spark.resultGetter.threads", "2")
                 .set("spark.task.maxFailures", "4")
-                .set("spark.executor.extraJavaOptions", String.join(" ", JVM_FLAGS))
+                .set("spark.executor.extraJavaOptions", String.join(" ", JVM_FLAGS) + " " + ONE_THREAD_PER_TASK)
+                .set("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
                 .set("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
         String ld = System.getenv("LD_LIBRARY_PATH");
         if (ld != null) {

@@ -4,12 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -57,8 +53,11 @@ abstract class TileSink implements AutoCloseable {
         }
     }
 
-    /** Writes {@code len} values from {@code src[off…]} at row {@code row}, column {@code col} of array {@code a}. */
-    protected abstract void put(int a, int row, int col, double[] src, int off, int len);
+    /**
+     * Places the {@code rows × cols} tile {@code v} of array {@code a} at ({@code r0}, {@code c0}) and, with
+     * {@code mirror}, its transpose at ({@code c0}, {@code r0}).
+     */
+    protected abstract void place(int a, int r0, int c0, int rows, int cols, double[] v, boolean mirror);
 
     /** Stores the per-example variances {@code v} from example {@code offset} on ({@code side} 1: x1, 2: x2); default: dropped. */
     protected void putVariances(int side, int offset, double[] v) {}
@@ -78,26 +77,11 @@ abstract class TileSink implements AutoCloseable {
         return id == null ? null : LOCAL.get(id);
     }
 
-    /**
-     * Places a tile's numbers (any thread; distinct tiles touch disjoint regions). The mirror of an
-     * off-diagonal tile is gathered column by column (measured on a 2048² tile: 0.03 s per array, less
-     * than a 64-square blocked transpose, which the hardware's strided prefetch makes unnecessary).
-     */
+    /** Places a tile's numbers (any thread; distinct tiles touch disjoint regions), off the diagonal of a symmetric kernel with its mirror. */
     final void write(Tile t) {
+        boolean mirror = job.symmetric() && t.bi != t.bj;
         for (int a = 0; a < names.size(); a++) {
-            double[] v = t.get(names.get(a));
-            for (int i = 0; i < t.rows; i++) {
-                put(a, t.r0 + i, t.c0, v, i * t.cols, t.cols);
-            }
-            if (job.symmetric() && t.bi != t.bj) {
-                double[] column = new double[t.rows];
-                for (int j = 0; j < t.cols; j++) {
-                    for (int i = 0; i < t.rows; i++) {
-                        column[i] = v[i * t.cols + j];
-                    }
-                    put(a, t.c0 + j, t.r0, column, 0, t.rows);
-                }
-            }
+            place(a, t.r0, t.c0, t.rows, t.cols, t.get(names.get(a)), mirror);
         }
         if (t.cov1 != null) {
             putVariances(1, t.r0, t.cov1);
@@ -155,8 +139,20 @@ abstract class TileSink implements AutoCloseable {
         private final double[] cov2;
 
         @Override
-        protected void put(int a, int row, int col, double[] src, int off, int len) {
-            System.arraycopy(src, off, arrays[a], row * job.n2() + col, len);
+        protected void place(int a, int r0, int c0, int rows, int cols, double[] v, boolean mirror) {
+            double[] out = arrays[a];
+            int n2 = job.n2();
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(v, i * cols, out, (r0 + i) * n2 + c0, cols);
+            }
+            if (mirror) {
+                for (int j = 0; j < cols; j++) {
+                    int row = (c0 + j) * n2 + r0;
+                    for (int i = 0; i < rows; i++) {
+                        out[row + i] = v[i * cols + j];
+                    }
+                }
+            }
         }
 
         @Override
@@ -184,18 +180,13 @@ abstract class TileSink implements AutoCloseable {
     /**
      * NPY files: {@code out} ending in {@code .npz} becomes an uncompressed NPZ (as {@code np.savez}) built
      * from the finished files; any other {@code out} a directory holding {@code <name>.npy}. Temporary files
-     * sit next to {@code out} and are deleted on failure.
-     *
-     * <p>A tile's rows (and its mirror's) are positional writes ({@code pwrite}), not stores into a memory
-     * map: a tile touches 2 × 2048 short runs of pages scattered over the whole file, and faulting those
-     * pages into a shared mapping one by one cost 2.5× the CPU of writing them (measured: filling a 3.2 GB
-     * kernel file tile by tile, 14.1 s CPU mapped vs 4.7 s written, 5.6 s for a sequential mapped fill).
+     * sit next to {@code out} and are deleted on failure. Tiles reach them through the workbench's tile writer
+     * ({@link ArrayFiles.TileFile}: positional writes, the local engine's writer too).
      */
     static final class Files2 extends TileSink {
         private final Path out;
         private final Path[] temps;
-        private final FileChannel[] channels;
-        private final long dataOffset;
+        private final ArrayFiles.TileFile[] files;
         private boolean done;
 
         Files2(TileJob job, Path out) throws IOException {
@@ -206,18 +197,11 @@ abstract class TileSink implements AutoCloseable {
                 Files.createDirectories(parent);
             }
             temps = new Path[names.size()];
-            channels = new FileChannel[names.size()];
-            byte[] header = ArrayFiles.npyHeader(job.n1(), job.n2());
-            dataOffset = header.length;
-            long bytes = 8L * job.n1() * job.n2();
+            files = new ArrayFiles.TileFile[names.size()];
             try {
                 for (int a = 0; a < names.size(); a++) {
                     temps[a] = Files.createTempFile(parent, "." + this.out.getFileName() + "." + names.get(a) + ".", ".npy.tmp");
-                    channels[a] = FileChannel.open(temps[a], StandardOpenOption.READ, StandardOpenOption.WRITE);
-                    channels[a].write(ByteBuffer.wrap(header), 0);
-                    if (bytes > 0) {
-                        channels[a].write(ByteBuffer.allocate(1), header.length + bytes - 1);
-                    }
+                    files[a] = ArrayFiles.TileFile.create(temps[a], job.n1(), job.n2());
                 }
             } catch (IOException | RuntimeException e) {
                 abort();
@@ -226,8 +210,8 @@ abstract class TileSink implements AutoCloseable {
         }
 
         @Override
-        protected void put(int a, int row, int col, double[] src, int off, int len) {
-            Positional.write(channels[a], dataOffset + 8L * ((long) row * job.n2() + col), src, off, len, temps[a]);
+        protected void place(int a, int r0, int c0, int rows, int cols, double[] v, boolean mirror) {
+            files[a].writeTile(r0, c0, rows, cols, v, mirror);
         }
 
         /** Where executors on this machine write their tiles themselves (the temporary files). */
@@ -236,15 +220,15 @@ abstract class TileSink implements AutoCloseable {
             for (int a = 0; a < temps.length; a++) {
                 paths[a] = temps[a].toString();
             }
-            return new FileTarget(paths, ArrayFiles.npyHeader(job.n1(), job.n2()).length);
+            return new FileTarget(paths);
         }
 
         /** Flushes, then renames (directory of NPY) or packs (NPZ) into place. */
         void finish() throws IOException {
             requireComplete();
-            for (FileChannel c : channels) {
-                c.force(true);
-                c.close();
+            for (ArrayFiles.TileFile f : files) {
+                f.force();
+                f.close();
             }
             done = true;
             try {
@@ -291,9 +275,9 @@ abstract class TileSink implements AutoCloseable {
         void abort() throws IOException {
             if (!done) {
                 done = true;
-                for (FileChannel c : channels) {
-                    if (c != null) {
-                        c.close();
+                for (ArrayFiles.TileFile f : files) {
+                    if (f != null) {
+                        f.close();
                     }
                 }
             }
@@ -312,22 +296,22 @@ abstract class TileSink implements AutoCloseable {
 
     /**
      * The temporary NPY files of a {@link Files2} sink, as a task on another JVM of the same machine sees
-     * them: the task opens the files, writes its tile (and mirror) at their positions and closes them
-     * again, so no executor keeps a deleted file open. The page cache is shared, so the driver's
-     * {@code force} makes it durable.
+     * them: the task opens the files, writes its tile (and mirror) at their positions with the same writer
+     * and closes them again, so no executor keeps a deleted file open. The page cache is shared, so the
+     * driver's {@code force} makes it durable.
      */
-    record FileTarget(String[] paths, long dataOffset) implements Serializable {
+    record FileTarget(String[] paths) implements Serializable {
         /** Writes tile {@code t} of {@code job} into the files. */
         void write(TileJob job, Tile t) {
-            FileChannel[] channels = new FileChannel[paths.length];
+            ArrayFiles.TileFile[] files = new ArrayFiles.TileFile[paths.length];
             try {
                 for (int a = 0; a < paths.length; a++) {
-                    channels[a] = FileChannel.open(Path.of(paths[a]), StandardOpenOption.WRITE);
+                    files[a] = ArrayFiles.TileFile.open(Path.of(paths[a]), job.n1(), job.n2());
                 }
                 new TileSink(job) {
                     @Override
-                    protected void put(int a, int row, int col, double[] src, int off, int len) {
-                        Positional.write(channels[a], dataOffset + 8L * ((long) row * job.n2() + col), src, off, len, Path.of(paths[a]));
+                    protected void place(int a, int r0, int c0, int rows, int cols, double[] v, boolean mirror) {
+                        files[a].writeTile(r0, c0, rows, cols, v, mirror);
                     }
 
                     @Override
@@ -336,44 +320,15 @@ abstract class TileSink implements AutoCloseable {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot write the tile into " + String.join(", ", paths) + ": " + e.getMessage(), e);
             } finally {
-                for (FileChannel c : channels) {
+                for (ArrayFiles.TileFile f : files) {
                     try {
-                        if (c != null) {
-                            c.close();
+                        if (f != null) {
+                            f.close();
                         }
                     } catch (IOException ignored) {
                         // the data is in the page cache already
                     }
                 }
-            }
-        }
-    }
-
-    /** Little-endian float64 runs written at a file position through a per-thread direct buffer. */
-    static final class Positional {
-        private static final int BUFFER = 64 << 10;
-        private static final ThreadLocal<ByteBuffer> BUF =
-                ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN));
-
-        private Positional() {}
-
-        /** Writes {@code src[off … off+len)} at byte {@code position} of {@code c} ({@code file} names it in errors). */
-        static void write(FileChannel c, long position, double[] src, int off, int len, Path file) {
-            ByteBuffer b = BUF.get();
-            try {
-                while (len > 0) {
-                    int k = Math.min(len, BUFFER / 8);
-                    b.clear();
-                    b.asDoubleBuffer().put(src, off, k);
-                    b.limit(8 * k);
-                    while (b.hasRemaining()) {
-                        position += c.write(b, position);
-                    }
-                    off += k;
-                    len -= k;
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot write the kernel into " + file + ": " + e.getMessage(), e);
             }
         }
     }
