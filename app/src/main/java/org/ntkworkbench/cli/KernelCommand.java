@@ -20,6 +20,7 @@ import org.ntkworkbench.memory.MemoryPlanner;
 import org.ntkworkbench.model.empirical.EmpiricalNngp;
 import org.ntkworkbench.model.empirical.EmpiricalNtk;
 import org.ntkworkbench.nn.Layer;
+import org.ntkworkbench.runtime.PhaseTimes;
 import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.spi.ComputeEngine;
 import org.ntkworkbench.spi.EngineProvider;
@@ -115,14 +116,18 @@ final class KernelCommand implements Callable<Integer> {
         if (maskConstant != null && !engine.local()) {
             throw new IllegalArgumentException("--mask-constant needs the local engine (the masks travel with its kernels)");
         }
+        PhaseTimes.mark("picocli parse, kernel options");
         Workbench wb = root.workbench();
+        PhaseTimes.mark("Workbench.start (rest)");
         long t0 = System.nanoTime();
         ArrayIO io = wb.service(ArrayIO.class);
         boolean nanPadding = maskConstant != null && maskConstant.isNaN();
         Tensor x1 = read(io, "--x1", x1File, nanPadding);
         Tensor x2 = x2File == null ? null : read(io, "--x2", x2File, nanPadding);
+        PhaseTimes.mark("read inputs");
         Layer parsed = model.parse(wb);
         Layer net = maskConstant == null ? parsed : parsed.masked(maskConstant);
+        PhaseTimes.mark("--model parsed");
         if (!engine.local()) {
             Map<String, Tensor> params = null;
             if (empirical) {
@@ -162,6 +167,7 @@ final class KernelCommand implements Callable<Integer> {
             Files.createDirectories(parent);
         }
         String shape;
+        PhaseTimes.mark("memory plan");
         if (mode == MemoryPlanner.Mode.IN_MEMORY) {
             Map<String, Tensor> arrays = new LinkedHashMap<>();
             if (empirical) {
@@ -180,10 +186,13 @@ final class KernelCommand implements Callable<Integer> {
                     arrays.put("ntk", k.ntk());
                 }
             }
+            PhaseTimes.mark("kernel computed");
             for (Map.Entry<String, Tensor> a : arrays.entrySet()) {
                 Finite.requireResult("ntk kernel: " + (empirical ? "empirical " : "") + a.getKey(), a.getValue());
             }
+            PhaseTimes.mark("finite check");
             io.writeNpz(out, arrays, compress);
+            PhaseTimes.mark("NPZ written");
             shape = arrays.values().iterator().next().shapeString();
         } else {
             blockwise(kernels, planner, net, params, x1, x2, n1, n2, perRow);
@@ -193,6 +202,7 @@ final class KernelCommand implements Callable<Integer> {
                 + (empirical ? " (empirical)" : " (analytic)") + (mode == MemoryPlanner.Mode.BLOCKWISE ? " blockwise" : "")
                 + " -> " + out);
         writeManifest(wb, t0);
+        PhaseTimes.mark("manifest written");
         return 0;
     }
 

@@ -14,10 +14,15 @@ public final class Main {
 
     /** Runs the command line and returns DESIGN.md's exit code (0 ok, 1 computation failed, 2 bad usage/input). */
     public static int execute(String... args) {
+        org.ntkworkbench.runtime.PhaseTimes.mark("JVM start to main");
+        warmUp(args);
         CommandLine cl = commandLine();
+        org.ntkworkbench.runtime.PhaseTimes.mark("picocli command tree");
         // The session records the command line and the files it reads, for the run's manifest (ntk rerun).
         try (var session = org.ntkworkbench.report.Provenance.Session.open(java.util.List.of(args))) {
-            return cl.execute(args);
+            int rc = cl.execute(args);
+            org.ntkworkbench.runtime.PhaseTimes.mark("command (rest)");
+            return rc;
         } catch (OutOfMemoryError e) {
             // The planner should have refused or gone blockwise first (a defect when this happens), but a
             // one-line message naming the knobs still beats a stack trace.
@@ -28,7 +33,39 @@ public final class Main {
         }
     }
 
+    /** Commands that start the workbench (and so check the native BLAS first). */
+    private static final java.util.Set<String> WORKBENCH_COMMANDS = java.util.Set.of("kernel", "fit", "spectrum", "eigen", "train");
+
+    /**
+     * Start-up work that would otherwise run one after the other on the main thread, begun on background threads
+     * while picocli builds its command tree and the workbench starts: the native BLAS check for the commands that
+     * need it, and the Groovy runtime and parser for a {@code --model} expression. Both only warm up: the command's
+     * own {@code NativeCheck.verify()} and {@code ModelOption.parse} decide and report, exactly as without them.
+     */
+    private static void warmUp(String[] args) {
+        if (args.length == 0 || !WORKBENCH_COMMANDS.contains(args[0])) {
+            return;
+        }
+        org.ntkworkbench.tensor.NativeCheck.verifyInBackground();
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--model") && i + 1 < args.length) {
+                org.ntkworkbench.dsl.ModelExpressions.warmUp(args[i + 1]);
+                return;
+            }
+            if (args[i].startsWith("--model=")) {
+                org.ntkworkbench.dsl.ModelExpressions.warmUp(args[i].substring("--model=".length()));
+                return;
+            }
+        }
+    }
+
     static CommandLine commandLine() {
+        // picocli's support for Groovy closures in annotations (which no ntk command uses) would load
+        // groovy.lang.Closure and with it initialise the whole Groovy runtime (about a CPU second) before any
+        // command runs, even for ntk --version; a user's own -Dpicocli.disable.closures wins.
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
         NtkCommand root = new NtkCommand();
         CommandLine cl = new CommandLine(root);
         cl.setExitCodeExceptionMapper(ExitCodes::of);

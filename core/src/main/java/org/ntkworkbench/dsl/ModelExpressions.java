@@ -115,6 +115,28 @@ public final class ModelExpressions {
     }
 
     /**
+     * Starts, on a background daemon thread, what the first {@link #parse} of {@code exprOrFile} would otherwise do
+     * on the caller's thread: the Groovy runtime's initialisation (the layer words dispatch through it) and the
+     * parser's classes and tables, by building (and dropping) the syntax tree of an inline expression. A start-up
+     * optimisation for the CLI, which meanwhile starts the workbench on its main thread: it decides nothing, every
+     * error is ignored here and reported by the real {@link #parse}.
+     */
+    public static void warmUp(String exprOrFile) {
+        Thread t = new Thread(() -> {
+            try {
+                org.codehaus.groovy.runtime.InvokerHelper.getMetaClass(Layer.class);
+                if (exprOrFile != null && exprOrFile.contains("(")) {
+                    syntaxTree(exprOrFile, "--model");
+                }
+            } catch (RuntimeException | LinkageError ignored) {
+                // the real parse reports it
+            }
+        }, "ntk-model-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
      * Interprets {@code source} under the rules of the class comment and returns its last value; {@code what}
      * starts every error message (e.g. {@code --model}).
      */

@@ -1,6 +1,5 @@
 package org.ntkworkbench.report;
 
-import groovy.lang.GroovySystem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -28,7 +27,12 @@ public record Versions(String workbench, String smile, String openblas, String g
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     }
 
+    /**
+     * What {@code GroovySystem.getVersion()} returns, read from the same release file without initialising the Groovy
+     * runtime (its meta-class registry costs about a CPU second at start-up, and {@code ntk --version} or
+     * {@code ntk kernel} need none of it).
+     */
     private static String groovyVersion() {
-        return GroovySystem.getVersion();
+        return org.codehaus.groovy.util.ReleaseInfo.getVersion();
     }
 }

@@ -53,7 +53,9 @@ public final class Workbench implements DslContext {
     public static Workbench start(List<Path> pluginDirs) {
         NativeCheck.verify();
         BlasThreads.applyDefault();
+        PhaseTimes.mark("native BLAS check, BLAS threads");
         PluginLoader.Result found = new PluginLoader(PluginLoader.directories(pluginDirs)).load();
+        PhaseTimes.mark("plugins found");
         List<LoadedPlugin> plugins = new ArrayList<>(found.plugins());
         List<PluginFailure> failures = new ArrayList<>(found.failures());
         Injector injector;
@@ -76,6 +78,7 @@ public final class Workbench implements DslContext {
             plugins = kept;
             injector = Guice.createInjector(modules(plugins));
         }
+        PhaseTimes.mark("Guice injector");
         Workbench wb = new Workbench(injector, List.copyOf(plugins), List.copyOf(failures));
         current = wb;
         return wb;

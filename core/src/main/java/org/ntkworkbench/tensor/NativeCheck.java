@@ -16,8 +16,12 @@ public final class NativeCheck {
 
     private static volatile boolean verified;
 
-    /** Runs the check once per JVM; throws {@link NativeLibraryException} with a clear message. */
-    public static void verify() {
+    /**
+     * Runs the check once per JVM; throws {@link NativeLibraryException} with a clear message. Synchronized: a caller
+     * waits for a check under way on another thread (the CLI starts one early in the background, see
+     * {@link #verifyInBackground}) and repeats it if that one failed.
+     */
+    public static synchronized void verify() {
         if (verified) {
             return;
         }
@@ -44,6 +48,22 @@ public final class NativeCheck {
                     + " must contain libopenblas.so (the build unpacks it into core/target/native; start through ./ntk)", e);
         }
         verified = true;
+    }
+
+    /**
+     * Starts {@link #verify} on a background daemon thread, so that loading OpenBLAS and linking its calls overlaps
+     * other start-up work; errors are dropped here (the caller's own {@link #verify} repeats the check and throws).
+     */
+    public static void verifyInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                verify();
+            } catch (RuntimeException | LinkageError ignored) {
+                // the caller's verify() reports it
+            }
+        }, "ntk-native-check");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,0 +1,35 @@
+package org.ntkworkbench.runtime;
+
+import java.time.Duration;
+
+/**
+ * Start-up and phase timings for measuring the CLI: with {@code -Dntk.times=true} (e.g.
+ * {@code NTK_JAVA_OPTS=-Dntk.times=true ./ntk kernel ...}) each {@link #mark} prints one stderr line with the
+ * wall and process CPU seconds since the previous mark (the first mark counts from the JVM's start). Off by
+ * default, when a mark costs one field read.
+ */
+public final class PhaseTimes {
+    private PhaseTimes() {}
+
+    private static final boolean ON = Boolean.getBoolean("ntk.times");
+    private static long lastWall = -1;
+    private static long lastCpu;
+
+    /** True when timings are printed. */
+    public static boolean on() {
+        return ON;
+    }
+
+    /** Prints the wall and CPU seconds spent since the last mark (or since the JVM started) in {@code phase}. */
+    public static synchronized void mark(String phase) {
+        if (!ON) {
+            return;
+        }
+        long wall = System.nanoTime();
+        long cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        double dw = lastWall < 0 ? java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1e-3 : (wall - lastWall) * 1e-9;
+        System.err.printf(java.util.Locale.ROOT, "ntk times: %-34s wall %6.3f s  cpu %6.3f s%n", phase, dw, (cpu - lastCpu) * 1e-9);
+        lastWall = System.nanoTime();
+        lastCpu = cpu;
+    }
+}
