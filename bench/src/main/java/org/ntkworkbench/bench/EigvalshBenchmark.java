@@ -16,7 +16,7 @@ import org.ntkworkbench.tensor.Tensor;
 /**
  * All eigenvalues of a symmetric positive definite {@code n×n} matrix {@code A = G Gᵀ/n + I}
  * ({@code G} an {@code (n, n)} seeded standard Gaussian) through {@link Spectra#eigh} without vectors
- * (LAPACK dsyevd). Reports {@code seconds}, and two independent checks of the spectrum:
+ * (LAPACK's two-stage reduction, {@code Lapack.syevd}; NumPy's {@code eigvalsh} calls dsyevd). Reports {@code seconds}, and two independent checks of the spectrum:
  * {@code trace_rel_error} = |Σλ − tr A| / tr A and {@code frobenius_rel_error} = |Σλ² − ‖A‖_F²| / ‖A‖_F².
  * The matrix is built once (outside the timer) and shared with {@link EigvalshNumpyBenchmark}, which
  * reads it from an {@code .npy} file so that NumPy decomposes exactly the same numbers.
@@ -32,7 +32,7 @@ public final class EigvalshBenchmark implements Benchmark {
     @Override
     public String description() {
         return "all eigenvalues of the symmetric n x n matrix A = G G^T/n + I (seeded Gaussian G) by Spectra.eigh "
-                + "(dsyevd, no vectors); reports seconds and trace / Frobenius checks";
+                + "(no vectors: LAPACK two-stage reduction + dsterf); reports seconds and trace / Frobenius checks";
     }
 
     @Override

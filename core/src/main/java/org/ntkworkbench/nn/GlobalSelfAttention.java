@@ -285,15 +285,25 @@ public final class GlobalSelfAttention extends UnaryLayer {
     /**
      * Masked inputs (neural-tangents' attention masks): a masked position is excluded as a key (its logits are
      * −∞ before the softmax, 0 before identity/relu/abs, as nt) and its query output is masked (zeroed by the next
-     * layer). Positional embeddings with masks are refused (not implemented).
+     * layer). A positional embedding is zeroed at masked positions (nt), so its covariance R is masked too.
      */
     @Override
     public Tensor outputMask(Tensor mask) {
-        if (posEmb.used()) {
-            throw new IllegalArgumentException("globalSelfAttention with posEmb: '" + posEmb.type() + "' does not support masked inputs "
-                    + "(maskConstant) yet; use posEmb: 'none'");
-        }
         return mask;
+    }
+
+    /** Per example, 1 at unmasked and 0 at masked positions ({@code null} without a mask). */
+    private static double[][] keeps(Tensor mask, int n, int q) {
+        if (mask == null) {
+            return null;
+        }
+        double[][] k = new double[n][q];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < q; p++) {
+                k[i][p] = mask.data()[i * q + p] == 0 ? 1 : 0;
+            }
+        }
+        return k;
     }
 
     @Override
@@ -336,6 +346,10 @@ public final class GlobalSelfAttention extends UnaryLayer {
             int ce = posEmb.channelsFor(c);
             int[] spatial = Arrays.copyOfRange(shape, 1, shape.length - 1);
             Var e = Ops.matmul(Var.of(Tensor.of(posEmb.cholesky(spatial), q, q)), ctx.param(Params.key(path, "E"), q, ce), posEmb.wStd());
+            if (mask != null) {
+                // nt: the embedding is zeroed at masked positions (per example).
+                e = Ops.mul(Var.of(org.ntkworkbench.kernel.Masks.keep(mask).reshape(n, q, 1)), e);
+            }
             if ("sum".equals(posEmb.type())) {
                 hk = h.add(e);
             } else {
@@ -454,14 +468,16 @@ public final class GlobalSelfAttention extends UnaryLayer {
         double[] cov1, cov2;
         double[] nIn = in.nngp().data(), tIn = in.ntk() == null ? null : in.ntk().data();
         boolean same = in.cov2() == in.cov1();
+        double[][] keep1 = keeps(in.mask1(), n1, q), keep2 = keeps(in.mask2(), n2, q);
         if (linearScaling) {
-            double[][] a1 = attentionWeights(blocks(in.cov1(), n1, block, flat, q, keysSee), keyWeights(in.mask1(), n1, q));
-            double[][] a2 = same ? a1 : attentionWeights(blocks(in.cov2(), n2, block, flat, q, keysSee), keyWeights(in.mask2(), n2, q));
+            double[][] a1 = attentionWeights(blocks(in.cov1(), n1, block, flat, q, keysSee, keep1), keyWeights(in.mask1(), n1, q));
+            double[][] a2 = same ? a1 : attentionWeights(blocks(in.cov2(), n2, block, flat, q, keysSee, keep2), keyWeights(in.mask2(), n2, q));
             for (int i = 0; i < n1; i++) {
                 for (int j = 0; j < n2; j++) {
                     int base = (i * n2 + j) * block;
-                    double[] sig = sandwich(a1[i], gather(nIn, base, block, flat, q, valuesSee), a2[j], q);
-                    double[] th = tIn == null ? null : sandwich(a1[i], gather(tIn, base, block, flat, q, valuesSee), a2[j], q);
+                    Interp vs = valuesSee.pair(keep1 == null ? null : keep1[i], keep2 == null ? null : keep2[j]);
+                    double[] sig = sandwich(a1[i], gather(nIn, base, block, flat, q, vs), a2[j], q);
+                    double[] th = tIn == null ? null : sandwich(a1[i], gather(tIn, base, block, flat, q, vs), a2[j], q);
                     for (int m = 0; m < block; m++) {
                         nngp[base + m] = w2 * sig[flat[m]] + b2;
                         if (ntk != null) {
@@ -470,33 +486,36 @@ public final class GlobalSelfAttention extends UnaryLayer {
                     }
                 }
             }
-            cov1 = selfCov(blocks(in.cov1(), n1, block, flat, q, valuesSee), a1, q, block, flat, w2, b2);
-            cov2 = same ? cov1 : selfCov(blocks(in.cov2(), n2, block, flat, q, valuesSee), a2, q, block, flat, w2, b2);
+            cov1 = selfCov(blocks(in.cov1(), n1, block, flat, q, valuesSee, keep1), a1, q, block, flat, w2, b2);
+            cov2 = same ? cov1 : selfCov(blocks(in.cov2(), n2, block, flat, q, valuesSee, keep2), a2, q, block, flat, w2, b2);
         } else {
             // Queries and keys independent: E[G(x)_pq G(x')_p'q'] = σ_QK² K[p,p'] K[q,q'] with K what they see (nt's rule).
             double std2 = qkStd * qkStd * w2;
+            Interp keysSeeAll = keysSee, valuesSeeAll = valuesSee;
             for (int i = 0; i < n1; i++) {
                 for (int j = 0; j < n2; j++) {
                     int base = (i * n2 + j) * block;
+                    double[] ki = keep1 == null ? null : keep1[i], kj = keep2 == null ? null : keep2[j];
+                    Interp ks = keysSeeAll.pair(ki, kj), vs = valuesSeeAll.pair(ki, kj);
                     double d = 0, e = 0;
                     for (int m = 0; m < block; m++) {
-                        double nk = keysSee.at(nIn[base + m], m), nv = valuesSee.at(nIn[base + m], m);
+                        double nk = ks.at(nIn[base + m], m), nv = vs.at(nIn[base + m], m);
                         d += nk * nv;
                         if (tIn != null) {
-                            e += nk * valuesSee.at(tIn[base + m], m) + nv * keysSee.at(tIn[base + m], m);
+                            e += nk * vs.at(tIn[base + m], m) + nv * ks.at(tIn[base + m], m);
                         }
                     }
                     for (int m = 0; m < block; m++) {
-                        double sg = keysSee.at(nIn[base + m], m);
+                        double sg = ks.at(nIn[base + m], m);
                         nngp[base + m] = std2 * d * sg + b2;
                         if (ntk != null) {
-                            ntk[base + m] = std2 * (e * sg + d * (keysSee.at(tIn[base + m], m) + 4 * sg)) + b2;
+                            ntk[base + m] = std2 * (e * sg + d * (ks.at(tIn[base + m], m) + 4 * sg)) + b2;
                         }
                     }
                 }
             }
-            cov1 = identityCov(in.cov1().data(), n1, block, std2, b2, keysSee, valuesSee);
-            cov2 = same ? cov1 : identityCov(in.cov2().data(), n2, block, std2, b2, keysSee, valuesSee);
+            cov1 = identityCov(in.cov1().data(), n1, block, std2, b2, keysSeeAll, valuesSeeAll, keep1);
+            cov2 = same ? cov1 : identityCov(in.cov2().data(), n2, block, std2, b2, keysSeeAll, valuesSeeAll, keep2);
         }
         Tensor c1 = Tensor.of(cov1, in.cov1().shape());
         Tensor c2 = same ? c1 : Tensor.of(cov2, in.cov2().shape());
@@ -512,13 +531,34 @@ public final class GlobalSelfAttention extends UnaryLayer {
         double at(double v, int m) {
             return r == null ? v : kx * v + ke * r[flat[m]];
         }
+
+        /**
+         * What the projections see for a pair of examples whose positions are kept ({@code 1}) or masked ({@code 0})
+         * as {@code ki}, {@code kj} ({@code null}: nothing masked): the embedding is zero at masked positions, so
+         * R[p, q] becomes R[p, q]·ki[p]·kj[q] (nt masks R the same way).
+         */
+        Interp pair(double[] ki, double[] kj) {
+            if (r == null || (ki == null && kj == null)) {
+                return this;
+            }
+            int q = (int) Math.round(Math.sqrt(r.length));
+            double[] masked = r.clone();
+            for (int p = 0; p < q; p++) {
+                for (int c = 0; c < q; c++) {
+                    if ((ki != null && ki[p] == 0) || (kj != null && kj[c] == 0)) {
+                        masked[p * q + c] = 0;
+                    }
+                }
+            }
+            return new Interp(kx, ke, masked, flat);
+        }
     }
 
     /** Each example's Q×Q covariance (row-major flat positions), as {@code see} sees it, from a covariance array {@code (n, block)}. */
-    private static double[][] blocks(Tensor cov, int n, int block, int[] flat, int q, Interp see) {
+    private static double[][] blocks(Tensor cov, int n, int block, int[] flat, int q, Interp see, double[][] keep) {
         double[][] out = new double[n][];
         for (int i = 0; i < n; i++) {
-            out[i] = gather(cov.data(), i * block, block, flat, q, see);
+            out[i] = gather(cov.data(), i * block, block, flat, q, keep == null ? see : see.pair(keep[i], keep[i]));
         }
         return out;
     }
@@ -607,9 +647,12 @@ public final class GlobalSelfAttention extends UnaryLayer {
         return out;
     }
 
-    private static double[] identityCov(double[] cov, int n, int block, double std2, double b2, Interp keysSee, Interp valuesSee) {
+    private static double[] identityCov(double[] cov, int n, int block, double std2, double b2, Interp keysSeeAll, Interp valuesSeeAll,
+                                        double[][] keep) {
         double[] out = new double[cov.length];
         for (int i = 0; i < n; i++) {
+            Interp keysSee = keep == null ? keysSeeAll : keysSeeAll.pair(keep[i], keep[i]);
+            Interp valuesSee = keep == null ? valuesSeeAll : valuesSeeAll.pair(keep[i], keep[i]);
             double d = 0;
             for (int m = 0; m < block; m++) {
                 d += keysSee.at(cov[i * block + m], m) * valuesSee.at(cov[i * block + m], m);

@@ -69,6 +69,11 @@ class MaskingSpec extends Specification {
                     globalSelfAttention(4, linearScaling: false, attention: 'identity', wQueryStd: 0.8, bStd: 0.3), globalAvgPool(), dense(2)),
             'convLocal SAME, relu, GAP (trimmed: its first positions)': serial(convLocal(3, filter: [3], padding: 'SAME', bStd: 0.2), relu(),
                     globalAvgPool(), dense(2)),
+            'softmax attention, posEmb sum (decay 0.5, values too)': serial(conv(4, [3] as int[], null, SAME, 1.3, 0.2),
+                    globalSelfAttention(4, posEmb: 'sum', posEmbDecay: 0.5, valPosEmb: true, wPosEmbStd: 1.2, bStd: 0.1), relu(), globalAvgPool(), dense(2)),
+            'identity attention, posEmb concat (pNorm 1)'          : serial(conv(4, [3] as int[], null, SAME, 1.0, 0.1),
+                    globalSelfAttention(4, linearScaling: false, attention: 'identity', posEmb: 'concat', posEmbChannels: 3, posEmbDecay: 0.3,
+                            posEmbPNorm: 1, bStd: 0.2), globalAvgPool(), dense(2)),
         ]
     }
 
@@ -99,7 +104,7 @@ class MaskingSpec extends Specification {
 
         where:
         name << sequenceNets().keySet().toList()
-        constant << [0.0d, Double.NaN, -7.0d, 0.0d, 0.0d, 0.0d, 0.0d]
+        constant << [0.0d, Double.NaN, -7.0d, 0.0d, 0.0d, 0.0d, 0.0d, 0.0d, 0.0d]
     }
 
     def "exact: images in a masked border (conv SAME, relu, conv, GAP) = the same net on the trimmed images"() {
@@ -160,9 +165,9 @@ class MaskingSpec extends Specification {
             'conv, layerNorm over positions, relu, avgPool stride 2, conv, erf, GAP': serial(conv(C, [3] as int[], null, SAME, 1.3, 0.2),
                     layerNorm(axis: [1, -1]), relu(), avgPool([2] as int[], [2] as int[], SAME), conv(C, [3] as int[], null, SAME, 1.0, 0.1), erf(),
                     globalAvgPool(), dense(M, 1.0, 0.1)),
-            'softmax attention (linear scaling) after a conv, relu, flatten'           : serial(conv(C, [3] as int[], null, SAME, 1.3, 0.2),
-                    globalSelfAttention(C, keyChannels: 256, valueChannels: 64, heads: 4, wKeyStd: 1.5, wOutStd: 1.2, bStd: 0.1), relu(),
-                    flatten(), dense(M)),
+            'softmax attention (linear scaling, posEmb sum) after a conv, relu, flatten': serial(conv(C, [3] as int[], null, SAME, 1.3, 0.2),
+                    globalSelfAttention(C, keyChannels: 256, valueChannels: 64, heads: 4, wKeyStd: 1.5, wOutStd: 1.2, bStd: 0.1, posEmb: 'sum',
+                            posEmbDecay: 0.5), relu(), flatten(), dense(M)),
         ]
     }
 
@@ -207,6 +212,8 @@ class MaskingSpec extends Specification {
                 heads: 2, bStd: 0.3), tanh(), flatten(), dense(2))
         'identity attention'         | serial(conv(3, [2] as int[], null, SAME, 1.0, 0.1), globalSelfAttention(2, keyChannels: 3, heads: 2,
                 linearScaling: false, attention: 'identity'), globalAvgPool(), dense(1))
+        'attention, posEmb concat'   | serial(conv(3, [2] as int[], null, SAME, 1.0, 0.1), globalSelfAttention(2, keyChannels: 3, heads: 2,
+                posEmb: 'concat', posEmbChannels: 2, posEmbDecay: 0.4, valPosEmb: true), globalAvgPool(), dense(1))
     }
 
     def "the masked forward pass: masked outputs are zero, masked keys get no attention"() {
