@@ -69,7 +69,9 @@ final class EigenCommand implements Callable<Integer> {
         MemoryPlanner.current().require("the eigendecomposition of " + n + " x " + n + (vectors ? " with vectors" : ""),
                 MemoryPlanner.float64Bytes(n, n) + extra);
         Spectra spectra = wb.service(Spectra.class);
-        EigenDecomposition e = top == null ? spectra.eigh(a, n, vectors) : spectra.topK(a, n, top, vectors);
+        // Eigenvalues only: the matrix is ours and needed no more, so the decomposition may work in it (no n² copy).
+        EigenDecomposition e = top != null ? spectra.topK(a, n, top, vectors)
+                : vectors ? spectra.eigh(a, n, true) : spectra.eigenvaluesOverwriting(a, n);
         Finite.requireResult("ntk eigen: values", Tensor.vector(e.values()));
         Map<String, Tensor> arrays = new LinkedHashMap<>();
         arrays.put("values", Tensor.vector(e.values()));

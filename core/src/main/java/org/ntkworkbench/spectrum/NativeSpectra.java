@@ -18,6 +18,14 @@ public final class NativeSpectra implements Spectra {
     }
 
     @Override
+    public EigenDecomposition eigenvaluesOverwriting(double[] a, int n) {
+        if (a.length != (long) n * n) {
+            throw new IllegalArgumentException("eigenvalues: " + a.length + " values for an " + n + "x" + n + " matrix");
+        }
+        return descending(new Lapack.SymmetricEigen(Lapack.eigenvaluesOverwriting(a, n), null, n), n, n);
+    }
+
+    @Override
     public EigenDecomposition topK(double[] a, int n, int k, boolean vectors) {
         if (a.length != (long) n * n) {
             throw new IllegalArgumentException("topK: " + a.length + " values for an " + n + "x" + n + " matrix");

@@ -16,6 +16,14 @@ public interface Spectra {
     EigenDecomposition eigh(double[] a, int n, boolean vectors);
 
     /**
+     * All eigenvalues (descending, no vectors) of the symmetric row-major {@code n×n} matrix {@code a}, which the
+     * call may overwrite: for a caller that owns the array and needs it no more (saves an n² copy; {@code ntk eigen}).
+     */
+    default EigenDecomposition eigenvaluesOverwriting(double[] a, int n) {
+        return eigh(a, n, false);
+    }
+
+    /**
      * The k largest eigenvalues (descending) and optionally eigenvectors of the symmetric {@code n×n}
      * matrix {@code a}: a dense decomposition for small n, the block Krylov solver otherwise.
      */

@@ -53,7 +53,7 @@ public final class Lapack {
         }
         if (!vectors && n >= TwoStageEigenvalues.minOrder && TwoStageEigenvalues.available()) {
             // Eigenvalues only: the two-stage reduction, on the heap, each step on the thread count that suits it.
-            return new SymmetricEigen(TwoStageEigenvalues.eigenvalues(a, n), null, n);
+            return new SymmetricEigen(TwoStageEigenvalues.eigenvalues(a, n, false), null, n);
         }
         try (Arena arena = Arena.ofConfined()) {
             // A symmetric row-major matrix is its own column-major transpose: pass it as is.
@@ -89,6 +89,20 @@ public final class Lapack {
             }
             return new SymmetricEigen(values, vecs, n);
         }
+    }
+
+    /**
+     * All eigenvalues (ascending) of the symmetric {@code n×n} matrix {@code a}, which is overwritten (used as the
+     * workspace of the two-stage reduction: no n² copy); as {@link #syevd} without vectors otherwise.
+     */
+    public static double[] eigenvaluesOverwriting(double[] a, int n) {
+        if (a.length != (long) n * n) {
+            throw new IllegalArgumentException("eigenvalues: " + a.length + " values for an " + n + "x" + n + " matrix");
+        }
+        if (n >= TwoStageEigenvalues.minOrder && TwoStageEigenvalues.available()) {
+            return TwoStageEigenvalues.eigenvalues(a, n, true);
+        }
+        return syevd(a, n, false).values();
     }
 
     /** Columns per diagonal block of the blocked Cholesky (package-private so that specs can make it small). */

@@ -49,11 +49,12 @@ final class TwoStageEigenvalues {
 
     /**
      * The eigenvalues of the symmetric {@code n×n} matrix {@code a} (row-major; only its lower triangle in
-     * column-major terms is read, i.e. the upper triangle row-major), ascending. {@code a} is not modified.
+     * column-major terms is read, i.e. the upper triangle row-major), ascending. {@code a} is overwritten when
+     * {@code overwrite} (no n² copy), else not modified.
      */
-    static double[] eigenvalues(double[] a, int n) {
+    static double[] eigenvalues(double[] a, int n, boolean overwrite) {
         int kd = Math.max(1, Math.min(bandWidth, n - 1));
-        double[] w = a.clone(); // column-major lower triangle of the symmetric matrix = row-major upper
+        double[] w = overwrite ? a : a.clone(); // column-major lower triangle of the symmetric matrix = row-major upper
         double sigma = scale(w);
         double[] d = new double[n];
         double[] e = new double[Math.max(1, n - 1)];
@@ -61,7 +62,7 @@ final class TwoStageEigenvalues {
             int threads = BlasThreads.current();
             try {
                 double[] band = bandReduce(w, n, kd, Math.max(1, threads));
-                w = null; // the n² copy is no longer needed: let a collection take it during the bulge chasing
+                w = null; // a copy (unless overwriting) no longer needed: a collection may take it during the bulge chasing
                 BlasThreads.set(1);
                 bulgeChase(band, n, kd, d, e);
                 int[] info = {0};

@@ -111,6 +111,23 @@ class TwoStageEigenvaluesSpec extends Specification {
         diff / maxAbs(big) < 1e-13
     }
 
+    def "the overwriting variant (ntk eigen's) gives the same values, bit for bit, and the descending Spectra view of them"() {
+        given:
+        TwoStageEigenvalues.bandWidth = 8
+        double[] a = NpyReader.read(fixture("sym45.npy")).data()
+        double[] work = a.clone()
+
+        when:
+        double[] kept = Lapack.syevd(a, 45, false).values()
+        double[] over = Lapack.eigenvaluesOverwriting(a.clone(), 45)
+        double[] desc = new org.ntkworkbench.spectrum.NativeSpectra().eigenvaluesOverwriting(work, 45).values()
+
+        then:
+        over == kept
+        desc == ((kept as List).reverse() as double[])
+        work != a // it was used as the workspace
+    }
+
     def "OpenBLAS's thread count is the same after the call as before"() {
         given:
         int before = BlasThreads.current()
