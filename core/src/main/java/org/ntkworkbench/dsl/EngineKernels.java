@@ -67,6 +67,8 @@ public final class EngineKernels implements KernelOffload {
         }
         Map<String, Tensor> k = engine(engine, master).kernel(text, x1, same ? null : x2, get, null);
         Tensor cov1 = k.get("cov1");
-        return Kernel.dense(k.get("nngp"), computeNtk ? k.get("ntk") : null, cov1, same ? cov1 : k.get("cov2"), same, 0);
+        return Kernel.dense(k.get("nngp"), computeNtk ? k.get("ntk") : null, cov1, same ? cov1 : k.get("cov2"), same, 0)
+                .withGaussianity(new org.ntkworkbench.kernel.Gaussianity("a kernel computed by the " + engine + " engine", false));
+        // (the engine does not send the flag back: not known to be Gaussian)
     }
 }

@@ -1,9 +1,7 @@
 package org.ntkworkbench.io;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -37,21 +35,57 @@ public final class AtomicFiles {
         write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    /** Writes {@code target} atomically with the content produced by {@code body}. */
+    /**
+     * Writes {@code target} atomically with the content produced by {@code body}. The bytes are written (and
+     * SHA-256-hashed, see {@link #writtenSha256}) on a second thread while {@code body} produces the next ones.
+     */
     public static void write(Path target, Body body) throws IOException {
         Path temp = createTemporarySibling(target);
         try {
+            String sha256;
+            long size;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-                body.writeTo(out);
-                out.flush();
+                HashingChannelOutput out = new HashingChannelOutput(channel);
+                try {
+                    body.writeTo(out);
+                    sha256 = out.finish();
+                } catch (IOException | RuntimeException | Error e) {
+                    out.abandon();
+                    throw e;
+                }
+                size = out.size();
                 channel.force(true);
             }
             moveIntoPlace(temp, target);
+            remember(target, size, sha256);
         } catch (IOException | RuntimeException | Error e) {
             Files.deleteIfExists(temp);
             throw e;
         }
+    }
+
+    /** What {@link #write} wrote: size, modification time and SHA-256 of the file it put in place. */
+    private record Written(long size, long modifiedMillis, String sha256) {}
+
+    private static final java.util.Map<Path, Written> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void remember(Path target, long size, String sha256) {
+        Path abs = target.toAbsolutePath().normalize();
+        try {
+            WRITTEN.put(abs, new Written(size, Files.getLastModifiedTime(abs).toMillis(), sha256));
+        } catch (IOException | RuntimeException e) {
+            WRITTEN.remove(abs);
+        }
+    }
+
+    /**
+     * The SHA-256 (hex) of {@code file} as {@link #write} wrote it in this process, if the file still has that
+     * size and modification time; otherwise null (read and hash it). Run manifests hash their outputs: this saves
+     * reading a big output back.
+     */
+    public static String writtenSha256(Path file, long size, long modifiedMillis) {
+        Written w = WRITTEN.get(file.toAbsolutePath().normalize());
+        return w != null && w.size() == size && w.modifiedMillis() == modifiedMillis ? w.sha256() : null;
     }
 
     /**

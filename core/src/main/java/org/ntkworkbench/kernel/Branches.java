@@ -46,6 +46,37 @@ public final class Branches {
         return Kernel.fromBranches(ks, nngp, ntk, cov1, cov2, ks.get(0).spatial(), channels);
     }
 
+    /**
+     * The {@link Gaussianity} of an independent sum or a spatial concatenation of branches, whose rules (fanInSum,
+     * {@code fanInConcat(axis:)}) set the covariance of two different branches to zero. For independent branches it is
+     * E[a]E[b′], zero when one of the two has mean zero (a Gaussian flow, an odd activation of one) but not in
+     * general (a relu's mean is √(Σ/2π); the raw inputs are fixed numbers): throws in one line when two or more
+     * branches may have a non-zero mean. The result is Gaussian when every branch is, of mean zero when every
+     * branch is, else it names the first non-Gaussian branch.
+     */
+    public static Gaussianity independentSum(String word, List<Kernel> ks) {
+        List<String> offMean = ks.stream().filter(k -> !k.gaussianity().zeroMean()).map(k -> k.gaussianity().why()).toList();
+        if (offMean.size() >= 2) {
+            throw new IllegalArgumentException(word + " of " + offMean.size() + " branches whose means need not vanish (after "
+                    + String.join(", ", offMean) + ") has no kernel rule: the covariance across branches is the product of their"
+                    + " means, which the kernel does not track; end all but one of them in a dense or conv layer");
+        }
+        return combined(word, ks, offMean.isEmpty());
+    }
+
+    /**
+     * Gaussian when every branch is; otherwise not Gaussian (naming the first branch that is not) with the given
+     * {@code zeroMean}.
+     */
+    public static Gaussianity combined(String word, List<Kernel> ks, boolean zeroMean) {
+        for (Kernel k : ks) {
+            if (!k.gaussian()) {
+                return new Gaussianity(word + " of a non-Gaussian branch (after " + k.gaussianity().why() + ")", zeroMean);
+            }
+        }
+        return Gaussianity.GAUSSIAN;
+    }
+
     /** The branches' NTK arrays. */
     public static List<Tensor> ntks(List<Kernel> ks) {
         return ks.stream().map(Kernel::ntk).toList();

@@ -32,20 +32,24 @@ import org.ntkworkbench.tensor.Tensor;
  * {@link #dense}; a new component is added here alone (constructor, copies, factories' defaults).
  */
 public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels,
-                     Tensor mask1, Tensor mask2) {
+                     Gaussianity gaussianity, Tensor mask1, Tensor mask2) {
 
     /**
      * Canonical constructor; a missing {@code cov2} of a kernel of x1 with itself is {@code cov1}.
      * {@code channels} is the finite number of features (channels) of the layer whose kernel this is,
      * as in neural-tangents' {@code Kernel.shape1}: only the standard parameterization needs it (its
-     * NTK sums over the fan-in); {@code 0} means unknown. A missing {@code mask2} of a kernel of x1 with
-     * itself is {@code mask1}.
+     * NTK sums over the fan-in); {@code 0} means unknown. {@code gaussianity} says whether the flow whose
+     * kernel this is is Gaussian and of mean zero ({@link Gaussianity}; neural-tangents' {@code is_gaussian});
+     * each layer decides its effect in {@code nn.Layer.gaussianityAfter} (see docs/math-notes.md, "Gaussian
+     * inputs to activations").
+     * A missing {@code mask2} of a kernel of x1 with itself is {@code mask1}.
      */
     public Kernel {
         spatial = spatial.clone();
         if (cov2 == null && x1IsX2) {
             cov2 = cov1;
         }
+        java.util.Objects.requireNonNull(gaussianity, "gaussianity");
         if (channels < 0) {
             throw new IllegalArgumentException("kernel channels " + channels + " must be >= 0");
         }
@@ -235,7 +239,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
      * components it does not touch travel on. {@code channels}: as in the canonical constructor.
      */
     public static Kernel of(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, null, null);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, Gaussianity.INPUTS, null, null);
     }
 
     /**
@@ -254,42 +258,53 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     public static Kernel fromBranches(java.util.List<Kernel> branches, Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2,
                                       int[] spatial, int channels) {
         boolean same = branches.stream().allMatch(Kernel::x1IsX2);
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, same, channels, branches.get(0).mask1(), branches.get(0).mask2());
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, same, channels, branches.get(0).gaussianity, branches.get(0).mask1(),
+                branches.get(0).mask2());
     }
 
     /** A copy with other NNGP, NTK ({@code null}: NNGP only) and per-input covariance arrays, same spatial shape. */
     public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with other arrays and the spatial shape they have (pools, windows, fixed maps of positions). */
     public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with another NNGP array. */
     public Kernel withNngp(Tensor v) {
-        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
+        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with another NTK array ({@code null}: NNGP only). */
     public Kernel withNtk(Tensor v) {
-        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels, mask1, mask2);
+        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with other per-input covariances. */
     public Kernel withCovs(Tensor c1, Tensor c2) {
-        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels, mask1, mask2);
+        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with another spatial shape (arrays must match it). */
     public Kernel withSpatial(int[] s) {
-        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels, mask1, mask2);
+        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels, gaussianity, mask1, mask2);
     }
 
     /** A copy with another channel count (the finite width of the features; 0 = unknown). */
     public Kernel withChannels(int c) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c, mask1, mask2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c, gaussianity, mask1, mask2);
+    }
+
+    /** Whether the flow is Gaussian ({@link Gaussianity#gaussian()}). */
+    public boolean gaussian() {
+        return gaussianity.gaussian();
+    }
+
+    /** A copy with another {@link Gaussianity} (set by the layer whose rule made this kernel). */
+    public Kernel withGaussianity(Gaussianity g) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, g, mask1, mask2);
     }
 
     /**
@@ -297,7 +312,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
      * 1 where a position of an example is masked, or {@code null} (nothing masked). See {@link Masks}.
      */
     public Kernel withMasks(Tensor m1, Tensor m2) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, m1, m2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, m1, m2);
     }
 
     /** True when some example of x1 or x2 carries a mask. */
@@ -315,7 +330,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     public boolean equals(Object o) {
         return o instanceof Kernel k && nngp == k.nngp && ntk == k.ntk && cov1 == k.cov1 && cov2 == k.cov2
                 && Arrays.equals(spatial, k.spatial) && x1IsX2 == k.x1IsX2 && channels == k.channels
-                && mask1 == k.mask1 && mask2 == k.mask2;
+                && gaussianity.equals(k.gaussianity) && mask1 == k.mask1 && mask2 == k.mask2;
     }
 
     @Override
@@ -326,6 +341,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     @Override
     public String toString() {
         return "Kernel[n1=" + n1() + ", n2=" + n2() + ", spatial=" + Arrays.toString(spatial)
-                + ", ntk=" + (ntk != null) + ", x1IsX2=" + x1IsX2 + ", channels=" + channels + ", masked=" + masked() + "]";
+                + ", ntk=" + (ntk != null) + ", x1IsX2=" + x1IsX2 + ", channels=" + channels + ", masked=" + masked()
+                + (gaussianity.gaussian() ? ", gaussian" : ", not Gaussian (" + gaussianity.why() + ")") + "]";
     }
 }

@@ -81,6 +81,7 @@ public final class RowBlockKernelService implements KernelService {
         double[] ntk = new double[n1 * n2];
         double[] cov1 = new double[n1];
         java.util.concurrent.atomic.AtomicReference<Tensor> cov2 = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<org.ntkworkbench.kernel.Gaussianity> gaussianity = new java.util.concurrent.atomic.AtomicReference<>();
         int rows = Math.max(1, (n1 + threads - 1) / threads);
         forBlocksUnchecked(n1, rows, (from, to) -> {
             Kernel k = net.kernel(x1.rowRange(from, to), b, computeNtk, null);
@@ -91,6 +92,7 @@ public final class RowBlockKernelService implements KernelService {
             }
             System.arraycopy(k.cov1().data(), 0, cov1, from, to - from);
             cov2.compareAndSet(null, k.cov2());
+            gaussianity.set(k.gaussianity()); // the same for every block: the model's, not the data's
         });
         boolean same = x2 == null || x2 == x1;
         if (same) {
@@ -100,7 +102,7 @@ public final class RowBlockKernelService implements KernelService {
         // With x2 = x1 the variances are the kernel's own diagonal (as Kernel.fromInputs keeps them).
         Tensor c1 = same ? diagonal(nngp, n1, n2) : Tensor.of(cov1, n1);
         return Kernel.dense(Tensor.of(nngp, n1, n2), computeNtk ? Tensor.of(ntk, n1, n2) : null, c1, same ? c1 : cov2.get(),
-                same, 0);
+                same, 0).withGaussianity(gaussianity.get());
     }
 
     /**
@@ -151,6 +153,7 @@ public final class RowBlockKernelService implements KernelService {
         double[] cov1 = new double[n1];
         double[] cov2 = new double[n2];
         java.util.concurrent.atomic.AtomicBoolean haveNtk = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicReference<org.ntkworkbench.kernel.Gaussianity> gaussianity = new java.util.concurrent.atomic.AtomicReference<>();
         List<int[]> tiles = new ArrayList<>();
         for (int i = 0; i < n1; i += t) {
             for (int j = same ? i : 0; j < n2; j += t) {
@@ -163,6 +166,7 @@ public final class RowBlockKernelService implements KernelService {
             Kernel k = same && i0 == j0 ? net.kernel(x1.rowRange(i0, i1), null, computeNtk, null)
                     : net.kernel(x1.rowRange(i0, i1), b.rowRange(j0, j1), computeNtk, null);
             requireDense(k);
+            gaussianity.set(k.gaussianity()); // the same for every tile: the model's, not the data's
             double[] kn = k.nngp().data(), kt = k.ntk() == null ? null : k.ntk().data();
             if (kt == null) {
                 haveNtk.set(false);
@@ -192,7 +196,8 @@ public final class RowBlockKernelService implements KernelService {
         });
         Tensor c1 = same ? diagonal(nngp, n1, n2) : Tensor.of(cov1, n1);
         Tensor c2 = same ? c1 : Tensor.of(cov2, n2);
-        return Kernel.dense(Tensor.of(nngp, n1, n2), haveNtk.get() ? Tensor.of(ntk, n1, n2) : null, c1, c2, same, 0);
+        return Kernel.dense(Tensor.of(nngp, n1, n2), haveNtk.get() ? Tensor.of(ntk, n1, n2) : null, c1, c2, same, 0)
+                .withGaussianity(gaussianity.get());
     }
 
     /** Largest tile edge of the file path: 2048² tiles keep a tile's arrays at ~160 MB and n = 20 000 at 55 tasks. */

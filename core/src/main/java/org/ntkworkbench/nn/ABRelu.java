@@ -41,6 +41,12 @@ public final class ABRelu extends Activation {
         return "abRelu";
     }
 
+    /** Equal slopes: φ(x) = a·x. */
+    @Override
+    protected boolean linear() {
+        return a == b;
+    }
+
     @Override
     public double value(double x) {
         return x > 0 ? b * x : a * x;

@@ -5,6 +5,7 @@ import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.Dual;
 import org.ntkworkbench.kernel.EntrywiseRule;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 
 /**
@@ -30,7 +31,40 @@ public abstract class Activation extends UnaryLayer {
     /** {@code nngp' = T(nngp)}, {@code ntk' = T'(nngp) ⊙ ntk} through {@link #dual()}. */
     @Override
     public Kernel kernel(Kernel in) {
-        return dual().apply(in);
+        Gaussianity after = gaussianityAfter(in.gaussianity());
+        return dual().apply(in).withGaussianity(after);
+    }
+
+    /**
+     * The dual assumes Gaussian pre-activations (of the channels' common distribution): a non-Gaussian input
+     * (the raw inputs, another activation's output, …) is refused in one line, as in neural-tangents, and the
+     * output is not Gaussian; its mean is zero when φ is {@linkplain #odd() odd}. A {@linkplain #linear() linear}
+     * φ is exact on any input and keeps the flow's {@link Gaussianity}.
+     */
+    @Override
+    public Gaussianity gaussianityAfter(Gaussianity in) {
+        if (linear()) {
+            return in;
+        }
+        requireGaussian(in);
+        return new Gaussianity(word(), odd());
+    }
+
+    /**
+     * Whether φ(−x) = −φ(x): of a zero-mean Gaussian (symmetric) input the output then has mean zero, so a
+     * fanInSum with another non-Gaussian branch stays exact. Default {@code false}.
+     */
+    protected boolean odd() {
+        return false;
+    }
+
+    /**
+     * Whether φ(x) = a·x: its kernel a²Σ, a²Θ is then exact whatever the input's distribution (the channel
+     * mean of a² x x′), and a Gaussian stays Gaussian, so such an activation is neither refused nor changes
+     * the flag. Default {@code false}.
+     */
+    protected boolean linear() {
+        return false;
     }
 
     /**

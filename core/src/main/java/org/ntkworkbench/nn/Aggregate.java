@@ -66,12 +66,6 @@ public final class Aggregate extends UnaryLayer {
         return "aggregate";
     }
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
-    @Override
-    public boolean keepsNonGaussian() {
-        return true;
-    }
-
     @Override
     public int[] outputShape(int[] in) {
         matrix(spatialOf(in));

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.DiagonalStep;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.Padding;
@@ -185,13 +186,20 @@ public final class Conv extends UnaryLayer {
      * The convolution rule ({@link #rule}): mean over the filter's diagonal shifts per spatial axis,
      * then the dense rule (standard fan-in = input channels × filter size).
      */
+    /** Fresh Gaussian weights over infinitely many inputs: the output is Gaussian whatever the input. */
+    @Override
+    public Gaussianity gaussianityAfter(Gaussianity in) {
+        return Gaussianity.GAUSSIAN;
+    }
+
     @Override
     public Kernel kernel(Kernel in) {
         if (in.spatial().length != filter.length) {
             throw new IllegalArgumentException("conv with filter " + Arrays.toString(filter) + " needs a kernel with "
                     + filter.length + " spatial axes, got " + Arrays.toString(in.spatial()));
         }
-        return rule(in, filter, strides, padding, wStd, bStd, parameterization, 0).withChannels(channels);
+        return rule(in, filter, strides, padding, wStd, bStd, parameterization, 0).withChannels(channels)
+                .withGaussianity(gaussianityAfter(in.gaussianity()));
     }
 
     /**

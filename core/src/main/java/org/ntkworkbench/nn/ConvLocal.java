@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.Padding;
 import org.ntkworkbench.kernel.PairLayout;
@@ -96,9 +97,15 @@ public final class ConvLocal extends UnaryLayer {
     }
 
     /** The convolution's rule on same-position pairs, 0 elsewhere (see the class comment). */
+    /** Fresh Gaussian weights over infinitely many inputs: the output is Gaussian whatever the input. */
+    @Override
+    public Gaussianity gaussianityAfter(Gaussianity in) {
+        return Gaussianity.GAUSSIAN;
+    }
+
     @Override
     public Kernel kernel(Kernel in) {
-        Kernel k = shared.kernel(in);
+        Kernel k = shared.kernel(in).withGaussianity(gaussianityAfter(in.gaussianity()));
         if (k.diagonalSpatial()) {
             return k;
         }

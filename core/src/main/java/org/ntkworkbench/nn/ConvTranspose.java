@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.Padding;
@@ -152,13 +153,20 @@ public final class ConvTranspose extends UnaryLayer {
     }
 
     /** The transposed-convolution rule ({@link #rule}) with this layer's options; keeps the channel count {@code channels}. */
+    /** Fresh Gaussian weights over infinitely many inputs: the output is Gaussian whatever the input. */
+    @Override
+    public Gaussianity gaussianityAfter(Gaussianity in) {
+        return Gaussianity.GAUSSIAN;
+    }
+
     @Override
     public Kernel kernel(Kernel in) {
         if (in.spatial().length != filter.length) {
             throw new IllegalArgumentException("convTranspose with filter " + Arrays.toString(filter) + " needs a kernel with "
                     + filter.length + " spatial axes, got " + Arrays.toString(in.spatial()));
         }
-        return rule(in, filter, strides, padding, wStd, bStd, parameterization).withChannels(channels);
+        return rule(in, filter, strides, padding, wStd, bStd, parameterization).withChannels(channels)
+                .withGaussianity(gaussianityAfter(in.gaussianity()));
     }
 
     /** Pair (o, o) reads only pairs (i, i): tap k reads the same input position on both sides. */

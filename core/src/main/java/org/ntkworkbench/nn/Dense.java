@@ -1,6 +1,7 @@
 package org.ntkworkbench.nn;
 
 import org.ntkworkbench.kernel.EntrywiseRule;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 
 import java.util.Arrays;
@@ -191,12 +192,12 @@ public final class Dense extends UnaryLayer {
 
     /** The NTK-parameterized dense rule on a whole kernel, keeping its channel count. */
     public static Kernel rule(Kernel k, double wStd, double bStd) {
-        return rule(wStd, bStd, Parameterization.NTK, 0, 0).applyTo(k);
+        return rule(wStd, bStd, Parameterization.NTK, 0, 0).applyTo(k).withGaussianity(Gaussianity.GAUSSIAN);
     }
 
     /** The dense rule on a whole kernel in either parameterization, keeping its channel count. */
     public static Kernel rule(Kernel k, double wStd, double bStd, Parameterization p, int fanIn) {
-        return rule(wStd, bStd, p, fanIn, 0).applyTo(k);
+        return rule(wStd, bStd, p, fanIn, 0).applyTo(k).withGaussianity(Gaussianity.GAUSSIAN);
     }
 
     private static double[] affine(double[] a, double scale, double shift) {
@@ -205,6 +206,12 @@ public final class Dense extends UnaryLayer {
             o[i] = scale * a[i] + shift;
         }
         return o;
+    }
+
+    /** Fresh Gaussian weights over infinitely many inputs: the output is Gaussian whatever the input. */
+    @Override
+    public Gaussianity gaussianityAfter(Gaussianity in) {
+        return Gaussianity.GAUSSIAN;
     }
 
     /** This layer's {@linkplain #rule(double, double, Parameterization, int, int) rule}: fan-in from the input kernel, {@code width} channels out. */

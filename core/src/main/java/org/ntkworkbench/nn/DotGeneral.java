@@ -53,12 +53,6 @@ public final class DotGeneral extends UnaryLayer {
         return "dotGeneral";
     }
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
-    @Override
-    public boolean keepsNonGaussian() {
-        return true;
-    }
-
     /** The spatial axis (0-based among the spatial axes) for per-example input {@code in}. */
     private int spatialAxis(int[] in) {
         int d = in.length - 1;

@@ -1,5 +1,6 @@
 package org.ntkworkbench.nn;
 
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.PairLayout;
 
@@ -67,10 +68,13 @@ public final class Dropout extends UnaryLayer {
         return "dropout";
     }
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
+    /**
+     * Evaluation mode is the identity (the flag is kept); training mode multiplies by random masks, so its
+     * output is not Gaussian (as in neural-tangents).
+     */
     @Override
-    public boolean keepsNonGaussian() {
-        return true;
+    public Gaussianity gaussianityAfter(Gaussianity in) {
+        return mode == Mode.EVAL || rate == 0 ? in : new Gaussianity("dropout(mode: 'train')", in.zeroMean());
     }
 
     /** The {@code rate} this was built with. */
@@ -112,6 +116,7 @@ public final class Dropout extends UnaryLayer {
         if (mode == Mode.EVAL || rate == 0) {
             return in;
         }
+        Gaussianity after = gaussianityAfter(in.gaussianity());
         double factor = 1 / (1 - rate);
         PairLayout lay = in.layout();
         int q = lay.positions();
@@ -122,12 +127,12 @@ public final class Dropout extends UnaryLayer {
         Tensor cov1 = scaleDiagonal(in.cov1(), lay.block(), diag, factor, 1, true);
         Tensor cov2 = in.cov2() == in.cov1() ? cov1 : scaleDiagonal(in.cov2(), lay.block(), diag, factor, 1, true);
         if (!in.x1IsX2()) {
-            return in.withCovs(cov1, cov2);
+            return in.withCovs(cov1, cov2).withGaussianity(after);
         }
         int n = in.n1();
         Tensor nngp = scaleDiagonal(in.nngp(), lay.block(), diag, factor, n, false);
         Tensor ntk = in.ntk() == null ? null : scaleDiagonal(in.ntk(), lay.block(), diag, factor, n, false);
-        return in.withArrays(nngp, ntk, cov1, cov2);
+        return in.withArrays(nngp, ntk, cov1, cov2).withGaussianity(after);
     }
 
     /** Multiplies the same-position entries of the example-diagonal blocks ({@code perExample}: every block). */

@@ -42,6 +42,12 @@ public final class Erf extends Activation {
         return "erf";
     }
 
+    /** a·erf(b·x) + c is odd when c = 0. */
+    @Override
+    protected boolean odd() {
+        return c == 0;
+    }
+
     @Override
     public double value(double x) {
         return standard() ? erf(x) : a * erf(b * x) + c;

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -97,16 +98,25 @@ public final class FanInConcat implements Layer {
     }
 
     /**
-     * Whether concatenating {@code in} yields channels that are not identically distributed: a
-     * channel-axis concatenation of branches whose kernels differ. Its kernel (the channel-weighted mean)
-     * is exact for linear layers after it, but an activation acts on each branch's channels separately,
-     * so its kernel is the weighted mean of the activation's kernels of the branches, which the mean
-     * kernel does not determine (neural-tangents refuses the same).
+     * The Gaussian flag of a channel-axis concatenation. Its kernel (the channel-weighted mean) is exact for a
+     * linear layer after it whatever the branches' distributions (only same-channel pairs enter the mean), but
+     * an activation acts on each branch's channels separately, so its kernel is the weighted mean of the
+     * activation's kernels of the branches, which the mean kernel does not determine unless the branches'
+     * kernels are equal: Gaussian only when every branch is and their kernels are equal (neural-tangents
+     * marks every channel concatenation non-Gaussian).
      */
-    public boolean concatenatesUnequalChannels(List<Kernel> in) {
-        if (in.size() < 2 || perExampleAxis(in.get(0).spatial().length + 1) != in.get(0).spatial().length) {
-            return false;
+    private static Gaussianity channelGaussianity(List<Kernel> in) {
+        boolean zeroMean = in.stream().allMatch(k -> k.gaussianity().zeroMean());
+        Gaussianity g = Branches.combined("fanInConcat", in, zeroMean);
+        if (g.gaussian() && concatenatesUnequalChannels(in)) {
+            return new Gaussianity("fanInConcat of branches with different kernels (the concatenated channels are not identically"
+                    + " distributed)", true);
         }
+        return g;
+    }
+
+    /** Whether the branches' kernels differ (bit for bit): their concatenated channels are not identically distributed. */
+    private static boolean concatenatesUnequalChannels(List<Kernel> in) {
         Kernel first = in.get(0);
         for (Kernel k : in) {
             if (!Arrays.equals(k.nngp().data(), first.nngp().data()) || !Arrays.equals(k.cov1().data(), first.cov1().data())
@@ -118,6 +128,7 @@ public final class FanInConcat implements Layer {
     }
 
     private static Kernel spatialConcat(List<Kernel> ks, int a) {
+        Gaussianity after = Branches.independentSum("fanInConcat(axis: " + (a + 1) + ")", ks);
         Kernel first = ks.get(0);
         int[] spatial = first.spatial();
         boolean diagonal = first.diagonalSpatial();
@@ -145,7 +156,7 @@ public final class FanInConcat implements Layer {
         Tensor ntk = first.ntk() == null ? null : blocks(ks.stream().map(Kernel::ntk).toList(), 2, a, spatial, sizes, diagonal);
         Tensor cov1 = blocks(ks.stream().map(Kernel::cov1).toList(), 1, a, spatial, sizes, diagonal);
         Tensor cov2 = sameCov ? cov1 : blocks(ks.stream().map(Kernel::cov2).toList(), 1, a, spatial, sizes, diagonal);
-        return Kernel.fromBranches(ks, nngp, ntk, cov1, cov2, out, first.channels());
+        return Kernel.fromBranches(ks, nngp, ntk, cov1, cov2, out, first.channels()).withGaussianity(after);
     }
 
     /**
@@ -215,7 +226,8 @@ public final class FanInConcat implements Layer {
             weights[i] = known ? (double) branches.get(i).channels() / total : 1.0 / n;
         }
         return Branches.assemble(branches, xs -> Branches.weightedSum(xs, weights),
-                haveNtk ? Branches.weightedSum(Branches.ntks(branches), weights) : null, known ? total : 0);
+                haveNtk ? Branches.weightedSum(Branches.ntks(branches), weights) : null, known ? total : 0)
+                .withGaussianity(channelGaussianity(branches));
     }
 
     /**

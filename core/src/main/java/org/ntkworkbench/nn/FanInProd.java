@@ -6,6 +6,7 @@ import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.kernel.Branches;
 import java.util.List;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 
 /** Elementwise (Hadamard) product of all items of the flow (equal shapes). */
@@ -54,6 +55,11 @@ public final class FanInProd implements Layer {
      * channel count.
      */
     public static Kernel rule(List<Kernel> branches) {
+        if (branches.stream().filter(k -> Gaussianity.INPUTS.equals(k.gaussianity())).count() >= 2) {
+            throw new IllegalArgumentException("fanInProd of the raw inputs with themselves has no kernel rule: the branches are not"
+                    + " independent (the product rule would square the Gram matrix, not average x²x′²); put a dense or conv layer in"
+                    + " all but one branch");
+        }
         boolean haveNtk = Branches.check(branches);
         Tensor ntk = null;
         if (haveNtk) {
@@ -75,7 +81,18 @@ public final class FanInProd implements Layer {
             }
             ntk = Tensor.of(o, first.shape());
         }
-        return Branches.assemble(branches, Branches::product, ntk, branches.get(0).channels());
+        return Branches.assemble(branches, Branches::product, ntk, branches.get(0).channels())
+                .withGaussianity(gaussianityAfter(branches));
+    }
+
+    /**
+     * A product of two or more independent branches is not Gaussian (as in neural-tangents), of mean zero when
+     * one factor is; the rule itself does not need Gaussian branches (E[aba′b′] = E[aa′]E[bb′] for any
+     * independent a, b).
+     */
+    private static Gaussianity gaussianityAfter(List<Kernel> branches) {
+        return branches.size() == 1 ? branches.get(0).gaussianity()
+                : new Gaussianity("fanInProd", branches.stream().anyMatch(k -> k.gaussianity().zeroMean()));
     }
 
     /**

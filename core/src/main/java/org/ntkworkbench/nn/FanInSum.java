@@ -7,6 +7,7 @@ import org.ntkworkbench.kernel.Branches;
 import java.util.Arrays;
 import java.util.List;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 
 /** Sum of all items of the flow (equal shapes). */
@@ -67,11 +68,17 @@ public final class FanInSum implements Layer {
         return SpatialDiagonal.POINTWISE;
     }
 
-    /** The rule: Σ = Σ_i Σ_i, Θ = Σ_i Θ_i, covariances alike; the first branch's channel count. */
+    /**
+     * The rule: Σ = Σ_i Σ_i, Θ = Σ_i Θ_i, covariances alike; the first branch's channel count. Exact for
+     * independent branches of which at most one is not Gaussian (the cross terms E[a]E[b′] vanish); two
+     * branches whose means need not vanish are refused in one line ({@link Branches#independentSum};
+     * neural-tangents refuses any non-Gaussian branch). The sum is Gaussian when every branch is.
+     */
     public static Kernel rule(List<Kernel> branches) {
         boolean ntk = Branches.check(branches);
+        Gaussianity after = Branches.independentSum("fanInSum", branches);
         return Branches.assemble(branches, Branches::sum, ntk ? Branches.sum(Branches.ntks(branches)) : null,
-                branches.get(0).channels());
+                branches.get(0).channels()).withGaussianity(after);
     }
 
     /**

@@ -5,6 +5,7 @@ import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.kernel.PairLayout;
 import org.ntkworkbench.kernel.PairAxes;
 import org.ntkworkbench.kernel.DiagonalStep;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 
 import org.ntkworkbench.autodiff.Var;
@@ -17,10 +18,14 @@ public final class Flatten extends UnaryLayer {
         return "flatten";
     }
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
+    /**
+     * Not Gaussian after (as in neural-tangents): the flattened features pair (position, channel), whose
+     * distributions differ from position to position, so an activation's dual of their mean kernel is not the
+     * mean of the activation's kernel over positions; a dense layer after it is exact.
+     */
     @Override
-    public boolean keepsNonGaussian() {
-        return true;
+    public Gaussianity gaussianityAfter(Gaussianity in) {
+        return new Gaussianity(word(), in.zeroMean());
     }
 
     @Override
@@ -48,7 +53,7 @@ public final class Flatten extends UnaryLayer {
      */
     @Override
     public Kernel kernel(Kernel in) {
-        return rule(in);
+        return rule(in).withGaussianity(gaussianityAfter(in.gaussianity()));
     }
 
     /** The fused diagonal form of {@link #rule}: the mean over positions. */

@@ -18,12 +18,6 @@ public final class GlobalAvgPool extends UnaryLayer {
         return "globalAvgPool";
     }
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
-    @Override
-    public boolean keepsNonGaussian() {
-        return true;
-    }
-
     @Override
     public int[] outputShape(int[] in) {
         return GlobalSumPool.channelsOnly(in);

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Ops;
 import org.ntkworkbench.autodiff.Var;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.PairLayout;
 import org.ntkworkbench.tensor.Tensor;
@@ -428,6 +429,12 @@ public final class GlobalSelfAttention extends UnaryLayer {
     }
 
     /** The infinite-head limit (see the class comment); the output kernel has {@code outChannels} channels. */
+    /** Fresh Gaussian weights over infinitely many inputs: the output is Gaussian whatever the input. */
+    @Override
+    public Gaussianity gaussianityAfter(Gaussianity in) {
+        return Gaussianity.GAUSSIAN;
+    }
+
     @Override
     public Kernel kernel(Kernel in) {
         if (!linearScaling && mechanism != Mechanism.IDENTITY) {
@@ -520,7 +527,7 @@ public final class GlobalSelfAttention extends UnaryLayer {
         Tensor c1 = Tensor.of(cov1, in.cov1().shape());
         Tensor c2 = same ? c1 : Tensor.of(cov2, in.cov2().shape());
         return in.withArrays(Tensor.of(nngp, in.nngp().shape()), ntk == null ? null : Tensor.of(ntk, in.nngp().shape()), c1, c2)
-                .withChannels(outChannels);
+                .withChannels(outChannels).withGaussianity(gaussianityAfter(in.gaussianity()));
     }
 
     /**

@@ -17,12 +17,6 @@ public final class GlobalSumPool extends UnaryLayer {
         return "globalSumPool";
     }
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
-    @Override
-    public boolean keepsNonGaussian() {
-        return true;
-    }
-
     static int[] channelsOnly(int[] in) {
         if (in.length < 2) {
             throw new IllegalArgumentException("input shape " + Arrays.toString(in) + " has no spatial axis to pool");

@@ -12,12 +12,6 @@ public final class Identity extends UnaryLayer {
         return "identity";
     }
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
-    @Override
-    public boolean keepsNonGaussian() {
-        return true;
-    }
-
     @Override
     public int[] outputShape(int[] in) {
         return in.clone();

@@ -59,12 +59,6 @@ public final class ImageResize extends UnaryLayer {
         return "imageResize";
     }
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
-    @Override
-    public boolean keepsNonGaussian() {
-        return true;
-    }
-
     private int[] outSpatial(int[] inSpatial) {
         if (inSpatial.length != shape.length) {
             throw new IllegalArgumentException("imageResize shape " + Arrays.toString(shape) + " has " + shape.length

@@ -55,12 +55,6 @@ public final class Index extends UnaryLayer {
         return "index";
     }
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
-    @Override
-    public boolean keepsNonGaussian() {
-        return true;
-    }
-
     private int spatialAxis(int[] in) {
         int d = in.length - 1;
         int a = axis < 0 ? axis + d + 2 : axis;

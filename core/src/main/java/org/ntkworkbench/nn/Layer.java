@@ -6,6 +6,7 @@ import java.util.Map;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.DiagonalStep;
 import org.ntkworkbench.kernel.EntrywiseRule;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.tensor.Tensor;
@@ -81,7 +82,8 @@ public interface Layer {
         if (rule == null) {
             throw new NoKernelRuleException(word());
         }
-        return rule.applyTo(in);
+        Gaussianity after = gaussianityAfter(in.gaussianity());
+        return rule.applyTo(in).withGaussianity(after);
     }
 
     /**
@@ -123,15 +125,27 @@ public interface Layer {
     }
 
     /**
-     * Whether this layer passes its input's distribution on without drawing fresh weights (pools, flatten,
-     * identity, dropout, layerNorm, fixed linear maps of positions): the outputs of an activation are not
-     * Gaussian, and after such a layer they still are not, so a second activation's kernel rule (which assumes
-     * Gaussian pre-activations) would be wrong. {@link Serial} refuses activation → [such layers] →
-     * activation, as neural-tangents does. Default {@code false}: a layer that does not say so (dense, conv,
-     * attention, plugin layers) is taken to give Gaussian outputs, which never refuses a correct model.
+     * The one place that decides this layer's effect on the {@link Gaussianity} of the flow (whether it is
+     * Gaussian, neural-tangents' {@code is_gaussian}, and whether its mean is zero): given the input's, returns
+     * the output's. A layer whose kernel rule assumes Gaussian inputs (activations, layerNorm) throws an
+     * {@link IllegalArgumentException} in one line for a non-Gaussian one ({@link #requireGaussian}). The
+     * layer's kernel rule applies it to the kernel it returns, and {@link Serial} folds it over the layers it
+     * runs fused. Default: kept (no fresh weights: pools, identity, fixed linear maps of positions; a plugin
+     * layer's rule that builds its kernel with the {@code with…} copies also keeps it unless it sets it).
      */
-    default boolean keepsNonGaussian() {
-        return false;
+    default Gaussianity gaussianityAfter(Gaussianity in) {
+        return in;
+    }
+
+    /**
+     * The refusal of {@link #gaussianityAfter} for a layer whose rule needs a Gaussian input: throws, in one
+     * line, when {@code in} is not Gaussian.
+     */
+    default void requireGaussian(Gaussianity in) {
+        if (!in.gaussian()) {
+            throw new IllegalArgumentException(word() + " after " + in.why() + " has no kernel rule: its input is not"
+                    + " Gaussian; put a dense or conv layer in between");
+        }
     }
 
     /** The kernel rule on a list flow (default: one kernel in, one out, through {@link #kernel(Kernel)}). */

@@ -2,6 +2,7 @@ package org.ntkworkbench.nn;
 
 import org.ntkworkbench.tensor.Tensor;
 import org.ntkworkbench.kernel.PairLayout;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 
 import java.util.Arrays;
@@ -88,10 +89,14 @@ public final class LayerNorm extends UnaryLayer {
         return "layerNorm";
     }
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
+    /**
+     * The rule assumes zero-mean Gaussian inputs (the subtracted channel mean vanishes): refused after an
+     * activation or on the raw inputs, as in neural-tangents. A normalised Gaussian stays Gaussian.
+     */
     @Override
-    public boolean keepsNonGaussian() {
-        return true;
+    public Gaussianity gaussianityAfter(Gaussianity in) {
+        requireGaussian(in);
+        return in;
     }
 
     @Override
@@ -163,6 +168,7 @@ public final class LayerNorm extends UnaryLayer {
      */
     @Override
     public Kernel kernel(Kernel in) {
+        gaussianityAfter(in.gaussianity()); // refuses a non-Gaussian input; a Gaussian one stays Gaussian (kept below)
         int[] spatial = in.spatial();
         int[] per = perExampleAxes(spatial.length + 1);
         if (per.length == 1) {

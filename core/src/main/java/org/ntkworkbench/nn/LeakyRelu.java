@@ -21,6 +21,12 @@ public final class LeakyRelu extends Activation {
         return "leakyRelu";
     }
 
+    /** Slope 1 on both sides: the identity. */
+    @Override
+    protected boolean linear() {
+        return alpha == 1;
+    }
+
     @Override
     public double value(double x) {
         return x > 0 ? x : alpha * x;

@@ -32,6 +32,18 @@ public final class Monomial extends Activation {
         return "monomial";
     }
 
+    /** x^k is odd for odd k. */
+    @Override
+    protected boolean odd() {
+        return degree % 2 == 1;
+    }
+
+    /** Degree 1: φ(x) = x. */
+    @Override
+    protected boolean linear() {
+        return degree == 1;
+    }
+
     @Override
     public double value(double x) {
         return pow(x, degree);

@@ -53,6 +53,23 @@ public class Polynomial extends Activation {
         return "polynomial";
     }
 
+    /** Odd when every even-degree coefficient is zero. */
+    @Override
+    protected boolean odd() {
+        for (int j = 0; j < coefficients.length; j += 2) {
+            if (coefficients[j] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** No constant term and degree at most 1: φ(x) = p₁x. */
+    @Override
+    protected boolean linear() {
+        return coefficients[0] == 0 && coefficients.length <= 2;
+    }
+
     @Override
     public double value(double x) {
         return horner(coefficients, x);

@@ -9,6 +9,7 @@ import org.ntkworkbench.kernel.DiagonalChain;
 import org.ntkworkbench.kernel.DiagonalStep;
 import org.ntkworkbench.kernel.EntrywiseChain;
 import org.ntkworkbench.kernel.EntrywiseRule;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.tensor.Tensor;
@@ -84,20 +85,14 @@ public final class Serial implements Layer {
     public List<Kernel> kernels(List<Kernel> in) {
         List<Layer> flat = flattened();
         List<Kernel> k = in;
-        String notGaussian = null; // why the flow is not Gaussian here (an activation, an unequal concatenation), or null
         int i = 0;
         while (i < flat.size()) {
             // Masked kernels go layer by layer: each layer states its output mask (Layer#maskedKernels).
             boolean masked = Masking.anyMasked(k);
             int end = !masked && k.size() == 1 && k.get(0).spatial().length == 0 ? entrywiseRunEnd(flat, i) : i;
-            for (int j = i; j < Math.max(end, i + 1); j++) {
-                notGaussian = afterLayer(notGaussian, flat.get(j));
-            }
-            if (flat.get(i) instanceof FanInConcat c && c.concatenatesUnequalChannels(k)) {
-                notGaussian = "fanInConcat of branches with different kernels (the concatenated channels are not identically distributed)";
-            }
             if (end - i >= 2) {
-                k = List.of(EntrywiseChain.apply(k.get(0), rules(flat, i, end)));
+                Gaussianity after = gaussianityAfter(flat, i, end, k.get(0).gaussianity());
+                k = List.of(EntrywiseChain.apply(k.get(0), rules(flat, i, end)).withGaussianity(after));
                 i = end;
             } else {
                 k = masked ? flat.get(i).maskedKernels(k) : flat.get(i).kernels(k);
@@ -125,10 +120,6 @@ public final class Serial implements Layer {
     @Override
     public Kernel kernel(Tensor x1, Tensor x2, boolean computeNtk, Boolean diagonalSpatial) {
         List<Layer> flat = flattened();
-        String notGaussian = null; // the fused leading runs below skip kernels(): check their layer order here
-        for (Layer l : flat) {
-            notGaussian = afterLayer(notGaussian, l);
-        }
         if (x1.rank() > 2 && diagonalLayout(x1, diagonalSpatial)) {
             int readout = diagonalRunEnd(flat);
             if (readout > 0) {
@@ -136,7 +127,8 @@ public final class Serial implements Layer {
                 for (Layer l : flat.subList(0, readout)) {
                     steps.addAll(l.diagonalSteps());
                 }
-                Kernel k = Params.located("", this, () -> DiagonalChain.fromInputs(x1, x2, steps, computeNtk));
+                Gaussianity after = gaussianityAfter(flat, 0, readout, Gaussianity.INPUTS);
+                Kernel k = Params.located("", this, () -> DiagonalChain.fromInputs(x1, x2, steps, computeNtk)).withGaussianity(after);
                 return rest(flat, readout, k, x1, x2);
             }
         }
@@ -145,7 +137,8 @@ public final class Serial implements Layer {
         if (end == 0 || !dense || !computeNtk) {
             return Layer.super.kernel(x1, x2, computeNtk, diagonalSpatial);
         }
-        Kernel k = Params.located("", this, () -> EntrywiseChain.fromInputs(x1, x2, rules(flat, 0, end)));
+        Gaussianity after = gaussianityAfter(flat, 0, end, Gaussianity.INPUTS);
+        Kernel k = Params.located("", this, () -> EntrywiseChain.fromInputs(x1, x2, rules(flat, 0, end))).withGaussianity(after);
         if (end == flat.size()) {
             return k;
         }
@@ -191,21 +184,16 @@ public final class Serial implements Layer {
     }
 
     /**
-     * The one place that decides whether a layer may follow a non-Gaussian flow: an activation's kernel rule
-     * assumes Gaussian pre-activations, so an activation after another activation (with only
-     * {@linkplain Layer#keepsNonGaussian() distribution-keeping} layers between them) or right after a channel
-     * concatenation of unequal branches has no kernel rule and is refused in one line (neural-tangents refuses
-     * the same). Returns why the flow after {@code l} is not Gaussian, or {@code null}.
+     * The {@link Gaussianity} after the layers {@code from} (inclusive) to {@code to} (exclusive) that a fused
+     * pass runs without their kernel rules: each layer's own {@link Layer#gaussianityAfter} in order (which
+     * refuses, in one line, an activation on a non-Gaussian input, as the layer-by-layer path does).
      */
-    private static String afterLayer(String notGaussian, Layer l) {
-        if (l instanceof Activation) {
-            if (notGaussian != null) {
-                throw new IllegalArgumentException(l.word() + " after " + notGaussian + " has no kernel rule: its input is not"
-                        + " Gaussian; put a dense or conv layer in between");
-            }
-            return l.word();
+    private static Gaussianity gaussianityAfter(List<Layer> flat, int from, int to, Gaussianity in) {
+        Gaussianity g = in;
+        for (int i = from; i < to; i++) {
+            g = flat.get(i).gaussianityAfter(g);
         }
-        return l.keepsNonGaussian() ? notGaussian : null;
+        return g;
     }
 
     /** The children with nested serials and repeats expanded in place (the same composition). */

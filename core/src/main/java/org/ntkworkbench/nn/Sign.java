@@ -10,6 +10,12 @@ public final class Sign extends Activation {
         return "sign";
     }
 
+    /** sign is odd. */
+    @Override
+    protected boolean odd() {
+        return true;
+    }
+
     @Override
     public double value(double x) {
         return Math.signum(x);

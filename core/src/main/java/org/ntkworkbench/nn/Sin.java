@@ -44,6 +44,12 @@ public final class Sin extends Activation {
         return "sin";
     }
 
+    /** a·sin(b·x + c) is odd when c = 0. */
+    @Override
+    protected boolean odd() {
+        return c == 0;
+    }
+
     @Override
     public double value(double x) {
         return standard() ? Math.sin(x) : a * Math.sin(b * x + c);

@@ -10,6 +10,12 @@ public final class Tanh extends Activation {
         return "tanh";
     }
 
+    /** tanh is odd. */
+    @Override
+    protected boolean odd() {
+        return true;
+    }
+
     @Override
     public double value(double x) {
         return Math.tanh(x);

@@ -13,11 +13,6 @@ import org.ntkworkbench.kernel.Padding;
  */
 public abstract sealed class WindowPool extends UnaryLayer permits AvgPool, SumPool {
 
-    /** No fresh weights: a non-Gaussian input (an activation's output) stays non-Gaussian. */
-    @Override
-    public boolean keepsNonGaussian() {
-        return true;
-    }
     final int[] window;
     final int[] strides;
     final Padding padding;

@@ -277,7 +277,8 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
             long modified = Files.getLastModifiedTime(f).toMillis();
             Hashed h = HASHES.get(f);
             if (h == null || h.size != size || h.modified != modified) {
-                h = new Hashed(size, modified, sha256(f));
+                String written = org.ntkworkbench.io.AtomicFiles.writtenSha256(f, size, modified);
+                h = new Hashed(size, modified, written != null ? written : sha256(f));
                 HASHES.put(f, h);
             }
             return new String[] {h.sha256, Long.toString(h.size)};

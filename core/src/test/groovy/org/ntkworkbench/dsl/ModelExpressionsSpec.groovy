@@ -135,7 +135,7 @@ class ModelExpressionsSpec extends Specification {
         "serial(conv(3, filter: [3], padding: 'CIRCULAR'), layerNorm(axis: [1, 2]), relu(), globalAvgPool(), dense(1))"     | 'seq'
         "serial(conv(3, filter: [2, 2]), layerNorm(axis: [-3, -1]), tanh(), flatten(), dense(1))"                           | 'img'
         "serial(dense(6, bStd: 0.2), relu(), dropout(0.3, mode: 'train'), dense(1))"                                        | 'seq'
-        "serial(fanOut(2), parallel(conv(2, filter: [3], padding: 'CIRCULAR'), serial(conv(2, filter: [2]), erf())), fanInConcat(axis: 1), relu(), globalAvgPool(), dense(1))" | 'seq'
+        "serial(fanOut(2), parallel(conv(2, filter: [3], padding: 'CIRCULAR'), serial(conv(2, filter: [2]), erf())), fanInConcat(axis: 1), conv(2, filter: [1]), relu(), globalAvgPool(), dense(1))" | 'seq'
         "serial(fanOut(2), parallel(dense(3), dense(2)), fanInConcat(axis: -1), relu(), flatten(), dense(1))"              | 'seq'
     }
 

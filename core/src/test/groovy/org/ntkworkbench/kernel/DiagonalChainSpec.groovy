@@ -51,7 +51,7 @@ class DiagonalChainSpec extends Specification {
                                                                 conv2(3, [3, 3], SAME, 1.0, 0.4, null, Parameterization.STANDARD), relu(), flatten(),
                                                                 dense(1, 1.0, 0.1, Parameterization.STANDARD)),
             'nested serial and repeat, dense on channels': serial(serial(conv2(2, [3, 3], SAME, 1.4, 0.0), relu()),
-                                                                repeat(serial(conv2(2, [3, 3], SAME, 1.4, 0.1), relu(), dense(3)), 2), flatten(), relu(), dense(1)),
+                                                                repeat(serial(conv2(2, [3, 3], SAME, 1.4, 0.1), relu(), dense(3)), 2), flatten(), dense(3), relu(), dense(1)),
         ]
     }
 

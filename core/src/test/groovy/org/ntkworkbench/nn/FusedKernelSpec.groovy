@@ -73,7 +73,7 @@ class FusedKernelSpec extends Specification {
                      abs(), dense(1, 1.0, 0.4, Parameterization.STANDARD)],
                     { List<Layer> l -> serial(l) }],
             'repeat, then a non-entrywise stretch (fanOut/parallel/fanInSum), then a fused tail': [
-                    [dense(8, 1.4, 0.1), relu(), dense(8, 1.4, 0.1), relu(), fanOut(2), parallel(dense(4, 1.2, 0.1), erf()),
+                    [dense(8, 1.4, 0.1), relu(), dense(8, 1.4, 0.1), relu(), fanOut(2), parallel(dense(4, 1.2, 0.1), dense(4, 0.8, 0.3)),
                      fanInSum(), relu(), dense(1, 1.0, 0.1)],
                     { List<Layer> l -> serial(repeat(serial(dense(8, 1.4, 0.1), relu()), 2), l[4], l[5], l[6], l[7], l[8]) }],
         ]

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.ntkworkbench.autodiff.Var;
 import org.ntkworkbench.kernel.EntrywiseRule;
+import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.nn.ApplyContext;
 import org.ntkworkbench.nn.Dense;
@@ -71,6 +72,12 @@ public final class Projection extends UnaryLayer {
     @Override
     public Kernel kernel(Kernel in) {
         return dense(width, fanIn(in.channels())).kernel(in);
+    }
+
+    /** A dense layer's: Gaussian whatever the input (the fused kernel paths ask this, not {@link #kernel}). */
+    @Override
+    public Gaussianity gaussianityAfter(Gaussianity in) {
+        return Gaussianity.GAUSSIAN;
     }
 
     @Override

@@ -22,7 +22,8 @@ import org.ntkworkbench.tensor.Tensor;
  * The cost model of docs/scale.md against real standalone clusters of 1 and 2 executors on this machine.
  * Before any cluster starts, the model's constants are measured in this JVM on one thread:
  * <ul>
- * <li>κ, CPU seconds of kernel arithmetic per entry (an off-diagonal tile computed alone);</li>
+ * <li>κ, CPU seconds of the process per kernel entry (an off-diagonal tile computed alone on one thread, after
+ *     warm-up: the computing thread, the pool thread that zeroes the next array, the collector);</li>
  * <li>ω, CPU seconds per computed entry of placing a tile and its mirror in an (n, n) kernel file with the
  *     executors' own writer ({@code TileSink.FileTarget}), first touch of the file's pages included;</li>
  * <li>g, CPU seconds of one tile's share of an operator application (a tile times k vectors).</li>
@@ -53,7 +54,8 @@ import org.ntkworkbench.tensor.Tensor;
  *   org.ntkworkbench.plugins.spark.ClusterBenchmark [n=20000] [d=16] [tile=1024] [executors=1,2] [k=4] \
  *   [threads=task|legacy] [stages=kernel,sent,op] [dir=/tmp]</pre>
  *
- * Prints one JSON object for the constants, then one per executor count. Run with {@code nice} and report
+ * Prints one JSON object for the constants, then the model's predictions for each executor count (before any
+ * cluster starts), then one JSON object of measurements (with the predictions beside them) per executor count. Run with {@code nice} and report
  * {@code uptime}: on a shared machine the wall times measure the other users too (the machine's busy CPU
  * beside them says how much).
  */
@@ -76,8 +78,12 @@ public final class ClusterBenchmark {
         Path dir = Files.createTempDirectory(Path.of(a.get("dir")), "ntk-cluster-bench-");
         try {
             Constants c = constants(model, x, tile, k, dir);
-            System.out.println(json(Map.of("kappa_us", c.kappa * 1e6, "omega_us", c.omega * 1e6, "g_tile_op_s", c.gemm,
+            System.out.println(json(Map.of("kappa_us", c.kappa * 1e6, "kappa_thread_us", kappaThread * 1e6, "omega_us", c.omega * 1e6, "g_tile_op_s", c.gemm,
                     "load", ScaleBenchmark.load(), "n", n, "tile", tile, "threads", a.get("threads"))));
+            TileJob plan = new TileJob(SparkEngine.shippable(model), x, null, null, true, true, tile);
+            for (String e : a.get("executors").split(",")) {
+                System.out.println(json(predict(Integer.parseInt(e.trim()), plan, c, k)));
+            }
             for (String e : a.get("executors").split(",")) {
                 Path runDir = Files.createTempDirectory(dir, "run-");
                 try {
@@ -93,6 +99,9 @@ public final class ClusterBenchmark {
         System.exit(0);
     }
 
+    /** κ counted on the computing thread only (printed beside κ, which is the process's CPU per entry). */
+    private static double kappaThread;
+
     /** The model's per-entry constants, measured in this JVM on one thread. */
     record Constants(double kappa, double omega, double gemm) {}
 
@@ -103,21 +112,26 @@ public final class ClusterBenchmark {
         ForkJoinPool one = new ForkJoinPool(1);
         try {
             TileJob job = new TileJob(SparkEngine.shippable(model), x, null, null, true, true, tile);
-            // CPU of the computing thread only (the JIT's compiler threads would count in the process's CPU);
-            // three warm-ups, then the median of five.
-            double kappa = one.submit(() -> {
-                for (int i = 0; i < 3; i++) {
+            // After five warm-ups (the JIT done), the median of five: the process's CPU (what a tile costs its JVM,
+            // including the pool thread that zeroes the next NTK array and the collector) and, for comparison
+            // with Spark's task CPU, the computing thread's own.
+            double[] both = one.submit(() -> {
+                for (int i = 0; i < 5; i++) {
                     TileComputer.compute(job, 0, 1);
                 }
-                double[] s = new double[5];
+                double[] s = new double[5], th = new double[5];
                 for (int i = 0; i < s.length; i++) {
-                    double c0 = threadCpu();
+                    double c0 = processCpu(), t0 = threadCpu();
                     TileComputer.compute(job, 0, 1);
-                    s[i] = (threadCpu() - c0) / ((double) t * t);
+                    s[i] = (processCpu() - c0) / ((double) t * t);
+                    th[i] = (threadCpu() - t0) / ((double) t * t);
                 }
                 Arrays.sort(s);
-                return s[2];
+                Arrays.sort(th);
+                return new double[] {s[2], th[2]};
             }).get();
+            double kappa = both[0];
+            kappaThread = both[1];
             // ω: off-diagonal tiles and their mirrors written into a fresh (n, n) pair of files by the executors' writer,
             // spread over the file as in the real run (every page touched for the first time).
             Tile tl = TileComputer.compute(job, 0, 1);
@@ -156,6 +170,39 @@ public final class ClusterBenchmark {
         }
     }
 
+    /**
+     * The model's predictions for {@code executors} one-core executors, from the constants alone (printed before
+     * any cluster starts): per stage wall seconds, the kernel's CPU seconds, bytes to the driver and shuffle bytes.
+     */
+    static Map<String, Object> predict(int executors, TileJob job, Constants c, int k) {
+        int tiles = job.tiles().size(), tile = job.tile, n = job.n1();
+        double[] kernel = new double[tiles], products = new double[tiles];
+        long entries = 0;
+        for (int i = 0; i < tiles; i++) {
+            int[] co = job.tiles().get(i);
+            long r = Math.min(tile, n - (long) co[0] * tile), w = Math.min(tile, n - (long) co[1] * tile);
+            long e = co[0] == co[1] ? r * (r + 1) / 2 : r * w;
+            entries += e;
+            kernel[i] = e * (c.kappa + c.omega);
+            products[i] = (co[0] == co[1] ? 0.5 : 1.0) * c.gemm; // g covers a tile and its mirror
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("prediction_for_executors", executors);
+        p.put("tiles", tiles);
+        p.put("entries_computed", entries);
+        p.put("kernel_predicted_wall_s", makespan(kernel, executors));
+        p.put("kernel_predicted_wall_even_s", entries * (c.kappa + c.omega) / executors);
+        p.put("kernel_predicted_cpu_s", entries * (c.kappa + c.omega));
+        p.put("kernel_predicted_cpu_arith_s", entries * c.kappa);
+        p.put("kernel_predicted_cpu_write_s", entries * c.omega);
+        p.put("sent_predicted_wall_s", Math.max(entries * c.kappa / executors, entries * c.omega / Math.min(executors, 2)));
+        p.put("sent_predicted_bytes", 8L * 2 * entriesFull(job));
+        p.put("op_predicted_wall_s", makespan(products, executors));
+        p.put("op_shuffle_predicted_bytes", (2L * tiles - job.rowBlocks()) * 8L * k * tile);
+        p.put("model_tile_memory_per_core_mb", 5.0 * 8 * tile * (double) tile / (1 << 20));
+        return p;
+    }
+
     static Map<String, Object> run(int executors, String model, Tensor x, int tile, int k, Constants c, boolean legacy,
                                    List<String> stages, Path dir) throws Exception {
         int n = x.dim(0);
@@ -166,9 +213,11 @@ public final class ClusterBenchmark {
         LocalCluster cluster = new LocalCluster();
         Path state = dir.resolve("cluster");
         double t0 = now();
-        String url = cluster.start(state, executors, 1, 2);
+        // Executors of 4 GB: the cached NTK of n = 20 000 (1.6 GB) fits Spark's storage memory (0.6 × (heap − 300 MB))
+        // of one executor, so the operator application reads tiles from memory, not from a spill.
+        String url = cluster.start(state, executors, 1, 5);
         out.put("cluster_start_s", now() - t0);
-        Map<String, String> opts = new HashMap<>(Map.of(SparkEngine.TILE, String.valueOf(tile), "spark.executor.memory", "1g"));
+        Map<String, String> opts = new HashMap<>(Map.of(SparkEngine.TILE, String.valueOf(tile), "spark.executor.memory", "4g"));
         if (legacy) {
             opts.put("spark.executor.extraJavaOptions", String.join(" ", SparkEngine.JVM_FLAGS) + " -XX:ActiveProcessorCount=1");
             opts.put("spark.executorEnv.OPENBLAS_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors()));
@@ -178,17 +227,9 @@ public final class ClusterBenchmark {
             engine.context().sc().addSparkListener(log);
             TileJob job = new TileJob(model, x, null, null, true, true, tile);
             int tiles = job.tiles().size();
-            double[] cost = new double[tiles];
-            long entries = 0;
-            for (int i = 0; i < tiles; i++) {
-                int[] co = job.tiles().get(i);
-                long r = Math.min(tile, n - (long) co[0] * tile), w = Math.min(tile, n - (long) co[1] * tile);
-                long e = co[0] == co[1] ? r * (r + 1) / 2 : r * w;
-                entries += e;
-                cost[i] = e;
-            }
+            Map<String, Object> p = predict(executors, job, c, k);
             out.put("tiles", tiles);
-            out.put("entries_computed", entries);
+            out.put("entries_computed", p.get("entries_computed"));
             // First job: executors start, load the classes and build the model; then one tile per executor
             // at full size so that the JIT has compiled the tile code before anything is timed.
             t0 = now();
@@ -209,17 +250,11 @@ public final class ClusterBenchmark {
                 Usage u = Usage.of(state).minus(u0);
                 double[] ts = engine.lastTileSeconds();
                 Arrays.sort(ts);
-                double perEntry = c.kappa + c.omega;
-                double[] scaled = cost.clone();
-                for (int i = 0; i < scaled.length; i++) {
-                    scaled[i] *= perEntry;
-                }
                 out.put("kernel_wall_s", wall);
-                out.put("kernel_predicted_wall_s", makespan(scaled, executors));
-                out.put("kernel_predicted_wall_even_s", entries * perEntry / executors);
-                out.put("kernel_predicted_cpu_s", entries * perEntry);
-                out.put("kernel_predicted_cpu_arith_s", entries * c.kappa);
-                out.put("kernel_predicted_cpu_write_s", entries * c.omega);
+                for (String key : List.of("kernel_predicted_wall_s", "kernel_predicted_wall_even_s", "kernel_predicted_cpu_s",
+                        "kernel_predicted_cpu_arith_s", "kernel_predicted_cpu_write_s")) {
+                    out.put(key, p.get(key));
+                }
                 u.into(out, "kernel_");
                 out.put("kernel_task_cpu_s", (m1[2] - m0[2]) * 1e-9);
                 out.put("kernel_task_run_s", (m1[3] - m0[3]) * 1e-3);
@@ -241,9 +276,9 @@ public final class ClusterBenchmark {
                 engine.direct = true;
                 Usage u = Usage.of(state).minus(u0);
                 out.put("sent_wall_s", wall);
-                out.put("sent_predicted_wall_s", Math.max(entries * c.kappa / executors, entries * c.omega / Math.min(executors, 2)));
+                out.put("sent_predicted_wall_s", p.get("sent_predicted_wall_s"));
                 out.put("sent_to_driver_bytes", m1[4] - m0[4]);
-                out.put("sent_predicted_bytes", 8L * 2 * entriesFull(job));
+                out.put("sent_predicted_bytes", p.get("sent_predicted_bytes"));
                 u.into(out, "sent_");
                 out.put("sent_task_cpu_s", (m1[2] - m0[2]) * 1e-9);
                 log.into(out, "sent_");
@@ -262,23 +297,17 @@ public final class ClusterBenchmark {
                     double wall = now() - t0;
                     long[] m1 = engine.taskTotals().await(m0[0] + tiles, 10_000).snapshot();
                     Usage u = Usage.of(state).minus(u0);
-                    int rb = job.rowBlocks();
-                    double[] products = new double[tiles];
-                    for (int i = 0; i < tiles; i++) {
-                        int[] co = job.tiles().get(i);
-                        products[i] = (co[0] == co[1] ? 0.5 : 1.0) * c.gemm; // g covers a tile and its mirror
-                    }
                     out.put("op_wall_s", wall);
-                    out.put("op_predicted_wall_s", makespan(products, executors));
+                    out.put("op_predicted_wall_s", p.get("op_predicted_wall_s"));
                     out.put("op_shuffle_write_bytes", m1[5] - m0[5]);
-                    out.put("op_shuffle_predicted_bytes", (2L * tiles - rb) * 8L * k * tile);
+                    out.put("op_shuffle_predicted_bytes", p.get("op_shuffle_predicted_bytes"));
                     out.put("op_task_cpu_s", (m1[2] - m0[2]) * 1e-9);
                     u.into(out, "op_");
                     log.into(out, "op_");
                 }
             }
             out.put("executor_peak_rss_mb", peakRssMb(state));
-            out.put("model_tile_memory_per_core_mb", 5.0 * 8 * tile * (double) tile / (1 << 20));
+            out.put("model_tile_memory_per_core_mb", p.get("model_tile_memory_per_core_mb"));
         } finally {
             cluster.stop(state);
         }

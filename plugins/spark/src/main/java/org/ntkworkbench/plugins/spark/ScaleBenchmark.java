@@ -24,7 +24,8 @@ import org.ntkworkbench.tensor.Tensor;
  * smaller cached kernel.
  *
  * <pre>java -cp "$(cat app/target/classpath.txt):app/target/ntk-app-*.jar" [JVM flags of ./ntk] \
- *   org.ntkworkbench.plugins.spark.ScaleBenchmark [n=20000] [d=16] [tile=2048] [master=local[2]] [threads=2] [opN=4000] [dir=/tmp]</pre>
+ *   org.ntkworkbench.plugins.spark.ScaleBenchmark [n=20000] [d=16] [tile=2048] [master=local[2]] [threads=2] [opN=4000]
+ *   [order=local,spark|spark,local] [dir=/tmp]</pre>
  *
  * Prints one JSON object. Run with {@code nice} and report {@code uptime}: the machine is shared.
  */
@@ -33,7 +34,7 @@ public final class ScaleBenchmark {
 
     public static void main(String[] args) throws IOException {
         Map<String, String> a = new java.util.HashMap<>(Map.of("n", "20000", "d", "16", "tile", "2048", "master", "local[2]",
-                "threads", "2", "opN", "4000", "dir", System.getProperty("java.io.tmpdir"), "budgetMB", "1600",
+                "threads", "2", "opN", "4000", "dir", System.getProperty("java.io.tmpdir"), "budgetMB", "1600", "order", "local,spark",
                 "model", "serial(dense(512, bStd: 0.1), relu(), dense(512, bStd: 0.1), relu(), dense(1))"));
         for (String s : args) {
             int eq = s.indexOf('=');
@@ -51,7 +52,8 @@ public final class ScaleBenchmark {
                 .append(kv("load_before", load()));
 
         try (SparkEngine engine = new SparkEngine(a.get("master"), Map.of(SparkEngine.TILE, a.get("tile")))) {
-            compareKernel(engine, net, model, x, threads, Long.parseLong(a.get("budgetMB")) << 20, dir)
+            compareKernel(engine, net, model, x, threads, Long.parseLong(a.get("budgetMB")) << 20,
+                    "spark,local".equals(a.get("order")), dir)
                     .forEach((key, v) -> json.append(kv(key, v)));
             // One operator application (a CG iteration / Krylov block step) on a cached kernel of opN examples.
             Tensor xs = x.rowRange(0, Math.min(opN, n));
@@ -80,34 +82,47 @@ public final class ScaleBenchmark {
      * the largest relative difference of the two results. The files are deleted afterwards.
      */
     static Map<String, Double> compareKernel(SparkEngine engine, Layer net, String model, Tensor x, int threads, long budgetBytes,
-                                             Path dir) throws IOException {
+                                             boolean sparkFirst, Path dir) throws IOException {
         int n = x.dim(0), d = x.dim(1);
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         Tensor xw = x.rowRange(0, Math.min(n, 600));
         RowBlockKernelService local = new RowBlockKernelService(threads);
         local.analyticOrFiles(net, xw, null, dir.resolve("warm-local"), 1L << 20);
+        engine.kernelToFile(model, xw, null, List.of("nngp", "ntk"), null, dir.resolve("warm-spark"));
         long budget = Math.min(budgetBytes, local.estimateBytes(net, n, n, d) - 1);
-        double[] l = timed(() -> {
+        Runnable runLocal = () -> {
             try {
                 local.analyticOrFiles(net, x, null, dir.resolve("local"), budget);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
-        engine.kernelToFile(model, xw, null, List.of("nngp", "ntk"), null, dir.resolve("warm-spark"));
-        double[] s = timed(() -> {
+        };
+        Runnable runSpark = () -> {
             try {
                 engine.kernelToFile(model, x, null, List.of("nngp", "ntk"), null, dir.resolve("spark"));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        };
+        // Both end with an fsync of their files, so the second starts on a page cache without dirty pages.
+        double[] l, s;
+        if (sparkFirst) {
+            s = timed(runSpark);
+            l = timed(runLocal);
+        } else {
+            l = timed(runLocal);
+            s = timed(runSpark);
+        }
         double[] tiles = engine.lastTileSeconds();
         Arrays.sort(tiles);
         out.put("local_wall_s", l[0]);
         out.put("local_cpu_s", l[1]);
         out.put("spark_wall_s", s[0]);
         out.put("spark_cpu_s", s[1]);
+        out.put("local_io_stall_some_s", l[2]);
+        out.put("local_io_stall_full_s", l[3]);
+        out.put("spark_io_stall_some_s", s[2]);
+        out.put("spark_io_stall_full_s", s[3]);
         out.put("overhead_wall", s[0] / l[0]);
         out.put("overhead_cpu", s[1] / l[1]);
         out.put("tiles", (double) tiles.length);
@@ -125,11 +140,34 @@ public final class ScaleBenchmark {
         return out;
     }
 
+    /**
+     * Wall and process CPU seconds of {@code r}, and the machine's I/O pressure meanwhile: seconds in which some
+     * task (of any process) was stalled on I/O, and in which all were ({@code /proc/pressure/io}, NaN where absent).
+     */
     private static double[] timed(Runnable r) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double[] io0 = ioPressure();
         long c0 = os.getProcessCpuTime(), t0 = System.nanoTime();
         r.run();
-        return new double[] {(System.nanoTime() - t0) * 1e-9, (os.getProcessCpuTime() - c0) * 1e-9};
+        double[] io1 = ioPressure();
+        return new double[] {(System.nanoTime() - t0) * 1e-9, (os.getProcessCpuTime() - c0) * 1e-9, io1[0] - io0[0], io1[1] - io0[1]};
+    }
+
+    /** Cumulative seconds of "some" and "full" I/O stall from {@code /proc/pressure/io}. */
+    static double[] ioPressure() {
+        double[] out = {Double.NaN, Double.NaN};
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/pressure/io"))) {
+                int i = line.startsWith("some") ? 0 : line.startsWith("full") ? 1 : -1;
+                int t = line.indexOf("total=");
+                if (i >= 0 && t >= 0) {
+                    out[i] = Long.parseLong(line.substring(t + 6).trim()) * 1e-6;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no PSI on this kernel
+        }
+        return out;
     }
 
     private static double maxRel(Path a, Path b) {

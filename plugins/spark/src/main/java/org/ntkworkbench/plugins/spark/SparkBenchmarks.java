@@ -61,7 +61,7 @@ public final class SparkBenchmarks implements BenchmarkProvider {
             try (SparkEngine engine = new SparkEngine(String.valueOf(params.get("master")),
                     Map.of(SparkEngine.TILE, String.valueOf(params.get("tile"))))) {
                 Map<String, Double> v = ScaleBenchmark.compareKernel(engine, net, MODEL, x, Benchmark.intParam(params, "threads"),
-                        1600L << 20, dir);
+                        1600L << 20, false, dir);
                 return new Measurement(v, Map.of("model", MODEL, "load", ScaleBenchmark.load()));
             } finally {
                 ScaleBenchmark.deleteTree(dir);

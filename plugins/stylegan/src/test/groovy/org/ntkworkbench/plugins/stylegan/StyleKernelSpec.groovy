@@ -2,6 +2,7 @@ package org.ntkworkbench.plugins.stylegan
 
 import static org.ntkworkbench.nn.Layers.*
 
+import org.ntkworkbench.kernel.Gaussianity
 import org.ntkworkbench.kernel.Kernel
 import org.ntkworkbench.kernel.Padding
 import org.ntkworkbench.model.empirical.EmpiricalNngp
@@ -117,6 +118,7 @@ class StyleKernelSpec extends Specification {
         for (int i = 0; i < N; i++) for (int m = 0; m < block; m++) bc[i * block + m] = ks.cov1().data()[i]
         Tensor cov = Tensor.of(bc, kx.cov1().shape())
         Kernel ksBroadcast = Kernel.of(Tensor.of(bn, kx.nngp().shape()), Tensor.of(bt, kx.nngp().shape()), cov, cov, [H, WD] as int[], true, C)
+                .withGaussianity(Gaussianity.GAUSSIAN) // a dense layer's output (the style), broadcast
         Kernel viaCore = new Conv(O, [F, F] as int[], null, Padding.SAME, W_STD, B_STD, Parameterization.NTK)
                 .kernel(new FanInProd().kernels([kx, ksBroadcast])[0])
 
