@@ -155,11 +155,7 @@ public final class Masks {
         double[] m = mask.data(), o = new double[n * qo];
         int[] idx = new int[out.length];
         for (int p = 0; p < qo; p++) {
-            int rest = p;
-            for (int a = out.length - 1; a >= 0; a--) {
-                idx[a] = rest % out[a];
-                rest /= out[a];
-            }
+            PairLayout.unravel(p, out, idx);
             int src = 0;
             for (int a = 0; a < out.length; a++) {
                 src = src * in[a] + centre[a][idx[a]];

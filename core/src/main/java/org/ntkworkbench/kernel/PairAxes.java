@@ -288,9 +288,9 @@ public final class PairAxes {
         double[] r = new double[qo * qi];
         int[] oi = new int[d], ii = new int[d];
         for (int o = 0; o < qo; o++) {
-            unravel(o, outSizes, oi);
+            PairLayout.unravel(o, outSizes, oi);
             for (int i = 0; i < qi; i++) {
-                unravel(i, inSpatial, ii);
+                PairLayout.unravel(i, inSpatial, ii);
                 double w = 1;
                 for (int a = 0; a < d && w != 0; a++) {
                     w *= axisMaps[a] == null ? (oi[a] == ii[a] ? 1 : 0) : axisMaps[a][oi[a] * inSpatial[a] + ii[a]];
@@ -299,13 +299,6 @@ public final class PairAxes {
             }
         }
         return r;
-    }
-
-    private static void unravel(int flat, int[] dims, int[] idx) {
-        for (int a = dims.length - 1; a >= 0; a--) {
-            idx[a] = flat % dims[a];
-            flat /= dims[a];
-        }
     }
 
     /**

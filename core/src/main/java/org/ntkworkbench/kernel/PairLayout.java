@@ -80,6 +80,14 @@ public final class PairLayout {
     }
 
     /** Number of positions {@code Q} of a spatial shape (1 for dense). */
+    /** The row-major multi-index {@code idx} (last axis fastest) of flat position {@code flat} in an array of shape {@code dims}. */
+    public static void unravel(int flat, int[] dims, int[] idx) {
+        for (int a = dims.length - 1; a >= 0; a--) {
+            idx[a] = flat % dims[a];
+            flat /= dims[a];
+        }
+    }
+
     public static int positions(int[] spatial) {
         int q = 1;
         for (int p : spatial) {

@@ -207,11 +207,7 @@ public final class LayerNorm extends UnaryLayer {
         }
         int[] idx = new int[spatial.length];
         for (int p = 0; p < q; p++) {
-            int rest = p;
-            for (int a = spatial.length - 1; a >= 0; a--) {
-                idx[a] = rest % spatial[a];
-                rest /= spatial[a];
-            }
+            PairLayout.unravel(p, spatial, idx);
             int g = 0;
             for (int a = 0; a < spatial.length; a++) {
                 if (!pooled[a]) {

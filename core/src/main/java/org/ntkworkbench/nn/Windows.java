@@ -2,6 +2,7 @@ package org.ntkworkbench.nn;
 
 import java.util.Arrays;
 import org.ntkworkbench.kernel.PairAxes;
+import org.ntkworkbench.kernel.PairLayout;
 import org.ntkworkbench.kernel.Padding;
 
 /**
@@ -96,9 +97,9 @@ public record Windows(int[] inSpatial, int channels, int[] window, int[] strides
         int[] off = new int[d];
         int k = 0;
         for (int p = 0; p < positions; p++) {
-            unravel(p, out, pos);
+            PairLayout.unravel(p, out, pos);
             for (int f = 0; f < offsets; f++) {
-                unravel(f, window, off);
+                PairLayout.unravel(f, window, off);
                 int flat = 0;
                 boolean inside = true;
                 for (int i = 0; i < d; i++) {
@@ -112,13 +113,6 @@ public record Windows(int[] inSpatial, int channels, int[] window, int[] strides
             }
         }
         return index;
-    }
-
-    private static void unravel(int flat, int[] dims, int[] out) {
-        for (int i = dims.length - 1; i >= 0; i--) {
-            out[i] = flat % dims[i];
-            flat /= dims[i];
-        }
     }
 
     /** Number of output positions {@code P}. */
