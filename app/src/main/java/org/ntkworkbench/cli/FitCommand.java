@@ -413,13 +413,19 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private void moveIntoPlace(Path tmp) throws IOException {
-        if (Files.isDirectory(out)) {
-            Files.delete(out); // empty, checked before
-        }
         try {
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.move(tmp, out);
+            if (Files.isDirectory(out)) {
+                Files.deleteIfExists(out); // empty, checked before
+            }
+            try {
+                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, out);
+            }
+        } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.FileAlreadyExistsException e) {
+            // another process (a second ntk fit --out with the same DIR) finished first: its run stays, whole
+            throw new IOException("--out " + out + " was filled by another process while this fit ran; its run was kept "
+                    + "and this one's results were not moved there (run again with a new --out)", e);
         }
     }
 

@@ -202,12 +202,19 @@ final class TrainCommand implements Callable<Integer> {
      * failed run never leaves (or lists in its manifest) another run's {@code params.npz}.
      */
     private void removeStaleOutputs() throws BadInput {
+        List<String> removed = new java.util.ArrayList<>();
         for (String f : List.of("params.npz", "loss.csv")) {
             try {
-                Files.deleteIfExists(out.resolve(f));
+                if (Files.deleteIfExists(out.resolve(f))) {
+                    removed.add(f);
+                }
             } catch (IOException e) {
                 throw new BadInput(out.resolve(f) + ": cannot remove the previous run's file: " + e.getMessage());
             }
+        }
+        if (!removed.isEmpty()) {
+            // never silently: the user sees that an earlier run's outputs in DIR are gone
+            System.err.println("ntk train: replacing the earlier run in " + out + " (removed its " + String.join(", ", removed) + ")");
         }
     }
 

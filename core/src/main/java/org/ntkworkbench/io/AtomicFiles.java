@@ -229,13 +229,205 @@ public final class AtomicFiles {
         return removed + cleanStaleScratch(dir);
     }
 
-    /** Renames {@code temp} over {@code target} atomically (replacing any existing target). */
+    /**
+     * Renames {@code temp} over {@code target} atomically (replacing any existing target). When {@code target} belongs
+     * to an open {@link OutputUnit}, the unit's lock is taken first (see there).
+     */
     public static void moveIntoPlace(Path temp, Path target) throws IOException {
+        OutputUnit unit = UNITS.get(target.toAbsolutePath().normalize());
+        if (unit != null) {
+            unit.beforeRename(target.toAbsolutePath().normalize());
+        }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             // Only on exotic file systems; the temporary file is in the same directory, so this is rare.
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (unit != null) {
+            unit.afterRename(target.toAbsolutePath().normalize());
+        }
+    }
+
+    private static final java.util.Map<Path, OutputUnit> UNITS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** In-process side of the output locks (a JVM cannot hold two {@link java.nio.channels.FileLock}s on one file). */
+    private static final java.util.Map<Path, java.util.concurrent.Semaphore> JVM_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Opens the unit of an output file and the files that describe it ({@code K.npz} and {@code K.manifest.json}):
+     * while it is open, {@link #moveIntoPlace} (hence every {@link #write}) of any member first takes the output's
+     * lock, an OS lock on the hidden sibling {@code .<name>.lock} (plus an in-process one), and keeps it until every
+     * member has been renamed into place or the unit is closed. So two processes writing the same output one after
+     * the other each put their output and manifest in place together: the pair on disk always comes from one writer
+     * (the last). Only the renames are inside the lock, not the computation: both writers finish, the last one wins.
+     * Closing a unit whose output was replaced but whose companions were not (written by this unit) deletes those
+     * companions: they described the file that is gone. {@code notices} hears, once, one line naming what was
+     * replaced (an existing output is never replaced silently). The lock file stays (deleting it would race).
+     * A second unit for the same output in the same process is inert (no lock, no notices).
+     */
+    public static OutputUnit beginUnit(Path output, java.util.List<Path> companions, java.util.function.Consumer<String> notices) {
+        return new OutputUnit(output, companions, notices);
+    }
+
+    /** See {@link #beginUnit}. */
+    public static final class OutputUnit implements AutoCloseable {
+        /** How long a writer waits for another process's renames before giving up (they take milliseconds). */
+        static long waitMillis = 120_000;
+
+        private final Path output;
+        private final java.util.List<Path> members = new java.util.ArrayList<>();
+        private final java.util.Set<Path> renamed = new java.util.HashSet<>();
+        private final java.util.function.Consumer<String> notices;
+        private final boolean active;
+        private java.nio.channels.FileChannel channel;
+        private java.nio.channels.FileLock lock;
+        private java.util.concurrent.Semaphore jvmLock;
+        private boolean outputExisted;
+        private boolean wroteOutput;
+        private boolean closed;
+
+        private OutputUnit(Path output, java.util.List<Path> companions, java.util.function.Consumer<String> notices) {
+            this.output = output.toAbsolutePath().normalize();
+            this.notices = notices == null ? s -> { } : notices;
+            members.add(this.output);
+            for (Path c : companions) {
+                members.add(c.toAbsolutePath().normalize());
+            }
+            boolean mine = true;
+            for (Path m : members) {
+                if (UNITS.putIfAbsent(m, this) != null) {
+                    mine = false;
+                }
+            }
+            if (!mine) {
+                for (Path m : members) {
+                    UNITS.remove(m, this);
+                }
+            }
+            active = mine;
+        }
+
+        /** The lock file of an output: {@code .<name>.lock} beside it. */
+        public static Path lockFile(Path output) {
+            Path abs = output.toAbsolutePath().normalize();
+            return abs.resolveSibling("." + abs.getFileName() + ".lock");
+        }
+
+        synchronized void beforeRename(Path member) throws IOException {
+            if (!active || closed) {
+                return;
+            }
+            if (lock == null) {
+                acquire();
+                renamed.clear();
+            }
+            if (member.equals(output) && !wroteOutput) {
+                // what this unit wrote itself before is not "an existing output"
+                outputExisted = Files.exists(output, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+
+        synchronized void afterRename(Path member) {
+            if (!active || closed || lock == null) {
+                return;
+            }
+            renamed.add(member);
+            wroteOutput |= member.equals(output);
+            if (renamed.containsAll(members)) {
+                finish();
+            }
+        }
+
+        private void acquire() throws IOException {
+            jvmLock = JVM_LOCKS.computeIfAbsent(output, p -> new java.util.concurrent.Semaphore(1));
+            long deadline = System.currentTimeMillis() + waitMillis;
+            try {
+                if (!jvmLock.tryAcquire(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    jvmLock = null;
+                    throw new IOException(output + " is being replaced by another writer in this process; gave up after "
+                            + waitMillis / 1000 + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                jvmLock = null;
+                throw new java.io.InterruptedIOException("interrupted while waiting to replace " + output);
+            }
+            Path f = lockFile(output);
+            try {
+                channel = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                while ((lock = channel.tryLock()) == null) {
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new IOException(output + " is being replaced by another ntk process (lock " + f.getFileName()
+                                + " held for more than " + waitMillis / 1000 + " s); try again or write elsewhere (--out)");
+                    }
+                    Thread.sleep(5);
+                }
+            } catch (InterruptedException e) {
+                release();
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting to replace " + output);
+            } catch (IOException | RuntimeException e) {
+                release();
+                throw e;
+            }
+        }
+
+        /** Under the lock: companions not renamed by this unit describe a replaced output and go; then the notice. */
+        private void finish() {
+            java.util.List<String> gone = new java.util.ArrayList<>();
+            if (renamed.contains(output)) {
+                for (Path m : members) {
+                    try {
+                        if (!renamed.contains(m) && Files.deleteIfExists(m)) {
+                            gone.add(m.getFileName().toString());
+                        }
+                    } catch (IOException e) {
+                        // a stale companion left: its recorded SHA-256 no longer matches the output
+                    }
+                }
+            }
+            boolean replaced = outputExisted && renamed.contains(output);
+            outputExisted = false;
+            release();
+            if (replaced) {
+                notices.accept("replaced the existing " + output.getFileName()
+                        + (gone.isEmpty() ? "" : "; removed " + String.join(", ", gone) + ", which described the replaced file"));
+            }
+        }
+
+        private void release() {
+            try {
+                if (lock != null) {
+                    lock.release();
+                }
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException ignored) {
+                // closing the channel releases the lock in any case
+            } finally {
+                lock = null;
+                channel = null;
+                if (jvmLock != null) {
+                    jvmLock.release();
+                    jvmLock = null;
+                }
+            }
+        }
+
+        /** Finishes a pending replacement (companions not written are removed, see {@link #beginUnit}) and forgets the unit. */
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            if (lock != null) {
+                finish();
+            }
+            closed = true;
+            for (Path m : members) {
+                UNITS.remove(m, this);
+            }
         }
     }
 }

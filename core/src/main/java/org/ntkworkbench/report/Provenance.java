@@ -323,9 +323,45 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
         private volatile String nextRerunOf;
         private volatile Path lastManifest;
 
+        private final org.ntkworkbench.io.AtomicFiles.OutputUnit unit;
+
         private Session(Command command, String rerunOf) {
             this.command = command;
             this.rerunOf = rerunOf;
+            this.unit = outputUnit(command);
+        }
+
+        /**
+         * For a command whose {@code --out} is one file ({@code kernel}, {@code eigen}, {@code spectrum},
+         * {@code bench}): that file and its {@code <stem>.manifest.json} are one unit (the one place that decides it,
+         * {@link org.ntkworkbench.io.AtomicFiles#beginUnit}): both are renamed into place under one lock, a manifest
+         * that described a replaced file is removed, and replacing an existing file prints one line on stderr.
+         */
+        private static org.ntkworkbench.io.AtomicFiles.OutputUnit outputUnit(Command command) {
+            if (!"file".equals(command.outputKind())) {
+                return null;
+            }
+            String out = null;
+            List<String> argv = command.argv();
+            for (int i = 0; i < argv.size(); i++) {
+                if (argv.get(i).equals("--out") && i + 1 < argv.size()) {
+                    out = argv.get(i + 1);
+                } else if (argv.get(i).startsWith("--out=")) {
+                    out = argv.get(i).substring("--out=".length());
+                }
+            }
+            if (out == null) {
+                return null;
+            }
+            Path file;
+            try {
+                file = Path.of(command.cwd()).resolve(out).normalize();
+            } catch (InvalidPathException e) {
+                return null; // the command reports the bad path
+            }
+            String name = command.name();
+            return org.ntkworkbench.io.AtomicFiles.beginUnit(file, List.of(RunDirectory.sidecarManifest(file)),
+                    notice -> System.err.println("ntk " + name + ": " + notice));
         }
 
         /** Opens a session for {@code ntk <argv>} run in this process's working directory. */
@@ -362,6 +398,9 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
 
         @Override
         public void close() {
+            if (unit != null) {
+                unit.close();
+            }
             reads.close();
             OPEN.remove(this);
             Session parent = OPEN.peekFirst();

@@ -95,11 +95,16 @@ public final class RunDirectory implements RunContext {
             try {
                 Files.createDirectories(base);
                 String stamp = started.format(STAMP);
+                // createDirectory fails when the folder exists: two runs started in the same second never share one
                 Path d = base.resolve(name + "-" + stamp);
-                for (int i = 2; Files.exists(d); i++) {
-                    d = base.resolve(name + "-" + stamp + "-" + i);
+                for (int i = 2; ; i++) {
+                    try {
+                        dir = Files.createDirectory(d);
+                        break;
+                    } catch (java.nio.file.FileAlreadyExistsException taken) {
+                        d = base.resolve(name + "-" + stamp + "-" + i);
+                    }
                 }
-                dir = Files.createDirectories(d);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create run directory under " + base + ": " + e.getMessage(), e);
             }
