@@ -182,18 +182,18 @@ final class TrainCommand implements Callable<Integer> {
             run.result("steps", steps);
             run.writeManifest("ok", null);
             System.out.println("trained " + steps + " steps: loss " + result.history().getFirst().loss() + " -> "
-                    + result.finalLoss() + "; wrote " + out.resolve("loss.csv") + ", " + out.resolve("params.npz"));
+                    + result.finalLoss() + "; wrote " + out.resolve("loss.csv") + ", " + out.resolve("params.npz") + replacedNote);
             return ExitCodes.OK;
         } catch (TrainingDivergedException e) {
             run.timing("train", (System.nanoTime() - t0) * 1e-9);
             lossLog[0].close();
             writePartialCurve(curve);
             failed(run, e.getMessage());
-            System.err.println("ntk train: " + e.getMessage());
+            System.err.println("ntk train: " + e.getMessage() + replacedNote.replace("were replaced", "were removed before training"));
             return ExitCodes.COMPUTATION_FAILED;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             failed(run, e.getMessage());
-            throw new BadInput(e.getMessage());
+            throw new BadInput(e.getMessage() + replacedNote.replace("were replaced", "were removed before training"));
         }
     }
 
@@ -201,6 +201,9 @@ final class TrainCommand implements Callable<Integer> {
      * The outputs of an earlier train into the same directory go before this one writes anything, so a
      * failed run never leaves (or lists in its manifest) another run's {@code params.npz}.
      */
+    /** Empty, or what {@link #removeStaleOutputs} removed, as a suffix for the run's last line. */
+    private String replacedNote = "";
+
     private void removeStaleOutputs() throws BadInput {
         List<String> removed = new java.util.ArrayList<>();
         for (String f : List.of("params.npz", "loss.csv")) {
@@ -212,10 +215,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new BadInput(out.resolve(f) + ": cannot remove the previous run's file: " + e.getMessage());
             }
         }
-        if (!removed.isEmpty()) {
-            // never silently: the user sees that an earlier run's outputs in DIR are gone
-            System.err.println("ntk train: replacing the earlier run in " + out + " (removed its " + String.join(", ", removed) + ")");
-        }
+        // never silently: the line that ends the run (success or the one-line error) says that they went
+        replacedNote = removed.isEmpty() ? "" : "; the earlier run's " + String.join(", ", removed) + " in " + out + " were replaced";
     }
 
     /**

@@ -262,7 +262,8 @@ public final class AtomicFiles {
      * (the last). Only the renames are inside the lock, not the computation: both writers finish, the last one wins.
      * Closing a unit whose output was replaced but whose companions were not (written by this unit) deletes those
      * companions: they described the file that is gone. {@code notices} hears, once, one line naming what was
-     * replaced (an existing output is never replaced silently). The lock file stays (deleting it would race).
+     * replaced (an existing output is never replaced silently). The lock file is deleted by its holder (a waiter that
+     * then finds its locked file unlinked opens the name again), so none is left beside the output.
      * A second unit for the same output in the same process is inert (no lock, no notices).
      */
     public static OutputUnit beginUnit(Path output, java.util.List<Path> companions, java.util.function.Consumer<String> notices) {
@@ -284,6 +285,7 @@ public final class AtomicFiles {
         private java.util.concurrent.Semaphore jvmLock;
         private boolean outputExisted;
         private boolean wroteOutput;
+        private boolean owned;
         private boolean closed;
 
         private OutputUnit(Path output, java.util.List<Path> companions, java.util.function.Consumer<String> notices) {
@@ -353,14 +355,37 @@ public final class AtomicFiles {
                 throw new java.io.InterruptedIOException("interrupted while waiting to replace " + output);
             }
             Path f = lockFile(output);
+            byte[] bits = new byte[8];
+            RANDOM.nextBytes(bits);
+            byte[] token = (PID + "-" + HexFormat.of().formatHex(bits) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             try {
-                channel = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                while ((lock = channel.tryLock()) == null) {
-                    if (System.currentTimeMillis() > deadline) {
-                        throw new IOException(output + " is being replaced by another ntk process (lock " + f.getFileName()
-                                + " held for more than " + waitMillis / 1000 + " s); try again or write elsewhere (--out)");
+                while (true) {
+                    channel = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    while ((lock = channel.tryLock()) == null) {
+                        if (System.currentTimeMillis() > deadline) {
+                            throw new IOException(output + " is being replaced by another ntk process (lock " + f.getFileName()
+                                    + " held for more than " + waitMillis / 1000 + " s); try again or write elsewhere (--out)");
+                        }
+                        Thread.sleep(5);
                     }
-                    Thread.sleep(5);
+                    // The holder deletes the lock file when done, so the file locked here may be one already unlinked
+                    // (opened while the other held it): it is ours only if the name still leads to our token.
+                    channel.truncate(0);
+                    channel.write(java.nio.ByteBuffer.wrap(token), 0);
+                    byte[] there;
+                    try {
+                        there = Files.readAllBytes(f);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        there = null;
+                    }
+                    if (there != null && java.util.Arrays.equals(there, token)) {
+                        owned = true;
+                        return;
+                    }
+                    lock.release();
+                    channel.close();
+                    lock = null;
+                    channel = null;
                 }
             } catch (InterruptedException e) {
                 release();
@@ -398,6 +423,10 @@ public final class AtomicFiles {
         private void release() {
             try {
                 if (lock != null) {
+                    if (owned) {
+                        // deleted while still held (see acquire): no lock file is left beside the output
+                        Files.deleteIfExists(lockFile(output));
+                    }
                     lock.release();
                 }
                 if (channel != null) {
@@ -406,6 +435,7 @@ public final class AtomicFiles {
             } catch (IOException ignored) {
                 // closing the channel releases the lock in any case
             } finally {
+                owned = false;
                 lock = null;
                 channel = null;
                 if (jvmLock != null) {

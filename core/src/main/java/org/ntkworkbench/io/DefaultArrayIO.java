@@ -15,10 +15,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The standard {@link ArrayIO}: our own NPY/NPZ/CSV code and Jackson 3 for JSON. Stateless and thread-safe. */
 public class DefaultArrayIO implements ArrayIO {
-    private final JsonMapper mapper = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .addModule(TensorJson.module())
-            .build();
+    /** Built on first use (Jackson's set-up costs a tenth of a second; reading arrays never needs it). */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .addModule(TensorJson.module())
+                .build();
+    }
 
     @Override
     public Tensor readNpy(Path file) throws IOException {
@@ -88,7 +91,7 @@ public class DefaultArrayIO implements ArrayIO {
     public JsonNode readJson(Path file) throws IOException {
         NpyReader.checkReadable(file);
         try {
-            return mapper.readTree(Files.readAllBytes(file));
+            return Json.MAPPER.readTree(Files.readAllBytes(file));
         } catch (JacksonException e) {
             throw jsonError(file, e);
         }
@@ -98,7 +101,7 @@ public class DefaultArrayIO implements ArrayIO {
     public <T> T readJson(Path file, Class<T> type) throws IOException {
         NpyReader.checkReadable(file);
         try {
-            return mapper.readValue(Files.readAllBytes(file), type);
+            return Json.MAPPER.readValue(Files.readAllBytes(file), type);
         } catch (JacksonException e) {
             throw jsonError(file, e);
         }
@@ -108,7 +111,7 @@ public class DefaultArrayIO implements ArrayIO {
     public void writeJson(Path file, Object value) throws IOException {
         byte[] bytes;
         try {
-            bytes = mapper.writeValueAsBytes(value);
+            bytes = Json.MAPPER.writeValueAsBytes(value);
         } catch (JacksonException e) {
             throw new ArrayFileException(file, "cannot write " + (value == null ? "null" : value.getClass().getSimpleName())
                     + " as JSON: " + firstLine(e.getOriginalMessage()), e);
@@ -121,7 +124,7 @@ public class DefaultArrayIO implements ArrayIO {
 
     @Override
     public ObjectMapper json() {
-        return mapper;
+        return Json.MAPPER;
     }
 
     private static ArrayFileException jsonError(Path file, JacksonException e) {

@@ -34,8 +34,13 @@ import java.util.Arrays;
 final class TwoStageEigenvalues {
     private TwoStageEigenvalues() {}
 
-    /** Band width of the first stage (LAPACK's {@code ilaenv2stage} choice for eigenvalues only is 32). */
-    static int bandWidth = 32;
+    /**
+     * Band width of the first stage (LAPACK's {@code ilaenv2stage} choice for eigenvalues only is 32). The system
+     * property {@code ntk.eigen.bandWidth} overrides it, for measuring: at n = 4000 on one thread (load 20, session 5)
+     * 48 cost 2.6–3.0 CPU s in the first stage against 3.0–3.9 for 32 and 0.05–0.15 more in the bulge chasing;
+     * whether that holds with two threads on an idle machine is what {@code measure-atomic.sh} asks.
+     */
+    static int bandWidth = Math.max(1, Integer.getInteger("ntk.eigen.bandWidth", 32));
     /** Matrices of order below this go to one {@code dsyevd} call (package-private so that specs can lower it). */
     static int minOrder = 200;
 
