@@ -261,14 +261,14 @@ public final class AtomicFiles {
     /**
      * Opens the unit of an output file and the files that describe it ({@code K.npz} and {@code K.manifest.json}):
      * while it is open, {@link #moveIntoPlace} (hence every {@link #write}) of any member first takes the output's
-     * lock, an OS lock on the hidden sibling {@code .<name>.lock} (plus an in-process one), and keeps it until every
+     * lock, an OS lock on its {@link OutputUnit#lockFile lock file} (plus an in-process one), and keeps it until every
      * member has been renamed into place or the unit is closed. So two processes writing the same output one after
      * the other each put their output and manifest in place together: the pair on disk always comes from one writer
      * (the last). Only the renames are inside the lock, not the computation: both writers finish, the last one wins.
      * Closing a unit whose output was replaced but whose companions were not (written by this unit) deletes those
      * companions: they described the file that is gone. {@code notices} hears, once, one line naming what was
-     * replaced (an existing output is never replaced silently). The lock file is deleted by its holder (a waiter that
-     * then finds its locked file unlinked opens the name again), so none is left beside the output.
+     * replaced (an existing output is never replaced silently). The lock file is not beside the output (see
+     * {@link OutputUnit#lockFile}).
      * A second unit for the same output in the same process is inert (no lock, no notices).
      */
     public static OutputUnit beginUnit(Path output, java.util.List<Path> companions, java.util.function.Consumer<String> notices) {
@@ -290,7 +290,6 @@ public final class AtomicFiles {
         private java.util.concurrent.Semaphore jvmLock;
         private boolean outputExisted;
         private boolean wroteOutput;
-        private boolean owned;
         private boolean closed;
 
         private OutputUnit(Path output, java.util.List<Path> companions, java.util.function.Consumer<String> notices) {
@@ -314,10 +313,27 @@ public final class AtomicFiles {
             active = mine;
         }
 
-        /** The lock file of an output: {@code .<name>.lock} beside it. */
-        public static Path lockFile(Path output) {
+        /**
+         * The lock file of an output: {@code <java.io.tmpdir>/ntk-output-locks-<user>/<SHA-256 of the output's real
+         * path>.lock}, never beside the output: POSIX record locks (which {@link FileChannel#lock} uses) cannot be held
+         * on a file that is safely deleted afterwards, and a lock file left beside every output would be litter. The
+         * files are empty and stay (the temp folder's clean-up removes them). Processes that see different temp
+         * folders (other mount namespaces) do not exclude each other.
+         */
+        public static Path lockFile(Path output) throws IOException {
             Path abs = output.toAbsolutePath().normalize();
-            return abs.resolveSibling("." + abs.getFileName() + ".lock");
+            Path parent = abs.getParent();
+            String key = (parent == null ? abs : parent.toRealPath().resolve(abs.getFileName())).toString();
+            String hex;
+            try {
+                hex = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "ntk-output-locks-" + System.getProperty("user.name", "user"));
+            Files.createDirectories(dir);
+            return dir.resolve(hex + ".lock");
         }
 
         synchronized void beforeRename(Path member) throws IOException {
@@ -359,38 +375,16 @@ public final class AtomicFiles {
                 jvmLock = null;
                 throw new java.io.InterruptedIOException("interrupted while waiting to replace " + output);
             }
-            Path f = lockFile(output);
-            byte[] bits = new byte[8];
-            RANDOM.nextBytes(bits);
-            byte[] token = (PID + "-" + HexFormat.of().formatHex(bits) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Path f = null;
             try {
-                while (true) {
-                    channel = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    while ((lock = channel.tryLock()) == null) {
-                        if (System.currentTimeMillis() > deadline) {
-                            throw new IOException(output + " is being replaced by another ntk process (lock " + f.getFileName()
-                                    + " held for more than " + waitMillis / 1000 + " s); try again or write elsewhere (--out)");
-                        }
-                        Thread.sleep(5);
+                f = lockFile(output);
+                channel = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                while ((lock = channel.tryLock()) == null) {
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new IOException(output + " is being replaced by another ntk process (lock " + f
+                                + " held for more than " + waitMillis / 1000 + " s); try again or write elsewhere (--out)");
                     }
-                    // The holder deletes the lock file when done, so the file locked here may be one already unlinked
-                    // (opened while the other held it): it is ours only if the name still leads to our token.
-                    channel.truncate(0);
-                    channel.write(java.nio.ByteBuffer.wrap(token), 0);
-                    byte[] there;
-                    try {
-                        there = Files.readAllBytes(f);
-                    } catch (java.nio.file.NoSuchFileException gone) {
-                        there = null;
-                    }
-                    if (there != null && java.util.Arrays.equals(there, token)) {
-                        owned = true;
-                        return;
-                    }
-                    lock.release();
-                    channel.close();
-                    lock = null;
-                    channel = null;
+                    Thread.sleep(5);
                 }
             } catch (InterruptedException e) {
                 release();
@@ -428,10 +422,6 @@ public final class AtomicFiles {
         private void release() {
             try {
                 if (lock != null) {
-                    if (owned) {
-                        // deleted while still held (see acquire): no lock file is left beside the output
-                        Files.deleteIfExists(lockFile(output));
-                    }
                     lock.release();
                 }
                 if (channel != null) {
@@ -440,7 +430,6 @@ public final class AtomicFiles {
             } catch (IOException ignored) {
                 // closing the channel releases the lock in any case
             } finally {
-                owned = false;
                 lock = null;
                 channel = null;
                 if (jvmLock != null) {
