@@ -73,8 +73,8 @@ class ModelExpressionsSpec extends Specification {
                  'serial(dense(3), aggregate(edges: [[0, 1], [1, 2], [2, 0], [2, 0]]), relu(), flatten(), dense(1))',
                  'serial(dense(3), dotGeneral(rhs: [[1, 0.5], [-1, 2], [0, 1]], axis: 1), relu(), dotGeneral(rhs: [1, -1], axis: 1), dotGeneral(rhs: 0.5), dense(1))',
                  'serial(dense(3), relu(), index(axis: 1, start: -1, stop: 0, step: -2), index(axis: 1, at: 0), dense(1))',
-                 'serial(dense(3), dotGeneral(rhs: [[[1, 2], [0, 1], [1, 1]], [[2, 0], [1, -1], [0.5, 0]], [[1, 1], [1, 1], [0, 3]]], '
-                         + 'dimensionNumbers: [[[1], [1]], [[2], [0]]]), relu(), dotGeneral(lhs: [[1, -1, 0.5]], dimensionNumbers: [[[1], [1]], [[], []]]), '
+                 'serial(dense(3), dotGeneral(rhs: [[1, 2], [0.5, -1], [1, 3]], '
+                         + 'dimensionNumbers: [[[], []], [[1], [0]]]), relu(), dotGeneral(lhs: [[1, -1, 0.5]], dimensionNumbers: [[[1], [1]], [[], []]]), '
                          + 'flatten(), dense(1))']
     }
 
