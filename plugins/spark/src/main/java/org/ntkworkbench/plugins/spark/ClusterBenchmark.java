@@ -38,7 +38,7 @@ import scala.Tuple2;
  * </ul>
  * From these alone the model predicts each stage's wall time as the largest of three chains: the executors' (tiles
  * handed out in Spark's order to E one-core executors, each costing its entries times the probes' wall per entry plus
- * σ_e), the driver's (T·σ_d, plus bytes sent times its CPU per byte) and the machine's (all of that CPU over the
+ * τ, the empty calibration job's wall per task and slot), the driver's (T·σ_d, plus bytes sent times its CPU per byte) and the machine's (all of that CPU over the
  * machine's cores); a kernel written to files adds the flush of what is still dirty at the end. The predictions
  * are printed before the stages run, then each stage's measurement, its ratio and whether it is inside the tolerance
  * stated in advance ({@link #TOLERANCE_COMPUTE}, {@link #TOLERANCE_OVERHEAD}). Stages:
@@ -171,8 +171,9 @@ public final class ClusterBenchmark {
      * (and its reduce tasks); {@code driverPerByte} the driver's CPU s per byte of tiles sent to it (a small kernel
      * with every tile sent and placed by the driver).
      */
-    record Overheads(double driver, double executor, double shuffleDriver, double shuffleExecutor, double driverPerByte) {
-        static final Overheads NONE = new Overheads(0, 0, 0, 0, 0);
+    record Overheads(double driver, double executor, double shuffleDriver, double shuffleExecutor, double driverPerByte,
+                     double taskWall, double shuffleTaskWall) {
+        static final Overheads NONE = new Overheads(0, 0, 0, 0, 0, 0, 0);
 
         void into(Map<String, Object> out) {
             out.put("sigma_driver_ms", driver * 1e3);
@@ -180,6 +181,8 @@ public final class ClusterBenchmark {
             out.put("sigma_shuffle_driver_ms", shuffleDriver * 1e3);
             out.put("sigma_shuffle_executor_ms", shuffleExecutor * 1e3);
             out.put("driver_ns_per_byte_sent", driverPerByte * 1e9);
+            out.put("tau_task_ms", taskWall * 1e3);
+            out.put("tau_shuffle_task_ms", shuffleTaskWall * 1e3);
         }
     }
 
@@ -390,7 +393,7 @@ public final class ClusterBenchmark {
      * seconds, bytes to the driver and shuffle bytes. Each stage's wall is the larger of
      * <ul>
      * <li>the executors' chain: tiles handed out in Spark's order to E one-core executors, each costing its entries
-     *     times the probes' wall per entry (E probe JVMs at once) plus the task's fixed cost σ_e;</li>
+     *     times the probes' wall per entry (E probe JVMs at once) plus the task's fixed wall τ;</li>
      * <li>the driver's chain (one core): T·σ_d, plus the bytes sent times its CPU per byte;</li>
      * <li>the machine: all CPU (E probes' CPU per entry · N + T·(σ_e + σ_d)) over the machine's cores.</li>
      * </ul>
@@ -406,12 +409,14 @@ public final class ClusterBenchmark {
             long r = Math.min(tile, n - (long) co[0] * tile), w = Math.min(tile, n - (long) co[1] * tile);
             long e = co[0] == co[1] ? r * (r + 1) / 2 : r * w;
             entries += e;
-            compute[i] = e * pr.compute.wallPerEntry + o.executor;
-            file[i] = e * pr.file.wallPerEntry + o.executor;
+            // τ: a task's fixed wall time in its slot (the empty job's wall per task and slot: the executor's and the
+            // driver's work for it and the round trip between them, which alternate when a slot waits for its next task)
+            compute[i] = e * pr.compute.wallPerEntry + o.taskWall;
+            file[i] = e * pr.file.wallPerEntry + o.taskWall;
             // g covers a tile and its mirror; the partial products are serialised once and read once
             double bytes = (co[0] == co[1] ? 1 : 2) * 8.0 * k * tile;
-            products[i] = (co[0] == co[1] ? 0.5 : 1.0) * c.gemm + bytes * c.serialise + o.shuffleExecutor;
-            productSum += products[i];
+            products[i] = (co[0] == co[1] ? 0.5 : 1.0) * c.gemm + bytes * c.serialise + o.shuffleTaskWall;
+            productSum += (co[0] == co[1] ? 0.5 : 1.0) * c.gemm + bytes * c.serialise + o.shuffleExecutor;
         }
         long sentBytes = 8L * 2 * entriesFull(job);
         Map<String, Object> p = new LinkedHashMap<>();
@@ -512,8 +517,8 @@ public final class ClusterBenchmark {
             Usage u0 = Usage.of(state);
             jsc.parallelize(coords, tiles).map(co -> co[0]).collect();
             Usage u = Usage.of(state).minus(u0);
-            double sigmaDriver = u.driver / tiles, sigmaExecutor = u.executorTotal / tiles;
-            double shuffleDriver = 0, shuffleExecutor = 0, perByte = 0;
+            double sigmaDriver = u.driver / tiles, sigmaExecutor = u.executorTotal / tiles, taskWall = u.wall * executors / tiles;
+            double shuffleDriver = 0, shuffleExecutor = 0, perByte = 0, shuffleWall = 0;
             if (stages.contains("op")) {
                 int parts = Math.max(1, Math.min(job.rowBlocks(), 2 * jsc.defaultParallelism()));
                 for (int rep = 0; rep < 2; rep++) { // the first warms the code paths
@@ -524,21 +529,25 @@ public final class ClusterBenchmark {
                 u = Usage.of(state).minus(u0);
                 shuffleDriver = u.driver / tiles;
                 shuffleExecutor = u.executorTotal / tiles;
+                shuffleWall = u.wall * executors / tiles;
             }
             if (stages.contains("sent")) {
                 // A small kernel (rows of E + 2 tiles) with every tile sent to the driver: its CPU per byte received and placed.
                 engine.direct = false;
-                long[] m0 = engine.taskTotals().snapshot();
-                u0 = Usage.of(state);
-                engine.kernelToFile(model, x.rowRange(0, warmRows), null, List.of("nngp", "ntk"), null, dir.resolve("calibrate-sent.npz"));
-                u = Usage.of(state).minus(u0);
                 int calTiles = new TileJob(model, x.rowRange(0, warmRows), null, null, true, true, tile).tiles().size();
-                long[] m1 = engine.taskTotals().await(m0[0] + calTiles, 10_000).snapshot();
+                long[] m0 = null, m1 = null;
+                for (int rep = 0; rep < 2; rep++) { // the first warms the driver's code paths
+                    m0 = engine.taskTotals().await(0, 0).snapshot();
+                    u0 = Usage.of(state);
+                    engine.kernelToFile(model, x.rowRange(0, warmRows), null, List.of("nngp", "ntk"), null, dir.resolve("calibrate-sent.npz"));
+                    u = Usage.of(state).minus(u0);
+                    m1 = engine.taskTotals().await(m0[0] + calTiles, 10_000).snapshot();
+                    Files.deleteIfExists(dir.resolve("calibrate-sent.npz"));
+                }
                 engine.direct = true;
                 perByte = Math.max(0, u.driver - calTiles * sigmaDriver) / Math.max(1, m1[4] - m0[4]);
-                Files.deleteIfExists(dir.resolve("calibrate-sent.npz"));
             }
-            Overheads o = new Overheads(sigmaDriver, sigmaExecutor, shuffleDriver, shuffleExecutor, perByte);
+            Overheads o = new Overheads(sigmaDriver, sigmaExecutor, shuffleDriver, shuffleExecutor, perByte, taskWall, shuffleWall);
             Map<String, Object> p = predict(executors, job, c, pr, o, k);
             p.put("load", ScaleBenchmark.load());
             System.out.println(json(p)); // printed before the stages run
