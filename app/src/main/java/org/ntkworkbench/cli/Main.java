@@ -16,7 +16,7 @@ public final class Main {
     public static int execute(String... args) {
         org.ntkworkbench.runtime.PhaseTimes.mark("JVM start to main");
         warmUp(args);
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         org.ntkworkbench.runtime.PhaseTimes.mark("picocli command tree");
         // The session records the command line and the files it reads, for the run's manifest (ntk rerun).
         try (var session = org.ntkworkbench.report.Provenance.Session.open(java.util.List.of(args))) {
@@ -59,7 +59,18 @@ public final class Main {
         }
     }
 
+    /** The whole command tree (every subcommand). */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command tree for {@code args}: when the first argument names a subcommand (other than {@code help}), the
+     * root with only that subcommand's tree, which parses, helps and fails exactly as the whole tree would for a
+     * command line starting with it (CliTreeSpec compares them); otherwise the whole tree (root options first,
+     * {@code ntk help X}, a misspelt command and its suggestions, {@code ntk --help}).
+     */
+    static CommandLine commandLine(String... args) {
         // picocli's support for Groovy closures in annotations (which no ntk command uses) would load
         // groovy.lang.Closure and with it initialise the whole Groovy runtime (about a CPU second) before any
         // command runs, even for ntk --version; a user's own -Dpicocli.disable.closures wins.
@@ -68,6 +79,13 @@ public final class Main {
         }
         NtkCommand root = new NtkCommand();
         CommandLine cl = new CommandLine(root);
+        Class<?> only = args.length == 0 || args[0].equals("help") ? null : NtkCommand.subcommand(args[0]);
+        // before the handlers below: picocli gives them to the subcommands present when they are set
+        for (Class<?> c : NtkCommand.SUBCOMMANDS) {
+            if (only == null || c == only) {
+                cl.addSubcommand(c);
+            }
+        }
         cl.setExitCodeExceptionMapper(ExitCodes::of);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();

@@ -12,13 +12,27 @@ import picocli.CommandLine.Option;
 /** {@code ntk}: the root command; global options apply to every subcommand. */
 @Command(name = "ntk", mixinStandardHelpOptions = true, versionProvider = NtkCommand.VersionProvider.class,
         description = "NTK Workbench: neural tangent and NNGP kernels of wide networks.",
-        subcommands = {RunCommand.class, ReplCommand.class, JShellCommand.class, PluginsCommand.class, BenchCommand.class,
-                EigenCommand.class, SpectrumCommand.class, TrainCommand.class, KernelCommand.class, FitCommand.class, RerunCommand.class,
-                JupyterCommand.class,
-                ClusterCommand.class,
-                CommandLine.HelpCommand.class},
         scope = CommandLine.ScopeType.INHERIT)
 public final class NtkCommand implements Runnable {
+
+    /**
+     * The subcommands, in the order {@code ntk --help} lists them. {@link Main#commandLine} adds them (rather than
+     * {@code @Command(subcommands = …)}) so that a command line naming one of them builds only that one's tree:
+     * picocli's reflection over all of them cost start-up time on every run.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, ReplCommand.class, JShellCommand.class, PluginsCommand.class,
+            BenchCommand.class, EigenCommand.class, SpectrumCommand.class, TrainCommand.class, KernelCommand.class, FitCommand.class,
+            RerunCommand.class, JupyterCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class);
+
+    /** The subcommand class called {@code name} (its {@code @Command} name), or null. */
+    static Class<?> subcommand(String name) {
+        for (Class<?> c : SUBCOMMANDS) {
+            if (c.getAnnotation(Command.class).name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
 
     @Option(names = "--plugins", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "Extra plugin directory of jars (repeatable; also $NTK_PLUGINS, ':'-separated).")

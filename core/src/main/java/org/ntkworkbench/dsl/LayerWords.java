@@ -37,8 +37,10 @@ public final class LayerWords {
                     "Transposed convolution (neural-tangents' ConvTranspose, lax.conv_transpose): upsamples by the strides; output length L*s (SAME, CIRCULAR) or L*s + max(f - s, 0) (VALID)."),
             new WordInfo("imageResize", "imageResize(shape: [H, W] (-1 keeps an axis), method: 'linear'|'nearest')",
                     "Resizes the spatial axes by half-pixel linear or nearest interpolation (jax.image.resize, no antialias); kernel R Sigma R^T."),
-            new WordInfo("aggregate", "aggregate(pattern: [[...]] (A[i][j]: edge i -> j, V x V) | edges: [[tail, head], ...])",
-                    "Graph aggregation (neural-tangents' Aggregate, graph NTK): each node (position) becomes the weighted sum of its predecessors; one graph for all examples; kernel A^T Sigma A."),
+            new WordInfo("aggregate", "aggregate() | aggregate(pattern: [[...]] (A[i][j]: edge i -> j, V x V) | edges: [[tail, head], ...])",
+                    "Graph aggregation (neural-tangents' Aggregate, graph NTK): each node (position) becomes the weighted sum of its predecessors; "
+                            + "aggregate() reads each example's graph (pattern: (n, V, V) given to net.apply / net.kernel [A1, A2] / empirical words / "
+                            + "predict), pattern:/edges: give one graph for all examples; kernel A1^T Sigma A2; masks kept."),
             new WordInfo("dotGeneral", "dotGeneral(rhs: c | [v...] | [[M...]], axis: a)",
                     "Multiplication by a constant (neural-tangents' DotGeneral with a constant rhs): a number, or spatial axis a contracted with a vector (axis removed) or a matrix; kernel R Sigma R^T."),
             new WordInfo("index", "index(axis: a, at: i) | index(axis: a, start:, stop:, step:)",

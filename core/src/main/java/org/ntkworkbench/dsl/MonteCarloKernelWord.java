@@ -16,7 +16,7 @@ import org.ntkworkbench.spi.WordInfo;
 public final class MonteCarloKernelWord implements DslWord {
     /** The word's reference entry. */
     public static final WordInfo INFO = new WordInfo("monteCarloKernel",
-            "monteCarloKernel(net, x1[, x2], seeds: 8 | [s...], get: ['nngp', 'ntk'], method: 'auto', traceAxes: [...], diagonalAxes: [...], maskConstant: c)",
+            "monteCarloKernel(net, x1[, x2], seeds: 8 | [s...], get: ['nngp', 'ntk'], method: 'auto', traceAxes: [...], diagonalAxes: [...], maskConstant: c, pattern: A | [A1, A2])",
             "Empirical NNGP/NTK of the finite net averaged over initialisations (seeds 0..n-1 or the list), with standard errors: "
                     + "r.ntk.mean, r.ntk.standardError (neural-tangents' monte_carlo_kernel_fn).");
 

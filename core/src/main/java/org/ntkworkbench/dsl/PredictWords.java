@@ -53,7 +53,8 @@ public final class PredictWords {
         DslBindings.addWord(binder, new WordInfo("predict",
                 "predict(net | kernel: [train: K, test: Ks, testTest: Kss], xTrain, yTrain, xTest, yTest: y, get: ['nngp','ntk'], "
                         + "t: [Double.POSITIVE_INFINITY, 1e3], diagReg: 0, noise: s2, variance: false, ensemble: false, "
-                        + "loss: 'mse'|'xent', lr: 1, momentum: 0, engine: 'local'|'spark', master: URL, maskConstant: c)",
+                        + "loss: 'mse'|'xent', lr: 1, momentum: 0, engine: 'local'|'spark', master: URL, maskConstant: c, "
+                        + "pattern: [trainGraphs, testGraphs])",
                 "Infinite-width predictions on xTest as a map: 'ntk', 'nngp' at t = inf, 'ntk_t1000' at finite t (gradient descent on mse, "
                         + "one eigendecomposition for all t), with accuracy_* (integer labels, one-hot targets) or rmse_* (float targets) "
                         + "when yTest is given. noise: GP posterior with that noise variance; variance: true adds cov_* (the GP or ensemble "
@@ -142,7 +143,7 @@ public final class PredictWords {
         @Override
         public Object call(DslArgs a) {
             a.allowOnly("kernel", "yTest", "get", "t", "diagReg", "noise", "variance", "ensemble", "loss", "lr", "momentum", "engine",
-                    "master", "maskConstant");
+                    "master", "maskConstant", "pattern");
             try {
                 return predict(a);
             } catch (DslException e) {
@@ -179,9 +180,9 @@ public final class PredictWords {
                     throw new DslException("predict: with kernel: give only yTrain as positional argument");
                 }
                 yTrainArg = a.positional(0);
-                if (a.has("engine") || a.has("master") || a.has("maskConstant")) {
-                    throw new DslException("predict: engine:/master:/maskConstant: compute the kernels of predict(net, ...); with kernel: they "
-                            + "are given");
+                if (a.has("engine") || a.has("master") || a.has("maskConstant") || a.has("pattern")) {
+                    throw new DslException("predict: engine:/master:/maskConstant:/pattern: compute the kernels of predict(net, ...); with kernel: "
+                            + "they are given");
                 }
                 if (!(a.named().get("kernel") instanceof Map<?, ?> km) || km.get("train") == null || km.get("test") == null) {
                     throw new DslException("predict: kernel: expects [train: K(train, train), test: K(test, train), testTest: K(test, test)]");
@@ -206,6 +207,18 @@ public final class PredictWords {
                 if (maskConstant == null || !Double.isNaN(maskConstant)) {
                     requireFinite("xTrain", xTrain);
                     requireFinite("xTest", xTest);
+                }
+                // pattern: [train graphs, test graphs] of a per-example aggregate(): bound to the examples (Graphs.bind).
+                if (a.has("pattern")) {
+                    Tensor[] pats = org.ntkworkbench.nn.Graphs.option("predict", a.named().get("pattern"), false);
+                    if (!a.stringNamed("engine", "local").equals("local")) {
+                        throw new DslException("predict: pattern with engine: '" + a.stringNamed("engine", "local")
+                                + "' is not supported (the graphs travel with the local engine's kernels); use the local engine");
+                    }
+                    org.ntkworkbench.nn.Graphs.Bound b = org.ntkworkbench.nn.Graphs.bind(model, maskConstant, xTrain, pats[0], xTest, pats[1]);
+                    net = b.net();
+                    xTrain = b.x1();
+                    xTest = b.x2();
                 }
                 yTrainArg = a.positional(2);
                 for (String k : get) {

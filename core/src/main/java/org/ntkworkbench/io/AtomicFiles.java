@@ -37,7 +37,8 @@ public final class AtomicFiles {
 
     /**
      * Writes {@code target} atomically with the content produced by {@code body}. The bytes are written (and
-     * SHA-256-hashed, see {@link #writtenSha256}) on a second thread while {@code body} produces the next ones.
+     * SHA-256-hashed, see {@link #writtenSha256}) on other threads while {@code body} produces the next ones, and
+     * the file is forced to disk ({@code fsync}) before it is renamed into place.
      */
     public static void write(Path target, Body body) throws IOException {
         Path temp = createTemporarySibling(target);
@@ -48,13 +49,17 @@ public final class AtomicFiles {
                 HashingChannelOutput out = new HashingChannelOutput(channel);
                 try {
                     body.writeTo(out);
-                    sha256 = out.finish();
+                    out.finishWriting();
                 } catch (IOException | RuntimeException | Error e) {
                     out.abandon();
                     throw e;
                 }
                 size = out.size();
+                // Durable before it gets the final name (a crash never leaves a truncated file under it). The
+                // digest thread finishes hashing meanwhile; both are usually short, as the file was written back
+                // to disk and hashed while it was produced.
                 channel.force(true);
+                sha256 = out.sha256();
             }
             moveIntoPlace(temp, target);
             remember(target, size, sha256);

@@ -43,7 +43,7 @@ public interface Dual {
      * {@code T = √(Σ11Σ22) (sin θ + (π − θ) cos θ) / (2π)}, {@code T' = (π − θ) / (2π)}.
      */
     static Dual relu() {
-        return new PairwiseDual("relu", ClosedForms::relu);
+        return new PairwiseDual("relu", ClosedForms::relu, ClosedForms::reluRow);
     }
 
     /**
@@ -52,12 +52,14 @@ public interface Dual {
      * {@code T = (1 − α)² T_relu + α Σ12}, {@code T' = (1 − α)² T'_relu + α}.
      */
     static Dual leakyRelu(double alpha) {
-        return new PairwiseDual("leakyRelu(" + alpha + ")", (a, b, c, out) -> ClosedForms.abRelu(alpha, a, b, c, out));
+        return new PairwiseDual("leakyRelu(" + alpha + ")", (a, b, c, out) -> ClosedForms.abRelu(alpha, a, b, c, out),
+                (a, varB, b0, len, nngp, ntk, off) -> ClosedForms.abReluRow(alpha, a, varB, b0, len, nngp, ntk, off));
     }
 
     /** {@code |x|}: leaky ReLU with {@code α = −1}: {@code T = 4 T_relu − Σ12}, {@code T' = 4 T'_relu − 1}. */
     static Dual abs() {
-        return new PairwiseDual("abs", (a, b, c, out) -> ClosedForms.abRelu(-1.0, a, b, c, out));
+        return new PairwiseDual("abs", (a, b, c, out) -> ClosedForms.abRelu(-1.0, a, b, c, out),
+                (a, varB, b0, len, nngp, ntk, off) -> ClosedForms.abReluRow(-1.0, a, varB, b0, len, nngp, ntk, off));
     }
 
     /**
@@ -65,7 +67,7 @@ public interface Dual {
      * {@code T' = (4/π) / √((1 + 2Σ11)(1 + 2Σ22) − 4Σ12²)}.
      */
     static Dual erf() {
-        return new PairwiseDual("erf", ClosedForms::erf);
+        return new PairwiseDual("erf", ClosedForms::erf, ClosedForms::erfRow);
     }
 
     /**

@@ -22,6 +22,23 @@ abstract class EntrywiseDual implements Dual, EntrywiseRule {
     abstract Pairs prepare(double[] varA, double[] varB);
 
     /**
+     * The batch form of {@link Pairs} on a row segment: entries {@code m < len} pair slot {@code ia} with slots
+     * {@code ib0 + m}, covariances {@code nngp[off + m]} replaced by {@code T}, {@code ntk[off + m]} (when not
+     * null) multiplied by {@code T'}: the same operations per entry as {@code Pairs.eval} then the update.
+     */
+    interface Rows {
+        void apply(int ia, int ib0, int len, double[] nngp, double[] ntk, int off);
+    }
+
+    /**
+     * The batch form of {@link #prepare(double[], double[])} for slots with these variances, or {@code null}
+     * when the dual has none (then the fused pass evaluates {@link Pairs} entry by entry).
+     */
+    Rows rows(double[] varA, double[] varB) {
+        return null;
+    }
+
+    /**
      * The activation rule in entrywise form: per entry {@code nngp' = T}, {@code ntk' = T' · ntk} from the
      * same evaluators as {@link #apply(Kernel)} (cross pairs prepared for {@code (var1, var2)}, each side's
      * variances mapped by its own self-pairs), so the fused and the layer-by-layer paths agree bit for bit.
@@ -30,11 +47,16 @@ abstract class EntrywiseDual implements Dual, EntrywiseRule {
     public Step prepare(double[] var1, double[] var2, int channels) {
         boolean same = var2 == var1;
         Pairs cross = prepare(var1, var2);
+        Rows rows = rows(var1, var2);
         double[] v1 = selfMap(same ? cross : prepare(var1, var1), var1);
         double[] v2 = same ? v1 : selfMap(prepare(var2, var2), var2);
         return new Step() {
             @Override
             public void apply(int i, int j0, int len, double[] nngp, double[] ntk, int off) {
+                if (rows != null) {
+                    rows.apply(i, j0, len, nngp, ntk, off);
+                    return;
+                }
                 double[] out = new double[2];
                 for (int m = 0; m < len; m++) {
                     int e = off + m;

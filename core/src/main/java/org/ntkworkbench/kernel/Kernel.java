@@ -26,13 +26,19 @@ import org.ntkworkbench.tensor.Tensor;
  * and {@code (n2, spatial…)} arrays, 1 where a position of an example is masked, or {@code null} (nothing masked);
  * each layer propagates them ({@code nn.Layer#maskedKernels}; the rules in {@link Masks}).
  *
+ * <p><b>Per-example graphs</b> (neural-tangents' {@code pattern=(pattern1, pattern2)}, session 5): {@code pattern1}
+ * {@code (n1, V, V)} (or {@code (n1, X…, X…)}) holds the adjacency of each example of x1, {@code pattern2} of x2,
+ * or {@code null}. They travel unchanged through every layer (data of the examples, as the masks); a per-example
+ * {@code aggregate()} reads them ({@link #withPatterns}).
+ *
  * <p>Immutable: change through the {@code with…} copies. Only this file calls the canonical constructor:
  * layers use the copies (which carry every component they do not name), fan-in layers
  * {@link #fromBranches}, and kernels computed from scratch {@link #fromInputs}, {@link #of} or
  * {@link #dense}; a new component is added here alone (constructor, copies, factories' defaults).
  */
 public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels,
-                     Gaussianity gaussianity, Tensor mask1, Tensor mask2) {
+                     Gaussianity gaussianity, Tensor mask1, Tensor mask2,
+                     Tensor pattern1, Tensor pattern2) {
 
     /**
      * Canonical constructor; a missing {@code cov2} of a kernel of x1 with itself is {@code cov1}.
@@ -42,7 +48,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
      * kernel this is is Gaussian and of mean zero ({@link Gaussianity}; neural-tangents' {@code is_gaussian});
      * each layer decides its effect in {@code nn.Layer.gaussianityAfter} (see docs/math-notes.md, "Gaussian
      * inputs to activations").
-     * A missing {@code mask2} of a kernel of x1 with itself is {@code mask1}.
+     * A missing {@code mask2} of a kernel of x1 with itself is {@code mask1}, a missing {@code pattern2} {@code pattern1}.
      */
     public Kernel {
         spatial = spatial.clone();
@@ -55,6 +61,9 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
         }
         if (mask2 == null && x1IsX2) {
             mask2 = mask1;
+        }
+        if (pattern2 == null && x1IsX2) {
+            pattern2 = pattern1;
         }
     }
 
@@ -239,7 +248,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
      * components it does not touch travel on. {@code channels}: as in the canonical constructor.
      */
     public static Kernel of(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial, boolean x1IsX2, int channels) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, Gaussianity.INPUTS, null, null);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, Gaussianity.INPUTS, null, null, null, null);
     }
 
     /**
@@ -259,42 +268,42 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
                                       int[] spatial, int channels) {
         boolean same = branches.stream().allMatch(Kernel::x1IsX2);
         return new Kernel(nngp, ntk, cov1, cov2, spatial, same, channels, branches.get(0).gaussianity, branches.get(0).mask1(),
-                branches.get(0).mask2());
+                branches.get(0).mask2(), branches.get(0).pattern1(), branches.get(0).pattern2());
     }
 
     /** A copy with other NNGP, NTK ({@code null}: NNGP only) and per-input covariance arrays, same spatial shape. */
     public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2, pattern1, pattern2);
     }
 
     /** A copy with other arrays and the spatial shape they have (pools, windows, fixed maps of positions). */
     public Kernel withArrays(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] spatial) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2, pattern1, pattern2);
     }
 
     /** A copy with another NNGP array. */
     public Kernel withNngp(Tensor v) {
-        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
+        return new Kernel(v, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2, pattern1, pattern2);
     }
 
     /** A copy with another NTK array ({@code null}: NNGP only). */
     public Kernel withNtk(Tensor v) {
-        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
+        return new Kernel(nngp, v, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2, pattern1, pattern2);
     }
 
     /** A copy with other per-input covariances. */
     public Kernel withCovs(Tensor c1, Tensor c2) {
-        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels, gaussianity, mask1, mask2);
+        return new Kernel(nngp, ntk, c1, c2, spatial, x1IsX2, channels, gaussianity, mask1, mask2, pattern1, pattern2);
     }
 
     /** A copy with another spatial shape (arrays must match it). */
     public Kernel withSpatial(int[] s) {
-        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels, gaussianity, mask1, mask2);
+        return new Kernel(nngp, ntk, cov1, cov2, s, x1IsX2, channels, gaussianity, mask1, mask2, pattern1, pattern2);
     }
 
     /** A copy with another channel count (the finite width of the features; 0 = unknown). */
     public Kernel withChannels(int c) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c, gaussianity, mask1, mask2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, c, gaussianity, mask1, mask2, pattern1, pattern2);
     }
 
     /** Whether the flow is Gaussian ({@link Gaussianity#gaussian()}). */
@@ -304,7 +313,7 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
 
     /** A copy with another {@link Gaussianity} (set by the layer whose rule made this kernel). */
     public Kernel withGaussianity(Gaussianity g) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, g, mask1, mask2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, g, mask1, mask2, pattern1, pattern2);
     }
 
     /**
@@ -312,7 +321,17 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
      * 1 where a position of an example is masked, or {@code null} (nothing masked). See {@link Masks}.
      */
     public Kernel withMasks(Tensor m1, Tensor m2) {
-        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, m1, m2);
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, m1, m2, pattern1, pattern2);
+    }
+
+    /**
+     * A copy with other per-example graphs (neural-tangents' {@code pattern=(pattern1, pattern2)} of {@code Aggregate}):
+     * {@code (n1, V, V)} or {@code (n1, X…, X…)} adjacency arrays of x1's examples ({@code pattern2} of x2's), or
+     * {@code null}. Every layer carries them unchanged (a pattern is data of the example, like its label); an
+     * {@code aggregate()} layer without a graph of its own reads them ({@code nn.Aggregate}).
+     */
+    public Kernel withPatterns(Tensor p1, Tensor p2) {
+        return new Kernel(nngp, ntk, cov1, cov2, spatial, x1IsX2, channels, gaussianity, mask1, mask2, p1, p2);
     }
 
     /** True when some example of x1 or x2 carries a mask. */
@@ -330,7 +349,8 @@ public record Kernel(Tensor nngp, Tensor ntk, Tensor cov1, Tensor cov2, int[] sp
     public boolean equals(Object o) {
         return o instanceof Kernel k && nngp == k.nngp && ntk == k.ntk && cov1 == k.cov1 && cov2 == k.cov2
                 && Arrays.equals(spatial, k.spatial) && x1IsX2 == k.x1IsX2 && channels == k.channels
-                && gaussianity.equals(k.gaussianity) && mask1 == k.mask1 && mask2 == k.mask2;
+                && gaussianity.equals(k.gaussianity) && mask1 == k.mask1 && mask2 == k.mask2
+                && pattern1 == k.pattern1 && pattern2 == k.pattern2;
     }
 
     @Override

@@ -343,6 +343,69 @@ public final class PairAxes {
         return in.withArrays(nngp, ntk, cov1, cov2, outSpatial);
     }
 
+    /**
+     * {@link #mapPositions} with a map per example (neural-tangents' {@code Aggregate} with {@code pattern=(A1, A2)}):
+     * {@code Σ′[i, j] = R1[i] Σ[i, j] R2[j]ᵀ} for the kernels, {@code R1[i] cov1[i] R1[i]ᵀ} and
+     * {@code R2[j] cov2[j] R2[j]ᵀ} for the covariances; {@code r1[i]} ({@code r2[j]}) is example i's (j's)
+     * {@code Q_out × Q_in} row-major map. Needs every position pair (refused on the diagonal layout).
+     */
+    public static Kernel mapPositionsPerExample(Kernel in, double[][] r1, double[][] r2, int[] outSpatial, String what) {
+        if (in.diagonalSpatial()) {
+            throw new IllegalArgumentException(what + " mixes positions, so it needs the covariances between all positions; "
+                    + "compute the kernel with diagonalSpatial: false");
+        }
+        PairLayout li = in.layout();
+        int qi = li.positions(), qo = PairLayout.positions(outSpatial);
+        int n1 = in.n1(), n2 = in.n2();
+        if (r1.length != n1 || r2.length != n2) {
+            throw new IllegalArgumentException(what + ": maps for " + r1.length + " and " + r2.length + " examples do not fit a kernel of "
+                    + n1 + " and " + n2 + " examples");
+        }
+        PairLayout lo = new PairLayout(outSpatial);
+        Tensor nngp = mapPairs(in.nngp(), n1, n2, r1, r2, li, lo, qi, qo, lo.kernelShape(n1, n2));
+        Tensor ntk = in.ntk() == null ? null : mapPairs(in.ntk(), n1, n2, r1, r2, li, lo, qi, qo, lo.kernelShape(n1, n2));
+        Tensor cov1 = mapPairs(in.cov1(), n1, 0, r1, r1, li, lo, qi, qo, lo.covShape(n1));
+        Tensor cov2 = in.cov2() == in.cov1() && r1 == r2 ? cov1
+                : mapPairs(in.cov2(), n2, 0, r2, r2, li, lo, qi, qo, lo.covShape(n2));
+        return in.withArrays(nngp, ntk, cov1, cov2, outSpatial);
+    }
+
+    /** Blocks {@code (i, j)} ({@code n2 = 0}: covariance blocks {@code (i, i)}) mapped by {@code ra[i]} and {@code rb[j]}. */
+    private static Tensor mapPairs(Tensor x, int n1, int n2, double[][] ra, double[][] rb, PairLayout li, PairLayout lo,
+                                   int qi, int qo, int[] shape) {
+        double[] v = x.data();
+        int bi = li.block(), bo = lo.block();
+        int blocks = n2 == 0 ? n1 : n1 * n2;
+        double[] out = new double[blocks * bo];
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
+            int i = n2 == 0 ? b : b / n2, j = n2 == 0 ? b : b % n2;
+            double[] a = ra[i], c = rb[j];
+            double[] m = new double[qi * qi], rm = new double[qo * qi];
+            for (int e = 0; e < bi; e++) {
+                m[li.posA(e) * qi + li.posB(e)] = v[b * bi + e];
+            }
+            for (int o = 0; o < qo; o++) {
+                for (int k = 0; k < qi; k++) {
+                    double w = a[o * qi + k];
+                    if (w != 0) {
+                        for (int t = 0; t < qi; t++) {
+                            rm[o * qi + t] += w * m[k * qi + t];
+                        }
+                    }
+                }
+            }
+            for (int e = 0; e < bo; e++) {
+                int p = lo.posA(e), q = lo.posB(e);
+                double s = 0;
+                for (int t = 0; t < qi; t++) {
+                    s += rm[p * qi + t] * c[q * qi + t];
+                }
+                out[b * bo + e] = s;
+            }
+        });
+        return Tensor.of(out, shape);
+    }
+
     private static Tensor mapArray(Tensor x, int blocks, PairLayout li, PairLayout lo, double[] r, int[] src, int qi, int qo,
                                    int[] shape) {
         double[] v = x.data();

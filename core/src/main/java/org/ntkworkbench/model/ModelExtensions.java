@@ -7,6 +7,7 @@ import org.ntkworkbench.model.empirical.EmpiricalNtk;
 import org.ntkworkbench.model.empirical.MonteCarloKernel;
 import org.ntkworkbench.model.empirical.NtkMethod;
 import org.ntkworkbench.model.empirical.OutputAxes;
+import org.ntkworkbench.nn.Graphs;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -40,12 +41,14 @@ public final class ModelExtensions {
      * {@link NtkMethod#named}; default auto); {@code traceAxes} / {@code diagonalAxes} as neural-tangents'
      * {@code trace_axes} / {@code diagonal_axes} ({@link OutputAxes}; default: every output axis traced, the
      * {@code (n1, n2)} mean over output units); {@code maskConstant} as neural-tangents' {@code mask_constant}
-     * (the Jacobians of the masked network, {@link Layer#masked}).
+     * (the Jacobians of the masked network, {@link Layer#masked}); {@code pattern} the per-example graphs of
+     * {@code aggregate()} (one array with x2 omitted, else {@code [A1, A2]}; neural-tangents' {@code pattern}).
      */
     public static Tensor empiricalNtk(Layer net, Map<String, ?> options, Map<String, Tensor> params, Tensor x1, Tensor x2) {
-        allowOnly("empiricalNtk", options, "method", "traceAxes", "diagonalAxes", "maskConstant");
-        return EmpiricalNtk.ntk(masked(net, "empiricalNtk", options), params, x1, x2, NtkMethod.named(options.get("method")),
-                axes(net, options, x1));
+        allowOnly("empiricalNtk", options, "method", "traceAxes", "diagonalAxes", "maskConstant", "pattern");
+        OutputAxes axes = axes(net, options, x1);
+        Graphs.Bound b = bound(net, "empiricalNtk", options, x1, x2);
+        return EmpiricalNtk.ntk(b.net(), params, b.x1(), b.x2(), NtkMethod.named(options.get("method")), axes);
     }
 
     /** {@link #empiricalNtk(Layer, Map, Map, Tensor, Tensor)} of {@code x} with itself. */
@@ -68,8 +71,10 @@ public final class ModelExtensions {
 
     /** {@code net.empiricalNngp(params, x1, x2, traceAxes:, diagonalAxes:)}: the output products reduced as {@link OutputAxes}. */
     public static Tensor empiricalNngp(Layer net, Map<String, ?> options, Map<String, Tensor> params, Tensor x1, Tensor x2) {
-        allowOnly("empiricalNngp", options, "traceAxes", "diagonalAxes", "maskConstant");
-        return EmpiricalNngp.of(masked(net, "empiricalNngp", options), params, x1, x2, axes(net, options, x1));
+        allowOnly("empiricalNngp", options, "traceAxes", "diagonalAxes", "maskConstant", "pattern");
+        OutputAxes axes = axes(net, options, x1);
+        Graphs.Bound b = bound(net, "empiricalNngp", options, x1, x2);
+        return EmpiricalNngp.of(b.net(), params, b.x1(), b.x2(), axes);
     }
 
     /** {@link #empiricalNngp(Layer, Map, Map, Tensor, Tensor)} of {@code x} with itself. */
@@ -83,7 +88,7 @@ public final class ModelExtensions {
      * errors ({@link MonteCarloKernel}). {@code seeds} is a count n (seeds 0…n−1, default 8) or a list of seeds.
      */
     public static MonteCarloKernel.Result monteCarloKernel(Layer net, Map<String, ?> options, Tensor x1, Tensor x2) {
-        allowOnly("monteCarloKernel", options, "seeds", "get", "method", "traceAxes", "diagonalAxes", "maskConstant");
+        allowOnly("monteCarloKernel", options, "seeds", "get", "method", "traceAxes", "diagonalAxes", "maskConstant", "pattern");
         Object get = options.get("get");
         List<?> wanted = get == null ? List.of("nngp", "ntk") : get instanceof List<?> l ? l : List.of(get);
         for (Object w : wanted) {
@@ -93,8 +98,10 @@ public final class ModelExtensions {
         }
         boolean nngp = wanted.stream().anyMatch(w -> "nngp".equals(String.valueOf(w)));
         boolean ntk = wanted.stream().anyMatch(w -> "ntk".equals(String.valueOf(w)));
-        return MonteCarloKernel.of(masked(net, "monteCarloKernel", options), x1, x2, seeds(options.get("seeds")), nngp, ntk,
-                NtkMethod.named(options.get("method")), axes(net, options, x1));
+        OutputAxes axes = axes(net, options, x1);
+        Graphs.Bound b = bound(net, "monteCarloKernel", options, x1, x2);
+        return MonteCarloKernel.of(b.net(), b.x1(), b.x2(), seeds(options.get("seeds")), nngp, ntk,
+                NtkMethod.named(options.get("method")), axes);
     }
 
     /** {@link #monteCarloKernel(Layer, Map, Tensor, Tensor)} of {@code x} with itself. */
@@ -160,6 +167,22 @@ public final class ModelExtensions {
     private static Layer masked(Layer net, String what, Map<String, ?> options) {
         Double c = org.ntkworkbench.nn.Masking.constant(what, options.get("maskConstant"));
         return c == null ? net : net.masked(c);
+    }
+
+    /**
+     * {@code net} and its inputs with the options' {@code maskConstant:} ({@link #masked}) and {@code pattern:}
+     * (neural-tangents' per-example {@code pattern}, one array for x1 = x2 or {@code [A1, A2]}): with graphs, the
+     * inputs carry each example's graph ({@link Graphs#bind}), so every empirical method (per-example Jacobians,
+     * traces, vector products) reads the right graph for each example.
+     */
+    private static Graphs.Bound bound(Layer net, String what, Map<String, ?> options, Tensor x1, Tensor x2) {
+        boolean itself = x2 == null || x2 == x1;
+        Tensor[] p = Graphs.option(what, options.get("pattern"), itself);
+        if (p == null) {
+            return new Graphs.Bound(masked(net, what, options), x1, x2);
+        }
+        return Graphs.bind(net, org.ntkworkbench.nn.Masking.constant(what, options.get("maskConstant")), x1, p[0],
+                itself ? null : x2, p[1]);
     }
 
     private static void allowOnly(String what, Map<String, ?> options, String... names) {

@@ -14,16 +14,27 @@ import org.ntkworkbench.tensor.Tensor;
  * predecessors: {@code out[j, c] = Σ_i A[i, j] x[i, c]} ({@code A[i, j]}: the weight of the edge i → j; 0 = no
  * edge; add {@code A[j, j] = 1} for a node to keep its own features). No parameters.
  *
- * <p><b>How the graph enters.</b> The pattern is given to the word, one graph for every example:
+ * <p><b>How the graph enters.</b> Either one graph for every example, given to the word:
  * {@code aggregate(pattern: A)} with {@code A} of shape {@code (V, V)} (or {@code (X…, X…)}, neural-tangents'
  * dense form without the batch axis), or {@code aggregate(edges: [[tail, head], …])} (neural-tangents' sparse
- * form: weight 1 per listed edge, repeats add, an edge with a negative index is padding and ignored). Inputs and
- * kernels stay plain arrays, so the layer works everywhere a model does ({@code --model}, row-block kernels,
- * engines). Graphs that differ per example need the pattern to travel with each example (neural-tangents'
- * {@code pattern=(A1, A2)} keyword of {@code kernel_fn}), which this workbench does not carry yet.
+ * form: weight 1 per listed edge, repeats add, an edge with a negative index is padding and ignored); inputs and
+ * kernels stay plain arrays, so this form works everywhere a model does ({@code --model}, row-block kernels,
+ * engines). Or (session 5) a graph per example, neural-tangents' form: {@code aggregate()} takes the graphs that
+ * travel with the examples, {@code pattern} of shape {@code (n, V, V)} or {@code (n, X…, X…)} ({@code A[e, i, j]}:
+ * edge i → j of example e) given as {@code net.apply(params, x, pattern: A)}, {@code net.kernel(x1, x2,
+ * pattern: [A1, A2])} (neural-tangents' {@code pattern=(A1, A2)}) and the empirical / Monte Carlo / predict words
+ * alike; the kernel carries them ({@link Kernel#pattern1()}), the forward pass reads them from the
+ * {@link ApplyContext}. The pattern indexes the positions of this layer's input (several aggregate layers read the
+ * same pattern, as in neural-tangents). Without a pattern, {@code aggregate()} refuses in one line (neural-tangents
+ * would return its input unchanged).
+ *
+ * <p><b>Masks.</b> As neural-tangents (its {@code Aggregate} keeps the mask and remasks): a masked node stays
+ * masked, and masked nodes send zeros (every layer reads masked positions as 0), so padding nodes of a graph are
+ * inert.
  *
  * <p><b>Kernel.</b> A fixed linear map of positions, so exactly {@code Σ′[j, j′] = Σ_{i,i′} A[i, j] A[i′, j′] Σ[i, i′]}
- * ({@code Aᵀ Σ A}) per pair of examples, Θ and the covariances alike ({@link PairAxes#mapPositions}). It mixes
+ * ({@code Aᵀ Σ A}) per pair of examples, Θ and the covariances alike ({@link PairAxes#mapPositions}); with graphs per
+ * example {@code Σ′[a, b] = A1[a]ᵀ Σ[a, b] A2[b]} ({@link PairAxes#mapPositionsPerExample}). It mixes
  * positions, so it needs every position pair.
  * <p>The map of a nonlinearity's outputs is not Gaussian, and the next nonlinearity's kernel assumes Gaussian inputs:
  * put a dense or conv layer in between ({@link Serial} refuses that order, as neural-tangents does; see docs/math-notes.md).
@@ -35,6 +46,19 @@ public final class Aggregate extends UnaryLayer {
     private Aggregate(Tensor pattern, int[][] edges) {
         this.pattern = pattern;
         this.edges = edges;
+    }
+
+    /**
+     * Aggregation with the graphs that travel with the examples ({@code aggregate()}; neural-tangents' {@code Aggregate()}
+     * with {@code pattern} passed to {@code apply_fn} / {@code kernel_fn}).
+     */
+    public static Aggregate perExample() {
+        return new Aggregate(null, null);
+    }
+
+    /** True when this layer reads the per-example graphs rather than one graph of its own. */
+    public boolean perExampleGraphs() {
+        return pattern == null && edges == null;
     }
 
     /** Aggregation with a dense pattern {@code A[i, j]} (edge i → j) of shape {@code (V, V)} or {@code (X…, X…)}. */
@@ -68,7 +92,10 @@ public final class Aggregate extends UnaryLayer {
 
     @Override
     public int[] outputShape(int[] in) {
-        matrix(spatialOf(in));
+        int[] spatial = spatialOf(in);
+        if (!perExampleGraphs()) {
+            matrix(spatial);
+        }
         return in.clone();
     }
 
@@ -127,20 +154,88 @@ public final class Aggregate extends UnaryLayer {
     public Var apply(ApplyContext ctx, String path, Var x) {
         int[] s = x.shape();
         int[] spatial = spatialOf(Arrays.copyOfRange(s, 1, s.length));
-        return PositionMaps.apply(x, map(spatial), spatial);
+        if (!perExampleGraphs()) {
+            return PositionMaps.apply(x, map(spatial), spatial);
+        }
+        // out[e, j, c] = Σ_i A[e, i, j] x[e, i, c]: (n, C, V) times the batched (n, V, V) pattern.
+        int n = s[0], c = s[s.length - 1], v = PairLayout.positions(spatial);
+        Tensor a = perExamplePattern(ctx.pattern(), n, spatial, "the batch");
+        Var moved = org.ntkworkbench.autodiff.Ops.permute(x.reshape(n, v, c), 0, 2, 1);
+        Var mapped = org.ntkworkbench.autodiff.Ops.matmul(moved, Var.of(a.reshape(n, v, v)));
+        return org.ntkworkbench.autodiff.Ops.permute(mapped, 0, 2, 1).reshape(s);
     }
 
-    /** {@code Aᵀ Σ A} on every pair of examples (see the class comment). */
+    /** {@code Aᵀ Σ A} on every pair of examples, or {@code A1[a]ᵀ Σ[a, b] A2[b]} per example (see the class comment). */
     @Override
     public Kernel kernel(Kernel in) {
         if (in.spatial().length == 0) {
             throw new IllegalArgumentException("aggregate needs nodes on spatial axes, (n, V, C) inputs; got a dense kernel");
         }
-        return PairAxes.mapPositions(in, map(in.spatial()), in.spatial(), "aggregate");
+        if (!perExampleGraphs()) {
+            return PairAxes.mapPositions(in, map(in.spatial()), in.spatial(), "aggregate");
+        }
+        int[] spatial = in.spatial();
+        double[][] r1 = transposes(perExamplePattern(in.pattern1(), in.n1(), spatial, "x1"), in.n1(), spatial);
+        double[][] r2 = in.x1IsX2() ? r1 : transposes(perExamplePattern(in.pattern2(), in.n2(), spatial, "x2"), in.n2(), spatial);
+        return PairAxes.mapPositionsPerExample(in, r1, r2, spatial, "aggregate");
+    }
+
+    /** Keeps the masks (neural-tangents' Aggregate: masked nodes stay masked; they send zeros). */
+    @Override
+    public Tensor outputMask(Tensor mask) {
+        return mask;
+    }
+
+    /**
+     * The per-example pattern {@code p} checked against {@code n} examples on nodes {@code spatial}: {@code (n, V, V)} or
+     * {@code (n, X…, X…)}, finite; refused in one line when missing (per-example {@code aggregate()} without a pattern).
+     */
+    static Tensor perExamplePattern(Tensor p, int n, int[] spatial, String whose) {
+        if (p == null) {
+            throw new IllegalArgumentException("aggregate() takes its graphs from the examples, but " + whose + " has none: give "
+                    + "pattern: (n, V, V) per batch (net.apply(params, x, pattern: A), net.kernel(x1, x2, pattern: [A1, A2])), or "
+                    + "one graph for all examples with aggregate(pattern: A) / aggregate(edges: [...])");
+        }
+        int v = PairLayout.positions(spatial);
+        int[] s = p.shape();
+        boolean flat = s.length == 3 && s[1] == v && s[2] == v;
+        boolean spatialForm = s.length == 1 + 2 * spatial.length;
+        for (int a = 0; spatialForm && a < spatial.length; a++) {
+            spatialForm = s[1 + a] == spatial[a] && s[1 + a + spatial.length] == spatial[a];
+        }
+        if ((!flat && !spatialForm) || s[0] != n) {
+            throw new IllegalArgumentException("aggregate: the pattern of " + whose + " has shape " + p.shapeString() + " but "
+                    + n + " examples with nodes " + Arrays.toString(spatial) + " need (" + n + ", " + v + ", " + v
+                    + ") or (n, X..., X...)");
+        }
+        for (double d : p.data()) {
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException("aggregate: the pattern of " + whose + " holds " + d + ", not a finite number");
+            }
+        }
+        return p;
+    }
+
+    /** Example e's map of positions {@code R[e] = A[e]ᵀ} ({@code out[j] = Σ_i A[e, i, j] x[i]}). */
+    private static double[][] transposes(Tensor p, int n, int[] spatial) {
+        int v = PairLayout.positions(spatial);
+        double[] a = p.data();
+        double[][] r = new double[n][v * v];
+        for (int e = 0; e < n; e++) {
+            for (int i = 0; i < v; i++) {
+                for (int j = 0; j < v; j++) {
+                    r[e][j * v + i] = a[(e * v + i) * v + j];
+                }
+            }
+        }
+        return r;
     }
 
     @Override
     public String toString() {
+        if (perExampleGraphs()) {
+            return "aggregate()";
+        }
         if (edges != null) {
             StringBuilder b = new StringBuilder("aggregate(edges: [");
             for (int i = 0; i < edges.length; i++) {

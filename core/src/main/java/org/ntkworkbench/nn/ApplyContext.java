@@ -16,22 +16,24 @@ public final class ApplyContext {
     private final boolean training;
     private final long seed;
     private final Trace trace;
+    private final Tensor pattern;
 
-    private ApplyContext(Map<String, Var> params, boolean training, long seed, Trace trace) {
+    private ApplyContext(Map<String, Var> params, boolean training, long seed, Trace trace, Tensor pattern) {
         this.params = params;
         this.training = training;
         this.seed = seed;
         this.trace = trace;
+        this.pattern = pattern;
     }
 
     /** Evaluation mode: dropout is the identity. */
     public static ApplyContext eval(Map<String, Var> params) {
-        return new ApplyContext(params, false, 0L, null);
+        return new ApplyContext(params, false, 0L, null, null);
     }
 
     /** Training mode: dropout masks are drawn from {@code SeededRandom.derived(seed, layerPath)}. */
     public static ApplyContext train(Map<String, Var> params, long seed) {
-        return new ApplyContext(params, true, seed, null);
+        return new ApplyContext(params, true, seed, null, null);
     }
 
     /**
@@ -39,12 +41,26 @@ public final class ApplyContext {
      * empirical kernels of the training-mode network).
      */
     public ApplyContext training(long seed) {
-        return new ApplyContext(params, true, seed, trace);
+        return new ApplyContext(params, true, seed, trace, pattern);
     }
 
     /** A copy that records dense/conv activations into {@code trace}. */
     public ApplyContext withTrace(Trace t) {
-        return new ApplyContext(params, training, seed, t);
+        return new ApplyContext(params, training, seed, t, pattern);
+    }
+
+    /**
+     * A copy carrying the per-example graphs of the batch being applied (neural-tangents' {@code pattern} keyword of
+     * {@code apply_fn}): {@code (n, V, V)} or {@code (n, X…, X…)}, example i's adjacency at index i; a per-example
+     * {@code aggregate()} reads it ({@link Aggregate}), every other layer ignores it.
+     */
+    public ApplyContext withPattern(Tensor p) {
+        return new ApplyContext(params, training, seed, trace, p);
+    }
+
+    /** The per-example graphs of the batch, or {@code null}. */
+    public Tensor pattern() {
+        return pattern;
     }
 
     /** Leaf Vars (no tangents) for plain parameter tensors. */

@@ -238,6 +238,17 @@ public interface Layer {
      * travel with the kernel and each layer propagates them, {@link #maskedKernels}). {@code null}: no masking.
      */
     default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, boolean computeNtk, Boolean diagonalSpatial, Double maskConstant) {
+        return kernel(x1s, x2s, computeNtk, diagonalSpatial, maskConstant, null, null);
+    }
+
+    /**
+     * {@link #kernel(List, List, boolean, Boolean, Double)} with per-example graphs (neural-tangents'
+     * {@code pattern=(pattern1, pattern2)}): {@code pattern1} {@code (n1, V, V)} holds the graph of each example of x1,
+     * {@code pattern2} of x2 ({@code null} with {@code x2s = null}: x1's); they travel with the kernels
+     * ({@link Kernel#withPatterns}) to the per-example {@code aggregate()} layers. {@code null}: no graphs.
+     */
+    default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, boolean computeNtk, Boolean diagonalSpatial, Double maskConstant,
+                          Tensor pattern1, Tensor pattern2) {
         checkItems(x1s, x2s);
         SpatialDiagonal req = spatialDiagonal();
         boolean diagonal = diagonalSpatial == null ? req.exactByDefault() : diagonalSpatial;
@@ -249,14 +260,16 @@ public interface Layer {
         java.util.ArrayList<Kernel> in = new java.util.ArrayList<>();
         for (int i = 0; i < x1s.size(); i++) {
             Tensor a = x1s.get(i), b = x2s == null ? null : x2s.get(i);
+            Kernel k;
             if (maskConstant == null) {
-                in.add(Kernel.fromInputs(a, b, diagonal, computeNtk));
-                continue;
+                k = Kernel.fromInputs(a, b, diagonal, computeNtk);
+            } else {
+                Tensor za = org.ntkworkbench.kernel.Masks.zeroed(a, maskConstant);
+                Tensor zb = b == null ? null : org.ntkworkbench.kernel.Masks.zeroed(b, maskConstant);
+                k = Kernel.fromInputs(za, zb, diagonal, computeNtk).withMasks(org.ntkworkbench.kernel.Masks.of(a, maskConstant),
+                        b == null ? null : org.ntkworkbench.kernel.Masks.of(b, maskConstant));
             }
-            Tensor za = org.ntkworkbench.kernel.Masks.zeroed(a, maskConstant);
-            Tensor zb = b == null ? null : org.ntkworkbench.kernel.Masks.zeroed(b, maskConstant);
-            in.add(Kernel.fromInputs(za, zb, diagonal, computeNtk).withMasks(org.ntkworkbench.kernel.Masks.of(a, maskConstant),
-                    b == null ? null : org.ntkworkbench.kernel.Masks.of(b, maskConstant)));
+            in.add(pattern1 == null && pattern2 == null ? k : k.withPatterns(pattern1, b == null ? pattern1 : pattern2));
         }
         Kernel out = Params.located("", this, () -> single(Masking.kernels(this, in), "output kernel"));
         return Symmetry.forInputs(out, x1s, x2s);
@@ -286,8 +299,10 @@ public interface Layer {
         if (options.get("master") != null) {
             throw new IllegalArgumentException("kernel: master: needs engine: 'spark', which takes one input array per example");
         }
+        Tensor[] patterns = Graphs.option("kernel", options.get("pattern"), x2s == null);
         return kernel(x1s, x2s, kernelOptions(options), flag(options, "diagonalSpatial"),
-                Masking.constant("kernel", options.get("maskConstant")));
+                Masking.constant("kernel", options.get("maskConstant")), patterns == null ? null : patterns[0],
+                patterns == null ? null : patterns[1]);
     }
 
     /** {@link #kernel(Map, List, List)} of {@code xs} with itself. */
@@ -313,11 +328,29 @@ public interface Layer {
     /** {@link #apply(Map, Map, Tensor)} for several inputs per example. */
     default Tensor apply(Map<String, ?> options, Map<String, Tensor> params, List<Tensor> xs) {
         for (String k : options.keySet()) {
-            if (!"maskConstant".equals(k)) {
-                throw new IllegalArgumentException("apply: unknown option '" + k + "' (known: maskConstant)");
+            if (!"maskConstant".equals(k) && !"pattern".equals(k)) {
+                throw new IllegalArgumentException("apply: unknown option '" + k + "' (known: maskConstant, pattern)");
             }
         }
-        return single(applyAll(params, xs, Masking.constant("apply", options.get("maskConstant"))), "output");
+        return single(applyAll(params, xs, Masking.constant("apply", options.get("maskConstant")),
+                Graphs.single("apply", options.get("pattern"))), "output");
+    }
+
+    /**
+     * {@link #applyAll(Map, List, Double)} with the per-example graphs {@code pattern} ({@code (n, V, V)}, neural-tangents'
+     * {@code pattern} keyword of {@code apply_fn}; {@code null}: none) in the context, for per-example {@code aggregate()}.
+     */
+    default List<Tensor> applyAll(Map<String, Tensor> params, List<Tensor> xs, Double maskConstant, Tensor pattern) {
+        if (pattern == null) {
+            return applyAll(params, xs, maskConstant);
+        }
+        ApplyContext ctx = ApplyContext.eval(ApplyContext.leaves(params)).withPattern(pattern);
+        if (maskConstant == null) {
+            List<Var> in = xs.stream().map(Var::of).toList();
+            return Params.located("", this, () -> apply(ctx, "", in)).stream().map(Var::value).toList();
+        }
+        MaskedFlow in = Masking.inputs(xs, maskConstant);
+        return Params.located("", this, () -> Masking.unmasked(Masking.apply(this, ctx, "", in))).stream().map(Var::value).toList();
     }
 
     /** Evaluation-mode outputs with input masking by {@code maskConstant} ({@code null}: none), masked outputs zeroed. */
@@ -376,16 +409,22 @@ public interface Layer {
         boolean ntk = kernelOptions(options);
         Boolean diagonal = flag(options, "diagonalSpatial");
         Double maskConstant = Masking.constant("kernel", options.get("maskConstant"));
+        Tensor[] patterns = Graphs.option("kernel", options.get("pattern"), Symmetry.ofItself(x1, x2));
         Object engine = options.get("engine");
         Object master = options.get("master");
         if (engine == null || "local".equals(String.valueOf(engine))) {
             if (master != null) {
                 throw new IllegalArgumentException("kernel: master: needs engine: 'spark' (the local engine runs in this JVM)");
             }
-            if (maskConstant != null) {
-                return kernel(List.of(x1), Symmetry.ofItself(x1, x2) ? null : List.of(x2), ntk, diagonal, maskConstant);
+            if (maskConstant != null || patterns != null) {
+                return kernel(List.of(x1), Symmetry.ofItself(x1, x2) ? null : List.of(x2), ntk, diagonal, maskConstant,
+                        patterns == null ? null : patterns[0], patterns == null ? null : patterns[1]);
             }
             return kernel(x1, x2, ntk, diagonal);
+        }
+        if (patterns != null) {
+            throw new IllegalArgumentException("kernel: pattern with engine: '" + engine
+                    + "' is not supported (the graphs travel with the local engine's kernels); use the local engine");
         }
         if (maskConstant != null) {
             throw new IllegalArgumentException("kernel: maskConstant with engine: '" + engine
@@ -405,9 +444,9 @@ public interface Layer {
      */
     private static boolean kernelOptions(Map<String, ?> options) {
         for (String k : options.keySet()) {
-            if (!List.of("get", "diagonalSpatial", "diagonalBatch", "engine", "master", "maskConstant").contains(k)) {
+            if (!List.of("get", "diagonalSpatial", "diagonalBatch", "engine", "master", "maskConstant", "pattern").contains(k)) {
                 throw new IllegalArgumentException("kernel: unknown option '" + k
-                        + "' (known: diagonalBatch, diagonalSpatial, engine, get, maskConstant, master)");
+                        + "' (known: diagonalBatch, diagonalSpatial, engine, get, maskConstant, master, pattern)");
             }
         }
         Object get = options.get("get");

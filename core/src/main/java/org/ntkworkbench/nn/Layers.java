@@ -297,8 +297,12 @@ public final class Layers {
      */
     public static Aggregate aggregate(Map<String, ?> options) {
         new Options("aggregate", options, "pattern", "edges");
+        if (options.isEmpty()) {
+            return Aggregate.perExample();
+        }
         if (options.containsKey("pattern") == options.containsKey("edges")) {
-            throw new IllegalArgumentException("aggregate needs pattern: [[...]] (a V x V adjacency) or edges: [[tail, head], ...], one of them");
+            throw new IllegalArgumentException("aggregate takes pattern: [[...]] (a V x V adjacency) or edges: [[tail, head], ...], one of "
+                    + "them (or neither: aggregate() reads the graph of each example, pattern: of net.apply/net.kernel)");
         }
         if (options.containsKey("pattern")) {
             return Aggregate.pattern(Options.array("aggregate pattern", options.get("pattern")));
@@ -312,6 +316,14 @@ public final class Layers {
             edges[i] = Options.toInts("aggregate edges", list.get(i));
         }
         return Aggregate.edges(edges);
+    }
+
+    /**
+     * {@code aggregate()}: graph aggregation with the graph of each example (neural-tangents' per-example {@code pattern}),
+     * given as {@code pattern:} to {@code net.apply}, {@code net.kernel} and the empirical words, see {@link Aggregate}.
+     */
+    public static Aggregate aggregate() {
+        return Aggregate.perExample();
     }
 
     /**
@@ -368,6 +380,11 @@ public final class Layers {
     public static FanInConcat fanInConcat(Map<String, ?> options) {
         Options o = new Options("fanInConcat", options, "axis");
         return new FanInConcat((int) o.number("axis", -1));
+    }
+
+    /** An array option (a tensor or nested lists of numbers), one-line errors naming {@code what}. */
+    static Tensor arrayOption(String what, Object v) {
+        return Options.array(what, v);
     }
 
     /** Named-argument parsing with clear errors. */

@@ -148,7 +148,7 @@ class DiagonalSpatialSpec extends Specification {
         net.kernel(images, get: 'nngp', diagonal: true)
         then:
         def e2 = thrown(IllegalArgumentException)
-        e2.message == "kernel: unknown option 'diagonal' (known: diagonalBatch, diagonalSpatial, engine, get, maskConstant, master)"
+        e2.message == "kernel: unknown option 'diagonal' (known: diagonalBatch, diagonalSpatial, engine, get, maskConstant, master, pattern)"
     }
 
     def "a 2-conv CNN with flatten on 8 images of 32x32x3 needs O(HW) per pair: fast and small"() {
