@@ -52,8 +52,15 @@ final class ExecutorProbe {
                 }
             }
         }
+        for (int bi = 0; mine.isEmpty() && bi < blocks; bi++) { // small n: share the full tiles there are
+            for (int bj = bi + 1; bj < blocks; bj++) {
+                if ((long) (bj + 1) * tile <= n) {
+                    mine.add(new int[] {bi, bj});
+                }
+            }
+        }
         if (mine.isEmpty()) {
-            throw new IllegalArgumentException("n = " + n + " has no full off-diagonal tile for probe " + index + " of " + of);
+            throw new IllegalArgumentException("n = " + n + " has no full off-diagonal tile of " + tile + " rows for the probes");
         }
         long entries = 0;
         for (int i = 0; i < warm; i++) {
