@@ -41,10 +41,13 @@ public final class LayerWords {
                     "Graph aggregation (neural-tangents' Aggregate, graph NTK): each node (position) becomes the weighted sum of its predecessors; "
                             + "aggregate() reads each example's graph (pattern: (n, V, V) given to net.apply / net.kernel [A1, A2] / empirical words / "
                             + "predict), pattern:/edges: give one graph for all examples; kernel A1^T Sigma A2; masks kept."),
-            new WordInfo("dotGeneral", "dotGeneral(rhs: c | [v...] | [[M...]], axis: a)",
-                    "Multiplication by a constant (neural-tangents' DotGeneral with a constant rhs): a number, or spatial axis a contracted with a vector (axis removed) or a matrix; kernel R Sigma R^T."),
+            new WordInfo("dotGeneral", "dotGeneral(rhs: c | [v...] | [[M...]], axis: a) | dotGeneral(rhs: T | lhs: T, dimensionNumbers: "
+                    + "[[[contracting...], [contracting...]], [[batch...], [batch...]]])",
+                    "Multiplication by a constant (neural-tangents' DotGeneral): a number, spatial axis a contracted with a vector (axis removed) "
+                            + "or a matrix (axis kept in place), or jax's dot_general with a constant rhs/lhs (several contracting and batch axes; "
+                            + "output axes as jax with examples first and channels last); kernel R Sigma R^T; masked where every read position is."),
             new WordInfo("index", "index(axis: a, at: i) | index(axis: a, start:, stop:, step:)",
-                    "One position (axis removed) or a Python slice of a spatial axis (neural-tangents' Index); kernel: the selected position pairs."),
+                    "One position (axis removed) or a Python slice of a spatial axis (neural-tangents' Index); kernel: the selected position pairs; masks selected alike."),
             new WordInfo("avgPool", "avgPool(window, strides:, padding:)", "Average pooling."),
             new WordInfo("sumPool", "sumPool(window, strides:, padding:)", "Sum pooling."),
             new WordInfo("globalAvgPool", "globalAvgPool()", "Mean over all positions."),

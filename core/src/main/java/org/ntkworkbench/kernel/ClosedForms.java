@@ -11,19 +11,6 @@ final class ClosedForms {
 
     private static final double TWO_PI = 2 * Math.PI;
 
-    /** Per-thread scratch rows of the batch forms (no garbage per segment: the kernels' arrays fill the heap). */
-    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[3][512]);
-
-    /** Three scratch rows of at least {@code len} entries for the calling thread. */
-    static double[][] scratch(int len) {
-        double[][] b = SCRATCH.get();
-        if (b[0].length < len) {
-            b = new double[][] {new double[len], new double[len], new double[len]};
-            SCRATCH.set(b);
-        }
-        return b;
-    }
-
     static double correlation(double r, double c) {
         if (r <= 0) {
             return 0.0;
@@ -44,36 +31,22 @@ final class ClosedForms {
     /**
      * {@link #relu} on a row segment ({@link PairwiseDual.RowMap}): entry m pairs variance {@code a} with
      * {@code varB[b0 + m]} and covariance {@code nngp[off + m]}, with the operations of {@link #relu} in the same
-     * order (the same bits). Split into loops so that the arithmetic around {@link Math#acos} (square roots,
-     * divisions, clamping) runs in plain loops the JIT vectorises; only the middle loop calls acos.
+     * order (the same bits), in one plain loop: no per-entry calls through the evaluator interfaces and no
+     * {@code out} array. (Splitting it into vectorisable loops around {@link Math#acos} saved about 8 % of the
+     * steady-state time but cost more JIT compilation than that in a one-shot {@code ntk kernel}; acos is most
+     * of the time either way.)
      */
     static void reluRow(double a, double[] varB, int b0, int len, double[] nngp, double[] ntk, int off) {
-        double[][] buf = scratch(len);
-        reluRowCore(a, varB, b0, len, nngp, off, buf);
-        if (ntk != null) {
-            double[] dots = buf[1];
-            for (int m = 0; m < len; m++) {
-                ntk[off + m] = dots[m] * ntk[off + m];
-            }
-        }
-    }
-
-    /** {@link #relu} on a row segment: {@code nngp[off + m] = T}, {@code buf[1][m] = T'}; {@code buf[0]} is scratch. */
-    private static void reluRowCore(double a, double[] varB, int b0, int len, double[] nngp, int off, double[][] buf) {
-        double[] rs = buf[0], thetas = buf[1];
         for (int m = 0; m < len; m++) {
+            int e = off + m;
             double r = Math.sqrt(a * varB[b0 + m]);
-            rs[m] = r;
-            nngp[off + m] = correlation(r, nngp[off + m]);
-        }
-        for (int m = 0; m < len; m++) {
-            thetas[m] = Math.acos(nngp[off + m]);
-        }
-        for (int m = 0; m < len; m++) {
-            double rho = nngp[off + m], theta = thetas[m];
+            double rho = correlation(r, nngp[e]);
+            double theta = Math.acos(rho);
             double s = Math.sqrt(Math.max(0.0, 1 - rho * rho));
-            nngp[off + m] = rs[m] * (s + (Math.PI - theta) * rho) / TWO_PI;
-            thetas[m] = (Math.PI - theta) / TWO_PI;
+            nngp[e] = r * (s + (Math.PI - theta) * rho) / TWO_PI;
+            if (ntk != null) {
+                ntk[e] = (Math.PI - theta) / TWO_PI * ntk[e];
+            }
         }
     }
 
@@ -86,18 +59,18 @@ final class ClosedForms {
 
     /** {@link #abRelu} on a row segment ({@link PairwiseDual.RowMap}; same operations per entry, same order). */
     static void abReluRow(double alpha, double a, double[] varB, int b0, int len, double[] nngp, double[] ntk, int off) {
-        double[][] buf = scratch(len);
-        double[] cs = buf[2];
-        System.arraycopy(nngp, off, cs, 0, len);
-        reluRowCore(a, varB, b0, len, nngp, off, buf);
         double w = (1 - alpha) * (1 - alpha);
-        double[] dots = buf[1];
         for (int m = 0; m < len; m++) {
-            nngp[off + m] = w * nngp[off + m] + alpha * cs[m];
-        }
-        if (ntk != null) {
-            for (int m = 0; m < len; m++) {
-                ntk[off + m] = (w * dots[m] + alpha) * ntk[off + m];
+            int e = off + m;
+            double c = nngp[e];
+            double r = Math.sqrt(a * varB[b0 + m]);
+            double rho = correlation(r, c);
+            double theta = Math.acos(rho);
+            double s = Math.sqrt(Math.max(0.0, 1 - rho * rho));
+            double t = r * (s + (Math.PI - theta) * rho) / TWO_PI;
+            nngp[e] = w * t + alpha * c;
+            if (ntk != null) {
+                ntk[e] = (w * ((Math.PI - theta) / TWO_PI) + alpha) * ntk[e];
             }
         }
     }
@@ -110,26 +83,17 @@ final class ClosedForms {
         out[1] = 4 / Math.PI / Math.sqrt(Math.max(0.0, p - 4 * c * c));
     }
 
-    /**
-     * {@link #erf} on a row segment ({@link PairwiseDual.RowMap}; same operations per entry, same order): the
-     * arithmetic in plain loops, {@link Math#asin} in its own loop.
-     */
+    /** {@link #erf} on a row segment ({@link PairwiseDual.RowMap}; same operations per entry, same order). */
     static void erfRow(double a, double[] varB, int b0, int len, double[] nngp, double[] ntk, int off) {
-        double[][] buf = scratch(len);
-        double[] dots = buf[0];
         for (int m = 0; m < len; m++) {
-            double c = nngp[off + m];
+            int e = off + m;
+            double c = nngp[e];
             double p = (1 + 2 * a) * (1 + 2 * varB[b0 + m]);
             double arg = 2 * c / Math.sqrt(p);
-            nngp[off + m] = arg > 1 ? 1 : (arg < -1 ? -1 : arg);
-            dots[m] = 4 / Math.PI / Math.sqrt(Math.max(0.0, p - 4 * c * c));
-        }
-        for (int m = 0; m < len; m++) {
-            nngp[off + m] = 2 / Math.PI * Math.asin(nngp[off + m]);
-        }
-        if (ntk != null) {
-            for (int m = 0; m < len; m++) {
-                ntk[off + m] = dots[m] * ntk[off + m];
+            arg = arg > 1 ? 1 : (arg < -1 ? -1 : arg);
+            nngp[e] = 2 / Math.PI * Math.asin(arg);
+            if (ntk != null) {
+                ntk[e] = 4 / Math.PI / Math.sqrt(Math.max(0.0, p - 4 * c * c)) * ntk[e];
             }
         }
     }

@@ -171,6 +171,36 @@ public final class Masks {
     }
 
     /**
+     * The output mask of a fixed linear map of positions {@code r} ({@code Q_out × Q_in}, row-major; output spatial shape
+     * {@code outSpatial}): an output position is masked when every input position it reads with a non-zero weight is
+     * masked (neural-tangents' {@code ~dot(~mask)} of {@code DotGeneral}, and {@code mask[idx]} of {@code Index}, a
+     * selection); one reading nothing is masked (it is zero).
+     */
+    public static Tensor mapped(Tensor mask, double[] r, int[] outSpatial) {
+        if (mask == null) {
+            return null;
+        }
+        int n = mask.dim(0), qi = mask.size() / Math.max(1, n), qo = PairLayout.positions(outSpatial);
+        if (r.length != qo * qi) {
+            throw new IllegalArgumentException("a map of " + r.length + " entries does not fit a mask " + mask.shapeString());
+        }
+        double[] m = mask.data(), o = new double[n * qo];
+        for (int e = 0; e < n; e++) {
+            for (int p = 0; p < qo; p++) {
+                boolean all = true;
+                for (int i = 0; i < qi && all; i++) {
+                    all = r[p * qi + i] == 0 || m[e * qi + i] != 0;
+                }
+                o[e * qo + p] = all ? 1 : 0;
+            }
+        }
+        int[] shape = new int[outSpatial.length + 1];
+        shape[0] = n;
+        System.arraycopy(outSpatial, 0, shape, 1, outSpatial.length);
+        return Tensor.of(o, shape);
+    }
+
+    /**
      * {@code k} with masks {@code m1}, {@code m2} (of x1's and x2's examples; {@code m2} is ignored for a kernel of
      * x1 with itself) and every entry that pairs a masked position zeroed: NNGP, NTK and the covariances (a masked
      * position carries zero). The masks must have the kernel's examples and spatial shape.

@@ -17,7 +17,7 @@ import org.ntkworkbench.kernel.PairAxes;
  *
  * <p><b>Kernel.</b> A selection S of positions, so exactly {@code Σ′[p, q] = Σ[s(p), s(q)]} on every pair of examples
  * ({@code S Σ Sᵀ}, {@link PairAxes#mapPositions}); same-position pairs read same-position pairs only, so the
- * diagonal layout is exact.
+ * diagonal layout is exact. <b>Masks</b> (neural-tangents' {@code mask[idx]}): each selected position keeps its mask.
  * <p>The map of a nonlinearity's outputs is not Gaussian, and the next nonlinearity's kernel assumes Gaussian inputs:
  * put a dense or conv layer in between ({@link Serial} refuses that order, as neural-tangents does; see docs/math-notes.md).
  */
@@ -154,6 +154,13 @@ public final class Index extends UnaryLayer {
             throw new IllegalArgumentException("index needs spatial axes; got a dense kernel");
         }
         return PairAxes.mapPositions(in, map(in.spatial()), outSpatial(in.spatial()), "index");
+    }
+
+    /** neural-tangents' {@code mask[idx]}: each selected position keeps its mask. */
+    @Override
+    public org.ntkworkbench.tensor.Tensor outputMask(org.ntkworkbench.tensor.Tensor mask) {
+        int[] spatial = Arrays.copyOfRange(mask.shape(), 1, mask.rank());
+        return org.ntkworkbench.kernel.Masks.mapped(mask, map(spatial), outSpatial(spatial));
     }
 
     /** A selection: pair (p, p) reads the pair (s(p), s(p)) only. */

@@ -328,18 +328,53 @@ public final class Layers {
 
     /**
      * {@code dotGeneral(rhs: c | [v…] | [[M…]], axis: a)}: multiplication by a constant number, or contraction of spatial
-     * axis a with a constant vector or matrix, see {@link DotGeneral}.
+     * axis a with a constant vector or matrix; {@code dotGeneral(rhs: T | lhs: T, dimensionNumbers: [[[..], [..]], [[..], [..]]])}:
+     * jax's {@code dot_general} with a constant on either side, see {@link DotGeneral}.
      */
     public static DotGeneral dotGeneral(Map<String, ?> options) {
-        Options o = new Options("dotGeneral", options, "rhs", "axis");
-        if (!options.containsKey("rhs")) {
-            throw new IllegalArgumentException("dotGeneral needs rhs: a number, a vector or a matrix");
+        Options o = new Options("dotGeneral", options, "rhs", "lhs", "axis", "dimensionNumbers");
+        if (options.containsKey("rhs") == options.containsKey("lhs")) {
+            throw new IllegalArgumentException("dotGeneral needs rhs: or lhs: (a number or an array; the inputs are the other operand), "
+                    + "one of them");
         }
-        Tensor rhs = Options.array("dotGeneral rhs", options.get("rhs"));
-        if (rhs.rank() > 0 && !options.containsKey("axis")) {
-            throw new IllegalArgumentException("dotGeneral with a vector or matrix rhs needs axis: (the spatial axis it contracts)");
+        boolean lhs = options.containsKey("lhs");
+        Tensor constant = Options.array("dotGeneral " + (lhs ? "lhs" : "rhs"), options.get(lhs ? "lhs" : "rhs"));
+        if (options.containsKey("dimensionNumbers")) {
+            if (options.containsKey("axis")) {
+                throw new IllegalArgumentException("dotGeneral: give axis: (short form) or dimensionNumbers:, not both");
+            }
+            return DotGeneral.general(constant, lhs, dimensionNumbers(options.get("dimensionNumbers")));
         }
-        return new DotGeneral(rhs, (int) o.number("axis", 1));
+        if (lhs && constant.rank() > 0) {
+            throw new IllegalArgumentException("dotGeneral with an lhs array needs dimensionNumbers: [[[lhs contracting...], "
+                    + "[input contracting...]], [[lhs batch...], [input batch...]]]");
+        }
+        if (constant.rank() > 0 && !options.containsKey("axis")) {
+            throw new IllegalArgumentException("dotGeneral with a vector or matrix rhs needs axis: (the spatial axis it contracts) or "
+                    + "dimensionNumbers: [[[input contracting...], [rhs contracting...]], [[input batch...], [rhs batch...]]]");
+        }
+        return new DotGeneral(constant, (int) o.number("axis", 1));
+    }
+
+    /** jax's {@code dimension_numbers} {@code [[[c…], [c…]], [[b…], [b…]]]} as nested int arrays. */
+    private static int[][][] dimensionNumbers(Object v) {
+        String form = "dotGeneral dimensionNumbers: needs [[[lhs contracting...], [rhs contracting...]], [[lhs batch...], [rhs batch...]]]";
+        if (!(v instanceof List<?> outer) || outer.size() != 2) {
+            throw new IllegalArgumentException(form + ", got " + v);
+        }
+        int[][][] d = new int[2][2][];
+        for (int i = 0; i < 2; i++) {
+            if (!(outer.get(i) instanceof List<?> pair) || pair.size() != 2) {
+                throw new IllegalArgumentException(form + ", got " + v);
+            }
+            for (int j = 0; j < 2; j++) {
+                if (!(pair.get(j) instanceof List<?> axes) || !axes.stream().allMatch(a -> a instanceof Number)) {
+                    throw new IllegalArgumentException(form + ", got " + v);
+                }
+                d[i][j] = axes.stream().mapToInt(a -> ((Number) a).intValue()).toArray();
+            }
+        }
+        return d;
     }
 
     /**

@@ -50,6 +50,8 @@ class ModelExpressionsSpec extends Specification {
         'aggregate(edges: [[0, 1], [1, 2], [2, 0]])'                                | 'aggregate'
         'dotGeneral(rhs: [[1, 0.5], [-1, 2]], axis: 1)'                             | 'dotGeneral'
         'dotGeneral(rhs: 2.5)'                                                      | 'dotGeneral'
+        'dotGeneral(lhs: [[0, 1], [1, 0]], dimensionNumbers: [[[1], [1]], [[], []]])' | 'dotGeneral'
+        'aggregate()'                                                               | 'aggregate'
         'index(axis: 1, start: -1, stop: 0, step: -2)'                              | 'index'
         'index(axis: -2, at: 0)'                                                    | 'index'
     }
@@ -70,7 +72,10 @@ class ModelExpressionsSpec extends Specification {
                  'serial(dense(3), relu(), aggregate(pattern: [[1, 1, 0], [0, 1, 1], [0.5, 0, 1]]), flatten(), dense(1))',
                  'serial(dense(3), aggregate(edges: [[0, 1], [1, 2], [2, 0], [2, 0]]), relu(), flatten(), dense(1))',
                  'serial(dense(3), dotGeneral(rhs: [[1, 0.5], [-1, 2], [0, 1]], axis: 1), relu(), dotGeneral(rhs: [1, -1], axis: 1), dotGeneral(rhs: 0.5), dense(1))',
-                 'serial(dense(3), relu(), index(axis: 1, start: -1, stop: 0, step: -2), index(axis: 1, at: 0), dense(1))']
+                 'serial(dense(3), relu(), index(axis: 1, start: -1, stop: 0, step: -2), index(axis: 1, at: 0), dense(1))',
+                 'serial(dense(3), dotGeneral(rhs: [[1, 2], [0.5, -1], [1, 3]], '
+                         + 'dimensionNumbers: [[[], []], [[1], [0]]]), relu(), dotGeneral(lhs: [[1, -1, 0.5]], dimensionNumbers: [[[1], [1]], [[], []]]), '
+                         + 'flatten(), dense(1))']
     }
 
     def "an elementwise closure computes what it says"() {

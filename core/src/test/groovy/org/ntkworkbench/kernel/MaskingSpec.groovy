@@ -270,7 +270,7 @@ class MaskingSpec extends Specification {
         where:
         word            | net
         'convTranspose' | serial(convTranspose(3, filter: [2]), relu(), globalAvgPool())
-        'index'         | serial(conv(3, 2), index(axis: 1, at: 0))
+        'imageResize'   | serial(conv(3, 2), imageResize(shape: [14]))
     }
 
     def "bad mask options are refused in one line"() {

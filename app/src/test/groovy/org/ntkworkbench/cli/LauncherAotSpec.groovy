@@ -1,0 +1,143 @@
+package org.ntkworkbench.cli
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.attribute.FileTime
+import java.nio.file.attribute.PosixFilePermissions
+import spock.lang.Specification
+import spock.lang.TempDir
+
+/**
+ * The launcher's JDK 25 AOT cache per subcommand (record on the first run, create in the background after a
+ * successful one, use later, record again once a class-path jar is newer than the cache), run on a copy of
+ * {@code ./ntk} in a fake installation whose "JDK" is a shell script that logs its arguments and writes the files
+ * the real JVM would: each launch costs milliseconds, not a JVM start.
+ */
+class LauncherAotSpec extends Specification {
+
+    @TempDir
+    Path dir
+
+    Path root
+    Path jar
+    Path log
+
+    def setup() {
+        root = Files.createDirectories(dir.resolve('ntk-home'))
+        Files.copy(LauncherSpec.launcher(), root.resolve('ntk'))
+        Path target = Files.createDirectories(root.resolve('app/target'))
+        Files.writeString(target.resolve('ntk-app-0.1.jar'), 'app')
+        jar = Files.createDirectories(root.resolve('lib')).resolve('dep.jar')
+        Files.writeString(jar, 'dep')
+        Files.writeString(target.resolve('classpath.txt'), jar.toString())
+        log = dir.resolve('java.log')
+        Path home = Files.createDirectories(dir.resolve('jdk-25/bin')).parent
+        Files.writeString(home.resolve('release'), 'JAVA_VERSION="25.0.1"\n')
+        Path java = home.resolve('bin/java')
+        // One log line per JVM start: its -XX options; record writes the configuration, create the cache.
+        Files.writeString(java, '''#!/bin/bash
+mode=run; conf=; cache=; fail=0
+for a in "$@"; do
+  case "$a" in
+    -XX:AOTMode=*) mode="${a#-XX:AOTMode=}" ;;
+    -XX:AOTConfiguration=*) conf="${a#-XX:AOTConfiguration=}" ;;
+    -XX:AOTCache=*) cache="${a#-XX:AOTCache=}" ;;
+    -XX:SharedArchiveFile=*) mode=cds ;;
+    --fail) fail=1 ;;
+  esac
+done
+[ "$mode" = run ] && [ -n "$cache" ] && mode="use $(basename "$cache")"
+echo "$mode" >> "$NTK_FAKE_LOG"
+[ "$mode" = record ] && echo recorded > "$conf"
+[ "$mode" = create ] && echo cache > "$cache"
+[ "$mode" = create ] || echo "command output"
+exit $fail
+''')
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString('rwxr-xr-x'))
+    }
+
+    /** Runs the copied launcher with {@code args}; waits for a background cache creation to end. */
+    Map ntk(Map env = [:], String... args) {
+        def pb = new ProcessBuilder(['/bin/bash', root.resolve('ntk').toString()] + (args as List))
+        pb.environment().clear()
+        pb.environment().putAll([PATH: '/usr/bin:/bin', HOME: dir.toString(), JAVA_HOME: dir.resolve('jdk-25').toString(),
+                                 NTK_JVM_DIRS: dir.resolve('none').toString(), NTK_FAKE_LOG: log.toString()] + env)
+        def p = pb.start()
+        String out = p.inputStream.text
+        String err = p.errorStream.text
+        p.waitFor()
+        // the cache is created by a detached background job; its lock folder goes when it is done
+        for (int i = 0; i < 100 && Files.list(aotDir()).anyMatch { it.fileName.toString().endsWith('.lock') }; i++) {
+            sleep(50)
+        }
+        [exit: p.exitValue(), out: out, err: err]
+    }
+
+    Path aotDir() {
+        Files.createDirectories(root.resolve('target/aot'))
+    }
+
+    List<String> caches() {
+        Files.list(aotDir()).map { it.fileName.toString() }.filter { it.endsWith('.aot') }.sorted().toList()
+    }
+
+    List<String> jvmStarts() {
+        Files.exists(log) ? log.readLines() : []
+    }
+
+    def "record, create in the background, use; a jar newer than the cache makes it stale"() {
+        when: 'the first kernel run'
+        def first = ntk('kernel', '--x1', 'a.npy')
+
+        then: 'it records (stdout only the command: the JVM was told not to print its AOT messages), then a JVM creates the cache'
+        first.exit == 0
+        first.out == 'command output\n'
+        jvmStarts() == ['record', 'create']
+        caches().size() == 1
+        caches()[0].startsWith('kernel-')
+
+        when: 'the second run'
+        log.toFile().delete()
+        ntk('kernel', '--x1', 'a.npy')
+
+        then: 'it maps the cache'
+        jvmStarts() == ['use ' + caches()[0]]
+
+        when: 'another subcommand'
+        log.toFile().delete()
+        ntk('eigen')
+
+        then: 'has its own cache'
+        jvmStarts() == ['record', 'create']
+        caches().size() == 2
+
+        when: 'a class-path jar is rebuilt after the cache was made'
+        log.toFile().delete()
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000))
+        ntk('kernel', '--x1', 'a.npy')
+
+        then: 'the stale cache is deleted and recorded again'
+        jvmStarts() == ['record', 'create']
+        caches().size() == 2
+    }
+
+    def "a failed run creates no cache; NTK_AOT=0 and AOT options of the user's own mean class-data sharing"() {
+        when:
+        def failed = ntk('kernel', '--fail')
+
+        then: 'the failing run recorded, but its recording is dropped (it may have loaded little)'
+        failed.exit == 1
+        jvmStarts() == ['record']
+        caches().isEmpty()
+        Files.list(aotDir()).count() == 0
+
+        when:
+        log.toFile().delete()
+        ntk([NTK_AOT: '0'], 'kernel')
+        ntk([NTK_JAVA_OPTS: '-XX:AOTCache=/elsewhere.aot'], 'kernel')
+
+        then:
+        jvmStarts() == ['cds', 'cds']
+        caches().isEmpty()
+    }
+}
