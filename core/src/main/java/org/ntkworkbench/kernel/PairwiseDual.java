@@ -22,6 +22,7 @@ public final class PairwiseDual extends EntrywiseDual {
      */
     @FunctionalInterface
     public interface RowMap {
+        /** Maps the {@code len} entries at {@code nngp[off…]} (and {@code ntk[off…]}, when not null) in place, as described above. */
         void row(double a, double[] varB, int b0, int len, double[] nngp, double[] ntk, int off);
     }
 
