@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ntkworkbench.io.AtomicFiles;
 import org.ntkworkbench.io.ArrayIO;
-import org.ntkworkbench.io.MappedNpyWriter;
-import org.ntkworkbench.io.NpyWriter;
 import org.ntkworkbench.io.Npz;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.model.KernelService;
@@ -234,8 +232,9 @@ final class KernelCommand implements Callable<Integer> {
     }
 
     /**
-     * The kernel too big for memory: row blocks of x1 against all of x2, written into memory-mapped
-     * NPY files in a hidden folder beside the output, then streamed into the NPZ, then deleted.
+     * The kernel too big for memory: tiles (x2 = x1) or row blocks of x1 against all of x2, written by positional
+     * writes into NPY files in a hidden folder beside the output ({@code io.NpyTileFile}, the Spark engine's writer
+     * too), then streamed into the NPZ, then deleted.
      */
     private void blockwise(KernelService kernels, MemoryPlanner planner, Layer net, Map<String, Tensor> params, Tensor x1, Tensor x2,
                            int n1, int n2, long perRow) throws IOException {
@@ -244,32 +243,12 @@ final class KernelCommand implements Callable<Integer> {
         try {
             Map<String, Path> files = new LinkedHashMap<>();
             if (empirical) {
-                int rows = planner.rowsPerBlock(perRow, 0.5, n1);
-                Map<String, MappedNpyWriter> writers = new LinkedHashMap<>();
-                try {
-                    for (String g : get) {
-                        files.put(g, dir.resolve(g + ".npy"));
-                        writers.put(g, NpyWriter.createMapped(files.get(g), n1, n2));
-                    }
-                    Tensor b = x2 == null ? x1 : x2;
-                    for (int from = 0; from < n1; from += rows) {
-                        int to = Math.min(n1, from + rows);
-                        Tensor a = x1.rowRange(from, to);
-                        if (writers.containsKey("nngp")) {
-                            writers.get("nngp").writeRows(from, EmpiricalNngp.of(net, params, a, b));
-                        }
-                        if (writers.containsKey("ntk")) {
-                            writers.get("ntk").writeRows(from, ModelExtensions.empiricalNtk(net, params, a, b));
-                        }
-                    }
-                    for (MappedNpyWriter w : writers.values()) {
-                        w.close();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    for (MappedNpyWriter w : writers.values()) {
-                        w.abort();
-                    }
-                    throw e;
+                // Tiles of the Spark engine's edge (ntk.tile, default 1024), written by the same tile writer: both engines
+                // compute the same blocks and write the same bits.
+                Map<String, Path> written = kernels.empiricalToFiles(net, params, x1, x2, get, dir, Integer.getInteger("ntk.tile", 1024),
+                        planner.rowsPerBlock(perRow, 0.5, n1));
+                for (String g : get) {
+                    files.put(g, written.get(g));
                 }
             } else {
                 KernelService.KernelResult r = kernels.analyticOrFiles(net, x1, x2, dir, planner.budgetBytes() / 2);

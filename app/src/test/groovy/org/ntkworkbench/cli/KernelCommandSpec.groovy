@@ -111,6 +111,27 @@ class KernelCommandSpec extends Specification {
         noFile.err.contains('nope.npy')
     }
 
+    def "--empirical with --memory too small for the whole kernel: tiles and mirrors by the shared tile writer give the finite network's kernels"() {
+        given: '150 examples: the empirical estimate exceeds --memory 0.0005, a few rows of the full width fit'
+        def x = Tensor.randn(6, 150, 6)
+        io.writeNpy(dir.resolve('x.npy'), x)
+
+        when:
+        def r = NtkProcess.run('', 'kernel', '--memory', '0.0005', '--model', EXPR, '--x1', dir.resolve('x.npy').toString(),
+                '--empirical', '--seed', '7', '--out', dir.resolve('E.npz').toString())
+
+        then:
+        r.exit == 0
+        r.err.contains('blockwise')
+        def k = io.readNpz(dir.resolve('E.npz'))
+        def params = NET.init(7, 6)
+        def ntk = NET.empiricalNtk(params, x), nngp = NET.empiricalNngp(params, x)
+        maxDiff(k['ntk'], ntk) <= 1e-12 * ntk.data().collect { Math.abs(it) }.max()
+        maxDiff(k['nngp'], nngp) <= 1e-12 * nngp.data().collect { Math.abs(it) }.max()
+        (0..<150).every { i -> (0..<150).every { j -> k['ntk'].get(i, j) == k['ntk'].get(j, i) } }
+        dir.toFile().list().sort() == ['E.manifest.json', 'E.npz', 'x.npy']
+    }
+
     def "--memory too small for the whole kernel: row blocks through memory-mapped files give the same NPZ (stored, as np.savez)"() {
         given: '150 x 150: the estimate 150²·8·5 = 0.9 MB exceeds --memory 0.0005 (0.5 MB); one row block fits'
         def x = Tensor.randn(5, 150, 6)

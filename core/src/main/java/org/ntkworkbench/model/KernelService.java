@@ -56,6 +56,18 @@ public interface KernelService {
      */
     KernelResult analyticOrFiles(Layer net, Tensor x1, Tensor x2, Path dir, long budgetBytes) throws IOException;
 
+    /**
+     * The empirical NNGP and/or NTK ({@code get}: "nngp", "ntk") of the finite network {@code net} with {@code params}
+     * into {@code dir/<name>.npy} (float64 {@code (n1, n2)}), written as the analytic file path and the Spark engine
+     * write theirs ({@code io.NpyTileFile}, positional writes, each file under its name only when complete): for
+     * {@code x2 = x1} (or {@code null}) the tiles of edge {@code tile} (smaller when {@code rowsInBudget}, the rows of
+     * the full width that fit memory, is smaller) on and above the diagonal, a diagonal tile as the kernel of its
+     * rows with themselves, each other tile with its mirror, so the files are symmetric to the last bit and equal
+     * the Spark engine's tiles of the same edge; otherwise row blocks of {@code rowsInBudget} rows of the full width.
+     */
+    java.util.Map<String, Path> empiricalToFiles(Layer net, java.util.Map<String, Tensor> params, Tensor x1, Tensor x2, java.util.List<String> get,
+                                                 Path dir, int tile, int rowsInBudget) throws IOException;
+
     /** {@link #analyticOrFiles(Layer, Tensor, Tensor, Path, long)} with the heap budget {@link #heapBudget()}. */
     default KernelResult analyticOrFiles(Layer net, Tensor x1, Tensor x2, Path dir) throws IOException {
         return analyticOrFiles(net, x1, x2, dir, heapBudget());

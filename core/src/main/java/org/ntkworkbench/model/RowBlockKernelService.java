@@ -265,6 +265,66 @@ public final class RowBlockKernelService implements KernelService {
     }
 
     @Override
+    public java.util.Map<String, Path> empiricalToFiles(Layer net, java.util.Map<String, Tensor> params, Tensor x1, Tensor x2, List<String> get,
+                                                        Path dir, int tile, int rowsInBudget) throws IOException {
+        int n1 = x1.dim(0), n2 = x2 == null ? n1 : x2.dim(0);
+        boolean same = x2 == null || x2 == x1;
+        Tensor b = same ? x1 : x2;
+        List<String> names = List.of("nngp", "ntk").stream().filter(get::contains).toList();
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("get: name nngp and/or ntk");
+        }
+        Files.createDirectories(dir);
+        java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
+        List<NpyTileFile> writers = new ArrayList<>();
+        try {
+            for (String g : names) {
+                files.put(g, dir.resolve(g + ".npy"));
+                writers.add(NpyTileFile.createFor(files.get(g), n1, n2));
+            }
+            int rows = Math.max(1, Math.min(n1, rowsInBudget));
+            if (same) {
+                int t = Math.max(1, Math.min(tile, rows));
+                for (int i = 0; i < n1; i += t) {
+                    for (int j = i; j < n1; j += t) {
+                        boolean diagonal = i == j;
+                        int i1 = Math.min(n1, i + t), j1 = Math.min(n1, j + t);
+                        Tensor a = x1.rowRange(i, i1), c = diagonal ? null : x1.rowRange(j, j1);
+                        for (int w = 0; w < names.size(); w++) {
+                            writers.get(w).writeTile(i, j, i1 - i, j1 - j, empirical(names.get(w), net, params, a, c).data(), !diagonal);
+                        }
+                    }
+                }
+            } else {
+                for (int from = 0; from < n1; from += rows) {
+                    Tensor a = x1.rowRange(from, Math.min(n1, from + rows));
+                    for (int w = 0; w < names.size(); w++) {
+                        writers.get(w).writeRows(from, empirical(names.get(w), net, params, a, b).data());
+                    }
+                }
+            }
+            for (NpyTileFile w : writers) {
+                w.commit();
+            }
+        } catch (IOException | RuntimeException e) {
+            for (NpyTileFile w : writers) {
+                w.abort();
+            }
+            for (Path f : files.values()) {
+                Files.deleteIfExists(f);
+            }
+            throw e;
+        }
+        return files;
+    }
+
+    /** One empirical kernel block (the same calls the Spark engine's tiles make). */
+    private static Tensor empirical(String which, Layer net, java.util.Map<String, Tensor> params, Tensor a, Tensor b) {
+        return which.equals("nngp") ? org.ntkworkbench.model.empirical.EmpiricalNngp.of(net, params, a, b)
+                : ModelExtensions.empiricalNtk(net, params, a, b);
+    }
+
+    @Override
     public long estimateBytes(Layer net, int n1, int n2, int... perExampleShape) {
         // Same-position pairs only when the model's readout allows it (Layer#kernel chooses that layout).
         boolean diagonal = net.spatialDiagonal().exactByDefault();

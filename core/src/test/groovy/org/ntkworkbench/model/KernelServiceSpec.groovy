@@ -85,6 +85,37 @@ class KernelServiceSpec extends Specification {
         io.readNpy(res.ntkFile()).sub(ref.ntk()).maxAbs() <= 1e-12 * ref.ntk().maxAbs()
     }
 
+    def "empirical kernels to files: tiles on and above the diagonal with mirrors, equal to the in-memory kernels and symmetric to the last bit"() {
+        given:
+        def net = serial(dense(16, 1.3, 0.1), relu(), dense(2))
+        def x = Tensor.randn(8, 45, 5)
+        def y = Tensor.randn(9, 23, 5)
+        def params = net.init(3, 5)
+        def service = new RowBlockKernelService(2)
+        def io = new DefaultArrayIO()
+
+        when: 'x2 = x1 in tiles of 16 (three row blocks, the last one short)'
+        def files = service.empiricalToFiles(net, params, x, null, ['ntk', 'nngp'], dir.resolve('e'), 16, 1000)
+        def nngp = io.readNpy(files.nngp), ntk = io.readNpy(files.ntk)
+        def refNngp = org.ntkworkbench.model.empirical.EmpiricalNngp.of(net, params, x, null)
+        def refNtk = ModelExtensions.empiricalNtk(net, params, x, null)
+
+        then:
+        files.keySet() as List == ['nngp', 'ntk']
+        nngp.sub(refNngp).maxAbs() <= 1e-12 * refNngp.maxAbs()
+        ntk.sub(refNtk).maxAbs() <= 1e-12 * refNtk.maxAbs()
+        (0..<45).every { i -> (0..<45).every { j -> nngp.get(i, j) == nngp.get(j, i) && ntk.get(i, j) == ntk.get(j, i) } }
+        Files.list(dir.resolve('e')).withCloseable { it.toList()*.fileName*.toString().sort() } == ['nngp.npy', 'ntk.npy']
+
+        when: 'x2 other than x1: row blocks of the full width (7 rows in the budget)'
+        def cross = service.empiricalToFiles(net, params, x, y, ['ntk'], dir.resolve('c'), 16, 7)
+        def refCross = ModelExtensions.empiricalNtk(net, params, x, y)
+
+        then:
+        cross.keySet() as List == ['ntk']
+        io.readNpy(cross.ntk).sub(refCross).maxAbs() <= 1e-12 * refCross.maxAbs()
+    }
+
     def "a tile that fails leaves neither file nor a temporary behind"() {
         given: 'a model whose kernel is spatial (no readout): every tile is refused'
         def net = serial(conv(4, 3), relu())

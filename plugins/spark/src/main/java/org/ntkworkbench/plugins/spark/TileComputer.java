@@ -2,6 +2,8 @@ package org.ntkworkbench.plugins.spark;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.model.empirical.EmpiricalNngp;
 import org.ntkworkbench.nn.Layer;
@@ -23,6 +25,47 @@ final class TileComputer {
     /** The model of {@code expression}, parsed once per JVM (layers are immutable values). */
     static Layer model(String expression) {
         return MODELS.computeIfAbsent(expression, e -> EngineSupport.get().model(e));
+    }
+
+    /**
+     * Computes a tile on an executor on exactly {@code threads} threads (the Spark cores of one task,
+     * {@code TaskContext.cpus()}): in a fork-join pool of its own, so that the kernel code's parallel streams
+     * split the rows over those threads only. The executors' common pool cannot do this: on JDK 25 a common pool
+     * of parallelism 0 still runs a worker that takes part of every parallel stream (measured, docs/scale.md
+     * session 5: 0.046 µs per entry on the pool's worker against 0.037 on the task thread), so a one-core
+     * executor computed on two threads and two such executors on a two-core machine on four.
+     */
+    static Tile computeOn(int threads, TileJob job, int bi, int bj) {
+        ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
+        try {
+            return pool.submit(() -> compute(job, bi, bj)).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("tile (" + bi + ", " + bj + ") interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A tile in a Spark task: on the task's own cores in an executor, on the shared pool in {@code local[N]} (one JVM).
+     * An executor started with {@code -Dntk.spark.taskThreads=common} computes on the task thread and the common
+     * pool instead, as until session 4 (for the benchmark's comparison).
+     */
+    static Tile inTask(boolean executor, TileJob job, int bi, int bj) {
+        if (!executor || "common".equals(System.getProperty("ntk.spark.taskThreads"))) {
+            return compute(job, bi, bj);
+        }
+        org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+        return computeOn(tc == null ? 1 : tc.cpus(), job, bi, bj);
     }
 
     static Tile compute(TileJob job, int bi, int bj) {

@@ -121,6 +121,27 @@ class SparkLocalSpec extends Specification {
         maxRel(k.nngp, EmpiricalNngp.of(net, params, x, null)) <= 1e-12
     }
 
+    def "an empirical kernel written to files: the same tiles and bits as the local engine's file path (io.NpyTileFile)"() {
+        given:
+        def x = Tensor.randn(6, 40, 4)
+        def text = 'serial(dense(16), relu(), dense(2))'
+        def net = ModelExpressions.parse(wb, text)
+        def params = net.init(5, 4)
+        def io = new org.ntkworkbench.io.DefaultArrayIO()
+
+        when: 'Spark (tile 17) and the local engine with the same tile edge'
+        engine.kernelToFile(text, x, null, ['nngp', 'ntk'], params, dir.resolve('spark'))
+        def local = new org.ntkworkbench.model.RowBlockKernelService(2).empiricalToFiles(net, params, x, null, ['nngp', 'ntk'],
+                dir.resolve('local'), 17, 1000)
+
+        then:
+        ['nngp', 'ntk'].every { g ->
+            def a = io.readNpy(dir.resolve('spark').resolve(g + '.npy')), b = io.readNpy(local[g])
+            maxRel(a, b) <= 1e-12
+        }
+        maxRel(io.readNpy(local.ntk), org.ntkworkbench.model.ModelExtensions.empiricalNtk(net, params, x, null)) <= 1e-12
+    }
+
     def "streamed to an NPZ (as np.savez) and to a directory of .npy, equal to the in-memory result"() {
         given:
         def x = Tensor.randn(4, 40, 3)
@@ -174,6 +195,31 @@ class SparkLocalSpec extends Specification {
             for (i in 0..<12) for (c in 0..<2) { double s = 0; for (j in 0..<30) s += kTest.get(i, j) * alpha.get(j, c); expected.set(s, i, c) }
             maxRel(pred[which], expected) <= 1e-8
         }
+    }
+
+    def "one operator application through the shuffle (partial products added in place) equals K V"() {
+        given: '60 examples in tiles of 17 (4 row blocks, 10 tiles), 3 vectors'
+        def x = Tensor.randn(10, 60, 4)
+        def k = ModelExpressions.parse(wb, MODEL).kernel(x).ntk()
+        def v = Tensor.randn(11, 3, 60)
+        double[] out = new double[180], direct = new double[180]
+
+        when:
+        def ck = engine.cache(MODEL, x, ['ntk'], null)
+        try {
+            ck.apply('ntk', v.data(), 3, direct) // small: summed on the driver
+            engine.directReduceBytes = 0
+            ck.apply('ntk', v.data(), 3, out)    // through the shuffle
+        } finally {
+            engine.directReduceBytes = SparkEngine.DIRECT_REDUCE_BYTES
+            ck.close()
+        }
+        def expected = v.matmul(k)   // (3, 60): K is symmetric
+
+        then:
+        engine.lastShuffleBytes() == (2 * 10 - 4) * 8L * 3 * 17
+        maxRel(Tensor.of(out, 3, 60), expected) <= 1e-12
+        maxRel(Tensor.of(direct, 3, 60), expected) <= 1e-12
     }
 
     def "block Krylov top eigenpairs over cached tiles equal the dense eigensolver's (1e-9)"() {
