@@ -374,36 +374,45 @@ public final class PairAxes {
     private static Tensor mapPairs(Tensor x, int n1, int n2, double[][] ra, double[][] rb, PairLayout li, PairLayout lo,
                                    int qi, int qo, int[] shape) {
         double[] v = x.data();
-        int bi = li.block(), bo = lo.block();
+        int bo = lo.block();
         int blocks = n2 == 0 ? n1 : n1 * n2;
         double[] out = new double[blocks * bo];
         java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
             int i = n2 == 0 ? b : b / n2, j = n2 == 0 ? b : b % n2;
-            double[] a = ra[i], c = rb[j];
-            double[] m = new double[qi * qi], rm = new double[qo * qi];
-            for (int e = 0; e < bi; e++) {
-                m[li.posA(e) * qi + li.posB(e)] = v[b * bi + e];
-            }
-            for (int o = 0; o < qo; o++) {
-                for (int k = 0; k < qi; k++) {
-                    double w = a[o * qi + k];
-                    if (w != 0) {
-                        for (int t = 0; t < qi; t++) {
-                            rm[o * qi + t] += w * m[k * qi + t];
-                        }
+            mapBlock(v, b, li, lo, ra[i], rb[j], qi, qo, new double[qi * qi], new double[qo * qi], out);
+        });
+        return Tensor.of(out, shape);
+    }
+
+    /**
+     * Block {@code b} of {@code v} (layout {@code li}, {@code qi} positions) mapped to {@code a Σ cᵀ} (layout {@code lo},
+     * {@code qo} positions) into {@code out}; {@code m} ({@code qi²}) and {@code rm} ({@code qo·qi}) are scratch.
+     */
+    private static void mapBlock(double[] v, int b, PairLayout li, PairLayout lo, double[] a, double[] c, int qi, int qo,
+                                 double[] m, double[] rm, double[] out) {
+        int bi = li.block(), bo = lo.block();
+        for (int e = 0; e < bi; e++) {
+            m[li.posA(e) * qi + li.posB(e)] = v[b * bi + e];
+        }
+        Arrays.fill(rm, 0);
+        for (int o = 0; o < qo; o++) {
+            for (int k = 0; k < qi; k++) {
+                double w = a[o * qi + k];
+                if (w != 0) {
+                    for (int t = 0; t < qi; t++) {
+                        rm[o * qi + t] += w * m[k * qi + t];
                     }
                 }
             }
-            for (int e = 0; e < bo; e++) {
-                int p = lo.posA(e), q = lo.posB(e);
-                double s = 0;
-                for (int t = 0; t < qi; t++) {
-                    s += rm[p * qi + t] * c[q * qi + t];
-                }
-                out[b * bo + e] = s;
+        }
+        for (int e = 0; e < bo; e++) {
+            int p = lo.posA(e), q = lo.posB(e);
+            double s = 0;
+            for (int t = 0; t < qi; t++) {
+                s += rm[p * qi + t] * c[q * qi + t];
             }
-        });
-        return Tensor.of(out, shape);
+            out[b * bo + e] = s;
+        }
     }
 
     private static Tensor mapArray(Tensor x, int blocks, PairLayout li, PairLayout lo, double[] r, int[] src, int qi, int qo,
@@ -425,28 +434,7 @@ public final class PairAxes {
         }
         double[] m = new double[qi * qi], rm = new double[qo * qi];
         for (int b = 0; b < blocks; b++) {
-            for (int e = 0; e < bi; e++) {
-                m[li.posA(e) * qi + li.posB(e)] = v[b * bi + e];
-            }
-            Arrays.fill(rm, 0);
-            for (int o = 0; o < qo; o++) {
-                for (int k = 0; k < qi; k++) {
-                    double w = r[o * qi + k];
-                    if (w != 0) {
-                        for (int j = 0; j < qi; j++) {
-                            rm[o * qi + j] += w * m[k * qi + j];
-                        }
-                    }
-                }
-            }
-            for (int e = 0; e < bo; e++) {
-                int p = lo.posA(e), q = lo.posB(e);
-                double s = 0;
-                for (int j = 0; j < qi; j++) {
-                    s += rm[p * qi + j] * r[q * qi + j];
-                }
-                out[b * bo + e] = s;
-            }
+            mapBlock(v, b, li, lo, r, r, qi, qo, m, rm, out);
         }
         return Tensor.of(out, shape);
     }
