@@ -27,7 +27,7 @@ import org.ntkworkbench.spi.DslException;
  */
 final class ModelParser {
     /** Deepest nesting of the syntax tree (parentheses, operators, calls): keeps recursion far from the stack's end. */
-    static final int MAX_DEPTH = 400;
+    static final int MAX_DEPTH = 200;
     /** Longest number literal, in characters (BigInteger/BigDecimal conversion is superlinear). */
     static final int MAX_NUMBER = 400;
     /** Largest decimal exponent of a literal (doubles end at ±308; BigDecimal arithmetic on 1e999999999 does not end). */
@@ -134,6 +134,7 @@ final class ModelParser {
     static List<Node> parse(String source, String what) {
         ModelParser mp = new ModelParser(source, what);
         mp.tokenize();
+        mp.matchBrackets();
         int k = 0;
         while (mp.tk(k).is(";")) {
             k++;
@@ -638,6 +639,24 @@ final class ModelParser {
     }
 
     // ---------------------------------------------------------------- parser
+
+    /** For each opening bracket token, the index of its closing one (-1: unbalanced); lookahead stays linear. */
+    private int[] match;
+
+    private void matchBrackets() {
+        match = new int[tokens.size()];
+        java.util.Arrays.fill(match, -1);
+        int[] stack = new int[tokens.size()];
+        int top = 0;
+        for (int k = 0; k < tokens.size(); k++) {
+            Token t = tokens.get(k);
+            if (t.is("(") || t.is("[") || t.is("{") || t.is("?[")) {
+                stack[top++] = k;
+            } else if ((t.is(")") || t.is("]") || t.is("}")) && top > 0) {
+                match[stack[--top]] = k;
+            }
+        }
+    }
 
     private Token peek() {
         return tokens.get(p);
@@ -1432,23 +1451,7 @@ final class ModelParser {
         if ((t.type == T.IDENT || t.type == T.KEYWORD || t.type == T.STRING || t.type == T.NUMBER) && peek(1).is(":")) {
             return true;
         }
-        if (t.is("(")) {
-            int d = 0;
-            for (int k = p; k < tokens.size(); k++) {
-                Token x = tk(k);
-                if (x.is("(") || x.is("[") || x.is("{") || x.is("?[")) {
-                    d++;
-                } else if (x.is(")") || x.is("]") || x.is("}")) {
-                    d--;
-                    if (d == 0) {
-                        return tk(k + 1).is(":");
-                    }
-                } else if (x.type == T.EOF) {
-                    return false;
-                }
-            }
-        }
-        return false;
+        return t.is("(") && match[p] >= 0 && tk(match[p] + 1).is(":");
     }
 
     private Entry entry() {
@@ -1515,22 +1518,24 @@ final class ModelParser {
         enter(open);
         brackets.add('{');
         String param = "it";
-        // parameters: everything up to a '->' at this level, before the first line break or ';'
-        int k = p;
-        int d = 0;
+        // parameters: everything up to a '->' at this level, before a ';' or a line break between statements
+        // (line breaks right after '{' or ',' or before '->' are Groovy's nls); nested brackets are skipped whole
         int arrow = -1;
-        for (; k < tokens.size(); k++) {
+        for (int k = p; k < tokens.size(); k++) {
             Token x = tk(k);
-            if (x.type == T.EOF || d == 0 && (x.is(";") || x.is("}") || k > p && x.nl)) {
+            if (x.type == T.EOF || x.is(";") || x.is("}") || x.is(")") || x.is("]")
+                    || k > p && x.nl && !x.is("->") && !tk(k - 1).is(",")) {
+                break;
+            }
+            if (x.is("->")) {
+                arrow = k;
                 break;
             }
             if (x.is("(") || x.is("[") || x.is("{") || x.is("?[")) {
-                d++;
-            } else if (x.is(")") || x.is("]") || x.is("}")) {
-                d--;
-            } else if (d == 0 && x.is("->")) {
-                arrow = k;
-                break;
+                if (match[k] < 0) {
+                    break;
+                }
+                k = match[k];
             }
         }
         if (arrow >= 0) {
