@@ -74,7 +74,7 @@ public final class AtomicFiles {
 
     private static final java.util.Map<Path, Written> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static void remember(Path target, long size, String sha256) {
+    static void remember(Path target, long size, String sha256) {
         Path abs = target.toAbsolutePath().normalize();
         try {
             WRITTEN.put(abs, new Written(size, Files.getLastModifiedTime(abs).toMillis(), sha256));
