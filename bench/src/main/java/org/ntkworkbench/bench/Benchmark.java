@@ -27,6 +27,15 @@ public interface Benchmark {
     /** One repetition with {@code params} (defaults merged in by the runner). */
     Measurement run(Map<String, Object> params) throws Exception;
 
+    /**
+     * True for a benchmark that warms up and bounds its own work (e.g. one that runs reference processes, each
+     * method within a time budget): the runner then runs it once, whatever warm-up and repeats it was given, and
+     * says so in the result's notes.
+     */
+    default boolean runsOnce() {
+        return false;
+    }
+
     /** An integer parameter. */
     static int intParam(Map<String, Object> params, String key) {
         Object v = params.get(key);

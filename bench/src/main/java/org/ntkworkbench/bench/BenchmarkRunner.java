@@ -36,6 +36,12 @@ public final class BenchmarkRunner {
         Map<String, String> info = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
         String status = "ok";
+        int warmup = this.warmup, repeats = this.repeats;
+        boolean once = benchmark.runsOnce() && (warmup != 0 || repeats != 1);
+        if (once) {
+            warmup = 0;
+            repeats = 1;
+        }
         try {
             for (int i = 0; i < warmup; i++) {
                 benchmark.run(merged);
@@ -56,6 +62,9 @@ public final class BenchmarkRunner {
             notes.add(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         Map<String, Statistic> numbers = new LinkedHashMap<>();
+        if (once && status.equals("ok")) {
+            notes.add("run once: it warms up and bounds its own methods (warm-up and repeats ignored)");
+        }
         if (status.equals("ok")) {
             samples.forEach((k, v) -> numbers.put(k, Statistic.of(v.stream().mapToDouble(Double::doubleValue).toArray())));
         }
@@ -69,9 +78,30 @@ public final class BenchmarkRunner {
      * {@code percent_of_dgemm} = 100 · gflops / median dgemm gflops (per sample).
      */
     public BenchmarkReport runAll(List<? extends Benchmark> benchmarks) {
+        return runAll(benchmarks, Map.of());
+    }
+
+    /**
+     * As {@link #runAll(List)}, each benchmark's defaults overridden by those entries of {@code params} whose
+     * keys it has among its {@link Benchmark#defaultParams()} ({@code ntk bench --param KEY=VALUE}). A key
+     * that none of the benchmarks has is refused ({@link IllegalArgumentException} naming the keys they have).
+     */
+    public BenchmarkReport runAll(List<? extends Benchmark> benchmarks, Map<String, ?> params) {
+        for (String key : params.keySet()) {
+            if (benchmarks.stream().noneMatch(b -> b.defaultParams().containsKey(key))) {
+                throw new IllegalArgumentException("--param " + key + ": none of the selected benchmarks has it; they have "
+                        + benchmarks.stream().flatMap(b -> b.defaultParams().keySet().stream()).distinct().sorted().toList());
+            }
+        }
         List<BenchmarkResult> results = new ArrayList<>();
         for (Benchmark b : benchmarks) {
-            results.add(run(b, Map.of()));
+            Map<String, Object> own = new LinkedHashMap<>();
+            params.forEach((k, v) -> {
+                if (b.defaultParams().containsKey(k)) {
+                    own.put(k, v);
+                }
+            });
+            results.add(run(b, own));
         }
         return new BenchmarkReport(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), MachineInfo.current(),
                 relativeToDgemm(results));

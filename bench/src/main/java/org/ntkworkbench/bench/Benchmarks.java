@@ -45,11 +45,7 @@ public final class Benchmarks {
                         "NumPy reference: the same structured empirical NTK of a ReLU MLP as empirical_ntk "
                                 + "(h hᵀ ⊙ δ δᵀ per layer); reports seconds, gflop and gflops",
                         home.resolve("bench/numpy/empirical_ntk.py"), EMPIRICAL_NTK_DEFAULTS, 1800),
-                new NumpyScriptBenchmark("empirical_ntk_torch",
-                        "PyTorch/functorch reference: the empirical NTK of empirical_ntk_ratio's MLP by Jacobian "
-                                + "contraction and by NTK-vector products; seconds of each and their agreement",
-                        home.resolve("bench/torch/empirical_ntk.py"), Map.of("d", 64, "width", 512, "depth", 2, "n", 500),
-                        1800, "torch"),
+                new EmpiricalNtkTorchBenchmark(home.resolve("bench/torch/empirical_ntk.py")),
                 new AnalyticKernelBenchmark(),
                 new NumpyScriptBenchmark("analytic_kernel_numpy",
                         "NumPy reference: the same analytic NNGP+NTK recursion as analytic_kernel_java; reports seconds",

@@ -63,13 +63,7 @@ public final class PythonScripts {
         if (!Files.isRegularFile(script)) {
             throw new BenchmarkSkippedException("reference script " + script + " not found");
         }
-        if (numpyVersion().isEmpty()) {
-            throw new BenchmarkSkippedException(python() + " with NumPy is not available; NumPy baseline skipped");
-        }
-        if (!"numpy".equals(module) && moduleVersion(module).isEmpty()) {
-            throw new BenchmarkSkippedException(python() + " cannot import " + module + "; the " + module
-                    + " reference is skipped (on Debian: apt install python3-torch, or -Dntk.python=…)");
-        }
+        requireModules(module);
         List<String> cmd = new ArrayList<>();
         cmd.add(python());
         cmd.add(script.toString());
@@ -89,6 +83,23 @@ public final class PythonScripts {
             return node;
         } catch (RuntimeException | IOException e) {
             throw new IOException(script.getFileName() + " did not print a JSON object on its last line: " + last);
+        }
+    }
+
+    /**
+     * Throws {@link BenchmarkSkippedException} (one note naming what is missing) unless {@link #python()} runs and
+     * imports NumPy and each of {@code modules} (e.g. {@code torch}, {@code functorch}); the one place that decides
+     * whether a Python reference is skipped.
+     */
+    public static void requireModules(String... modules) {
+        if (numpyVersion().isEmpty()) {
+            throw new BenchmarkSkippedException(python() + " with NumPy is not available; NumPy baseline skipped");
+        }
+        for (String module : modules) {
+            if (!"numpy".equals(module) && moduleVersion(module).isEmpty()) {
+                throw new BenchmarkSkippedException(python() + " cannot import " + module + "; the " + module
+                        + " reference is skipped (on Debian: apt install python3-torch, or -Dntk.python=…)");
+            }
         }
     }
 

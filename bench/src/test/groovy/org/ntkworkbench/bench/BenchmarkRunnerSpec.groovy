@@ -122,6 +122,47 @@ class BenchmarkRunnerSpec extends Specification {
         }
     }
 
+    def "--param overrides the parameters of the benchmarks that have them; a key none has is refused"() {
+        given:
+        def b = new Scripted([1d])
+        def other = new Scripted([2d]) {
+            String name() { 'other' }
+            Map<String, Object> defaultParams() { [m: 1] }
+        }
+
+        when:
+        def report = new BenchmarkRunner(0, 1).runAll([b, other], [keep: 'given'])
+
+        then:
+        report.results()[0].params() == [n: 3, keep: 'given']
+        report.results()[0].info().seen == '3/given'
+        report.results()[1].params() == [m: 1]
+
+        when:
+        new BenchmarkRunner(0, 1).runAll([b], [nope: '1'])
+
+        then:
+        def e = thrown(IllegalArgumentException)
+        e.message.contains('nope') && e.message.contains('[keep, n]')
+    }
+
+    def "a benchmark that runs once is run once whatever the warm-up and repeats, and says so"() {
+        given:
+        def b = new Scripted([4d, 100d, 100d]) {
+            boolean runsOnce() { true }
+        }
+
+        when:
+        def r = new BenchmarkRunner(2, 5).run(b, [:])
+
+        then:
+        b.calls == 1
+        r.status() == 'ok'
+        r.warmup() == 0 && r.repeats() == 1
+        r.median('x') == 4d
+        r.notes() == ['run once: it warms up and bounds its own methods (warm-up and repeats ignored)']
+    }
+
     def "unknown benchmark names are rejected with the known ones"() {
         when:
         Benchmarks.select(Path.of('..'), ['nope'])

@@ -1,5 +1,6 @@
 package org.ntkworkbench.nn;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import org.ntkworkbench.kernel.DiagonalStep;
 import org.ntkworkbench.kernel.EntrywiseRule;
 import org.ntkworkbench.kernel.Gaussianity;
 import org.ntkworkbench.kernel.Kernel;
+import org.ntkworkbench.kernel.Masks;
 import org.ntkworkbench.kernel.Symmetry;
 import org.ntkworkbench.tensor.Tensor;
 
@@ -224,50 +226,51 @@ public interface Layer {
      * The analytic kernels of a model that takes <b>several inputs per example</b> (neural-tangents' lists
      * of inputs): item {@code i} of {@code x1s} (and {@code x2s}) is the batch fed to item {@code i} of the
      * input flow, e.g. to branch {@code i} of a root {@code parallel(...)}. Every item has the same number
-     * of examples (axis 0); the items may differ in shape. Each item's input kernel is taken on its own
-     * ({@link Kernel#fromInputs}), then the model's rule runs on the list. {@code x2s = null} means
-     * {@code x2s = x1s} (symmetric to the last bit). Options as {@link #kernel(Tensor, Tensor, boolean, Boolean)}.
+     * of examples (axis 0); the items may differ in shape. {@code x2s = null} means {@code x2s = x1s}
+     * (symmetric to the last bit). Options as {@link #kernel(Tensor, Tensor, boolean, Boolean)};
+     * {@link #kernel(List, List, KernelRequest)} with {@link KernelRequest#of}.
      */
     default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, boolean computeNtk, Boolean diagonalSpatial) {
-        return kernel(x1s, x2s, computeNtk, diagonalSpatial, null);
+        return kernel(x1s, x2s, KernelRequest.of(computeNtk, diagonalSpatial));
     }
 
     /**
-     * {@link #kernel(List, List, boolean, Boolean)} with neural-tangents' {@code mask_constant}: every input entry
-     * equal to {@code maskConstant} is zeroed, and a position whose channels all equal it is masked (the masks
-     * travel with the kernel and each layer propagates them, {@link #maskedKernels}). {@code null}: no masking.
+     * The one analytic kernel of inputs that every input form ends in: each item's input kernel is taken on its own
+     * ({@link Kernel#fromInputs}), then the model's rule runs on the list. The {@link KernelRequest} holds the
+     * {@code get}/{@code diagonal_spatial} choices and the data that travels with each example:
+     * <ul>
+     *   <li>neural-tangents' {@code mask_constant} ({@link KernelRequest#maskConstant}): every input entry equal to it is
+     *       zeroed, and a position whose channels all equal it is masked (the masks travel with the kernel,
+     *       {@link Kernel#withMasks}, and each layer propagates them, {@link #maskedKernels});</li>
+     *   <li>per-example graphs (neural-tangents' {@code pattern=(pattern1, pattern2)}): {@code pattern1}
+     *       {@code (n1, V, V)} holds the graph of each example of x1, {@code pattern2} of x2 ({@code null} with
+     *       {@code x2s = null}: x1's); they travel with the kernels ({@link Kernel#withPatterns}) to the per-example
+     *       {@code aggregate()} layers.</li>
+     * </ul>
+     * {@code x2s = null} means {@code x2s = x1s} (symmetric to the last bit).
      */
-    default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, boolean computeNtk, Boolean diagonalSpatial, Double maskConstant) {
-        return kernel(x1s, x2s, computeNtk, diagonalSpatial, maskConstant, null, null);
-    }
-
-    /**
-     * {@link #kernel(List, List, boolean, Boolean, Double)} with per-example graphs (neural-tangents'
-     * {@code pattern=(pattern1, pattern2)}): {@code pattern1} {@code (n1, V, V)} holds the graph of each example of x1,
-     * {@code pattern2} of x2 ({@code null} with {@code x2s = null}: x1's); they travel with the kernels
-     * ({@link Kernel#withPatterns}) to the per-example {@code aggregate()} layers. {@code null}: no graphs.
-     */
-    default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, boolean computeNtk, Boolean diagonalSpatial, Double maskConstant,
-                          Tensor pattern1, Tensor pattern2) {
+    default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, KernelRequest request) {
         checkItems(x1s, x2s);
         SpatialDiagonal req = spatialDiagonal();
-        boolean diagonal = diagonalSpatial == null ? req.exactByDefault() : diagonalSpatial;
+        boolean diagonal = request.diagonalSpatial() == null ? req.exactByDefault() : request.diagonalSpatial();
         if (diagonal && !req.allowed() && x1s.stream().anyMatch(x -> x.rank() > 2)) {
             throw new IllegalArgumentException("diagonalSpatial: true is not exact for this model: a layer needs the "
                     + "covariances between different positions (avgPool, sumPool, globalAvgPool, globalSumPool or a plugin "
                     + "layer without a diagonal rule); use diagonalSpatial: false");
         }
-        java.util.ArrayList<Kernel> in = new java.util.ArrayList<>();
+        Double maskConstant = request.maskConstant();
+        Tensor pattern1 = request.pattern1(), pattern2 = request.pattern2();
+        ArrayList<Kernel> in = new ArrayList<>();
         for (int i = 0; i < x1s.size(); i++) {
             Tensor a = x1s.get(i), b = x2s == null ? null : x2s.get(i);
             Kernel k;
             if (maskConstant == null) {
-                k = Kernel.fromInputs(a, b, diagonal, computeNtk);
+                k = Kernel.fromInputs(a, b, diagonal, request.computeNtk());
             } else {
-                Tensor za = org.ntkworkbench.kernel.Masks.zeroed(a, maskConstant);
-                Tensor zb = b == null ? null : org.ntkworkbench.kernel.Masks.zeroed(b, maskConstant);
-                k = Kernel.fromInputs(za, zb, diagonal, computeNtk).withMasks(org.ntkworkbench.kernel.Masks.of(a, maskConstant),
-                        b == null ? null : org.ntkworkbench.kernel.Masks.of(b, maskConstant));
+                Tensor za = Masks.zeroed(a, maskConstant);
+                Tensor zb = b == null ? null : Masks.zeroed(b, maskConstant);
+                k = Kernel.fromInputs(za, zb, diagonal, request.computeNtk()).withMasks(Masks.of(a, maskConstant),
+                        b == null ? null : Masks.of(b, maskConstant));
             }
             in.add(pattern1 == null && pattern2 == null ? k : k.withPatterns(pattern1, b == null ? pattern1 : pattern2));
         }
@@ -299,10 +302,7 @@ public interface Layer {
         if (options.get("master") != null) {
             throw new IllegalArgumentException("kernel: master: needs engine: 'spark', which takes one input array per example");
         }
-        Tensor[] patterns = Graphs.option("kernel", options.get("pattern"), x2s == null);
-        return kernel(x1s, x2s, kernelOptions(options), flag(options, "diagonalSpatial"),
-                Masking.constant("kernel", options.get("maskConstant")), patterns == null ? null : patterns[0],
-                patterns == null ? null : patterns[1]);
+        return kernel(x1s, x2s, request(options, x2s == null));
     }
 
     /** {@link #kernel(Map, List, List)} of {@code xs} with itself. */
@@ -317,7 +317,7 @@ public interface Layer {
 
     /**
      * {@code net.apply(params, x, maskConstant: 0)} (Groovy named arguments): the evaluation-mode output with
-     * neural-tangents' {@code mask_constant} (see {@link #kernel(List, List, boolean, Boolean, Double)}): inputs
+     * neural-tangents' {@code mask_constant} (see {@link #kernel(List, List, KernelRequest)}): inputs
      * equal to the constant are zeroed, masked positions are propagated through the layers (each layer reads its
      * inputs with masked positions zeroed), and the output's masked positions are zero (nt's {@code unmask_fn}).
      */
@@ -406,41 +406,53 @@ public interface Layer {
      * ({@link KernelOffload}; the model travels as its DSL text); {@code engine: 'local'} is the default.
      */
     default Kernel kernel(Map<String, ?> options, Tensor x1, Tensor x2) {
-        boolean ntk = kernelOptions(options);
-        Boolean diagonal = flag(options, "diagonalSpatial");
-        Double maskConstant = Masking.constant("kernel", options.get("maskConstant"));
-        Tensor[] patterns = Graphs.option("kernel", options.get("pattern"), Symmetry.ofItself(x1, x2));
+        boolean itself = Symmetry.ofItself(x1, x2);
+        KernelRequest request = request(options, itself);
         Object engine = options.get("engine");
         Object master = options.get("master");
         if (engine == null || "local".equals(String.valueOf(engine))) {
             if (master != null) {
                 throw new IllegalArgumentException("kernel: master: needs engine: 'spark' (the local engine runs in this JVM)");
             }
-            if (maskConstant != null || patterns != null) {
-                return kernel(List.of(x1), Symmetry.ofItself(x1, x2) ? null : List.of(x2), ntk, diagonal, maskConstant,
-                        patterns == null ? null : patterns[0], patterns == null ? null : patterns[1]);
+            if (request.carriesExampleData()) {
+                return kernel(List.of(x1), itself ? null : List.of(x2), request);
             }
-            return kernel(x1, x2, ntk, diagonal);
+            return kernel(x1, x2, request.computeNtk(), request.diagonalSpatial());
         }
-        if (patterns != null) {
+        if (request.pattern1() != null) {
             throw new IllegalArgumentException("kernel: pattern with engine: '" + engine
                     + "' is not supported (the graphs travel with the local engine's kernels); use the local engine");
         }
-        if (maskConstant != null) {
+        if (request.maskConstant() != null) {
             throw new IllegalArgumentException("kernel: maskConstant with engine: '" + engine
                     + "' is not supported (the masks travel with the local engine's kernels); use the local engine");
         }
-        if (diagonal != null) {
+        if (request.diagonalSpatial() != null) {
             throw new IllegalArgumentException("kernel: diagonalSpatial with engine: '" + engine
                     + "' is not supported (that engine computes dense (n1, n2) kernels)");
         }
         String e = String.valueOf(engine);
-        return KernelOffload.find(e).kernel(this, e, master == null ? null : String.valueOf(master), x1, x2, ntk);
+        return KernelOffload.find(e).kernel(this, e, master == null ? null : String.valueOf(master), x1, x2, request.computeNtk());
     }
 
     /**
-     * Checks the kernel options (names, {@code get}, {@code diagonalSpatial}, {@code diagonalBatch}) in one place
-     * for every input form; returns whether the NTK is wanted.
+     * The {@link KernelRequest} of the DSL's kernel options, checked in one place for every input form (names,
+     * {@code get}, {@code diagonalSpatial}, {@code diagonalBatch}, {@code maskConstant}, {@code pattern}; {@code itself}:
+     * no x2 was given, so one array of graphs serves both sides). The {@code engine}/{@code master} choice is the
+     * caller's.
+     */
+    private static KernelRequest request(Map<String, ?> options, boolean itself) {
+        boolean ntk = kernelOptions(options);
+        Boolean diagonal = flag(options, "diagonalSpatial");
+        Double maskConstant = Masking.constant("kernel", options.get("maskConstant"));
+        Tensor[] patterns = Graphs.option("kernel", options.get("pattern"), itself);
+        KernelRequest request = KernelRequest.of(ntk, diagonal).withMaskConstant(maskConstant);
+        return patterns == null ? request : request.withPatterns(patterns[0], patterns[1]);
+    }
+
+    /**
+     * Checks the kernel options (names, {@code get}, {@code diagonalSpatial}, {@code diagonalBatch}) for
+     * {@link #request}; returns whether the NTK is wanted.
      */
     private static boolean kernelOptions(Map<String, ?> options) {
         for (String k : options.keySet()) {
@@ -515,7 +527,7 @@ public interface Layer {
      * per-example shape per item.
      */
     default Map<String, Tensor> init(long seed, List<?> inputShapesPerExample) {
-        java.util.ArrayList<int[]> shapes = new java.util.ArrayList<>();
+        ArrayList<int[]> shapes = new ArrayList<>();
         for (Object s : inputShapesPerExample) {
             // Groovy scripts write the shapes as lists ([[6, 2], [5]]); Java callers as int arrays.
             if (s instanceof int[] a) {

@@ -67,15 +67,13 @@ final class MaskConstant implements Layer {
         return Tensor.of(k, x.shape());
     }
 
-    /** The model's analytic kernel with this mask constant. */
+    /**
+     * The model's analytic kernel with this mask constant (every input form of {@link Layer#kernel(Tensor, Tensor)}
+     * ends here).
+     */
     @Override
-    public Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, boolean computeNtk, Boolean diagonalSpatial) {
-        return model.kernel(x1s, x2s, computeNtk, diagonalSpatial, constant);
-    }
-
-    @Override
-    public Kernel kernel(Tensor x1, Tensor x2, boolean computeNtk, Boolean diagonalSpatial) {
-        return model.kernel(List.of(x1), x2 == null || x2 == x1 ? null : List.of(x2), computeNtk, diagonalSpatial, constant);
+    public Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, KernelRequest request) {
+        return model.kernel(x1s, x2s, request.withMaskConstant(constant));
     }
 
     /** Kernels carry no inputs to take masks from: use {@link #kernel(Tensor, Tensor)}. */

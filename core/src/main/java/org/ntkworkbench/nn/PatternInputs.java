@@ -147,22 +147,20 @@ final class PatternInputs implements Layer {
         return inner().apply(ctx.withPattern(patterns(a.value())), path, List.of(x));
     }
 
+    /**
+     * The model's analytic kernel of the input part, with the graphs read back from the inputs (and this wrapper's
+     * mask constant); every input form of {@link Layer#kernel(Tensor, Tensor)} ends here.
+     */
     @Override
-    public Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, boolean computeNtk, Boolean diagonalSpatial) {
+    public Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, KernelRequest request) {
         if (x1s.size() != 1 || (x2s != null && x2s.size() != 1)) {
             throw new IllegalArgumentException("pattern: is supported for models with one input (got " + x1s.size() + ")");
         }
         Tensor a = x1s.get(0), b = x2s == null ? null : x2s.get(0);
         boolean itself = b == null || b == a;
         List<Tensor> in2 = itself ? null : List.of(inputs(b));
-        return model.kernel(List.of(inputs(a)), in2, computeNtk, diagonalSpatial, maskConstant, patterns(a),
-                itself ? null : patterns(b));
-    }
-
-    @Override
-    public Kernel kernel(Tensor x1, Tensor x2, boolean computeNtk, Boolean diagonalSpatial) {
-        List<Tensor> x2s = x2 == null || x2 == x1 ? null : List.of(x2);
-        return kernel(List.of(x1), x2s, computeNtk, diagonalSpatial);
+        return model.kernel(List.of(inputs(a)), in2,
+                request.withMaskConstant(maskConstant).withPatterns(patterns(a), itself ? null : patterns(b)));
     }
 
     /** Kernels carry no inputs to take graphs from: use {@link #kernel(Tensor, Tensor)}. */
