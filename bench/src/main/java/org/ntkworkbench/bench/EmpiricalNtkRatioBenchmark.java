@@ -13,8 +13,7 @@ import org.ntkworkbench.tensor.Tensor;
  * kernels (max |Δ| / max |Θ|), so that the speed-up is only claimed for equal answers.
  */
 public final class EmpiricalNtkRatioBenchmark implements Benchmark {
-    private String cachedKey;
-    private EmpiricalNtkBenchmark.Mlp cached;
+    private final EmpiricalNtkBenchmark.MlpCache cache = new EmpiricalNtkBenchmark.MlpCache();
 
     @Override
     public String name() {
@@ -38,16 +37,7 @@ public final class EmpiricalNtkRatioBenchmark implements Benchmark {
 
     @Override
     public Measurement run(Map<String, Object> params) {
-        int d = Benchmark.intParam(params, "d");
-        int width = Benchmark.intParam(params, "width");
-        int depth = Benchmark.intParam(params, "depth");
-        int n = Benchmark.intParam(params, "n");
-        String key = d + "/" + width + "/" + depth + "/" + n;
-        if (!key.equals(cachedKey)) {
-            cached = EmpiricalNtkBenchmark.Mlp.create(d, width, depth, n, 0);
-            cachedKey = key;
-        }
-        EmpiricalNtkBenchmark.Mlp mlp = cached;
+        EmpiricalNtkBenchmark.Mlp mlp = cache.get(params);
         long t0 = System.nanoTime();
         Tensor structured = EmpiricalNtk.ntk(mlp.net(), mlp.params(), mlp.x(), null, NtkMethod.STRUCTURED_DERIVATIVES, true);
         double ts = (System.nanoTime() - t0) * 1e-9;

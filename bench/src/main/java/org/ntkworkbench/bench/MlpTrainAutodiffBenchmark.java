@@ -43,33 +43,16 @@ public final class MlpTrainAutodiffBenchmark implements Benchmark {
 
     @Override
     public Measurement run(Map<String, Object> params) {
-        int d = Benchmark.intParam(params, "d");
-        int width = Benchmark.intParam(params, "width");
-        int depth = Benchmark.intParam(params, "depth");
-        int batch = Benchmark.intParam(params, "batch");
-        int steps = Benchmark.intParam(params, "steps");
-        double lr = params.containsKey("lr") ? Double.parseDouble(params.get("lr").toString()) : 0.5;
-        Problem p = Problem.create(d, width, depth, batch, 0);
+        MlpTrainBenchmark.Sizes z = MlpTrainBenchmark.Sizes.of(params);
+        Problem p = Problem.create(z.d(), z.width(), z.depth(), z.batch(), 0);
         Optimizer gd = Optimizer.gd();
-        int[] rows = Objective.allRows(batch);
+        int[] rows = Objective.allRows(z.batch());
         Map<String, Tensor> grads = new LinkedHashMap<>();
-        double first = Double.NaN, last = Double.NaN;
-        long t0 = System.nanoTime();
-        for (int s = 0; s < steps; s++) {
-            last = p.objective.lossAndGradient(p.params, rows, grads);
-            gd.step(p.params, grads, lr);
-            if (s == 0) {
-                first = last;
-            }
-        }
-        double seconds = (System.nanoTime() - t0) * 1e-9;
-        Map<String, Double> v = new LinkedHashMap<>();
-        v.put("steps_per_second", steps / seconds);
-        v.put("seconds_per_step", seconds / steps);
-        v.put("gflops", p.mlp.flopsPerStep() * steps / seconds * 1e-9);
-        v.put("loss_first", first);
-        v.put("loss_last", last);
-        return Measurement.of(v);
+        return MlpTrainBenchmark.timeSteps(z.steps(), p.mlp.flopsPerStep(), () -> {
+            double loss = p.objective.lossAndGradient(p.params, rows, grads);
+            gd.step(p.params, grads, z.lr());
+            return loss;
+        });
     }
 
     /** The model, objective and parameters of one benchmark run; package-private for the cross-check test. */

@@ -2,6 +2,7 @@ package org.ntkworkbench.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import org.ntkworkbench.tensor.Blas;
 import org.ntkworkbench.tensor.SeededRandom;
 
@@ -37,17 +38,33 @@ public final class MlpTrainBenchmark implements Benchmark {
 
     @Override
     public Measurement run(Map<String, Object> params) {
-        int d = Benchmark.intParam(params, "d");
-        int width = Benchmark.intParam(params, "width");
-        int depth = Benchmark.intParam(params, "depth");
-        int batch = Benchmark.intParam(params, "batch");
-        int steps = Benchmark.intParam(params, "steps");
-        double lr = params.containsKey("lr") ? Double.parseDouble(params.get("lr").toString()) : 0.5;
-        Mlp mlp = Mlp.create(d, width, depth, batch, 0);
+        Sizes z = Sizes.of(params);
+        Mlp mlp = Mlp.create(z.d(), z.width(), z.depth(), z.batch(), 0);
+        return timeSteps(z.steps(), mlp.flopsPerStep(), () -> mlp.step(z.lr()));
+    }
+
+    /**
+     * The parameters both MLP training benchmarks read ({@code mlp_train_java} and {@code mlp_train}): input
+     * dimension, hidden width, depth, batch, steps and the learning rate {@code lr} (default 0.5).
+     */
+    record Sizes(int d, int width, int depth, int batch, int steps, double lr) {
+        static Sizes of(Map<String, Object> params) {
+            return new Sizes(Benchmark.intParam(params, "d"), Benchmark.intParam(params, "width"),
+                    Benchmark.intParam(params, "depth"), Benchmark.intParam(params, "batch"), Benchmark.intParam(params, "steps"),
+                    params.containsKey("lr") ? Double.parseDouble(params.get("lr").toString()) : 0.5);
+        }
+    }
+
+    /**
+     * The timed loop both MLP training benchmarks share: {@code steps} calls of {@code step} (one training step,
+     * returning its loss) timed together. Reports {@code steps_per_second}, {@code seconds_per_step}, {@code gflops}
+     * (from {@code flopsPerStep}), {@code loss_first} and {@code loss_last}.
+     */
+    static Measurement timeSteps(int steps, double flopsPerStep, DoubleSupplier step) {
         double first = Double.NaN, last = Double.NaN;
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
-            last = mlp.step(lr);
+            last = step.getAsDouble();
             if (s == 0) {
                 first = last;
             }
@@ -56,7 +73,7 @@ public final class MlpTrainBenchmark implements Benchmark {
         Map<String, Double> v = new LinkedHashMap<>();
         v.put("steps_per_second", steps / seconds);
         v.put("seconds_per_step", seconds / steps);
-        v.put("gflops", mlp.flopsPerStep() * steps / seconds * 1e-9);
+        v.put("gflops", flopsPerStep * steps / seconds * 1e-9);
         v.put("loss_first", first);
         v.put("loss_last", last);
         return Measurement.of(v);

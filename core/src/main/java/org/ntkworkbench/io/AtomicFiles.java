@@ -1,15 +1,35 @@
 package org.ntkworkbench.io;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes files so that readers never see a half-written one: the content goes to a temporary file in
@@ -32,7 +52,7 @@ public final class AtomicFiles {
 
     /** Writes {@code text} as UTF-8 to {@code target} atomically. */
     public static void writeString(Path target, String text) throws IOException {
-        write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -72,7 +92,7 @@ public final class AtomicFiles {
     /** What {@link #write} wrote: size, modification time and SHA-256 of the file it put in place. */
     private record Written(long size, long modifiedMillis, String sha256) {}
 
-    private static final java.util.Map<Path, Written> WRITTEN = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Path, Written> WRITTEN = new ConcurrentHashMap<>();
 
     static void remember(Path target, long size, String sha256) {
         Path abs = target.toAbsolutePath().normalize();
@@ -114,7 +134,7 @@ public final class AtomicFiles {
             Path temp = absolute.resolveSibling("." + name + "." + PID + "-" + HexFormat.of().formatHex(bits) + ".tmp");
             try {
                 return Files.createFile(temp);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 if (attempt > 10) {
                     throw e;
                 }
@@ -139,7 +159,7 @@ public final class AtomicFiles {
             Path scratch = dir.resolve("." + absolute.getFileName() + ".blocks-" + PID + "-" + HexFormat.of().formatHex(bits));
             try {
                 Files.createDirectory(scratch);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 if (attempt > 10) {
                     throw e;
                 }
@@ -165,16 +185,16 @@ public final class AtomicFiles {
         deleteTree(scratch);
     }
 
-    private static final java.util.Map<Path, Thread> HOOKS = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.regex.Pattern SCRATCH = java.util.regex.Pattern.compile("^\\..+\\.blocks-(\\d+)-[0-9a-f]{12}$");
+    private static final Map<Path, Thread> HOOKS = new ConcurrentHashMap<>();
+    private static final Pattern SCRATCH = Pattern.compile("^\\..+\\.blocks-(\\d+)-[0-9a-f]{12}$");
 
     /** Deletes the scratch folders in {@code dir} whose writer process is gone; returns how many. */
     public static int cleanStaleScratch(Path dir) {
         int removed = 0;
-        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.blocks-*")) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.blocks-*")) {
             for (Path p : s) {
-                java.util.regex.Matcher m = SCRATCH.matcher(p.getFileName().toString());
-                if (!m.matches() || !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Matcher m = SCRATCH.matcher(p.getFileName().toString());
+                if (!m.matches() || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 long pid = Long.parseLong(m.group(1));
@@ -191,7 +211,7 @@ public final class AtomicFiles {
 
     private static void deleteTree(Path root) {
         try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException | RuntimeException e) {
@@ -200,8 +220,8 @@ public final class AtomicFiles {
     }
 
     private static final long PID = ProcessHandle.current().pid();
-    private static final java.util.Set<Path> CLEANED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final java.util.regex.Pattern TEMP = java.util.regex.Pattern.compile("^\\..+\\.(?:(\\d+)-)?[0-9a-f]{12}\\.tmp(?:\\.png|\\.svg)?$");
+    private static final Set<Path> CLEANED = ConcurrentHashMap.newKeySet();
+    private static final Pattern TEMP = Pattern.compile("^\\..+\\.(?:(\\d+)-)?[0-9a-f]{12}\\.tmp(?:\\.png|\\.svg)?$");
 
     /**
      * Deletes the temporary files of killed writes in {@code dir}: those whose writer process is gone (the pid is
@@ -211,9 +231,9 @@ public final class AtomicFiles {
      */
     public static int cleanStaleTemporaries(Path dir) {
         int removed = 0;
-        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.tmp{,.png,.svg}")) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.tmp{,.png,.svg}")) {
             for (Path p : s) {
-                java.util.regex.Matcher m = TEMP.matcher(p.getFileName().toString());
+                Matcher m = TEMP.matcher(p.getFileName().toString());
                 if (!m.matches()) {
                     continue;
                 }
@@ -254,9 +274,9 @@ public final class AtomicFiles {
         }
     }
 
-    private static final java.util.Map<Path, OutputUnit> UNITS = new java.util.concurrent.ConcurrentHashMap<>();
-    /** In-process side of the output locks (a JVM cannot hold two {@link java.nio.channels.FileLock}s on one file). */
-    private static final java.util.Map<Path, java.util.concurrent.Semaphore> JVM_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Path, OutputUnit> UNITS = new ConcurrentHashMap<>();
+    /** In-process side of the output locks (a JVM cannot hold two {@link FileLock}s on one file). */
+    private static final Map<Path, Semaphore> JVM_LOCKS = new ConcurrentHashMap<>();
 
     /**
      * Opens the unit of an output file and the files that describe it ({@code K.npz} and {@code K.manifest.json}):
@@ -271,7 +291,7 @@ public final class AtomicFiles {
      * {@link OutputUnit#lockFile}).
      * A second unit for the same output in the same process is inert (no lock, no notices).
      */
-    public static OutputUnit beginUnit(Path output, java.util.List<Path> companions, java.util.function.Consumer<String> notices) {
+    public static OutputUnit beginUnit(Path output, List<Path> companions, Consumer<String> notices) {
         return new OutputUnit(output, companions, notices);
     }
 
@@ -281,18 +301,18 @@ public final class AtomicFiles {
         static long waitMillis = 120_000;
 
         private final Path output;
-        private final java.util.List<Path> members = new java.util.ArrayList<>();
-        private final java.util.Set<Path> renamed = new java.util.HashSet<>();
-        private final java.util.function.Consumer<String> notices;
+        private final List<Path> members = new ArrayList<>();
+        private final Set<Path> renamed = new HashSet<>();
+        private final Consumer<String> notices;
         private final boolean active;
-        private java.nio.channels.FileChannel channel;
-        private java.nio.channels.FileLock lock;
-        private java.util.concurrent.Semaphore jvmLock;
+        private FileChannel channel;
+        private FileLock lock;
+        private Semaphore jvmLock;
         private boolean outputExisted;
         private boolean wroteOutput;
         private boolean closed;
 
-        private OutputUnit(Path output, java.util.List<Path> companions, java.util.function.Consumer<String> notices) {
+        private OutputUnit(Path output, List<Path> companions, Consumer<String> notices) {
             this.output = output.toAbsolutePath().normalize();
             this.notices = notices == null ? s -> { } : notices;
             members.add(this.output);
@@ -326,9 +346,9 @@ public final class AtomicFiles {
             String key = (parent == null ? abs : parent.toRealPath().resolve(abs.getFileName())).toString();
             String hex;
             try {
-                hex = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            } catch (java.security.NoSuchAlgorithmException e) {
+                hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(key.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
             Path dir = Path.of(System.getProperty("java.io.tmpdir"), "ntk-output-locks-" + System.getProperty("user.name", "user"));
@@ -346,7 +366,7 @@ public final class AtomicFiles {
             }
             if (member.equals(output) && !wroteOutput) {
                 // what this unit wrote itself before is not "an existing output"
-                outputExisted = Files.exists(output, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                outputExisted = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
             }
         }
 
@@ -362,10 +382,10 @@ public final class AtomicFiles {
         }
 
         private void acquire() throws IOException {
-            jvmLock = JVM_LOCKS.computeIfAbsent(output, p -> new java.util.concurrent.Semaphore(1));
+            jvmLock = JVM_LOCKS.computeIfAbsent(output, p -> new Semaphore(1));
             long deadline = System.currentTimeMillis() + waitMillis;
             try {
-                if (!jvmLock.tryAcquire(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (!jvmLock.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
                     jvmLock = null;
                     throw new IOException(output + " is being replaced by another writer in this process; gave up after "
                             + waitMillis / 1000 + " s");
@@ -373,7 +393,7 @@ public final class AtomicFiles {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 jvmLock = null;
-                throw new java.io.InterruptedIOException("interrupted while waiting to replace " + output);
+                throw new InterruptedIOException("interrupted while waiting to replace " + output);
             }
             Path f = null;
             try {
@@ -389,7 +409,7 @@ public final class AtomicFiles {
             } catch (InterruptedException e) {
                 release();
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while waiting to replace " + output);
+                throw new InterruptedIOException("interrupted while waiting to replace " + output);
             } catch (IOException | RuntimeException e) {
                 release();
                 throw e;
@@ -398,7 +418,7 @@ public final class AtomicFiles {
 
         /** Under the lock: companions not renamed by this unit describe a replaced output and go; then the notice. */
         private void finish() {
-            java.util.List<String> gone = new java.util.ArrayList<>();
+            List<String> gone = new ArrayList<>();
             if (renamed.contains(output)) {
                 for (Path m : members) {
                     try {

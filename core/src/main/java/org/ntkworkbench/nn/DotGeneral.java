@@ -102,17 +102,7 @@ public final class DotGeneral extends UnaryLayer {
 
     /** The spatial axis (0-based among the spatial axes) for per-example input {@code in}. */
     private int spatialAxis(int[] in) {
-        int d = in.length - 1;
-        int a = axis < 0 ? axis + d + 2 : axis;
-        if (a == d + 1) {
-            throw new IllegalArgumentException("dotGeneral: axis " + axis + " is the channel axis; the kernel treats the channels "
-                    + "as infinitely many, so contract a spatial axis");
-        }
-        if (a < 1 || a > d) {
-            throw new IllegalArgumentException("dotGeneral: axis " + axis + " is not a spatial axis of inputs "
-                    + Arrays.toString(in) + " (spatial axes 1 ... " + d + ", or negative from -2)");
-        }
-        return a - 1;
+        return Layers.spatialAxis("dotGeneral", "contract", axis, in);
     }
 
     @Override

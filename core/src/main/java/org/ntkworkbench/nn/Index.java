@@ -55,18 +55,9 @@ public final class Index extends UnaryLayer {
         return "index";
     }
 
+    /** The spatial axis (0-based among the spatial axes) for per-example input {@code in}. */
     private int spatialAxis(int[] in) {
-        int d = in.length - 1;
-        int a = axis < 0 ? axis + d + 2 : axis;
-        if (a == d + 1) {
-            throw new IllegalArgumentException("index: axis " + axis + " is the channel axis; the kernel treats the channels as "
-                    + "infinitely many, so index a spatial axis");
-        }
-        if (a < 1 || a > d) {
-            throw new IllegalArgumentException("index: axis " + axis + " is not a spatial axis of inputs " + Arrays.toString(in)
-                    + " (spatial axes 1 ... " + d + ", or negative from -2)");
-        }
-        return a - 1;
+        return Layers.spatialAxis("index", "index", axis, in);
     }
 
     /** The selected positions of an axis of length {@code size} (Python's {@code slice.indices}). */

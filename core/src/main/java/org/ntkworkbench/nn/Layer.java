@@ -116,9 +116,13 @@ public interface Layer {
      * one line when a layer needs other pairs.
      */
     default boolean diagonalLayout(Tensor x1, Boolean diagonalSpatial) {
-        SpatialDiagonal req = spatialDiagonal();
+        return diagonalLayout(spatialDiagonal(), x1.rank() > 2, diagonalSpatial);
+    }
+
+    /** {@link #diagonalLayout(Tensor, Boolean)} for a requirement and whether any input has spatial axes. */
+    private static boolean diagonalLayout(SpatialDiagonal req, boolean spatialInputs, Boolean diagonalSpatial) {
         boolean diagonal = diagonalSpatial == null ? req.exactByDefault() : diagonalSpatial;
-        if (diagonal && !req.allowed() && x1.rank() > 2) {
+        if (diagonal && !req.allowed() && spatialInputs) {
             throw new IllegalArgumentException("diagonalSpatial: true is not exact for this model: a layer needs the "
                     + "covariances between different positions (avgPool, sumPool, globalAvgPool, globalSumPool or a plugin "
                     + "layer without a diagonal rule); use diagonalSpatial: false");
@@ -235,7 +239,8 @@ public interface Layer {
     }
 
     /**
-     * The one analytic kernel of inputs that every input form ends in: each item's input kernel is taken on its own
+     * The general analytic kernel of inputs, where the list forms and every form with per-example data end ({@link Serial}
+     * runs its fused passes from single plain inputs before it): each item's input kernel is taken on its own
      * ({@link Kernel#fromInputs}), then the model's rule runs on the list. The {@link KernelRequest} holds the
      * {@code get}/{@code diagonal_spatial} choices and the data that travels with each example:
      * <ul>
@@ -251,13 +256,7 @@ public interface Layer {
      */
     default Kernel kernel(List<Tensor> x1s, List<Tensor> x2s, KernelRequest request) {
         checkItems(x1s, x2s);
-        SpatialDiagonal req = spatialDiagonal();
-        boolean diagonal = request.diagonalSpatial() == null ? req.exactByDefault() : request.diagonalSpatial();
-        if (diagonal && !req.allowed() && x1s.stream().anyMatch(x -> x.rank() > 2)) {
-            throw new IllegalArgumentException("diagonalSpatial: true is not exact for this model: a layer needs the "
-                    + "covariances between different positions (avgPool, sumPool, globalAvgPool, globalSumPool or a plugin "
-                    + "layer without a diagonal rule); use diagonalSpatial: false");
-        }
+        boolean diagonal = diagonalLayout(spatialDiagonal(), x1s.stream().anyMatch(x -> x.rank() > 2), request.diagonalSpatial());
         Double maskConstant = request.maskConstant();
         Tensor pattern1 = request.pattern1(), pattern2 = request.pattern2();
         ArrayList<Kernel> in = new ArrayList<>();
@@ -341,10 +340,20 @@ public interface Layer {
      * {@code pattern} keyword of {@code apply_fn}; {@code null}: none) in the context, for per-example {@code aggregate()}.
      */
     default List<Tensor> applyAll(Map<String, Tensor> params, List<Tensor> xs, Double maskConstant, Tensor pattern) {
-        if (pattern == null) {
-            return applyAll(params, xs, maskConstant);
-        }
-        ApplyContext ctx = ApplyContext.eval(ApplyContext.leaves(params)).withPattern(pattern);
+        ApplyContext ctx = ApplyContext.eval(ApplyContext.leaves(params));
+        return evaluate(pattern == null ? ctx : ctx.withPattern(pattern), xs, maskConstant);
+    }
+
+    /** Evaluation-mode outputs with input masking by {@code maskConstant} ({@code null}: none), masked outputs zeroed. */
+    default List<Tensor> applyAll(Map<String, Tensor> params, List<Tensor> xs, Double maskConstant) {
+        return evaluate(ApplyContext.eval(ApplyContext.leaves(params)), xs, maskConstant);
+    }
+
+    /**
+     * The one evaluation of this model as the root that every {@code applyAll} form ends in: the forward pass in
+     * {@code ctx}, or with {@code maskConstant} the masked forward pass ({@link Masking#apply}) with masked outputs zeroed.
+     */
+    private List<Tensor> evaluate(ApplyContext ctx, List<Tensor> xs, Double maskConstant) {
         if (maskConstant == null) {
             List<Var> in = xs.stream().map(Var::of).toList();
             return Params.located("", this, () -> apply(ctx, "", in)).stream().map(Var::value).toList();
@@ -353,21 +362,11 @@ public interface Layer {
         return Params.located("", this, () -> Masking.unmasked(Masking.apply(this, ctx, "", in))).stream().map(Var::value).toList();
     }
 
-    /** Evaluation-mode outputs with input masking by {@code maskConstant} ({@code null}: none), masked outputs zeroed. */
-    default List<Tensor> applyAll(Map<String, Tensor> params, List<Tensor> xs, Double maskConstant) {
-        if (maskConstant == null) {
-            return applyAll(params, xs);
-        }
-        ApplyContext ctx = ApplyContext.eval(ApplyContext.leaves(params));
-        MaskedFlow in = Masking.inputs(xs, maskConstant);
-        return Params.located("", this, () -> Masking.unmasked(Masking.apply(this, ctx, "", in))).stream().map(Var::value).toList();
-    }
-
     /**
      * This model as a layer that applies input masking with {@code maskConstant} itself (inputs equal to it zeroed,
      * positions masked, masked outputs zeroed): its forward pass is what {@code apply(maskConstant:)} computes, so
      * empirical and Monte Carlo kernels of it are those of the masked network; its analytic kernel is
-     * {@code kernel(..., maskConstant)}. Same parameters as this model.
+     * this model's kernel with {@link KernelRequest#withMaskConstant}. Same parameters as this model.
      */
     default Layer masked(double maskConstant) {
         return new MaskConstant(this, maskConstant);
@@ -546,9 +545,7 @@ public interface Layer {
 
     /** Evaluation-mode outputs for an input flow of several batches (one per flow item). */
     default List<Tensor> applyAll(Map<String, Tensor> params, List<Tensor> xs) {
-        ApplyContext ctx = ApplyContext.eval(ApplyContext.leaves(params));
-        List<Var> in = xs.stream().map(Var::of).toList();
-        return Params.located("", this, () -> apply(ctx, "", in)).stream().map(Var::value).toList();
+        return evaluate(ApplyContext.eval(ApplyContext.leaves(params)), xs, null);
     }
 
     /** Per-example output shape of this model for one input (root-level errors name the root). */

@@ -417,6 +417,25 @@ public final class Layers {
         return new FanInConcat((int) o.number("axis", -1));
     }
 
+    /**
+     * The spatial axis (0-based among the spatial axes) that the {@code axis} option of {@code word} names for
+     * per-example input shape {@code in} (positions…, channels): 1 … d or negative from -2; the channel axis is refused
+     * in one line ({@code verb} says what the layer would do to it), as is an axis out of range.
+     */
+    static int spatialAxis(String word, String verb, int axis, int[] in) {
+        int d = in.length - 1;
+        int a = axis < 0 ? axis + d + 2 : axis;
+        if (a == d + 1) {
+            throw new IllegalArgumentException(word + ": axis " + axis + " is the channel axis; the kernel treats the channels as "
+                    + "infinitely many, so " + verb + " a spatial axis");
+        }
+        if (a < 1 || a > d) {
+            throw new IllegalArgumentException(word + ": axis " + axis + " is not a spatial axis of inputs " + Arrays.toString(in)
+                    + " (spatial axes 1 ... " + d + ", or negative from -2)");
+        }
+        return a - 1;
+    }
+
     /** An array option (a tensor or nested lists of numbers), one-line errors naming {@code what}. */
     static Tensor arrayOption(String what, Object v) {
         return Options.array(what, v);

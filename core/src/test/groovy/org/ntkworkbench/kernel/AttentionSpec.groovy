@@ -46,11 +46,9 @@ class AttentionSpec extends Specification {
         Layer net = spec[0]
         Tensor input = this."${spec[1]}"
         Kernel k = net.kernel(input)
-        def mc = MonteCarloKernels.of(net, input, SEEDS, 2, true)
 
         when:
-        double rN = MonteCarloKernels.worstRatio(mc.nngpMean, mc.nngpSe, k.nngp(), 5, 8.0 / C)
-        double rT = MonteCarloKernels.worstRatio(mc.ntkMean, mc.ntkSe, k.ntk(), 5, 8.0 / C)
+        def (double rN, double rT) = MonteCarloKernels.worstRatios(net, input, k, C, SEEDS)
         println "MC attention $name: worst |emp - analytic| / tol: nngp $rN, ntk $rT"
 
         then:

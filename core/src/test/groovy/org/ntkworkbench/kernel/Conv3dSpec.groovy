@@ -22,11 +22,9 @@ class Conv3dSpec extends Specification {
         def net = serial(conv(C, [2, 2, 2] as int[], null, Padding.CIRCULAR, 1.3, 0.2), relu(),
                 conv(C, [1, 2, 2] as int[], [1, 2, 1] as int[], Padding.SAME, 1.0, 0.1), erf(), globalAvgPool(), dense(M))
         Kernel k = net.kernel(volumes)
-        def mc = MonteCarloKernels.of(net, volumes, 16, 2, true)
 
         when:
-        double rN = MonteCarloKernels.worstRatio(mc.nngpMean, mc.nngpSe, k.nngp(), 5, 8.0 / C)
-        double rT = MonteCarloKernels.worstRatio(mc.ntkMean, mc.ntkSe, k.ntk(), 5, 8.0 / C)
+        def (double rN, double rT) = MonteCarloKernels.worstRatios(net, volumes, k, C)
         println "MC 3-D conv: nngp $rN, ntk $rT"
 
         then:

@@ -37,11 +37,9 @@ class ConvLocalSpec extends Specification {
         Layer net = spec[0]
         Tensor input = this."${spec[1]}"
         Kernel k = net.kernel(input)
-        def mc = MonteCarloKernels.of(net, input, 16, 2, true)
 
         when:
-        double rN = MonteCarloKernels.worstRatio(mc.nngpMean, mc.nngpSe, k.nngp(), 5, 8.0 / C)
-        double rT = MonteCarloKernels.worstRatio(mc.ntkMean, mc.ntkSe, k.ntk(), 5, 8.0 / C)
+        def (double rN, double rT) = MonteCarloKernels.worstRatios(net, input, k, C)
         println "MC convLocal $name: nngp $rN, ntk $rT"
 
         then:

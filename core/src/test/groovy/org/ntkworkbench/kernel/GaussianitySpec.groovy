@@ -48,9 +48,7 @@ class GaussianitySpec extends Specification {
     }
 
     static double[] ratios(Layer net, Tensor input, Kernel k, double width) {
-        def m = MonteCarloKernels.of(net, input, SEEDS, 2, true)
-        [MonteCarloKernels.worstRatio(m.nngpMean, m.nngpSe, k.nngp(), 5, 8.0 / width),
-         MonteCarloKernels.worstRatio(m.ntkMean, m.ntkSe, k.ntk(), 5, 8.0 / width)] as double[]
+        MonteCarloKernels.worstRatios(net, input, k, width, SEEDS)
     }
 
     /** The refused models: [net, inputs, the rule's old answer, width for the bias term, expected message]. */

@@ -40,10 +40,7 @@ class LayerOptionsSpec extends Specification {
     }
 
     static List<Double> mc(Layer net, Tensor input, double width) {
-        Kernel k = net.kernel(input)
-        def m = MonteCarloKernels.of(net, input, SEEDS, 2, true)
-        [MonteCarloKernels.worstRatio(m.nngpMean, m.nngpSe, k.nngp(), 5, 8.0 / width),
-         MonteCarloKernels.worstRatio(m.ntkMean, m.ntkSe, k.ntk(), 5, 8.0 / width)]
+        MonteCarloKernels.worstRatios(net, input, net.kernel(input), width, SEEDS) as List<Double>
     }
 
     static Map<String, List> models() {

@@ -86,6 +86,19 @@ class MonteCarloKernels {
     }
 
     /**
+     * The layer specs' Monte Carlo check in one place: {@link #of} with {@code seeds} seeds (1000, 1001, …) and the NTK
+     * over the first 2 output units, against {@code analytic}, per entry within 5 SE + (8/width)·max|analytic|
+     * ({@link #worstRatio}; 8/width bounds the O(1/width) bias of the mean finite-width kernel). Returns the worst
+     * ratios {@code [nngp, ntk]}; each ≤ 1 passes.
+     */
+    static double[] worstRatios(Layer net, Tensor x, Kernel analytic, double width, int seeds = 16) {
+        MonteCarloKernels mc = of(net, x, seeds, 2, true)
+        double bias = 8.0d / width
+        [worstRatio(mc.nngpMean, mc.nngpSe, analytic.nngp(), 5, bias),
+         worstRatio(mc.ntkMean, mc.ntkSe, analytic.ntk(), 5, bias)] as double[]
+    }
+
+    /**
      * The worst ratio |empirical − analytic| / (zSe·SE + bias·max|analytic|) over all entries; ≤ 1 passes.
      */
     static double worstRatio(double[][] emp, double[][] se, Tensor analytic, double zSe, double bias) {

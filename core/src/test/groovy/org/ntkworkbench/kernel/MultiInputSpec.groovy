@@ -134,9 +134,7 @@ class MultiInputSpec extends Specification {
 
         when:
         def k = net.kernel(inputs)
-        def m = MonteCarloKernels.of(finite, flatConcat(inputs), SEEDS, 2, true)
-        double rN = MonteCarloKernels.worstRatio(m.nngpMean, m.nngpSe, k.nngp(), 5, 8.0 / C)
-        double rT = MonteCarloKernels.worstRatio(m.ntkMean, m.ntkSe, k.ntk(), 5, 8.0 / C)
+        def (double rN, double rT) = MonteCarloKernels.worstRatios(finite, flatConcat(inputs), k, C, SEEDS)
         println "MC several inputs: worst |emp - analytic| / tol: nngp $rN, ntk $rT"
 
         then:

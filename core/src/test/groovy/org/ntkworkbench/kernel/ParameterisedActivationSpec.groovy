@@ -264,9 +264,7 @@ class ParameterisedActivationSpec extends Specification {
     def "#name: analytic NNGP and NTK within 5 SE + 8/width of seed-averaged finite networks (as LayerKernelMonteCarloSpec)"() {
         when:
         Kernel k = net.kernel(x)
-        def mc = MonteCarloKernels.of(net, x, SEEDS, 2, true)
-        double rN = MonteCarloKernels.worstRatio(mc.nngpMean, mc.nngpSe, k.nngp(), 5, 8.0 / W)
-        double rT = MonteCarloKernels.worstRatio(mc.ntkMean, mc.ntkSe, k.ntk(), 5, 8.0 / W)
+        def (double rN, double rT) = MonteCarloKernels.worstRatios(net, x, k, W, SEEDS)
         println "MC $name: worst |emp - analytic| / tol: nngp $rN, ntk $rT"
 
         then:

@@ -34,6 +34,20 @@ final class StylePairs {
         }
     }
 
+    /**
+     * Checks the flow of a layer that works on the feature map alone or inside the style pair (its style passed
+     * through): a style pair ({@link #checkPair}) or one feature map ({@link #checkFeatures}).
+     */
+    static void checkFeaturesOrPair(String word, List<int[]> shapes) {
+        if (shapes.size() == 2) {
+            checkPair(word, shapes);
+        } else if (shapes.size() == 1) {
+            checkFeatures(word, shapes.get(0));
+        } else {
+            throw new IllegalArgumentException(word + " takes a feature map or the style pair, the flow has " + shapes.size() + " items");
+        }
+    }
+
     /** Checks a per-example feature-map shape {@code (P, C)} or {@code (H, W, C)}. */
     static void checkFeatures(String word, int[] x) {
         if (x.length < 2 || x.length > 3) {

@@ -42,13 +42,7 @@ public final class Upsample implements Layer {
 
     @Override
     public List<int[]> outputShapes(List<int[]> in) {
-        if (in.size() == 2) {
-            StylePairs.checkPair(word(), in);
-        } else if (in.size() == 1) {
-            StylePairs.checkFeatures(word(), in.get(0));
-        } else {
-            throw new IllegalArgumentException("upsample takes a feature map or the style pair, the flow has " + in.size() + " items");
-        }
+        StylePairs.checkFeaturesOrPair(word(), in);
         List<int[]> out = new ArrayList<>(in);
         out.set(0, up(in.get(0)));
         return out;
