@@ -25,8 +25,8 @@ generator with --seed at the --d/--width/--depth/--n sizes.
 
 Every method first runs once on two examples, untimed (functorch's first-call costs). Each method has a
 time budget (`--budget` seconds): the vector-product methods stop after the chunk whose elapsed time plus
-projected remainder exceeds it; the Jacobian contraction is first timed on min(n, 16) examples and not
-run when its projection (Jacobian linear in n, contraction quadratic) exceeds the budget or its Jacobian
+projected remainder exceeds it; the Jacobian contraction is first timed on min(n, max(16, n/4)) examples and
+not run when its projection (Jacobian linear in n, contraction quadratic) exceeds the budget or its Jacobian
 would need more than --max-gb. A method stopped or not run is named with the reason in
 `over_budget_<method>` (a string); the others report seconds_<method> and cpu_seconds_<method>
 (process CPU time over all threads). With --save DIR each finished kernel is written to
@@ -220,7 +220,7 @@ def main(argv):
                 gb = 8.0 * n * n_params / 1e9
                 if gb > a.max_gb:
                     raise OverBudget("its Jacobian (%d x %d) needs %.1f GB > --max-gb %.1f" % (n, n_params, gb, a.max_gb))
-                n0 = min(n, 16)
+                n0 = min(n, max(16, n // 4))  # big enough that fixed costs do not inflate the projection
                 if n0 < n:
                     _, tj, tc = jacobian_contraction(fnet_single, params, x[:n0])
                     projected = tj * n / n0 + tc * (n / n0) ** 2

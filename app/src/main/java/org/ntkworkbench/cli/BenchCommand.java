@@ -60,6 +60,7 @@ final class BenchCommand implements Callable<Integer> {
         ratio(report, "analytic_kernel_java", "analytic_kernel_numpy", "seconds", "Analytic kernel time, Java / NumPy (target <= 0.5)");
         ratio(report, "analytic_kernel_java", "analytic_kernel_numpy", "cpu_seconds", "Analytic kernel CPU seconds, Java / NumPy");
         ratio(report, "eigvalsh", "eigvalsh_numpy", "seconds", "eigvalsh seconds, Java / NumPy (target <= 1.1)");
+        ratio(report, "eigvalsh", "eigvalsh_torch", "seconds", "eigvalsh seconds, Java / PyTorch");
         BenchmarkResult topk = find(report, "topk_eigen");
         if (topk != null && "ok".equals(topk.status())) {
             System.out.printf("topk_eigen: top-k %.3g s = %.3g of a full dsyevd (%.3g s, extrapolated by n^3 from n_ref = %s)%n",

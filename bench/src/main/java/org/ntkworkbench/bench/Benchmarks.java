@@ -52,6 +52,7 @@ public final class Benchmarks {
                         home.resolve("bench/numpy/analytic_kernel.py"), Map.of("d", 64, "n", 4000), 1800),
                 new EigvalshBenchmark(),
                 new EigvalshNumpyBenchmark(home.resolve("bench/numpy/eigvalsh.py")),
+                new EigvalshNumpyBenchmark("eigvalsh_torch", home.resolve("bench/torch/eigvalsh.py"), "torch"),
                 new TopKEigenBenchmark());
     }
 

@@ -11,28 +11,41 @@ import org.ntkworkbench.spectrum.NativeSpectra;
 import tools.jackson.databind.JsonNode;
 
 /**
- * NumPy reference of {@link EigvalshBenchmark}: {@code bench/numpy/eigvalsh.py} loads the very same
+ * NumPy (or, {@code eigvalsh_torch}, PyTorch) reference of {@link EigvalshBenchmark}: {@code bench/numpy/eigvalsh.py} loads the very same
  * matrix from an {@code .npy} file and times {@code np.linalg.eigvalsh}. Reports the script's
  * {@code seconds} and {@code max_rel_difference_vs_java} = max_j |λ_j(NumPy) − λ_j(Java)| / max_j |λ_j(Java)|
  * (Java's eigenvalues computed outside any timer if {@code eigvalsh} has not run). Skipped when python3
- * or NumPy is missing.
+ * or NumPy (or the reference's module) is missing.
  */
 public final class EigvalshNumpyBenchmark implements Benchmark {
     private final Path script;
+    private final String name;
+    private final String module;
 
     /** The reference script, normally {@code home/bench/numpy/eigvalsh.py}. */
     public EigvalshNumpyBenchmark(Path script) {
+        this("eigvalsh_numpy", script, "numpy");
+    }
+
+    /**
+     * A reference of the same shape whose script also needs Python module {@code module}: {@code eigvalsh_torch}
+     * runs {@code home/bench/torch/eigvalsh.py} ({@code torch.linalg.eigvalsh}), skipped with a note without torch.
+     */
+    public EigvalshNumpyBenchmark(String name, Path script, String module) {
+        this.name = name;
         this.script = script;
+        this.module = module;
     }
 
     @Override
     public String name() {
-        return "eigvalsh_numpy";
+        return name;
     }
 
     @Override
     public String description() {
-        return "NumPy reference: np.linalg.eigvalsh of the same matrix as eigvalsh (read from .npy); "
+        return ("numpy".equals(module) ? "NumPy reference: np.linalg.eigvalsh" : "PyTorch reference: torch.linalg.eigvalsh")
+                + " of the same matrix as eigvalsh (read from .npy); "
                 + "reports seconds and the max relative difference from Java's eigenvalues";
     }
 
@@ -46,15 +59,13 @@ public final class EigvalshNumpyBenchmark implements Benchmark {
         if (!Files.isRegularFile(script)) {
             throw new BenchmarkSkippedException("reference script " + script + " not found");
         }
-        if (PythonScripts.numpyVersion().isEmpty()) {
-            throw new BenchmarkSkippedException(PythonScripts.python() + " with NumPy is not available; NumPy baseline skipped");
-        }
+        PythonScripts.requireModules(module);
         EigvalshBenchmark.Problem pr = EigvalshBenchmark.Problem.get(Benchmark.intParam(params, "n"),
                 Benchmark.intParam(params, "seed"));
         Path matrix = pr.npy();
-        Path valuesOut = matrix.resolveSibling("numpy_values.npy");
+        Path valuesOut = matrix.resolveSibling(name + "_values.npy");
         List<String> args = new ArrayList<>(List.of("--matrix", matrix.toString(), "--values-out", valuesOut.toString()));
-        JsonNode out = PythonScripts.runJson(script, args, 3600);
+        JsonNode out = PythonScripts.runJson(script, args, 3600, module);
         double[] theirs = NpyReader.read(valuesOut).data(); // ascending
         Files.deleteIfExists(valuesOut);
         double[] ours = pr.javaValues(new NativeSpectra());    // descending

@@ -63,6 +63,18 @@ class TorchReferenceSpec extends Specification {
         r.median('n401_seconds_structured') > 0
     }
 
+    @Requires({ PythonScripts.moduleVersion('torch').isPresent() })
+    def "eigvalsh_torch: torch.linalg.eigvalsh of the very same matrix agrees with Java's eigenvalues to 1e-12"() {
+        when:
+        def r = new BenchmarkRunner(0, 1).run(Benchmarks.select(HOME, ['eigvalsh_torch'])[0], [n: 300, seed: 3])
+
+        then:
+        r.status() == 'ok'
+        r.median('n') == 300
+        r.median('max_rel_difference_vs_java') < 1e-12
+        r.info().torch == PythonScripts.moduleVersion('torch').get()
+    }
+
     def "empirical_ntk_torch without torch: skipped with one note before anything is computed (a fake python, no torch needed)"() {
         given: 'a python3 that has NumPy but fails every other import'
         def fake = Files.createTempDirectory('ntk-fake-python').resolve('python3')
@@ -88,6 +100,12 @@ esac
         r.notes()[0] == fake.toString() + ' cannot import torch; the torch reference is skipped (on Debian: apt install python3-torch, or -Dntk.python=…)'
         r.numbers().isEmpty()
         seconds < 10
+
+        when: 'the other PyTorch references'
+        def others = ['mlp_train_torch', 'eigvalsh_torch'].collect { new BenchmarkRunner(0, 1).run(Benchmarks.select(HOME, [it])[0], [:]) }
+
+        then:
+        others.every { it.status() == 'skipped' && it.notes() == [r.notes()[0]] }
 
         cleanup:
         before == null ? System.clearProperty('ntk.python') : System.setProperty('ntk.python', before)
