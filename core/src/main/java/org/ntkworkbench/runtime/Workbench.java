@@ -29,6 +29,10 @@ import org.ntkworkbench.tensor.NativeCheck;
 public final class Workbench implements DslContext {
     private static volatile Workbench current;
 
+    static {
+        PluginLoader.guiceDefaults();
+    }
+
     private final Injector injector;
     private final List<LoadedPlugin> plugins;
     private final List<PluginFailure> failures;
