@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.ntkworkbench.io.AtomicFiles;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.Npz;
+import org.ntkworkbench.io.NpzRowWriter;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.model.KernelService;
 import org.ntkworkbench.model.ModelExtensions;
@@ -23,6 +24,7 @@ import org.ntkworkbench.runtime.Workbench;
 import org.ntkworkbench.spi.ComputeEngine;
 import org.ntkworkbench.spi.EngineProvider;
 import org.ntkworkbench.tensor.Finite;
+import org.ntkworkbench.tensor.Finite.NonFiniteException;
 import org.ntkworkbench.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -166,7 +168,9 @@ final class KernelCommand implements Callable<Integer> {
         }
         String shape;
         PhaseTimes.mark("memory plan");
-        if (mode == MemoryPlanner.Mode.IN_MEMORY) {
+        if (mode == MemoryPlanner.Mode.IN_MEMORY && !empirical && !compress && streamed(kernels, net, x1, x2, n1, n2)) {
+            shape = Arrays.toString(new int[] {n1, n2});
+        } else if (mode == MemoryPlanner.Mode.IN_MEMORY) {
             Map<String, Tensor> arrays = new LinkedHashMap<>();
             if (empirical) {
                 if (get.contains("nngp")) {
@@ -260,6 +264,58 @@ final class KernelCommand implements Callable<Integer> {
         } finally {
             AtomicFiles.deleteScratch(dir);
         }
+    }
+
+    /**
+     * The analytic kernel written to the NPZ row block by row block as it is computed ({@link NpzRowWriter}), never
+     * held as two {@code n1×n2} arrays: when the model allows it ({@link KernelService#analyticRows}) and the stored
+     * archive needs no Zip64 records. The same bytes as computing in memory and {@code io.writeNpz}; the finite check
+     * on the fly (the same first bad value named: NNGP before NTK); nothing under the final name on failure. False
+     * when it does not apply (nothing written).
+     */
+    private boolean streamed(KernelService kernels, Layer net, Tensor x1, Tensor x2, int n1, int n2) throws IOException {
+        List<String> names = java.util.stream.Stream.of("nngp", "ntk").filter(get::contains).toList();
+        if (!NpzRowWriter.fits(names, n1, n2)) {
+            return false;
+        }
+        int[] shape = {n1, n2};
+        int nngpEntry = names.indexOf("nngp"), ntkEntry = names.indexOf("ntk");
+        NonFiniteException[] ntkFailure = new NonFiniteException[1];
+        try (NpzRowWriter writer = NpzRowWriter.create(out, names, n1, n2)) {
+            boolean done = kernels.analyticRows(net, x1, x2, (from, to, nngp, ntk) -> {
+                int count = (to - from) * n2;
+                if (nngpEntry >= 0) {
+                    for (int e = 0; e < count; e++) {
+                        if (!Double.isFinite(nngp[e])) {
+                            throw Finite.resultFailure("ntk kernel: nngp", nngp[e], shape, (long) from * n2 + e);
+                        }
+                    }
+                    writer.writeRows(nngpEntry, from, to, nngp);
+                }
+                if (ntkEntry >= 0) {
+                    if (ntkFailure[0] == null) {
+                        for (int e = 0; e < count; e++) {
+                            if (!Double.isFinite(ntk[e])) {
+                                // reported at the end unless the NNGP has a bad value (its check comes first)
+                                ntkFailure[0] = Finite.resultFailure("ntk kernel: ntk", ntk[e], shape, (long) from * n2 + e);
+                                break;
+                            }
+                        }
+                    }
+                    writer.writeRows(ntkEntry, from, to, ntk);
+                }
+            });
+            if (!done) {
+                return false;
+            }
+            PhaseTimes.mark("kernel computed, NPZ rows written");
+            if (ntkFailure[0] != null) {
+                throw ntkFailure[0];
+            }
+            writer.commit();
+            PhaseTimes.mark("NPZ written");
+        }
+        return true;
     }
 
     private static Tensor read(ArrayIO io, String option, String spec, boolean nanPadding) {

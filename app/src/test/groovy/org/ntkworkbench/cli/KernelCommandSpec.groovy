@@ -2,6 +2,7 @@ package org.ntkworkbench.cli
 
 import static org.ntkworkbench.nn.Layers.*
 
+import java.nio.file.Files
 import java.nio.file.Path
 import org.ntkworkbench.io.DefaultArrayIO
 import org.ntkworkbench.nn.Layer
@@ -15,6 +16,10 @@ class KernelCommandSpec extends Specification {
     def io = new DefaultArrayIO()
     static final String EXPR = 'serial(dense(64, bStd: 0.1), relu(), dense(1))'
     static final Layer NET = serial(dense(64, 1.0, 0.1), relu(), dense(1))
+
+    static List<String> lines(String s) {
+        s.readLines().findAll { !it.isBlank() }
+    }
 
     static double maxDiff(Tensor a, Tensor b) {
         assert a.shape() == b.shape()
@@ -48,6 +53,57 @@ class KernelCommandSpec extends Specification {
         s.keySet() == ['ntk'] as Set
         maxDiff(s['ntk'], NET.kernel(x1).ntk()) <= 1e-12
         (0..<7).every { i -> (0..<7).every { j -> s['ntk'].get(i, j) == s['ntk'].get(j, i) } }
+    }
+
+    def "the NPZ streamed row block by row block (session 6): byte for byte Npz.write of the in-memory kernel; x2, --get, a replaced output"() {
+        given:
+        def x1 = Tensor.randn(3, 150, 5)
+        def x2 = Tensor.randn(4, 70, 5)
+        io.writeNpy(dir.resolve('a.npy'), x1)
+        io.writeNpy(dir.resolve('b.npy'), x2)
+        def ks = new org.ntkworkbench.model.RowBlockKernelService()
+        def a = dir.resolve('a.npy').toString(), b = dir.resolve('b.npy').toString()
+
+        when:
+        def self = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', a, '--out', dir.resolve('S.npz').toString())
+        def cross = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', a, '--x2', b, '--get', 'ntk', '--out', dir.resolve('C.npz').toString())
+        def again = NtkProcess.run('', 'kernel', '--model', EXPR, '--x1', a, '--x2', b, '--get', 'ntk', '--out', dir.resolve('C.npz').toString())
+        def k = ks.analytic(NET, x1, null)
+        org.ntkworkbench.io.Npz.write(dir.resolve('refS.npz'), [nngp: k.nngp(), ntk: k.ntk()])
+        org.ntkworkbench.io.Npz.write(dir.resolve('refC.npz'), [ntk: ks.analytic(NET, x1, x2).ntk()])
+
+        then:
+        self.exit == 0
+        cross.exit == 0
+        again.exit == 0
+        again.err.contains('ntk kernel: replaced the existing C.npz')
+        Arrays.equals(Files.readAllBytes(dir.resolve('S.npz')), Files.readAllBytes(dir.resolve('refS.npz')))
+        Arrays.equals(Files.readAllBytes(dir.resolve('C.npz')), Files.readAllBytes(dir.resolve('refC.npz')))
+        Files.readString(dir.resolve('C.manifest.json')).contains(org.ntkworkbench.report.Provenance.sha256(dir.resolve('C.npz')))
+        dir.toFile().list().sort() == ['C.manifest.json', 'C.npz', 'S.manifest.json', 'S.npz', 'a.npy', 'b.npy', 'refC.npz', 'refS.npz']
+    }
+
+    def "a kernel that overflows, streamed: the in-memory path's one line (NNGP checked before NTK), exit 1, nothing written"() {
+        given: 'x = 0, 1, 1: with wStd 1e154 then ~1.1 the NNGP reaches 1.2e308 and the NTK (twice it) overflows; 1e200 overflows both'
+        io.writeNpy(dir.resolve('x.npy'), Tensor.of([0d, 1d, 1d] as double[], 3, 1))
+        def x = dir.resolve('x.npy').toString()
+        def ntkOnly = 'serial(dense(1, wStd: 1e154), dense(1, wStd: 1.1))'
+        def both = 'serial(dense(4, wStd: 1e200), relu(), dense(1, wStd: 1e200))'
+
+        when:
+        def streamedNtk = NtkProcess.run('', 'kernel', '--model', ntkOnly, '--x1', x, '--out', dir.resolve('K.npz').toString())
+        def inMemoryNtk = NtkProcess.run('', 'kernel', '--model', ntkOnly, '--x1', x, '--compress', '--out', dir.resolve('K.npz').toString())
+        def streamedBoth = NtkProcess.run('', 'kernel', '--model', both, '--x1', x, '--out', dir.resolve('K.npz').toString())
+        def inMemoryBoth = NtkProcess.run('', 'kernel', '--model', both, '--x1', x, '--compress', '--out', dir.resolve('K.npz').toString())
+
+        then:
+        [streamedNtk, inMemoryNtk, streamedBoth, inMemoryBoth]*.exit == [1, 1, 1, 1]
+        lines(streamedNtk.err).size() == 1
+        streamedNtk.err.trim().endsWith('ntk kernel: ntk: non-finite value Infinity at [1, 1] (the computation overflowed or a parameter is not finite)')
+        streamedNtk.err == inMemoryNtk.err
+        streamedBoth.err.trim().endsWith('ntk kernel: nngp: non-finite value NaN at [0, 0] (the computation overflowed or a parameter is not finite)')
+        streamedBoth.err == inMemoryBoth.err
+        dir.toFile().list().sort() == ['x.npy']
     }
 
     def "--mask-constant: NaN-padded variable-length sequences give net.kernel(maskConstant:) (analytic and empirical); other engines refused"() {

@@ -43,6 +43,7 @@ for a in "$@"; do
     -XX:AOTConfiguration=*) conf="${a#-XX:AOTConfiguration=}" ;;
     -XX:AOTCache=*) cache="${a#-XX:AOTCache=}" ;;
     -XX:SharedArchiveFile=*) mode=cds ;;
+    -XX:+UseTransparentHugePages) echo thp >> "$NTK_FAKE_LOG.thp" ;;
     --fail) fail=1 ;;
   esac
 done
@@ -139,5 +140,31 @@ exit $fail
         then:
         jvmStarts() == ['cds', 'cds']
         caches().isEmpty()
+    }
+
+    def "transparent huge pages: the flag where the kernel offers them (always, madvise), not with [never] or without THP; the cache key follows"() {
+        given:
+        Path thp = dir.resolve('thp')
+        Path thpLog = Path.of(log.toString() + '.thp')
+        def runs = { String mode ->
+            if (mode == null) {
+                Files.deleteIfExists(thp)
+            } else {
+                Files.writeString(thp, mode + '\n')
+            }
+            Files.deleteIfExists(thpLog)
+            def r = ntk([NTK_THP_FILE: thp.toString()], 'kernel')
+            assert r.exit == 0 && r.out == 'command output\n'
+            Files.exists(thpLog) ? Files.readAllLines(thpLog).size() : 0
+        }
+
+        expect: 'every JVM of a run gets it (record, background create), or none does'
+        runs('always madvise [never]') == 0
+        runs('always [madvise] never') == 2
+        runs('[always] madvise never') == 1
+        runs(null) == 0
+        runs('') == 0
+        and: 'a cache recorded with the flag is not used without it (its own key)'
+        caches().size() == 2
     }
 }

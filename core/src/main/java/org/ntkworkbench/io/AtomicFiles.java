@@ -94,7 +94,7 @@ public final class AtomicFiles {
 
     private static final Map<Path, Written> WRITTEN = new ConcurrentHashMap<>();
 
-    private static void remember(Path target, long size, String sha256) {
+    static void remember(Path target, long size, String sha256) {
         Path abs = target.toAbsolutePath().normalize();
         try {
             WRITTEN.put(abs, new Written(size, Files.getLastModifiedTime(abs).toMillis(), sha256));

@@ -94,6 +94,312 @@ public final class EntrywiseChain {
         return run(g, ntk, n1, n2, var1, var2, c, same, same, rules);
     }
 
+    /**
+     * Receives the rows of a kernel computed by {@link #streamFromInputs}, in row order, one call at a time: rows
+     * {@code [from, to)} of the NNGP and the NTK, row-major, {@code (to - from)·n2} doubles each from index 0. The
+     * arrays are reused after the call returns.
+     */
+    @FunctionalInterface
+    public interface RowSink {
+        /** One block of rows. */
+        void rows(int from, int to, double[] nngp, double[] ntk) throws java.io.IOException;
+    }
+
+    /**
+     * The same kernel as {@link #fromInputs} (the same bits: the same Gram call, the same steps on the same entries),
+     * handed to {@code sink} in blocks of {@value #TILE} rows in order instead of returned as two {@code n1×n2}
+     * arrays: only the Gram array is allocated (it takes the NNGP in place as before; for {@code x2 = x1} its unused
+     * lower triangle takes the NTK's upper triangle transposed), plus a few row blocks. For an output written to a
+     * file (the NPZ of {@code ntk kernel}) that halves the fresh memory touched, which costs more than the arithmetic.
+     * With {@code x2 = x1} the upper triangle is computed, and each block is emitted once all blocks above it are
+     * done (its left part is their mirror image): symmetric to the last bit, as {@link #fromInputs}.
+     */
+    public static void streamFromInputs(Tensor x1, Tensor x2, List<EntrywiseRule> rules, RowSink sink) throws java.io.IOException {
+        boolean same = x2 == null || x2 == x1;
+        Tensor b = same ? x1 : x2;
+        if (x1.rank() != 2 || b.rank() != 2 || x1.dim(1) != b.dim(1)) {
+            throw new IllegalArgumentException("fused kernels need dense inputs (n, d) of the same d, got x1 "
+                    + x1.shapeString() + " and x2 " + b.shapeString());
+        }
+        int n1 = x1.dim(0), n2 = b.dim(0), c = x1.dim(1);
+        double[] g = new double[Math.multiplyExact(n1, n2)];
+        double[] var1, var2;
+        if (same) {
+            Blas.syrkUpper(false, n1, c, 1.0 / c, x1.data(), 0.0, g);
+            var1 = new double[n1];
+            for (int i = 0; i < n1; i++) {
+                var1[i] = g[i * n1 + i];
+            }
+            var2 = var1;
+        } else {
+            Blas.gemm(false, true, n1, n2, c, 1.0 / c, x1.data(), b.data(), 0.0, g);
+            var1 = Kernel.selfBlocks(x1, n1, 1, c);
+            var2 = Kernel.selfBlocks(b, n2, 1, c);
+        }
+        EntrywiseRule.Step[] chain = prepare(rules, var1, var2, c);
+        if (n1 == 0 || n2 == 0) {
+            return;
+        }
+        if (same) {
+            new SymmetricStream(chain, g, n1, sink).run();
+        } else {
+            new RowStream(chain, g, n1, n2, sink).run();
+        }
+    }
+
+    private static EntrywiseRule.Step[] prepare(List<EntrywiseRule> rules, double[] var1, double[] var2, int channels) {
+        List<EntrywiseRule.Step> steps = new ArrayList<>(rules.size());
+        double[] v1 = var1, v2 = var2;
+        int ch = channels;
+        for (EntrywiseRule r : rules) {
+            EntrywiseRule.Step s = r.prepare(v1, v2, ch);
+            steps.add(s);
+            v1 = s.var1();
+            v2 = s.var2();
+            ch = s.channels();
+        }
+        return steps.toArray(new EntrywiseRule.Step[0]);
+    }
+
+    /** Worker threads for a stream: one per core (the caller's thread is one of them). */
+    private static int streamThreads(long entries) {
+        return entries > 20_000 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : 1;
+    }
+
+    /** Runs {@code body} on {@code threads} threads (the caller's included); the first failure is rethrown. */
+    private static void onThreads(int threads, java.util.concurrent.Callable<Void> body) throws java.io.IOException {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable r = () -> {
+            try {
+                body.call();
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        };
+        List<Thread> others = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            Thread th = new Thread(r, "kernel-stream");
+            th.setDaemon(true);
+            th.start();
+            others.add(th);
+        }
+        r.run();
+        for (Thread th : others) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("kernel computation interrupted", e);
+            }
+        }
+        Throwable f = failure.get();
+        if (f instanceof java.io.IOException io) {
+            throw io;
+        }
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error er) {
+            throw er;
+        }
+        if (f != null) {
+            throw new IllegalStateException(f);
+        }
+    }
+
+    /**
+     * x2 = x1: bands of {@value #TILE} rows, taken in order by the workers. A band's upper part (j ≥ i) is computed tile
+     * by tile through small buffers, its NNGP written back in place over the Gram entries it came from, its NTK
+     * transposed into the Gram array's lower triangle (never read by the chain), the NTK diagonal aside. Band B's
+     * rows are then complete once bands 0..B are: the NNGP left of the diagonal is column B of the NNGP above, the
+     * NTK right of the diagonal is the band's own NTK (stored transposed below it). One worker at a time emits the
+     * completed bands in order.
+     */
+    private static final class SymmetricStream {
+        private final EntrywiseRule.Step[] chain;
+        private final double[] g;
+        private final int n;
+        private final RowSink sink;
+        private final int bands;
+        private final double[] ntkDiagonal;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicIntegerArray done;
+        private final java.util.concurrent.locks.ReentrantLock emitter = new java.util.concurrent.locks.ReentrantLock();
+        private volatile boolean failed;
+        private int emitted;
+        private double[] outNngp;
+        private double[] outNtk;
+
+        SymmetricStream(EntrywiseRule.Step[] chain, double[] g, int n, RowSink sink) {
+            this.chain = chain;
+            this.g = g;
+            this.n = n;
+            this.sink = sink;
+            this.bands = (n + TILE - 1) / TILE;
+            this.ntkDiagonal = new double[n];
+            this.done = new java.util.concurrent.atomic.AtomicIntegerArray(bands);
+        }
+
+        void run() throws java.io.IOException {
+            onThreads(streamThreads((long) n * n), () -> {
+                double[] nb = new double[TILE * TILE];
+                double[] tb = new double[TILE * TILE];
+                try {
+                    for (int band = next.getAndIncrement(); band < bands && !failed; band = next.getAndIncrement()) {
+                        computeBand(band, nb, tb);
+                        done.set(band, 1);
+                        emitReady();
+                    }
+                } catch (Throwable t) {
+                    failed = true;
+                    throw t;
+                }
+                return null;
+            });
+            emitReady();
+            if (emitted != bands) {
+                throw new IllegalStateException("kernel stream ended after " + emitted + " of " + bands + " row blocks");
+            }
+        }
+
+        private void computeBand(int band, double[] nb, double[] tb) {
+            int ib = band * TILE, iEnd = Math.min(ib + TILE, n);
+            for (int jb = ib; jb < n; jb += TILE) {
+                int jEnd = Math.min(jb + TILE, n);
+                for (int i = ib; i < iEnd; i++) {
+                    int j0 = Math.max(i, jb);
+                    if (j0 < jEnd) {
+                        int o = (i - ib) * TILE + (j0 - jb), len = jEnd - j0;
+                        System.arraycopy(g, i * n + j0, nb, o, len);
+                        java.util.Arrays.fill(tb, o, o + len, 0.0);
+                        for (EntrywiseRule.Step s : chain) {
+                            s.apply(i, j0, len, nb, tb, o);
+                        }
+                        System.arraycopy(nb, o, g, i * n + j0, len);
+                        if (j0 == i) {
+                            ntkDiagonal[i] = tb[o];
+                        }
+                    }
+                }
+                // The NTK of (i, j), j > i, into the Gram's lower triangle at (j, i): rows j are written contiguously.
+                for (int j = jb; j < jEnd; j++) {
+                    int row = j * n;
+                    for (int i = ib; i < Math.min(iEnd, j); i++) {
+                        g[row + i] = tb[(i - ib) * TILE + (j - jb)];
+                    }
+                }
+            }
+        }
+
+        /** Emits every completed band in order; a worker that finds another one emitting goes back to computing. */
+        private void emitReady() throws java.io.IOException {
+            while (emitted < bands && done.get(emitted) == 1 && !failed) {
+                if (!emitter.tryLock()) {
+                    return;
+                }
+                try {
+                    while (emitted < bands && done.get(emitted) == 1 && !failed) {
+                        emit(emitted);
+                        emitted++;
+                    }
+                } finally {
+                    emitter.unlock();
+                }
+            }
+        }
+
+        private void emit(int band) throws java.io.IOException {
+            int r0 = band * TILE, r1 = Math.min(r0 + TILE, n);
+            if (outNngp == null) {
+                outNngp = new double[TILE * n];
+                outNtk = new double[TILE * n];
+            }
+            double[] on = outNngp, ot = outNtk;
+            for (int i = r0; i < r1; i++) {
+                int o = (i - r0) * n;
+                System.arraycopy(g, i * n + i, on, o + i, n - i);
+                System.arraycopy(g, i * n, ot, o, i);
+                ot[o + i] = ntkDiagonal[i];
+            }
+            // Column i of the rows j: the NNGP of (j, i) above the diagonal, the NTK of (i, j) below it.
+            for (int j = 0; j < n; j++) {
+                int row = j * n;
+                int iTo = Math.min(r1, j);
+                for (int i = Math.max(r0, j + 1); i < r1; i++) {
+                    on[(i - r0) * n + j] = g[row + i];
+                }
+                for (int i = r0; i < iTo; i++) {
+                    ot[(i - r0) * n + j] = g[row + i];
+                }
+            }
+            sink.rows(r0, r1, on, ot);
+        }
+    }
+
+    /**
+     * x2 ≠ x1: bands of {@value #TILE} rows computed by the workers into their own buffers and emitted in order (a
+     * worker whose band is ahead waits for the one before it).
+     */
+    private static final class RowStream {
+        private final EntrywiseRule.Step[] chain;
+        private final double[] g;
+        private final int n1;
+        private final int n2;
+        private final RowSink sink;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private int emitted;
+        private boolean failed;
+
+        RowStream(EntrywiseRule.Step[] chain, double[] g, int n1, int n2, RowSink sink) {
+            this.chain = chain;
+            this.g = g;
+            this.n1 = n1;
+            this.n2 = n2;
+            this.sink = sink;
+        }
+
+        void run() throws java.io.IOException {
+            int bands = (n1 + TILE - 1) / TILE;
+            onThreads(streamThreads((long) n1 * n2), () -> {
+                double[] nb = new double[Math.min(TILE, n1) * n2];
+                double[] tb = new double[nb.length];
+                try {
+                    for (int band = next.getAndIncrement(); band < bands; band = next.getAndIncrement()) {
+                        int r0 = band * TILE, r1 = Math.min(r0 + TILE, n1);
+                        System.arraycopy(g, r0 * n2, nb, 0, (r1 - r0) * n2);
+                        java.util.Arrays.fill(tb, 0.0);
+                        for (int i = r0; i < r1; i++) {
+                            for (int j0 = 0; j0 < n2; j0 += SEGMENT) {
+                                int len = Math.min(SEGMENT, n2 - j0);
+                                for (EntrywiseRule.Step s : chain) {
+                                    s.apply(i, j0, len, nb, tb, (i - r0) * n2 + j0);
+                                }
+                            }
+                        }
+                        synchronized (this) {
+                            while (emitted != band && !failed) {
+                                wait();
+                            }
+                            if (failed) {
+                                return null;
+                            }
+                            sink.rows(r0, r1, nb, tb);
+                            emitted++;
+                            notifyAll();
+                        }
+                    }
+                } catch (Throwable t) {
+                    synchronized (this) {
+                        failed = true;
+                        notifyAll();
+                    }
+                    throw t;
+                }
+                return null;
+            });
+        }
+    }
+
     /** Prepares the rules on the variances, then runs every row segment through all of them in place. */
     private static Kernel run(double[] nngp, double[] ntk, int n1, int n2, double[] var1, double[] var2,
                               int channels, boolean x1IsX2, boolean symmetric, List<EntrywiseRule> rules) {

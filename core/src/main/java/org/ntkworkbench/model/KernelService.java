@@ -51,6 +51,16 @@ public interface KernelService {
     }
 
     /**
+     * {@code net.kernel(x1, x2)} (NNGP and NTK, the same bits as {@link #analytic(Layer, Tensor, Tensor)}) handed to
+     * {@code sink} in blocks of rows in order, without the two {@code n1×n2} arrays, when the model allows it (a
+     * {@link org.ntkworkbench.nn.Serial} computed in one fused entrywise pass on dense inputs, see
+     * {@link org.ntkworkbench.nn.Serial#streamKernel}); false, with nothing computed, otherwise.
+     */
+    default boolean analyticRows(Layer net, Tensor x1, Tensor x2, org.ntkworkbench.kernel.EntrywiseChain.RowSink sink) throws IOException {
+        return net instanceof org.ntkworkbench.nn.Serial s && s.streamKernel(x1, x2, sink);
+    }
+
+    /**
      * The analytic kernel, in memory when the estimate fits {@code budgetBytes}, otherwise written
      * block by block to {@code dir/nngp.npy} and {@code dir/ntk.npy} (float64 {@code (n1, n2)}).
      */

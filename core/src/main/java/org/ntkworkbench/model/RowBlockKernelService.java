@@ -106,6 +106,30 @@ public final class RowBlockKernelService implements KernelService {
     }
 
     /**
+     * The rows of {@link #analytic(Layer, Tensor, Tensor) analytic(net, x1, x2)} in order, with the same calls and so
+     * the same bits: {@code x2 = x1} (or small kernels) as one streamed kernel, otherwise the same row blocks of x1
+     * (one per worker) streamed one after the other.
+     */
+    @Override
+    public boolean analyticRows(Layer net, Tensor x1, Tensor x2, org.ntkworkbench.kernel.EntrywiseChain.RowSink sink) throws IOException {
+        if (!(net instanceof Serial s)) {
+            return false;
+        }
+        int n1 = x1.dim(0), n2 = x2 == null ? n1 : x2.dim(0);
+        if (threads == 1 || x2 == null || x2 == x1 || n1 < 2 * threads || n1 * (long) n2 < 4096) {
+            return s.streamKernel(x1, x2, sink);
+        }
+        int rows = Math.max(1, (n1 + threads - 1) / threads);
+        for (int from = 0; from < n1; from += rows) {
+            int f = from;
+            if (!s.streamKernel(x1.rowRange(from, Math.min(n1, from + rows)), x2, (a, b, nngp, ntk) -> sink.rows(f + a, f + b, nngp, ntk))) {
+                return false; // decided on the first block: nothing was computed
+            }
+        }
+        return true;
+    }
+
+    /**
      * With spatial inputs (where kernels are slow enough to want a progress bar) and a dense output, the
      * kernel is computed in square tiles of at most {@value #PROGRESS_TILE} examples a side on the worker
      * threads (the same tiles as when the position pairs do not fit, see {@link #analytic}), each reported

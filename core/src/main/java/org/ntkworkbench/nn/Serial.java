@@ -145,6 +145,34 @@ public final class Serial implements Layer {
         return rest(flat, end, k, x1, x2);
     }
 
+    /**
+     * {@link #kernel(Tensor, Tensor, boolean, Boolean) kernel(x1, x2, true, null)} handed to {@code sink} in blocks of
+     * rows in order ({@link EntrywiseChain#streamFromInputs}: the same bits, without the two {@code n1×n2} output
+     * arrays) when the whole model is one fused entrywise pass on dense inputs — the same test as {@code kernel}'s;
+     * false (and nothing computed) otherwise, for the caller to compute the kernel in memory.
+     */
+    public boolean streamKernel(Tensor x1, Tensor x2, EntrywiseChain.RowSink sink) throws java.io.IOException {
+        List<Layer> flat = flattened();
+        int end = entrywiseRunEnd(flat, 0);
+        boolean dense = x1.rank() == 2 && (x2 == null || (x2.rank() == 2 && x2.dim(1) == x1.dim(1)));
+        if (end == 0 || end != flat.size() || !dense) {
+            return false;
+        }
+        try {
+            Params.located("", this, () -> {
+                try {
+                    EntrywiseChain.streamFromInputs(x1, x2, rules(flat, 0, end), sink);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return null;
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return true;
+    }
+
     /** The layers from {@code from} on applied to {@code k}, made symmetric for a kernel of x1 with itself. */
     private Kernel rest(List<Layer> flat, int from, Kernel k, Tensor x1, Tensor x2) {
         Serial rest = new Serial(flat.subList(from, flat.size()));

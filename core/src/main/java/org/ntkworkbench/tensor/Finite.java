@@ -54,12 +54,20 @@ public final class Finite {
         return t;
     }
 
+    /**
+     * The failure {@link #requireResult} throws for {@code value} at the flat index {@code flat} of an array of this
+     * shape (for results checked block by block, e.g. a kernel streamed to a file).
+     */
+    public static NonFiniteException resultFailure(String what, double value, int[] shape, long flat) {
+        return new NonFiniteException(what + ": non-finite value " + value + " at " + index(shape, flat)
+                + " (the computation overflowed or a parameter is not finite)");
+    }
+
     /** Returns {@code t}, or throws {@link NonFiniteException} "{@code what}: non-finite value NaN at [i, j]" (failed computation, exit 1). */
     public static Tensor requireResult(String what, Tensor t) {
         long i = t == null ? -1 : firstNonFinite(t.data());
         if (i >= 0) {
-            throw new NonFiniteException(what + ": non-finite value " + t.data()[(int) i] + " at " + index(t.shape(), i)
-                    + " (the computation overflowed or a parameter is not finite)");
+            throw resultFailure(what, t.data()[(int) i], t.shape(), i);
         }
         return t;
     }

@@ -1,0 +1,322 @@
+package org.ntkworkbench.io;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+
+/**
+ * A stored NPZ ({@code np.savez}) of float64 {@code (rows, cols)} arrays written row block by row block, as the rows
+ * are computed: the entries' sizes are known in advance, so each block goes by a positional write straight to its
+ * place in the file, and the whole arrays never exist in memory (for a 4000 × 4000 kernel that saves two 128 MB
+ * arrays, whose first touch costs more than computing them). Each entry's CRC-32 is updated as its rows arrive (in
+ * row order), the zip headers are written last, then the file's SHA-256 (for the run manifest, as
+ * {@link AtomicFiles#writtenSha256}) is computed while the file is forced to disk, and the file is renamed into place:
+ * the bytes, the atomicity (temporary sibling, fsync, rename, {@link AtomicFiles.OutputUnit}) and the durability are
+ * those of {@link Npz#write} with {@code compress = false}; {@code NpzRowWriterSpec} compares the bytes.
+ *
+ * <p>Only archives below 4 GiB (no Zip64 records) are written this way ({@link #fits}); the caller writes bigger ones
+ * as before. Not thread-safe: one thread at a time calls {@link #writeRows} (the kernel's row emitter).
+ * {@link #close} without {@link #commit} deletes the temporary file: nothing appears under the final name.
+ */
+public final class NpzRowWriter implements Closeable {
+    private static final LocalDateTime FIXED_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+    private static final long ZIP32_LIMIT = 0xFFFFFFFFL;
+    private static final int LOC = 30;
+    private static final int CEN = 46;
+    private static final int END = 22;
+    /** The extended-timestamp extra field {@code ZipOutputStream} writes for the fixed time: id, size, flag, mtime. */
+    private static final int EXTT = 9;
+
+    private final Path target;
+    private final Path temp;
+    private final FileChannel channel;
+    private final List<String> names;
+    private final int rows;
+    private final int cols;
+    private final byte[][] nameBytes;
+    private final long[] locOffset;
+    private final long[] dataOffset;
+    private final long entrySize;
+    private final long cenOffset;
+    private final CRC32[] crc;
+    private final int[] rowsDone;
+    private ByteBuffer buffer;
+    private long sinceSync;
+    private final Semaphore syncRequests = new Semaphore(0);
+    private volatile boolean syncStop;
+    private Thread syncThread;
+    private boolean committed;
+    private boolean closed;
+
+    /** True when the stored NPZ of {@code entries} float64 {@code (rows, cols)} arrays named {@code <name>.npy} needs no Zip64 records. */
+    public static boolean fits(List<String> names, long rows, long cols) {
+        long entry = NpyWriter.header(new int[] {(int) Math.min(rows, Integer.MAX_VALUE), (int) Math.min(cols, Integer.MAX_VALUE)}).length
+                + rows * cols * 8;
+        long total = END;
+        for (String n : names) {
+            int len = (n + ".npy").getBytes(StandardCharsets.UTF_8).length;
+            total += LOC + EXTT + CEN + EXTT + 2L * len + entry;
+        }
+        return rows >= 0 && cols >= 0 && rows * cols <= Integer.MAX_VALUE && entry < ZIP32_LIMIT && total < ZIP32_LIMIT;
+    }
+
+    private NpzRowWriter(Path target, List<String> names, int rows, int cols) throws IOException {
+        if (!fits(names, rows, cols)) {
+            throw new IllegalArgumentException("an NPZ of " + names.size() + " (" + rows + ", " + cols + ") arrays needs Zip64");
+        }
+        if (names.isEmpty() || names.stream().anyMatch(n -> n == null || n.isEmpty()) || names.stream().distinct().count() != names.size()) {
+            throw new IllegalArgumentException("array names must be distinct and non-empty: " + names);
+        }
+        this.target = target;
+        this.names = List.copyOf(names);
+        this.rows = rows;
+        this.cols = cols;
+        int k = names.size();
+        nameBytes = new byte[k][];
+        locOffset = new long[k];
+        dataOffset = new long[k];
+        crc = new CRC32[k];
+        rowsDone = new int[k];
+        byte[] header = NpyWriter.header(new int[] {rows, cols});
+        entrySize = header.length + (long) rows * cols * 8;
+        long off = 0;
+        for (int e = 0; e < k; e++) {
+            nameBytes[e] = (names.get(e) + ".npy").getBytes(StandardCharsets.UTF_8);
+            locOffset[e] = off;
+            dataOffset[e] = off + LOC + nameBytes[e].length + EXTT;
+            off = dataOffset[e] + entrySize;
+        }
+        cenOffset = off;
+        temp = AtomicFiles.createTemporarySibling(target);
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            for (int e = 0; e < k; e++) {
+                crc[e] = new CRC32();
+                crc[e].update(header);
+                writeFully(ch, ByteBuffer.wrap(header), dataOffset[e]);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (ch != null) {
+                ch.close();
+            }
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        channel = ch;
+    }
+
+    /**
+     * A writer for {@code target}: a stored NPZ whose entries are {@code <name>.npy}, float64 {@code (rows, cols)}, in
+     * the order of {@code names}; written into a temporary sibling until {@link #commit}.
+     */
+    public static NpzRowWriter create(Path target, List<String> names, int rows, int cols) throws IOException {
+        return new NpzRowWriter(target, names, rows, cols);
+    }
+
+    /**
+     * Rows {@code [from, to)} of entry {@code entry} (an index into the names): {@code data[0 .. (to - from)·cols)},
+     * row-major. Each entry's rows must come in order ({@code from} = the rows written so far).
+     */
+    public void writeRows(int entry, int from, int to, double[] data) throws IOException {
+        if (committed || closed) {
+            throw new IllegalStateException("writer is " + (closed ? "closed" : "committed"));
+        }
+        if (from != rowsDone[entry] || to < from || to > rows) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of '" + names.get(entry) + "' after " + rowsDone[entry] + " rows");
+        }
+        int count = (to - from) * cols;
+        if (buffer == null || buffer.capacity() < 8L * count) {
+            buffer = ByteBuffer.allocateDirect(Math.max(8 * count, 1 << 16)).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        buffer.clear();
+        buffer.asDoubleBuffer().put(data, 0, count);
+        buffer.limit(8 * count);
+        crc[entry].update(buffer.duplicate());
+        writeFully(channel, buffer, dataOffset[entry] + (entrySize - 8L * rows * cols) + (long) from * cols * 8);
+        rowsDone[entry] = to;
+        sinceSync += 8L * count;
+        if (sinceSync >= (long) HashingChannelOutput.SYNC_EVERY_MIB << 20) {
+            // An early write-back, so that the final fsync waits only for the tail (see HashingChannelOutput).
+            sinceSync = 0;
+            if (syncThread == null) {
+                syncThread = new Thread(this::sync, "ntk-npz-sync");
+                syncThread.setDaemon(true);
+                syncThread.start();
+            }
+            if (syncRequests.availablePermits() == 0) {
+                syncRequests.release();
+            }
+        }
+    }
+
+    private void sync() {
+        try {
+            while (true) {
+                syncRequests.acquire();
+                if (syncStop) {
+                    return;
+                }
+                channel.force(false);
+            }
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            // the final force reports any real problem
+        }
+    }
+
+    /**
+     * Every row of every entry written: writes the zip headers, forces the file to disk while hashing it, and renames
+     * it into place (under the target's {@link AtomicFiles.OutputUnit} lock, if one is open).
+     */
+    public void commit() throws IOException {
+        for (int e = 0; e < names.size(); e++) {
+            if (rowsDone[e] != rows) {
+                throw new IllegalStateException("'" + names.get(e) + "' has " + rowsDone[e] + " of " + rows + " rows");
+            }
+        }
+        ZipEntry fixed = new ZipEntry("x");
+        fixed.setTimeLocal(FIXED_TIME);
+        int dosTime = (int) dosTime(FIXED_TIME);
+        java.nio.file.attribute.FileTime mtime = fixed.getLastModifiedTime();
+        if (mtime == null) {
+            throw new IllegalStateException("no modification time");
+        }
+        int unixTime = (int) mtime.to(TimeUnit.SECONDS);
+        ByteBuffer cen = ByteBuffer.allocate(names.size() * (CEN + EXTT) + names.stream().mapToInt(n -> n.length() + 8).sum() + END)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (int e = 0; e < names.size(); e++) {
+            int c = (int) crc[e].getValue();
+            ByteBuffer loc = ByteBuffer.allocate(LOC + nameBytes[e].length + EXTT).order(ByteOrder.LITTLE_ENDIAN);
+            loc.putInt(0x04034b50).putShort((short) 10).putShort((short) 0x800).putShort((short) 0).putInt(dosTime)
+                    .putInt(c).putInt((int) entrySize).putInt((int) entrySize)
+                    .putShort((short) nameBytes[e].length).putShort((short) EXTT).put(nameBytes[e]);
+            extendedTime(loc, unixTime);
+            writeFully(channel, loc.flip(), locOffset[e]);
+            cen.putInt(0x02014b50).putShort((short) 10).putShort((short) 10).putShort((short) 0x800).putShort((short) 0)
+                    .putInt(dosTime).putInt(c).putInt((int) entrySize).putInt((int) entrySize)
+                    .putShort((short) nameBytes[e].length).putShort((short) EXTT).putShort((short) 0).putShort((short) 0)
+                    .putShort((short) 0).putInt(0).putInt((int) locOffset[e]).put(nameBytes[e]);
+            extendedTime(cen, unixTime);
+        }
+        int cenLength = cen.position();
+        cen.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) names.size()).putShort((short) names.size())
+                .putInt(cenLength).putInt((int) cenOffset).putShort((short) 0);
+        writeFully(channel, cen.flip(), cenOffset);
+        long size = cenOffset + cen.limit();
+        stopSync();
+        // SHA-256 of the whole file (the manifest records it) on another thread while this one forces it to disk.
+        String[] sha = new String[1];
+        Throwable[] failure = new Throwable[1];
+        Thread hasher = new Thread(() -> {
+            try {
+                sha[0] = sha256(channel, size);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "ntk-npz-digest");
+        hasher.setDaemon(true);
+        hasher.start();
+        channel.force(true);
+        try {
+            hasher.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while hashing " + target);
+        }
+        if (failure[0] instanceof IOException io) {
+            throw io;
+        }
+        if (failure[0] != null) {
+            throw new IOException("hashing " + temp + " failed: " + failure[0], failure[0]);
+        }
+        channel.close();
+        AtomicFiles.moveIntoPlace(temp, target);
+        committed = true;
+        AtomicFiles.remember(target, size, sha[0]);
+    }
+
+    private static void extendedTime(ByteBuffer b, int unixTime) {
+        b.putShort((short) 0x5455).putShort((short) 5).put((byte) 1).putInt(unixTime);
+    }
+
+    /** MS-DOS date and time of {@code t} as {@link ZipEntry#setTimeLocal} computes them (whole seconds). */
+    private static long dosTime(LocalDateTime t) {
+        return ((t.getYear() - 1980) << 25 | t.getMonthValue() << 21 | t.getDayOfMonth() << 16 | t.getHour() << 11
+                | t.getMinute() << 5 | t.getSecond() >> 1) & 0xffffffffL;
+    }
+
+    private static String sha256(FileChannel ch, long size) throws IOException {
+        MessageDigest d;
+        try {
+            d = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+        long pos = 0;
+        while (pos < size) {
+            b.clear();
+            int n = ch.read(b, pos);
+            if (n < 0) {
+                throw new IOException("file shorter than written");
+            }
+            pos += n;
+            b.flip();
+            d.update(b);
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+        long p = position;
+        while (b.hasRemaining()) {
+            p += ch.write(b, p);
+        }
+    }
+
+    private void stopSync() {
+        if (syncThread != null) {
+            syncStop = true;
+            syncRequests.release();
+            try {
+                syncThread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            syncThread = null;
+        }
+    }
+
+    /** Deletes the temporary file unless {@link #commit} succeeded. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!committed) {
+            stopSync();
+            try {
+                channel.close();
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+}
