@@ -39,8 +39,10 @@ public final class Main {
     /**
      * Start-up work that would otherwise run one after the other on the main thread, begun on background threads
      * while picocli builds its command tree and the workbench starts: the native BLAS check for the commands that
-     * need it, and the Groovy runtime and parser for a {@code --model} expression. Both only warm up: the command's
-     * own {@code NativeCheck.verify()} and {@code ModelOption.parse} decide and report, exactly as without them.
+     * need it, and for a {@code --model} expression the Groovy runtime, which the layer words' dispatch initialises
+     * on first use (≈ 0.3 thread CPU s; the expression's own parser, ModelParser, costs ≈ 0.03 s cold and needs no warm-up
+     * since session 6). Both only warm up: the command's own {@code NativeCheck.verify()} and
+     * {@code ModelOption.parse} decide and report, exactly as without them.
      */
     private static void warmUp(String[] args) {
         if (args.length == 0 || !WORKBENCH_COMMANDS.contains(args[0])) {

@@ -2,53 +2,33 @@ package org.ntkworkbench.dsl;
 
 import groovy.lang.Closure;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.codehaus.groovy.ast.ASTNode;
-import org.codehaus.groovy.ast.AnnotatedNode;
-import org.codehaus.groovy.ast.ClassNode;
-import org.codehaus.groovy.ast.MethodNode;
-import org.codehaus.groovy.ast.ModuleNode;
-import org.codehaus.groovy.ast.Parameter;
-import org.codehaus.groovy.ast.expr.ArgumentListExpression;
-import org.codehaus.groovy.ast.expr.BinaryExpression;
-import org.codehaus.groovy.ast.expr.BooleanExpression;
-import org.codehaus.groovy.ast.expr.ClassExpression;
-import org.codehaus.groovy.ast.expr.ClosureExpression;
-import org.codehaus.groovy.ast.expr.ConstantExpression;
-import org.codehaus.groovy.ast.expr.DeclarationExpression;
-import org.codehaus.groovy.ast.expr.Expression;
-import org.codehaus.groovy.ast.expr.ListExpression;
-import org.codehaus.groovy.ast.expr.MapEntryExpression;
-import org.codehaus.groovy.ast.expr.MapExpression;
-import org.codehaus.groovy.ast.expr.MethodCallExpression;
-import org.codehaus.groovy.ast.expr.NamedArgumentListExpression;
-import org.codehaus.groovy.ast.expr.NotExpression;
-import org.codehaus.groovy.ast.expr.PropertyExpression;
-import org.codehaus.groovy.ast.expr.TernaryExpression;
-import org.codehaus.groovy.ast.expr.TupleExpression;
-import org.codehaus.groovy.ast.expr.UnaryMinusExpression;
-import org.codehaus.groovy.ast.expr.UnaryPlusExpression;
-import org.codehaus.groovy.ast.expr.VariableExpression;
-import org.codehaus.groovy.ast.stmt.BlockStatement;
-import org.codehaus.groovy.ast.stmt.EmptyStatement;
-import org.codehaus.groovy.ast.stmt.ExpressionStatement;
-import org.codehaus.groovy.ast.stmt.ReturnStatement;
-import org.codehaus.groovy.ast.stmt.Statement;
-import org.codehaus.groovy.control.CompilerConfiguration;
-import org.codehaus.groovy.control.ErrorCollector;
-import org.codehaus.groovy.control.MultipleCompilationErrorsException;
-import org.codehaus.groovy.control.SourceUnit;
-import org.codehaus.groovy.runtime.DefaultGroovyMethods;
 import org.codehaus.groovy.runtime.typehandling.NumberMath;
-import org.codehaus.groovy.syntax.Types;
+import org.ntkworkbench.dsl.ModelParser.Binary;
+import org.ntkworkbench.dsl.ModelParser.Call;
+import org.ntkworkbench.dsl.ModelParser.Const;
+import org.ntkworkbench.dsl.ModelParser.Def;
+import org.ntkworkbench.dsl.ModelParser.Entry;
+import org.ntkworkbench.dsl.ModelParser.Lit;
+import org.ntkworkbench.dsl.ModelParser.ListNode;
+import org.ntkworkbench.dsl.ModelParser.MapNode;
+import org.ntkworkbench.dsl.ModelParser.MathCall;
+import org.ntkworkbench.dsl.ModelParser.Node;
+import org.ntkworkbench.dsl.ModelParser.Return;
+import org.ntkworkbench.dsl.ModelParser.Ternary;
+import org.ntkworkbench.dsl.ModelParser.Unary;
+import org.ntkworkbench.dsl.ModelParser.Var;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
@@ -58,17 +38,25 @@ import org.ntkworkbench.spi.DslWord;
  * The command line's {@code --model EXPR|FILE}: a DSL model expression such as
  * {@code "serial(dense(512, bStd: 0.1), relu(), dense(1))"}, or a file holding one.
  *
- * <p>A model expression is <em>data, not a program</em> (DESIGN.md): it is parsed into Groovy's syntax
- * tree and then interpreted here, node by node, never compiled or run as Groovy. Only these nodes are
- * accepted: number, string, boolean and null literals; lists and maps; calls of DSL words (implicit
- * receiver) with positional and named arguments; arithmetic ({@code + - * / % **}, unary minus),
- * comparisons, {@code && || !} and {@code ?:}; {@code def name = value} and names so defined; closures
- * (for {@code elementwise { x -> … }}) made of the same; and the pure functions and constants of
- * {@code Math} ({@code Math.sin(x)}, {@code Math.PI}) and {@code Double} ({@code Double.NaN}). Anything
- * else (method calls on values, property access, {@code new}, imports, annotations, casts, GStrings,
- * method pointers, classes, assignment, loops) is refused in one line naming the construct. Words that
- * touch files or the run ({@link #NOT_MODEL_WORDS}) are refused too. An {@code ntk run} script is code
- * and is compiled normally by {@link ScriptRunner}.
+ * <p>A model expression is <em>data, not a program</em> (DESIGN.md): {@link ModelParser}, a small hand-written
+ * parser of exactly the subset below (the only parser of model expressions; Groovy's parser is not used), turns
+ * it into a tree of a few node types, which is checked as a whole and then interpreted here, node by node, never
+ * compiled or run as Groovy. Only these are accepted: number, string, boolean and null literals (Groovy's literal
+ * syntax and types: {@code 1} Integer, {@code 0.5} BigDecimal, {@code 0.5d} Double, {@code 2L}, {@code 3G},
+ * hex/octal/binary, {@code _} separators); lists and maps; calls of DSL words with positional and named arguments
+ * (mixed in any order, named ones passed first as Groovy does) and trailing closures, also without parentheses
+ * ({@code dense 8}); arithmetic ({@code + - * / % **}, unary minus) with Groovy's number rules ({@code 1/2} is the
+ * BigDecimal 0.5), comparisons, {@code && || !} and {@code c ? a : b}, with Groovy's precedence and associativity;
+ * {@code def name = value} (or {@code var}/{@code final}/a type) and names so defined; closures of at most one
+ * untyped or double parameter ({@code elementwise { x -> … }}, {@code { it * it }}) made of the same; the pure
+ * functions and constants of {@code Math} ({@code Math.sin(x)}, {@code Math.PI}) and {@code Double}
+ * ({@code Double.NaN}); comments, {@code #!} on the first line, newlines or {@code ;} between statements, the last
+ * statement's value being the result. Anything else (method calls on values, property access, {@code new},
+ * imports, annotations, casts, GStrings, method pointers and references, lambdas, classes, assignment, loops, the
+ * elvis operator, ranges, bitwise operators, subscripts, spreads) is refused in one line naming the construct and
+ * its line and column; so are words that touch files or the run ({@link #NOT_MODEL_WORDS}), unknown names, and
+ * texts nesting deeper than {@link ModelParser#MAX_DEPTH}. An {@code ntk run} script is code and is compiled
+ * normally by {@link ScriptRunner}.
  */
 public final class ModelExpressions {
     private ModelExpressions() {}
@@ -78,10 +66,10 @@ public final class ModelExpressions {
             "consistency", "experiment", "sweep", "threads", "notes", "data", "model", "train", "analyse", "table", "series",
             "degreeResiduals", "regionConvergence", "densityConvergence", "extrapolation", "locality");
 
-    private static final Set<String> MATH_1 = Set.of("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp",
+    static final Set<String> MATH_1 = Set.of("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp",
             "expm1", "log", "log1p", "log10", "sqrt", "cbrt", "abs", "signum", "floor", "ceil", "rint", "toRadians", "toDegrees");
-    private static final Set<String> MATH_2 = Set.of("atan2", "pow", "hypot", "max", "min");
-    private static final Map<String, Double> CONSTANTS = Map.of("Math.PI", Math.PI, "Math.E", Math.E, "Double.NaN", Double.NaN,
+    static final Set<String> MATH_2 = Set.of("atan2", "pow", "hypot", "max", "min");
+    static final Map<String, Double> CONSTANTS = Map.of("Math.PI", Math.PI, "Math.E", Math.E, "Double.NaN", Double.NaN,
             "Double.POSITIVE_INFINITY", Double.POSITIVE_INFINITY, "Double.NEGATIVE_INFINITY", Double.NEGATIVE_INFINITY,
             "Double.MAX_VALUE", Double.MAX_VALUE, "Double.MIN_VALUE", Double.MIN_VALUE);
     private static final String HINT = " (a model expression is data: DSL words, literals, named arguments, arithmetic;"
@@ -115,9 +103,8 @@ public final class ModelExpressions {
     }
 
     /**
-     * Starts, on a background daemon thread, what the first {@link #parse} of {@code exprOrFile} would otherwise do
-     * on the caller's thread: the Groovy runtime's initialisation (the layer words dispatch through it) and the
-     * parser's classes and tables, by building (and dropping) the syntax tree of an inline expression. A start-up
+     * Starts, on a background daemon thread, what the first {@link #parse} would otherwise do on the caller's thread:
+     * the Groovy runtime's initialisation, which the layer words' dispatch ({@code LayerWords}) needs. A start-up
      * optimisation for the CLI, which meanwhile starts the workbench on its main thread: it decides nothing, every
      * error is ignored here and reported by the real {@link #parse}.
      */
@@ -125,9 +112,6 @@ public final class ModelExpressions {
         Thread t = new Thread(() -> {
             try {
                 org.codehaus.groovy.runtime.InvokerHelper.getMetaClass(Layer.class);
-                if (exprOrFile != null && exprOrFile.contains("(")) {
-                    syntaxTree(exprOrFile, "--model");
-                }
             } catch (RuntimeException | LinkageError ignored) {
                 // the real parse reports it
             }
@@ -141,32 +125,22 @@ public final class ModelExpressions {
      * starts every error message (e.g. {@code --model}).
      */
     public static Object evaluate(DslContext workbench, String source, String what) {
-        ModuleNode module = syntaxTree(source, what);
-        Interpreter in = new Interpreter(workbench, what);
-        in.checkModule(module);
-        in.check(module.getStatementBlock().getStatements(), new java.util.HashSet<>());
-        return in.run(module.getStatementBlock());
-    }
-
-    private static ModuleNode syntaxTree(String source, String what) {
-        CompilerConfiguration cc = new CompilerConfiguration();
-        // Only parsing and conversion to the syntax tree run: no class resolution, no AST transformations
-        // (so @Grab and friends never act), no code generation.
-        SourceUnit su = new SourceUnit("model.groovy", source, cc, null, new ErrorCollector(cc));
+        List<Node> statements;
         try {
-            su.parse();
-            su.completePhase();
-            su.nextPhase();
-            su.convert();
-        } catch (MultipleCompilationErrorsException e) {
-            throw new DslException(ScriptRunner.compileError(what, e).replaceFirst("^" + java.util.regex.Pattern.quote(what) + ":", what + ": line "));
-        } catch (RuntimeException e) {
-            throw new DslException(what + ": cannot parse: " + firstLine(e.getMessage()));
+            statements = ModelParser.parse(source, what);
+        } catch (StackOverflowError e) {
+            throw new DslException(what + ": the expression nests too deeply");
         }
-        return su.getAST();
+        Interpreter in = new Interpreter(workbench, what);
+        in.check(statements, new HashSet<>());
+        try {
+            return in.statements(statements, in.globals);
+        } catch (StackOverflowError e) {
+            throw new DslException(what + ": the expression nests too deeply");
+        }
     }
 
-    private static String firstLine(String s) {
+    static String firstLine(String s) {
         if (s == null) {
             return "";
         }
@@ -174,7 +148,7 @@ public final class ModelExpressions {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** Walks and evaluates the accepted subset of Groovy's syntax tree. */
+    /** Checks and evaluates the tree of {@link ModelParser}. */
     private static final class Interpreter {
         private final DslContext workbench;
         private final String what;
@@ -185,355 +159,191 @@ public final class ModelExpressions {
             this.what = what;
         }
 
-        DslException refuse(ASTNode node, String message) {
-            String where = node != null && node.getLineNumber() > 0
-                    ? " line " + node.getLineNumber() + ", column " + node.getColumnNumber() + ":" : "";
+        DslException refuse(Node node, String message) {
+            String where = node != null && node.line() > 0 ? " line " + node.line() + ", column " + node.col() + ":" : "";
             return new DslException(what + ":" + where + " " + message);
         }
 
-        void checkModule(ModuleNode m) {
-            if (m.getPackage() != null || !m.getImports().isEmpty() || !m.getStarImports().isEmpty()
-                    || !m.getStaticImports().isEmpty() || !m.getStaticStarImports().isEmpty()) {
-                throw refuse(m.getPackage(), "imports and packages are not allowed" + HINT);
-            }
-            for (ClassNode c : m.getClasses()) {
-                if (!c.isScript()) {
-                    throw refuse(c, "class declarations are not allowed" + HINT);
-                }
-                noAnnotations(c);
-                for (MethodNode mn : c.getMethods()) {
-                    if (!mn.getName().equals("run") && !mn.getName().equals("main")) {
-                        throw refuse(mn, "method declarations are not allowed" + HINT);
-                    }
-                }
-                if (!c.getFields().isEmpty() || !c.getProperties().isEmpty() || !c.getObjectInitializerStatements().isEmpty()) {
-                    throw refuse(c, "fields and initialisers are not allowed" + HINT);
-                }
-            }
+        DslException refuse(Entry e, String message) {
+            return new DslException(what + ": line " + e.line() + ", column " + e.col() + ": " + message);
         }
 
-        void noAnnotations(AnnotatedNode n) {
-            if (!n.getAnnotations().isEmpty()) {
-                throw refuse(n.getAnnotations().get(0), "annotations (@" + n.getAnnotations().get(0).getClassNode().getNameWithoutPackage()
-                        + ") are not allowed" + HINT);
-            }
-        }
-
-        Object run(BlockStatement block) {
-            return statements(block.getStatements(), globals, true);
-        }
-
-        Object statements(List<Statement> list, Map<String, Object> scope, boolean top) {
+        Object statements(List<Node> list, Map<String, Object> scope) {
             Object last = null;
-            for (Statement s : list) {
-                if (s.getStatementLabels() != null && !s.getStatementLabels().isEmpty()) {
-                    throw refuse(s, "statement labels are not allowed" + HINT);
+            for (Node s : list) {
+                if (s instanceof Return r) {
+                    return eval(r.value(), scope);
                 }
-                if (s.getClass() == EmptyStatement.class) {
-                    continue;
-                } else if (s.getClass() == ExpressionStatement.class) {
-                    last = eval(((ExpressionStatement) s).getExpression(), scope);
-                } else if (s.getClass() == ReturnStatement.class) {
-                    return eval(((ReturnStatement) s).getExpression(), scope);
-                } else if (s.getClass() == BlockStatement.class) {
-                    last = statements(((BlockStatement) s).getStatements(), scope, top);
-                } else {
-                    throw refuse(s, describe(s) + " is not allowed" + HINT);
-                }
+                last = eval(s, scope);
             }
             return last;
         }
 
-        Object eval(Expression e, Map<String, Object> scope) {
-            Class<?> k = e.getClass();
-            if (k == ConstantExpression.class) {
-                Object v = ((ConstantExpression) e).getValue();
-                if (v == null || v instanceof Number || v instanceof String || v instanceof Boolean) {
-                    return v;
+        Object eval(Node e, Map<String, Object> scope) {
+            return switch (e) {
+                case Lit l -> l.value();
+                case ListNode l -> {
+                    List<Object> out = new ArrayList<>();
+                    for (Node x : l.items()) {
+                        out.add(eval(x, scope));
+                    }
+                    yield out;
                 }
-                throw refuse(e, "the constant " + v + " is not allowed" + HINT);
-            }
-            if (k == ListExpression.class) {
-                List<Object> out = new ArrayList<>();
-                for (Expression x : ((ListExpression) e).getExpressions()) {
-                    out.add(eval(x, scope));
+                case MapNode m -> map(m.entries(), scope);
+                case Call c -> call(c, scope);
+                case MathCall m -> {
+                    List<Object> args = new ArrayList<>();
+                    for (Node x : m.args()) {
+                        args.add(eval(x, scope));
+                    }
+                    yield math(m, m.name(), args);
                 }
-                return out;
-            }
-            if (k == MapExpression.class || k == NamedArgumentListExpression.class) {
-                return map((MapExpression) e, scope);
-            }
-            if (k == MethodCallExpression.class) {
-                return call((MethodCallExpression) e, scope);
-            }
-            if (k == VariableExpression.class) {
-                String n = ((VariableExpression) e).getName();
-                if (scope.containsKey(n)) {
-                    return scope.get(n);
+                case Const c -> CONSTANTS.get(c.name());
+                case Var v -> {
+                    String n = v.name();
+                    if (scope.containsKey(n)) {
+                        yield scope.get(n);
+                    }
+                    if (scope != globals && globals.containsKey(n)) {
+                        yield globals.get(n);
+                    }
+                    throw unknownName(v);
                 }
-                if (scope != globals && globals.containsKey(n)) {
-                    return globals.get(n);
+                case Def d -> {
+                    Object v = eval(d.value(), scope);
+                    scope.put(d.name(), v);
+                    yield v;
                 }
-                if (workbench.words().containsKey(n)) {
-                    throw refuse(e, "'" + n + "' is a word: call it, " + n + "(...)");
-                }
-                throw refuse(e, "unknown name '" + n + "'; only names defined with def in the expression and closure parameters"
-                        + " can be used" + HINT);
-            }
-            if (k == DeclarationExpression.class) {
-                DeclarationExpression d = (DeclarationExpression) e;
-                noAnnotations(d);
-                if (d.isMultipleAssignmentDeclaration() || d.getLeftExpression().getClass() != VariableExpression.class) {
-                    throw refuse(e, "only 'def name = value' declarations are allowed" + HINT);
-                }
-                String n = d.getVariableExpression().getName();
-                checkNewName(d, n);
-                Object v = eval(d.getRightExpression(), scope);
-                scope.put(n, v);
-                return v;
-            }
-            if (k == BinaryExpression.class) {
-                return binary((BinaryExpression) e, scope);
-            }
-            if (k == UnaryMinusExpression.class) {
-                Object v = eval(((UnaryMinusExpression) e).getExpression(), scope);
-                return org.codehaus.groovy.runtime.InvokerHelper.unaryMinus(number(e, v));
-            }
-            if (k == UnaryPlusExpression.class) {
-                return number(e, eval(((UnaryPlusExpression) e).getExpression(), scope));
-            }
-            if (k == NotExpression.class) {
-                return !bool(e, eval(((NotExpression) e).getExpression(), scope));
-            }
-            if (k == BooleanExpression.class) {
-                return bool(e, eval(((BooleanExpression) e).getExpression(), scope));
-            }
-            if (k == TernaryExpression.class) {
-                TernaryExpression t = (TernaryExpression) e;
-                return bool(t, eval(t.getBooleanExpression(), scope)) ? eval(t.getTrueExpression(), scope) : eval(t.getFalseExpression(), scope);
-            }
-            if (k == ClosureExpression.class) {
-                return closure((ClosureExpression) e, scope);
-            }
-            if (k == PropertyExpression.class) {
-                String q = qualified((PropertyExpression) e);
-                if (q != null && CONSTANTS.containsKey(q)) {
-                    return CONSTANTS.get(q);
-                }
-                throw refuse(e, "property access ('" + e.getText() + "') is not allowed; constants allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(CONSTANTS.keySet())) + HINT);
-            }
-            throw refuse(e, describe(e) + " ('" + abbreviate(e.getText()) + "') is not allowed" + HINT);
+                case Binary b -> binary(b, scope);
+                case Unary u -> switch (u.op()) {
+                    case "-" -> unaryMinus(u, number(u, eval(u.operand(), scope)));
+                    case "+" -> number(u, eval(u.operand(), scope));
+                    default -> !bool(u, eval(u.operand(), scope));
+                };
+                case Ternary t -> bool(t, eval(t.condition(), scope)) ? eval(t.ifTrue(), scope) : eval(t.ifFalse(), scope);
+                case ModelParser.Closure c -> new DataClosure(this, c.param(), c.body(), new HashMap<>(scope));
+                case Return r -> eval(r.value(), scope);
+            };
         }
 
+        DslException unknownName(Var v) {
+            String n = v.name();
+            if (workbench.words().containsKey(n)) {
+                return refuse(v, "'" + n + "' is a word: call it, " + n + "(...)");
+            }
+            return refuse(v, "unknown name '" + n + "'; only names defined with def in the expression and closure parameters"
+                    + " can be used" + HINT);
+        }
 
         /**
-         * Checks statements before anything runs (closure bodies included), with the names defined so far;
-         * the same rules as {@link #eval}, so a refused construct is refused even inside a closure never called.
+         * Checks statements before anything runs (closure bodies included), with the names defined so far: calls
+         * name DSL words that belong in a model, names are defined before use and new names are free.
          */
-        void check(List<Statement> list, Set<String> names) {
-            for (Statement s : list) {
-                if (s.getStatementLabels() != null && !s.getStatementLabels().isEmpty()) {
-                    throw refuse(s, "statement labels are not allowed" + HINT);
-                }
-                if (s.getClass() == EmptyStatement.class) {
-                    continue;
-                } else if (s.getClass() == ExpressionStatement.class) {
-                    check(((ExpressionStatement) s).getExpression(), names);
-                } else if (s.getClass() == ReturnStatement.class) {
-                    check(((ReturnStatement) s).getExpression(), names);
-                } else if (s.getClass() == BlockStatement.class) {
-                    check(((BlockStatement) s).getStatements(), names);
-                } else {
-                    throw refuse(s, describe(s) + " is not allowed" + HINT);
-                }
+        void check(List<Node> list, Set<String> names) {
+            for (Node s : list) {
+                check(s, names);
             }
         }
 
-        void check(Expression e, Set<String> names) {
-            Class<?> k = e.getClass();
-            if (k == ConstantExpression.class) {
-                Object v = ((ConstantExpression) e).getValue();
-                if (!(v == null || v instanceof Number || v instanceof String || v instanceof Boolean)) {
-                    throw refuse(e, "the constant " + v + " is not allowed" + HINT);
-                }
-            } else if (k == ListExpression.class) {
-                ((ListExpression) e).getExpressions().forEach(x -> check(x, names));
-            } else if (k == MapExpression.class || k == NamedArgumentListExpression.class) {
-                for (MapEntryExpression me : ((MapExpression) e).getMapEntryExpressions()) {
-                    if (me.getClass() != MapEntryExpression.class) {
-                        throw refuse(me, describe(me) + " is not allowed" + HINT);
+        void check(Node e, Set<String> names) {
+            switch (e) {
+                case Lit l -> { }
+                case ListNode l -> l.items().forEach(x -> check(x, names));
+                case MapNode m -> m.entries().forEach(x -> check(x.value(), names));
+                case Call c -> {
+                    if (NOT_MODEL_WORDS.contains(c.name())) {
+                        throw refuse(c, "the word '" + c.name() + "' reads or writes files or runs an experiment; it belongs in an ntk run script,"
+                                + " not in a model expression");
                     }
-                    Object key = me.getKeyExpression().getClass() == ConstantExpression.class
-                            ? ((ConstantExpression) me.getKeyExpression()).getValue() : null;
-                    if (!(key instanceof String)) {
-                        throw refuse(me, "map keys and argument names must be plain names or strings" + HINT);
+                    if (!workbench.words().containsKey(c.name())) {
+                        throw refuse(c, "'" + c.name() + "' is not a DSL word" + ScriptRunnerSuggest.suggestion(c.name(), workbench.words().keySet())
+                                + "; only DSL words can be called" + HINT);
                     }
-                    check(me.getValueExpression(), names);
+                    c.named().forEach(x -> check(x.value(), names));
+                    c.positional().forEach(x -> check(x, names));
                 }
-            } else if (k == MethodCallExpression.class) {
-                MethodCallExpression mc = (MethodCallExpression) e;
-                if (mc.isSpreadSafe() || mc.isSafe() || mc.getGenericsTypes() != null || mc.getMethod().getClass() != ConstantExpression.class) {
-                    throw refuse(mc, "'" + abbreviate(mc.getText()) + "' is not allowed" + HINT);
-                }
-                String name = mc.getMethodAsString();
-                if (!mc.isImplicitThis()) {
-                    Expression receiver = mc.getObjectExpression();
-                    String cls = receiver.getClass() == VariableExpression.class ? ((VariableExpression) receiver).getName() : null;
-                    if (!("Math".equals(cls) && !names.contains("Math") && (MATH_1.contains(name) || MATH_2.contains(name)))) {
-                        throw refuse(mc, "method calls on values ('" + abbreviate(receiver.getText()) + "." + name
-                                + "(...)') are not allowed; only DSL words and Math functions can be called" + HINT);
+                case MathCall m -> m.args().forEach(x -> check(x, names));
+                case Const c -> { }
+                case Var v -> {
+                    if (!names.contains(v.name())) {
+                        throw unknownName(v);
                     }
-                } else if (NOT_MODEL_WORDS.contains(name)) {
-                    throw refuse(mc, "the word '" + name + "' reads or writes files or runs an experiment; it belongs in an ntk run script,"
-                            + " not in a model expression");
-                } else if (!workbench.words().containsKey(name)) {
-                    throw refuse(mc, "'" + name + "' is not a DSL word" + ScriptRunnerSuggest.suggestion(name, workbench.words().keySet())
-                            + "; only DSL words can be called" + HINT);
                 }
-                Expression a = mc.getArguments();
-                if (a.getClass() != ArgumentListExpression.class && a.getClass() != TupleExpression.class) {
-                    throw refuse(a, "these arguments are not allowed" + HINT);
+                case Def d -> {
+                    checkNewName(d, d.name());
+                    check(d.value(), names);
+                    names.add(d.name());
                 }
-                for (Expression x : ((TupleExpression) a).getExpressions()) {
-                    if (x.getClass() == NamedArgumentListExpression.class && !mc.isImplicitThis()) {
-                        throw refuse(x, "named arguments are for DSL words only" + HINT);
+                case Binary b -> {
+                    check(b.left(), names);
+                    check(b.right(), names);
+                }
+                case Unary u -> check(u.operand(), names);
+                case Ternary t -> {
+                    check(t.condition(), names);
+                    check(t.ifTrue(), names);
+                    check(t.ifFalse(), names);
+                }
+                case ModelParser.Closure c -> {
+                    if (!c.param().equals("it")) {
+                        checkNewName(c, c.param());
                     }
-                    check(x, names);
+                    Set<String> inner = new HashSet<>(names);
+                    inner.add(c.param());
+                    check(c.body(), inner);
                 }
-            } else if (k == VariableExpression.class) {
-                String n = ((VariableExpression) e).getName();
-                if (!names.contains(n)) {
-                    if (workbench.words().containsKey(n)) {
-                        throw refuse(e, "'" + n + "' is a word: call it, " + n + "(...)");
-                    }
-                    throw refuse(e, "unknown name '" + n + "'; only names defined with def in the expression and closure parameters"
-                            + " can be used" + HINT);
-                }
-            } else if (k == DeclarationExpression.class) {
-                DeclarationExpression d = (DeclarationExpression) e;
-                noAnnotations(d);
-                if (d.isMultipleAssignmentDeclaration() || d.getLeftExpression().getClass() != VariableExpression.class) {
-                    throw refuse(e, "only 'def name = value' declarations are allowed" + HINT);
-                }
-                String n = d.getVariableExpression().getName();
-                checkNewName(d, n);
-                check(d.getRightExpression(), names);
-                names.add(n);
-            } else if (k == BinaryExpression.class) {
-                BinaryExpression b = (BinaryExpression) e;
-                String sym = b.getOperation().getText();
-                if (!Set.of("+", "-", "*", "/", "%", "**", "<", ">", "<=", ">=", "==", "!=", "&&", "||").contains(sym)) {
-                    throw refuse(b, "the operator '" + sym + "' is not allowed; arithmetic (+ - * / % **), comparisons, && || ! and ?: are" + HINT);
-                }
-                check(b.getLeftExpression(), names);
-                check(b.getRightExpression(), names);
-            } else if (k == UnaryMinusExpression.class) {
-                check(((UnaryMinusExpression) e).getExpression(), names);
-            } else if (k == UnaryPlusExpression.class) {
-                check(((UnaryPlusExpression) e).getExpression(), names);
-            } else if (k == NotExpression.class) {
-                check(((NotExpression) e).getExpression(), names);
-            } else if (k == BooleanExpression.class) {
-                check(((BooleanExpression) e).getExpression(), names);
-            } else if (k == TernaryExpression.class) {
-                TernaryExpression t = (TernaryExpression) e;
-                check(t.getBooleanExpression(), names);
-                check(t.getTrueExpression(), names);
-                check(t.getFalseExpression(), names);
-            } else if (k == ClosureExpression.class) {
-                ClosureExpression c = (ClosureExpression) e;
-                Set<String> inner = new java.util.HashSet<>(names);
-                inner.add(closureParameter(c));
-                if (c.getCode().getClass() != BlockStatement.class) {
-                    throw refuse(c, "this closure body is not allowed" + HINT);
-                }
-                check(((BlockStatement) c.getCode()).getStatements(), inner);
-            } else if (k == PropertyExpression.class) {
-                String q = qualified((PropertyExpression) e);
-                if (q == null || !CONSTANTS.containsKey(q) || names.contains(q.substring(0, q.indexOf('.')))) {
-                    throw refuse(e, "property access ('" + abbreviate(e.getText()) + "') is not allowed; constants allowed: "
-                            + String.join(", ", new java.util.TreeSet<>(CONSTANTS.keySet())) + HINT);
-                }
-            } else {
-                throw refuse(e, describe(e) + " ('" + abbreviate(e.getText()) + "') is not allowed" + HINT);
+                case Return r -> check(r.value(), names);
             }
         }
 
-        /** The one parameter of a closure ({@code it} when none), checked: untyped or double, no default, not a reserved name. */
-        String closureParameter(ClosureExpression c) {
-            Parameter[] ps = c.getParameters();
-            if (ps != null && ps.length > 1) {
-                throw refuse(c, "closures take at most one parameter here ({ x -> ... })" + HINT);
-            }
-            if (ps == null || ps.length == 0) {
-                return "it";
-            }
-            noAnnotations(ps[0]);
-            if (ps[0].hasInitialExpression()) {
-                throw refuse(c, "default values of closure parameters are not allowed" + HINT);
-            }
-            String t = ps[0].isDynamicTyped() ? "def" : ps[0].getType().getName();
-            if (!Set.of("def", "double", "java.lang.Object", "Object", "java.lang.Double", "Double", "Number", "java.lang.Number").contains(t)) {
-                throw refuse(c, "a closure parameter is untyped or double, not " + t + HINT);
-            }
-            if (!ps[0].getName().equals("it")) {
-                checkNewName(c, ps[0].getName());
-            }
-            return ps[0].getName();
-        }
-
-        void checkNewName(ASTNode at, String n) {
+        void checkNewName(Node at, String n) {
             if (n.equals("this") || n.equals("super") || n.equals("it") || n.equals("delegate") || n.equals("owner")
                     || n.equals("Math") || n.equals("Double") || workbench.words().containsKey(n)) {
                 throw refuse(at, "the name '" + n + "' cannot be defined" + HINT);
             }
         }
 
-        Map<String, Object> map(MapExpression m, Map<String, Object> scope) {
+        Map<String, Object> map(List<Entry> entries, Map<String, Object> scope) {
             Map<String, Object> out = new LinkedHashMap<>();
-            for (MapEntryExpression me : m.getMapEntryExpressions()) {
-                if (me.getClass() != MapEntryExpression.class) {
-                    throw refuse(me, describe(me) + " is not allowed" + HINT);
-                }
-                Object key = me.getKeyExpression().getClass() == ConstantExpression.class
-                        ? ((ConstantExpression) me.getKeyExpression()).getValue() : null;
-                if (!(key instanceof String s)) {
-                    throw refuse(me, "map keys and argument names must be plain names or strings" + HINT);
-                }
-                out.put(s, eval(me.getValueExpression(), scope));
+            for (Entry me : entries) {
+                out.put(me.key(), eval(me.value(), scope));
             }
             return out;
         }
 
-        Object binary(BinaryExpression b, Map<String, Object> scope) {
-            int op = b.getOperation().getType();
-            if (op == Types.LOGICAL_AND) {
-                return bool(b, eval(b.getLeftExpression(), scope)) && bool(b, eval(b.getRightExpression(), scope));
+        Object binary(Binary b, Map<String, Object> scope) {
+            String op = b.op();
+            if (op.equals("&&")) {
+                return bool(b, eval(b.left(), scope)) && bool(b, eval(b.right(), scope));
             }
-            if (op == Types.LOGICAL_OR) {
-                return bool(b, eval(b.getLeftExpression(), scope)) || bool(b, eval(b.getRightExpression(), scope));
+            if (op.equals("||")) {
+                return bool(b, eval(b.left(), scope)) || bool(b, eval(b.right(), scope));
             }
-            if (op == Types.COMPARE_EQUAL || op == Types.COMPARE_NOT_EQUAL) {
-                Object l = eval(b.getLeftExpression(), scope);
-                Object r = eval(b.getRightExpression(), scope);
+            if (op.equals("==") || op.equals("!=")) {
+                Object l = eval(b.left(), scope);
+                Object r = eval(b.right(), scope);
                 boolean eq = l instanceof Number ln && r instanceof Number rn ? NumberMath.compareTo(ln, rn) == 0
                         : l == null ? r == null : (l instanceof String || l instanceof Boolean) && l.equals(r);
-                return op == Types.COMPARE_EQUAL == eq;
+                return op.equals("==") == eq;
             }
-            String sym = b.getOperation().getText();
-            if (!Set.of("+", "-", "*", "/", "%", "**", "<", ">", "<=", ">=").contains(sym)) {
-                throw refuse(b, "the operator '" + sym + "' is not allowed; arithmetic (+ - * / % **), comparisons, && || ! and ?: are" + HINT);
+            Number l = number(b.left(), eval(b.left(), scope));
+            Number r = number(b.right(), eval(b.right(), scope));
+            try {
+                return arithmetic(op, l, r);
+            } catch (ArithmeticException e) {
+                throw refuse(b, "'" + op + "': " + (e.getMessage() == null ? "arithmetic failed" : firstLine(e.getMessage())));
             }
-            Number l = number(b.getLeftExpression(), eval(b.getLeftExpression(), scope));
-            Number r = number(b.getRightExpression(), eval(b.getRightExpression(), scope));
-            return switch (sym) {
+        }
+
+        /** Groovy's arithmetic and comparisons of two numbers ({@link NumberMath}: 1/2 is the BigDecimal 0.5). */
+        Object arithmetic(String op, Number l, Number r) {
+            return switch (op) {
                 case "+" -> NumberMath.add(l, r);
                 case "-" -> NumberMath.subtract(l, r);
                 case "*" -> NumberMath.multiply(l, r);
                 case "/" -> NumberMath.divide(l, r);
                 case "%" -> NumberMath.remainder(l, r);
-                case "**" -> DefaultGroovyMethods.power(l, r);
+                case "**" -> power(l, r);
                 case "<" -> NumberMath.compareTo(l, r) < 0;
                 case ">" -> NumberMath.compareTo(l, r) > 0;
                 case "<=" -> NumberMath.compareTo(l, r) <= 0;
@@ -541,89 +351,61 @@ public final class ModelExpressions {
             };
         }
 
-        Number number(ASTNode at, Object v) {
+        Number number(Node at, Object v) {
             if (v instanceof Number n) {
                 return n;
             }
             throw refuse(at, "arithmetic works on numbers only, not on " + (v == null ? "null" : "a " + v.getClass().getSimpleName()) + HINT);
         }
 
-        boolean bool(ASTNode at, Object v) {
+        boolean bool(Node at, Object v) {
             if (v instanceof Boolean bv) {
                 return bv;
             }
             throw refuse(at, "a condition must be a comparison or true/false" + HINT);
         }
 
-        Object call(MethodCallExpression mc, Map<String, Object> scope) {
-            if (mc.isSpreadSafe() || mc.isSafe() || mc.getGenericsTypes() != null || mc.getMethod().getClass() != ConstantExpression.class) {
-                throw refuse(mc, "'" + abbreviate(mc.getText()) + "' is not allowed" + HINT);
-            }
-            String name = mc.getMethodAsString();
-            Expression receiver = mc.getObjectExpression();
-            if (!mc.isImplicitThis()) {
-                String cls = receiver.getClass() == VariableExpression.class ? ((VariableExpression) receiver).getName()
-                        : receiver.getClass() == ClassExpression.class ? receiver.getType().getName() : null;
-                if (("Math".equals(cls) || "java.lang.Math".equals(cls)) && !scope.containsKey("Math")
-                        && (MATH_1.contains(name) || MATH_2.contains(name))) {
-                    List<Object> args = arguments(mc, scope, false);
-                    return math(mc, name, args);
-                }
-                throw refuse(mc, "method calls on values ('" + abbreviate(receiver.getText()) + "." + name
-                        + "(...)') are not allowed; only DSL words and Math functions can be called" + HINT);
-            }
-            if (NOT_MODEL_WORDS.contains(name)) {
-                throw refuse(mc, "the word '" + name + "' reads or writes files or runs an experiment; it belongs in an ntk run script,"
-                        + " not in a model expression");
-            }
+        /** Groovy's unary minus of a number (InvokerHelper.unaryMinus, without starting Groovy's runtime). */
+        Number unaryMinus(Node at, Number n) {
+            return switch (n) {
+                case Integer v -> -v;
+                case Long v -> -v;
+                case BigInteger v -> v.negate();
+                case BigDecimal v -> v.negate();
+                case Double v -> -v;
+                case Float v -> -v;
+                case Short v -> (short) -v;
+                case Byte v -> (byte) -v;
+                default -> throw refuse(at, "cannot negate a " + n.getClass().getSimpleName());
+            };
+        }
+
+        Object call(Call mc, Map<String, Object> scope) {
+            String name = mc.name();
             DslWord word = workbench.words().get(name);
-            if (word == null) {
-                throw refuse(mc, "'" + name + "' is not a DSL word" + ScriptRunnerSuggest.suggestion(name, workbench.words().keySet())
-                        + "; only DSL words can be called" + HINT);
+            List<Object> args = new ArrayList<>();
+            if (!mc.named().isEmpty()) {
+                // Groovy's argument order: a leading map of the named arguments, then the positional ones
+                args.add(map(mc.named(), scope));
             }
-            List<Object> args = arguments(mc, scope, true);
+            for (Node x : mc.positional()) {
+                args.add(eval(x, scope));
+            }
             try {
                 return word.call(DslArgs.fromGroovy(name, args.toArray()));
             } catch (DslException ex) {
                 throw refuse(mc, ex.getMessage());
             } catch (IllegalArgumentException ex) {
                 throw refuse(mc, name + ": " + firstLine(ex.getMessage()));
-            } catch (groovy.lang.MissingMethodException ex) {
-                throw refuse(mc, name + ": no form takes these arguments");
             } catch (RuntimeException ex) {
+                if (isMissingMethod(ex)) {
+                    throw refuse(mc, name + ": no form takes these arguments");
+                }
                 throw refuse(mc, name + ": " + (ex.getMessage() == null ? "failed" : firstLine(ex.getMessage())));
             }
         }
 
-        /** Groovy's argument order: a leading map of the named arguments, then the positional ones. */
-        List<Object> arguments(MethodCallExpression mc, Map<String, Object> scope, boolean named) {
-            Expression a = mc.getArguments();
-            if (a.getClass() != ArgumentListExpression.class && a.getClass() != TupleExpression.class) {
-                throw refuse(a, "these arguments are not allowed" + HINT);
-            }
-            Map<String, Object> names = new LinkedHashMap<>();
-            List<Object> positional = new ArrayList<>();
-            boolean sawNamed = false;
-            for (Expression x : ((TupleExpression) a).getExpressions()) {
-                if (x.getClass() == NamedArgumentListExpression.class) {
-                    if (!named) {
-                        throw refuse(x, "named arguments are for DSL words only" + HINT);
-                    }
-                    names.putAll(map((MapExpression) x, scope));
-                    sawNamed = true;
-                } else {
-                    positional.add(eval(x, scope));
-                }
-            }
-            List<Object> out = new ArrayList<>();
-            if (sawNamed) {
-                out.add(names);
-            }
-            out.addAll(positional);
-            return out;
-        }
-
-        Object math(ASTNode at, String name, List<Object> args) {
+        Object math(Node at, String name, List<Object> args) {
             int arity = MATH_1.contains(name) ? 1 : 2;
             if (args.size() != arity) {
                 throw refuse(at, "Math." + name + " takes " + arity + " argument" + (arity == 1 ? "" : "s"));
@@ -666,35 +448,37 @@ public final class ModelExpressions {
             };
         }
 
-        Object closure(ClosureExpression c, Map<String, Object> outer) {
-            String param = closureParameter(c);
-            if (c.getCode().getClass() != BlockStatement.class) {
-                throw refuse(c, "this closure body is not allowed" + HINT);
-            }
-            List<Statement> body = ((BlockStatement) c.getCode()).getStatements();
-            Map<String, Object> captured = new HashMap<>(outer);
-            return new DataClosure(this, param, body, captured);
-        }
+    }
 
-        String qualified(PropertyExpression p) {
-            if (p.isSafe() || p.isSpreadSafe() || p.getProperty().getClass() != ConstantExpression.class) {
-                return null;
+    /** Groovy's MissingMethodException (a word's dispatch found no form), tested by name: no Groovy class is loaded for it. */
+    private static boolean isMissingMethod(Throwable ex) {
+        for (Class<?> k = ex.getClass(); k != null; k = k.getSuperclass()) {
+            if (k.getName().equals("groovy.lang.MissingMethodException")) {
+                return true;
             }
-            Expression o = p.getObjectExpression();
-            String cls = o.getClass() == VariableExpression.class ? ((VariableExpression) o).getName()
-                    : null;
-            return cls == null ? null : cls + "." + p.getPropertyAsString();
         }
+        return false;
+    }
+
+    /** Groovy's {@code **} on two numbers as {@code DefaultGroovyMethods.power(Number, Number)} computes it. */
+    static Number power(Number self, Number exponent) {
+        double answer = Math.pow(self.doubleValue(), exponent.doubleValue());
+        if ((double) (int) answer == answer) {
+            return (int) answer;
+        } else if ((double) (long) answer == answer) {
+            return (long) answer;
+        }
+        return answer;
     }
 
     /** A closure of the model expression: evaluates its body by the interpreter, with one argument. */
     private static final class DataClosure extends Closure<Object> {
         private final transient Interpreter in;
         private final String param;
-        private final List<Statement> body;
+        private final List<Node> body;
         private final Map<String, Object> captured;
 
-        DataClosure(Interpreter in, String param, List<Statement> body, Map<String, Object> captured) {
+        DataClosure(Interpreter in, String param, List<Node> body, Map<String, Object> captured) {
             super(null);
             this.in = in;
             this.param = param;
@@ -708,7 +492,7 @@ public final class ModelExpressions {
         public Object doCall(Object x) {
             Map<String, Object> scope = new HashMap<>(captured);
             scope.put(param, x);
-            return in.statements(body, scope, false);
+            return in.statements(body, scope);
         }
 
         @Override
@@ -725,33 +509,6 @@ public final class ModelExpressions {
         public Object call() {
             return doCall(null);
         }
-    }
-
-    private static String describe(ASTNode n) {
-        String s = n.getClass().getSimpleName().replaceAll("(Expression|Statement)$", "");
-        return switch (s) {
-            case "ConstructorCall" -> "'new'";
-            case "MethodPointer" -> "a method pointer (.&)";
-            case "MethodReference" -> "a method reference (::)";
-            case "GString" -> "an interpolated string (GString)";
-            case "Cast" -> "a cast";
-            case "Attribute" -> "attribute access (.@)";
-            case "StaticMethodCall" -> "a static method call";
-            case "Class" -> "a class reference";
-            case "Field" -> "field access";
-            case "Spread", "SpreadMap" -> "the spread operator";
-            case "Range" -> "a range";
-            case "Elvis", "ElvisOperator" -> "the elvis operator (?:)";
-            case "PostfixExpression", "Postfix", "Prefix" -> "++/--";
-            case "Lambda" -> "a lambda";
-            case "BitwiseNegation" -> "~";
-            case "ArrayExpression", "Array" -> "an array";
-            default -> "'" + s.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT) + "'";
-        };
-    }
-
-    private static String abbreviate(String s) {
-        return s == null ? "" : s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
     /** Access to the "did you mean" of scripts. */

@@ -250,6 +250,39 @@ class ModelExpressionsSpec extends Specification {
         'synchronized'        | "synchronized (this) { }"                                                     | 'not allowed'
     }
 
+    @Unroll
+    def "hostile text (#why) is refused in one line, quickly (the parser is linear; session 6)"() {
+        when:
+        long t0 = System.nanoTime()
+        ModelExpressions.parse(wb, text)
+
+        then:
+        DslException ex = thrown()
+        !ex.message.contains('\n')
+        ex.message.startsWith('--model')
+        ex.message.toLowerCase().contains(says.toLowerCase())
+        (System.nanoTime() - t0) / 1e9 < 5
+
+        where:
+        why                      | text                                                  | says
+        'deep parentheses'       | '(' * 200_000 + '1' + ')' * 200_000                   | 'nests'
+        'deep calls'             | 'serial(' * 100_000 + 'relu()' + ')' * 100_000        | 'nests'
+        'deep lists in args'     | 'dense(' + '[(' * 100_000                            | 'nests'
+        'deep closures'          | 'elementwise { ' * 50_000 + 'it' + ' }' * 50_000      | 'nests'
+        'many signs'             | '- ' * 500_000 + '1'                                  | 'nests'
+        'long sum'               | 'dense(' + '1 + ' * 250_000 + '1)'                    | 'nests'
+        'long ternary chain'     | 'true ? 1 : ' * 100_000 + '1'                         | 'nests'
+        '1 MB number'            | 'dense(' + '9' * 1_000_000 + ')'                      | 'number literal of'
+        'huge exponent'          | 'dense(1, wStd: 1e999999999 + 1)'                     | 'out of range'
+        'NUL byte'               | 'dense(1)\u0000'                                      | 'NUL'
+        'NUL in a string'        | "dense(1, parameterization: 'a\u0000')"               | 'NUL'
+        'unterminated string'    | "dense(1, parameterization: 'ntk)"                    | 'unterminated string'
+        'unterminated triple'    | 'dense(1, parameterization: """ntk)'                  | 'unterminated string'
+        'unterminated comment'   | 'dense(1) /* ...'                                     | 'unterminated comment'
+        '1 MB of calls'          | 'serial(' + 'relu(), ' * 130_000 + 'relu()) x'        | 'unexpected'
+        'division by zero'       | 'dense(1, wStd: 1 / 0)'                               | 'division by zero'
+    }
+
     def "a model file is read and held to the same rules"() {
         given:
         def good = dir.resolve('m.groovy')
