@@ -99,7 +99,7 @@ final class EigenCommand implements Callable<Integer> {
         EigenDecomposition e = top != null ? spectra.topK(a, n, top, vectors)
                 : vectors ? spectra.eigh(a, n, true) : spectra.eigenvaluesOverwriting(a, n);
         PhaseTimes.mark(top != null ? "top-k" : vectors ? "eigh with vectors" : "eigenvalues");
-        Finite.requireResult("ntk eigen: values", Tensor.vector(e.values()));
+        Finite.requireResult("values", Tensor.vector(e.values()));
         Map<String, Tensor> arrays = new LinkedHashMap<>();
         arrays.put("values", Tensor.vector(e.values()));
         if (vectors) {

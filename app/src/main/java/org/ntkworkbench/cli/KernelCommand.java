@@ -190,7 +190,7 @@ final class KernelCommand implements Callable<Integer> {
             }
             PhaseTimes.mark("kernel computed");
             for (Map.Entry<String, Tensor> a : arrays.entrySet()) {
-                Finite.requireResult("ntk kernel: " + (empirical ? "empirical " : "") + a.getKey(), a.getValue());
+                Finite.requireResult((empirical ? "empirical " : "") + a.getKey(), a.getValue());
             }
             PhaseTimes.mark("finite check");
             io.writeNpz(out, arrays, compress);
@@ -287,7 +287,7 @@ final class KernelCommand implements Callable<Integer> {
                 if (nngpEntry >= 0) {
                     for (int e = 0; e < count; e++) {
                         if (!Double.isFinite(nngp[e])) {
-                            throw Finite.resultFailure("ntk kernel: nngp", nngp[e], shape, (long) from * n2 + e);
+                            throw Finite.resultFailure("nngp", nngp[e], shape, (long) from * n2 + e);
                         }
                     }
                     writer.writeRows(nngpEntry, from, to, nngp);
@@ -297,7 +297,7 @@ final class KernelCommand implements Callable<Integer> {
                         for (int e = 0; e < count; e++) {
                             if (!Double.isFinite(ntk[e])) {
                                 // reported at the end unless the NNGP has a bad value (its check comes first)
-                                ntkFailure[0] = Finite.resultFailure("ntk kernel: ntk", ntk[e], shape, (long) from * n2 + e);
+                                ntkFailure[0] = Finite.resultFailure("ntk", ntk[e], shape, (long) from * n2 + e);
                                 break;
                             }
                         }

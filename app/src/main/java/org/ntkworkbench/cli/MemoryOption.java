@@ -19,7 +19,7 @@ public final class MemoryOption {
 
     /** Sets the process-wide planner's budget; a value the heap cannot hold is a one-line usage error. */
     @Option(names = "--memory", paramLabel = "GB",
-            description = "Memory budget for big arrays (default: the JVM heap less 15 %); larger work goes blockwise "
+            description = "Memory budget for big arrays (default: the JVM heap less 15 %%); larger work goes blockwise "
                     + "through memory-mapped files or is refused. Raise the heap with NTK_JAVA_OPTS=-Xmx<N>g.")
     void memory(double gb) {
         try {

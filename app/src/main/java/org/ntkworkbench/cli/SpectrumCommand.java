@@ -59,7 +59,7 @@ final class SpectrumCommand implements Callable<Integer> {
         for (int k = 0; k <= degrees; k++) {
             mus[k] = s.eigenvalue(k);
         }
-        org.ntkworkbench.tensor.Finite.requireResult("ntk spectrum: eigenvalues mu_k (index = k)", org.ntkworkbench.tensor.Tensor.vector(mus));
+        org.ntkworkbench.tensor.Finite.requireResult("eigenvalues mu_k (index = k)", org.ntkworkbench.tensor.Tensor.vector(mus));
         StringBuilder csv = new StringBuilder("degree,eigenvalue,multiplicity\n");
         for (int k = 0; k <= degrees; k++) {
             csv.append(k).append(',').append(String.format(Locale.ROOT, "%.17g", s.eigenvalue(k))).append(',')

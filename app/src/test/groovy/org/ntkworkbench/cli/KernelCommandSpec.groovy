@@ -99,9 +99,9 @@ class KernelCommandSpec extends Specification {
         then:
         [streamedNtk, inMemoryNtk, streamedBoth, inMemoryBoth]*.exit == [1, 1, 1, 1]
         lines(streamedNtk.err).size() == 1
-        streamedNtk.err.trim().endsWith('ntk kernel: ntk: non-finite value Infinity at [1, 1] (the computation overflowed or a parameter is not finite)')
+        streamedNtk.err.trim() == ('ntk kernel: ntk: non-finite value Infinity at [1, 1] (the computation overflowed or a parameter is not finite)')
         streamedNtk.err == inMemoryNtk.err
-        streamedBoth.err.trim().endsWith('ntk kernel: nngp: non-finite value NaN at [0, 0] (the computation overflowed or a parameter is not finite)')
+        streamedBoth.err.trim() == ('ntk kernel: nngp: non-finite value NaN at [0, 0] (the computation overflowed or a parameter is not finite)')
         streamedBoth.err == inMemoryBoth.err
         dir.toFile().list().sort() == ['x.npy']
     }
