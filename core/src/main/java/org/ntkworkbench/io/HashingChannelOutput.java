@@ -10,7 +10,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Semaphore;
 
 /**
  * The output stream of {@link AtomicFiles#write}: the writer's bytes are gathered into 1 MiB direct buffers that
@@ -26,7 +25,7 @@ final class HashingChannelOutput extends OutputStream {
     private static final int BUFFER = 1 << 20;
     /** Buffers in flight: enough that the writer, the file thread and the digest thread each have work. */
     private static final int BUFFERS = 6;
-    static final int SYNC_EVERY_MIB = 32;
+    static final int SYNC_EVERY_MIB = WriteBack.EVERY_MIB;
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
     private final FileChannel channel;
@@ -42,16 +41,15 @@ final class HashingChannelOutput extends OutputStream {
     private ByteBuffer current = take();
     private Thread fileThread;
     private Thread digestThread;
-    private Thread syncThread;
-    /** A permit asks the sync thread for one more fdatasync; it never queues more than one. */
-    private final Semaphore syncRequests = new Semaphore(0);
-    private volatile boolean syncStop;
+    /** Write-back requests, from the file thread. */
+    private final WriteBack writeBack;
     private volatile Throwable failure;
     private long size;
     private boolean written;
 
     HashingChannelOutput(FileChannel channel) {
         this.channel = channel;
+        this.writeBack = new WriteBack(channel, "ntk-file-sync");
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -96,7 +94,6 @@ final class HashingChannelOutput extends OutputStream {
             }
             fileThread = daemon(this::writeToFile, "ntk-file-writer");
             digestThread = daemon(this::digest, "ntk-file-digest");
-            syncThread = daemon(this::sync, "ntk-file-sync");
         }
         current.flip();
         try {
@@ -122,7 +119,6 @@ final class HashingChannelOutput extends OutputStream {
 
     /** The file thread: writes each buffer, then passes it to the digest thread; asks for write-back now and then. */
     private void writeToFile() {
-        long sinceSync = 0;
         try {
             for (ByteBuffer b = toFile.take(); b != END; b = toFile.take()) {
                 if (failure == null) {
@@ -131,13 +127,7 @@ final class HashingChannelOutput extends OutputStream {
                         channel.write(b);
                     }
                     b.position(d.position());
-                    sinceSync += d.remaining();
-                    if (sinceSync >= (long) SYNC_EVERY_MIB << 20) {
-                        sinceSync = 0;
-                        if (syncRequests.availablePermits() == 0) {
-                            syncRequests.release();
-                        }
-                    }
+                    writeBack.wrote(d.remaining());
                 }
                 toDigest.put(b);
             }
@@ -159,25 +149,6 @@ final class HashingChannelOutput extends OutputStream {
             }
         } catch (Throwable e) {
             failure = e;
-        }
-    }
-
-    /**
-     * The sync thread: an {@code fdatasync} per request, so the disk writes the file back while the rest is still
-     * being produced. Only a head start for the final {@code force} of {@link AtomicFiles#write}, which still decides
-     * durability; a failure here is left for that one to report.
-     */
-    private void sync() {
-        try {
-            while (true) {
-                syncRequests.acquire();
-                if (syncStop) {
-                    return;
-                }
-                channel.force(false);
-            }
-        } catch (InterruptedException | IOException | RuntimeException e) {
-            // the final force reports any real problem
         }
     }
 
@@ -210,9 +181,9 @@ final class HashingChannelOutput extends OutputStream {
                 toFile.put(current);
                 toFile.put(END);
                 fileThread.join();
-                syncStop = true;
-                syncRequests.release();
-                syncThread.join();
+                if (!writeBack.stop()) {
+                    throw new InterruptedIOException("interrupted while writing");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while writing");
@@ -260,8 +231,7 @@ final class HashingChannelOutput extends OutputStream {
         if (fileThread != null) {
             failure = failure == null ? new IOException("abandoned") : failure;
             toFile.offer(END);
-            syncStop = true;
-            syncRequests.release();
+            writeBack.abandon();
         }
     }
 }

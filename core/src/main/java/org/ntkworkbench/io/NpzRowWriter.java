@@ -15,7 +15,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -57,10 +56,7 @@ public final class NpzRowWriter implements Closeable {
     private final CRC32[] crc;
     private final int[] rowsDone;
     private ByteBuffer buffer;
-    private long sinceSync;
-    private final Semaphore syncRequests = new Semaphore(0);
-    private volatile boolean syncStop;
-    private Thread syncThread;
+    private final WriteBack writeBack;
     private boolean committed;
     private boolean closed;
 
@@ -120,6 +116,7 @@ public final class NpzRowWriter implements Closeable {
             throw e;
         }
         channel = ch;
+        writeBack = new WriteBack(ch, "ntk-npz-sync");
     }
 
     /**
@@ -151,33 +148,8 @@ public final class NpzRowWriter implements Closeable {
         crc[entry].update(buffer.duplicate());
         writeFully(channel, buffer, dataOffset[entry] + (entrySize - 8L * rows * cols) + (long) from * cols * 8);
         rowsDone[entry] = to;
-        sinceSync += 8L * count;
-        if (sinceSync >= (long) HashingChannelOutput.SYNC_EVERY_MIB << 20) {
-            // An early write-back, so that the final fsync waits only for the tail (see HashingChannelOutput).
-            sinceSync = 0;
-            if (syncThread == null) {
-                syncThread = new Thread(this::sync, "ntk-npz-sync");
-                syncThread.setDaemon(true);
-                syncThread.start();
-            }
-            if (syncRequests.availablePermits() == 0) {
-                syncRequests.release();
-            }
-        }
-    }
-
-    private void sync() {
-        try {
-            while (true) {
-                syncRequests.acquire();
-                if (syncStop) {
-                    return;
-                }
-                channel.force(false);
-            }
-        } catch (InterruptedException | IOException | RuntimeException e) {
-            // the final force reports any real problem
-        }
+        // An early write-back, so that the final fsync waits only for the tail.
+        writeBack.wrote(8L * count);
     }
 
     /**
@@ -219,7 +191,7 @@ public final class NpzRowWriter implements Closeable {
                 .putInt(cenLength).putInt((int) cenOffset).putShort((short) 0);
         writeFully(channel, cen.flip(), cenOffset);
         long size = cenOffset + cen.limit();
-        stopSync();
+        writeBack.stop();
         // SHA-256 of the whole file (the manifest records it) on another thread while this one forces it to disk.
         String[] sha = new String[1];
         Throwable[] failure = new Throwable[1];
@@ -290,19 +262,6 @@ public final class NpzRowWriter implements Closeable {
         }
     }
 
-    private void stopSync() {
-        if (syncThread != null) {
-            syncStop = true;
-            syncRequests.release();
-            try {
-                syncThread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            syncThread = null;
-        }
-    }
-
     /** Deletes the temporary file unless {@link #commit} succeeded. */
     @Override
     public void close() throws IOException {
@@ -311,7 +270,7 @@ public final class NpzRowWriter implements Closeable {
         }
         closed = true;
         if (!committed) {
-            stopSync();
+            writeBack.stop();
             try {
                 channel.close();
             } finally {
