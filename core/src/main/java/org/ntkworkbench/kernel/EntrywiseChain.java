@@ -63,11 +63,7 @@ public final class EntrywiseChain {
      */
     public static Kernel fromInputs(Tensor x1, Tensor x2, List<EntrywiseRule> rules) {
         boolean same = x2 == null || x2 == x1;
-        Tensor b = same ? x1 : x2;
-        if (x1.rank() != 2 || b.rank() != 2 || x1.dim(1) != b.dim(1)) {
-            throw new IllegalArgumentException("fused kernels need dense inputs (n, d) of the same d, got x1 "
-                    + x1.shapeString() + " and x2 " + b.shapeString());
-        }
+        Tensor b = denseSecond(x1, same ? x1 : x2);
         int n1 = x1.dim(0), n2 = b.dim(0), c = x1.dim(1);
         int size = Math.multiplyExact(n1, n2);
         // The NTK array (Θ⁰ = 0: the zeros the segments start from) is allocated on another core while
@@ -76,22 +72,37 @@ public final class EntrywiseChain {
         CompletableFuture<double[]> ntkArray = size >= PARALLEL_ALLOCATION
                 ? CompletableFuture.supplyAsync(() -> new double[size]) : CompletableFuture.completedFuture(new double[size]);
         double[] g = new double[size];
-        double[] var1, var2;
-        if (same) {
-            // Only the upper triangle is read: the same values Kernel.fromInputs' syrk mirrors.
-            Blas.syrkUpper(false, n1, c, 1.0 / c, x1.data(), 0.0, g);
-            var1 = new double[n1];
-            for (int i = 0; i < n1; i++) {
-                var1[i] = g[i * n1 + i];
-            }
-            var2 = var1;
-        } else {
-            Blas.gemm(false, true, n1, n2, c, 1.0 / c, x1.data(), b.data(), 0.0, g);
-            var1 = Kernel.selfBlocks(x1, n1, 1, c);
-            var2 = Kernel.selfBlocks(b, n2, 1, c);
-        }
+        double[][] variances = gramInto(g, x1, b, same);
         double[] ntk = ntkArray.join();
-        return run(g, ntk, n1, n2, var1, var2, c, same, same, rules);
+        return run(g, ntk, n1, n2, variances[0], variances[1], c, same, same, rules);
+    }
+
+    /** {@code b} (x2, or x1 itself), checked: fused kernels need dense inputs {@code (n, d)} of the same d. */
+    private static Tensor denseSecond(Tensor x1, Tensor b) {
+        if (x1.rank() != 2 || b.rank() != 2 || x1.dim(1) != b.dim(1)) {
+            throw new IllegalArgumentException("fused kernels need dense inputs (n, d) of the same d, got x1 "
+                    + x1.shapeString() + " and x2 " + b.shapeString());
+        }
+        return b;
+    }
+
+    /**
+     * Fills {@code g} with the inputs' Gram matrix / d, the same values as {@code Kernel.fromInputs}: for {@code same}
+     * (b = x1) syrk's upper triangle only (the only part the chain reads), else gemm. Returns the variances
+     * {@code {var1, var2}} (one array twice for {@code same}).
+     */
+    private static double[][] gramInto(double[] g, Tensor x1, Tensor b, boolean same) {
+        int n1 = x1.dim(0), n2 = b.dim(0), c = x1.dim(1);
+        if (same) {
+            Blas.syrkUpper(false, n1, c, 1.0 / c, x1.data(), 0.0, g);
+            double[] var = new double[n1];
+            for (int i = 0; i < n1; i++) {
+                var[i] = g[i * n1 + i];
+            }
+            return new double[][] {var, var};
+        }
+        Blas.gemm(false, true, n1, n2, c, 1.0 / c, x1.data(), b.data(), 0.0, g);
+        return new double[][] {Kernel.selfBlocks(x1, n1, 1, c), Kernel.selfBlocks(b, n2, 1, c)};
     }
 
     /**
@@ -116,27 +127,11 @@ public final class EntrywiseChain {
      */
     public static void streamFromInputs(Tensor x1, Tensor x2, List<EntrywiseRule> rules, RowSink sink) throws java.io.IOException {
         boolean same = x2 == null || x2 == x1;
-        Tensor b = same ? x1 : x2;
-        if (x1.rank() != 2 || b.rank() != 2 || x1.dim(1) != b.dim(1)) {
-            throw new IllegalArgumentException("fused kernels need dense inputs (n, d) of the same d, got x1 "
-                    + x1.shapeString() + " and x2 " + b.shapeString());
-        }
+        Tensor b = denseSecond(x1, same ? x1 : x2);
         int n1 = x1.dim(0), n2 = b.dim(0), c = x1.dim(1);
         double[] g = new double[Math.multiplyExact(n1, n2)];
-        double[] var1, var2;
-        if (same) {
-            Blas.syrkUpper(false, n1, c, 1.0 / c, x1.data(), 0.0, g);
-            var1 = new double[n1];
-            for (int i = 0; i < n1; i++) {
-                var1[i] = g[i * n1 + i];
-            }
-            var2 = var1;
-        } else {
-            Blas.gemm(false, true, n1, n2, c, 1.0 / c, x1.data(), b.data(), 0.0, g);
-            var1 = Kernel.selfBlocks(x1, n1, 1, c);
-            var2 = Kernel.selfBlocks(b, n2, 1, c);
-        }
-        EntrywiseRule.Step[] chain = prepare(rules, var1, var2, c);
+        double[][] variances = gramInto(g, x1, b, same);
+        EntrywiseRule.Step[] chain = prepare(rules, variances[0], variances[1], c);
         if (n1 == 0 || n2 == 0) {
             return;
         }
