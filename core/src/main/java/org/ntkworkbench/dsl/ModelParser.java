@@ -586,21 +586,31 @@ final class ModelParser {
                 newline();
                 continue;
             }
-            if (ch == '$' && (Character.isJavaIdentifierStart(peekc(1)) || peekc(1) == '{')) {
-                throw error(line, col(i), "an interpolated string (GString, /...$.../) is not allowed" + HINT);
-            }
-            if (ch == 0) {
-                throw error(line, col(i), "a NUL character (U+0000) in a string");
-            }
-            int at = i;
-            if (newline()) {
-                s.append(src.substring(at, i).replace("\r\n", "\n"));
-                continue;
-            }
-            s.append(ch);
-            i++;
+            slashyChar(s, "/...$.../");
         }
         return new Token(T.STRING, src.substring(start, i), s.toString(), l, c, nl, start, i);
+    }
+
+    /**
+     * One character of a slashy or dollar-slashy string that is neither its delimiter nor an escape, appended to
+     * {@code s}: {@code $name} or <code>${</code> (a GString, shown as {@code form}) and NUL are refused; a line end is
+     * kept (CR LF as LF).
+     */
+    private void slashyChar(StringBuilder s, String form) {
+        char ch = src.charAt(i);
+        if (ch == '$' && (Character.isJavaIdentifierStart(peekc(1)) || peekc(1) == '{')) {
+            throw error(line, col(i), "an interpolated string (GString, " + form + ") is not allowed" + HINT);
+        }
+        if (ch == 0) {
+            throw error(line, col(i), "a NUL character (U+0000) in a string");
+        }
+        int at = i;
+        if (newline()) {
+            s.append(src.substring(at, i).replace("\r\n", "\n"));
+            return;
+        }
+        s.append(ch);
+        i++;
     }
 
     /** {@code $/text/$}: $$ is $, $/ is /; $name or ${ starts a GString (refused). */
@@ -621,19 +631,7 @@ final class ModelParser {
                 i += 2;
                 continue;
             }
-            if (ch == '$' && (Character.isJavaIdentifierStart(peekc(1)) || peekc(1) == '{')) {
-                throw error(line, col(i), "an interpolated string (GString, $/...$.../$) is not allowed" + HINT);
-            }
-            if (ch == 0) {
-                throw error(line, col(i), "a NUL character (U+0000) in a string");
-            }
-            int at = i;
-            if (newline()) {
-                s.append(src.substring(at, i).replace("\r\n", "\n"));
-                continue;
-            }
-            s.append(ch);
-            i++;
+            slashyChar(s, "$/...$.../$");
         }
         return new Token(T.STRING, src.substring(start, i), s.toString(), l, c, nl, start, i);
     }
