@@ -13,7 +13,8 @@ import org.ntkworkbench.spi.WordInfo;
 
 /**
  * The layer and combinator words of DESIGN.md. Each is exactly the {@link Layers} factory of the same
- * name (Groovy picks the overload, including the named-argument ones), so the DSL has no logic of its own.
+ * name (the overload Groovy's dispatch picks, including the named-argument ones: {@link LayerDispatch} in plain Java
+ * where it decides, Groovy's dispatch otherwise), so the DSL has no logic of its own.
  */
 public final class LayerWords {
     private LayerWords() {}
@@ -94,7 +95,10 @@ public final class LayerWords {
         }
     }
 
-    /** Calls the {@link Layers} factory named like the word. */
+    /**
+     * Calls the {@link Layers} factory named like the word: through {@link LayerDispatch} when it decides the call
+     * (plain Java, no Groovy runtime), otherwise through Groovy's dispatch ({@link GroovyDispatch}) as before.
+     */
     static final class FactoryWord implements DslWord {
         @Override
         public Object call(DslArgs a) {
@@ -109,12 +113,27 @@ public final class LayerWords {
                 }
             }
             try {
-                return InvokerHelper.invokeStaticMethod(Layers.class, a.word(), argv);
-            } catch (MissingMethodException e) {
-                throw new DslException(a.word() + ": no form takes " + describe(argv) + "; usage: "
-                        + WORDS.stream().filter(w -> w.name().equals(a.word())).findFirst().map(WordInfo::usage).orElse(a.word()));
+                Object layer = LayerDispatch.call(a.word(), argv);
+                return layer != LayerDispatch.UNDECIDED ? layer : GroovyDispatch.call(a.word(), argv);
             } catch (IllegalArgumentException e) {
                 throw e instanceof DslException ? e : new DslException(a.word() + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Groovy's dispatch of the call (overload choice, coercions, "no form takes ..."); in a class of its own so that
+         * a model whose calls {@link LayerDispatch} decides loads no Groovy runtime class.
+         */
+        static final class GroovyDispatch {
+            private GroovyDispatch() {}
+
+            static Object call(String word, Object[] argv) {
+                try {
+                    return InvokerHelper.invokeStaticMethod(Layers.class, word, argv);
+                } catch (MissingMethodException e) {
+                    throw new DslException(word + ": no form takes " + describe(argv) + "; usage: "
+                            + WORDS.stream().filter(w -> w.name().equals(word)).findFirst().map(WordInfo::usage).orElse(word));
+                }
             }
         }
 

@@ -104,11 +104,17 @@ public final class ModelExpressions {
 
     /**
      * Starts, on a background daemon thread, what the first {@link #parse} would otherwise do on the caller's thread:
-     * the Groovy runtime's initialisation, which the layer words' dispatch ({@code LayerWords}) needs. A start-up
-     * optimisation for the CLI, which meanwhile starts the workbench on its main thread: it decides nothing, every
-     * error is ignored here and reported by the real {@link #parse}.
+     * the Groovy runtime's initialisation, which closures ({@code elementwise { x -> … }}) and the layer calls that
+     * {@link LayerDispatch} leaves to Groovy's dispatch need. Not for an expression without a closure (no {@code &#123;}):
+     * its plain calls are dispatched in Java since session 7, and the runtime would cost ≈ 0.15–0.3 CPU s for nothing
+     * (a rare call that still needs Groovy starts it itself). A start-up optimisation for the CLI, which meanwhile starts
+     * the workbench on its main thread: it decides nothing, every error is ignored here and reported by the real
+     * {@link #parse}.
      */
     public static void warmUp(String exprOrFile) {
+        if (exprOrFile.contains("(") && !exprOrFile.contains("{")) {
+            return;
+        }
         Thread t = new Thread(() -> {
             try {
                 org.codehaus.groovy.runtime.InvokerHelper.getMetaClass(Layer.class);
