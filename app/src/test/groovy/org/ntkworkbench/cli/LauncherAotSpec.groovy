@@ -36,7 +36,7 @@ class LauncherAotSpec extends Specification {
         Path java = home.resolve('bin/java')
         // One log line per JVM start: its -XX options; record writes the configuration, create the cache.
         Files.writeString(java, '''#!/bin/bash
-mode=run; conf=; cache=; fail=0
+mode=run; conf=; cache=; fail=0; jit=
 for a in "$@"; do
   case "$a" in
     -XX:AOTMode=*) mode="${a#-XX:AOTMode=}" ;;
@@ -44,11 +44,13 @@ for a in "$@"; do
     -XX:AOTCache=*) cache="${a#-XX:AOTCache=}" ;;
     -XX:SharedArchiveFile=*) mode=cds ;;
     -XX:+UseTransparentHugePages) echo thp >> "$NTK_FAKE_LOG.thp" ;;
+    -XX:CompileThresholdScaling=*|-XX:TieredStopAtLevel=*) jit="$jit $a" ;;
     --fail) fail=1 ;;
   esac
 done
 [ "$mode" = run ] && [ -n "$cache" ] && mode="use $(basename "$cache")"
 echo "$mode" >> "$NTK_FAKE_LOG"
+echo "$mode:$jit" >> "$NTK_FAKE_LOG.jit"
 [ "$mode" = record ] && echo recorded > "$conf"
 [ "$mode" = create ] && echo cache > "$cache"
 [ "$mode" = create ] || echo "command output"
@@ -166,5 +168,28 @@ exit $fail
         runs('') == 0
         and: 'a cache recorded with the flag is not used without it (its own key)'
         caches().size() == 2
+    }
+
+    def "per-subcommand JIT flags: kernel with 10x compile thresholds, eigen with C1 only, others with the JVM's defaults; the user's options come later and win; the cache key follows"() {
+        given:
+        Path jitLog = Path.of(log.toString() + '.jit')
+        def flags = { Map env = [:], String... args ->
+            Files.deleteIfExists(jitLog)
+            def r = ntk(env, args)
+            assert r.exit == 0 && r.out == 'command output\n'
+            jitLog.readLines()
+        }
+
+        expect: 'every JVM of a run (record, background create, later use) gets the same flags'
+        flags('kernel', '--x1', 'a.npy') == ['record: -XX:CompileThresholdScaling=10', 'create: -XX:CompileThresholdScaling=10']
+        flags('kernel', '--x1', 'a.npy') == ['use ' + caches().find { it.startsWith('kernel-') } + ': -XX:CompileThresholdScaling=10']
+        flags('eigen') == ['record: -XX:TieredStopAtLevel=1', 'create: -XX:TieredStopAtLevel=1']
+        flags('fit') == ['record:', 'create:']
+        flags('--version') == ['record:', 'create:']
+
+        and: "the user's option is passed after the launcher's, so the JVM takes the user's value (its own cache)"
+        flags([NTK_JAVA_OPTS: '-XX:CompileThresholdScaling=1'], 'kernel') ==
+                ['record: -XX:CompileThresholdScaling=10 -XX:CompileThresholdScaling=1', 'create: -XX:CompileThresholdScaling=10 -XX:CompileThresholdScaling=1']
+        caches().count { it.startsWith('kernel-') } == 2
     }
 }

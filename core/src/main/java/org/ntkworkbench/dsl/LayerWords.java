@@ -1,19 +1,18 @@
 package org.ntkworkbench.dsl;
 
-import com.google.inject.Binder;
 import groovy.lang.MissingMethodException;
 import java.util.List;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.ntkworkbench.nn.Layers;
 import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.WordInfo;
 
 /**
  * The layer and combinator words of DESIGN.md. Each is exactly the {@link Layers} factory of the same
- * name (Groovy picks the overload, including the named-argument ones), so the DSL has no logic of its own.
+ * name (the overload Groovy's dispatch picks, including the named-argument ones: {@link LayerDispatch} in plain Java
+ * where it decides, Groovy's dispatch otherwise), so the DSL has no logic of its own.
  */
 public final class LayerWords {
     private LayerWords() {}
@@ -87,14 +86,17 @@ public final class LayerWords {
             new WordInfo("elementwise", "elementwise { x -> f(x) } | elementwise(fn:, derivative:, nngp: { c, v1, v2 -> }, dNngp:)",
                     "Any function; kernel by Gauss-Hermite quadrature, or from a closed-form nngp(cov12, var1, var2) (T' = dNngp or d nngp/d cov12)."));
 
-    /** Binds every layer word. */
-    public static void bind(Binder binder) {
+    /** Adds every layer word to {@code out} ({@link WordBinding#core}). */
+    public static void words(List<WordBinding> out) {
         for (WordInfo w : WORDS) {
-            DslBindings.addWord(binder, w, new FactoryWord());
+            out.add(WordBinding.of(w, new FactoryWord()));
         }
     }
 
-    /** Calls the {@link Layers} factory named like the word. */
+    /**
+     * Calls the {@link Layers} factory named like the word: through {@link LayerDispatch} when it decides the call
+     * (plain Java, no Groovy runtime), otherwise through Groovy's dispatch ({@link GroovyDispatch}) as before.
+     */
     static final class FactoryWord implements DslWord {
         @Override
         public Object call(DslArgs a) {
@@ -109,12 +111,27 @@ public final class LayerWords {
                 }
             }
             try {
-                return InvokerHelper.invokeStaticMethod(Layers.class, a.word(), argv);
-            } catch (MissingMethodException e) {
-                throw new DslException(a.word() + ": no form takes " + describe(argv) + "; usage: "
-                        + WORDS.stream().filter(w -> w.name().equals(a.word())).findFirst().map(WordInfo::usage).orElse(a.word()));
+                Object layer = LayerDispatch.call(a.word(), argv);
+                return layer != LayerDispatch.UNDECIDED ? layer : GroovyDispatch.call(a.word(), argv);
             } catch (IllegalArgumentException e) {
                 throw e instanceof DslException ? e : new DslException(a.word() + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Groovy's dispatch of the call (overload choice, coercions, "no form takes ..."); in a class of its own so that
+         * a model whose calls {@link LayerDispatch} decides loads no Groovy runtime class.
+         */
+        static final class GroovyDispatch {
+            private GroovyDispatch() {}
+
+            static Object call(String word, Object[] argv) {
+                try {
+                    return InvokerHelper.invokeStaticMethod(Layers.class, word, argv);
+                } catch (MissingMethodException e) {
+                    throw new DslException(word + ": no form takes " + describe(argv) + "; usage: "
+                            + WORDS.stream().filter(w -> w.name().equals(word)).findFirst().map(WordInfo::usage).orElse(word));
+                }
             }
         }
 
