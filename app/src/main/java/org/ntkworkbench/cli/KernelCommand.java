@@ -117,7 +117,8 @@ final class KernelCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mask-constant needs the local engine (the masks travel with its kernels)");
         }
         PhaseTimes.mark("picocli parse, kernel options");
-        Workbench wb = root.workbench();
+        // the core-only workbench (no plugin modules, no injector) for a model of core words on the local engine
+        Workbench wb = engine.local() ? root.workbench(model.source()) : root.workbench();
         PhaseTimes.mark("Workbench.start (rest)");
         long t0 = System.nanoTime();
         ArrayIO io = wb.service(ArrayIO.class);
@@ -225,7 +226,7 @@ final class KernelCommand implements Callable<Integer> {
         args.put("master", engine.master());
         args.put("compress", compress);
         args.put("maskConstant", maskConstantText);
-        List<String> plugins = wb.plugins().stream().map(p -> p.name() + " " + p.version()).toList();
+        List<String> plugins = wb.pluginVersions();
         org.ntkworkbench.report.RunDirectory run = new org.ntkworkbench.report.RunDirectory("kernel", out.toAbsolutePath().getParent(),
                 "ntk kernel", model.expression(), args, plugins).forFile(out);
         if (empirical && paramsFile == null) {

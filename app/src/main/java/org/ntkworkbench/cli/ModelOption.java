@@ -19,8 +19,18 @@ public final class ModelOption {
         return expression;
     }
 
+    private ModelExpressions.Source source;
+
+    /** The option's text read and parsed, not yet evaluated (once; errors wait for {@link #parse}). */
+    ModelExpressions.Source source() {
+        if (source == null) {
+            source = ModelExpressions.read(expression);
+        }
+        return source;
+    }
+
     /** The model; a bad expression is a one-line {@link org.ntkworkbench.spi.DslException}. */
     Layer parse(DslContext workbench) {
-        return ModelExpressions.parse(workbench, expression);
+        return source().layer(workbench);
     }
 }

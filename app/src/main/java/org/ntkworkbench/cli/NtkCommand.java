@@ -3,6 +3,7 @@ package org.ntkworkbench.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.report.Versions;
 import org.ntkworkbench.runtime.Workbench;
 import picocli.CommandLine;
@@ -58,6 +59,23 @@ public final class NtkCommand implements Runnable {
                     + "); 'ntk plugins' says why");
         }
         return wb;
+    }
+
+    /**
+     * The runtime for a command that needs the core services and a model ({@code null}: none): the core-only workbench
+     * ({@link Workbench#startCore}: no plugin modules, no injector) when the model calls core words only
+     * ({@link ModelExpressions.Source#callsOnly} {@link Workbench#coreWordNames}) and the core start finds nothing to
+     * report; otherwise {@link #workbench()}, which loads every plugin and reports failures. The model evaluates to the
+     * same layer, or fails with the same message, in either.
+     */
+    Workbench workbench(ModelExpressions.Source model) {
+        if (model == null || model.callsOnly(Workbench.coreWordNames())) {
+            Workbench core = Workbench.startCore(pluginDirs);
+            if (core != null) {
+                return core;
+            }
+        }
+        return workbench();
     }
 
     /** The runtime without the failure summary (for {@code ntk plugins}, which lists each failure). */

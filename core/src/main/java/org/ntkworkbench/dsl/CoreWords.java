@@ -28,6 +28,17 @@ import org.ntkworkbench.tensor.Tensor;
 public final class CoreWords {
     private CoreWords() {}
 
+    /** Adds the result, comparison, plot, report, eigvalsh, gram and circleGrid words to {@code out} ({@link WordBinding#core}). */
+    public static void words(List<WordBinding> out) {
+        out.add(WordBinding.of(RESULT, ResultWord.class));
+        out.add(WordBinding.of(COMPARISON, ComparisonWord.class));
+        out.add(WordBinding.of(PLOT, PlotWord.class));
+        out.add(WordBinding.of(REPORT, ReportWord.class));
+        out.add(WordBinding.of(EIGVALSH, new EigvalshWord()));
+        out.add(WordBinding.of(GRAM, new GramWord()));
+        out.add(WordBinding.of(CIRCLE_GRID, new CircleGridWord()));
+    }
+
     public static final WordInfo RESULT = new WordInfo("result", "result(name, value[, 'description'], unit: '')",
             "Records a named scalar result in manifest.json and the report, with what it means and its unit "
                     + "(the report's results table; manifest.json result_info).");

@@ -1,6 +1,6 @@
 package org.ntkworkbench.dsl;
 
-import com.google.inject.Binder;
+import java.util.List;
 import com.google.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +10,6 @@ import org.ntkworkbench.data.Datasets;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.report.CurrentRun;
 import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.Values;
@@ -21,25 +20,25 @@ import org.ntkworkbench.tensor.Tensor;
 public final class DataWords {
     private DataWords() {}
 
-    /** Binds every data word. */
-    public static void bind(Binder binder) {
-        DslBindings.addWord(binder, new WordInfo("sphere", "sphere(n, dim: d, seed: 0)",
-                "n points uniform on the unit sphere S^{d-1}, as an (n, d) Tensor."), Sampler.class);
-        DslBindings.addWord(binder, new WordInfo("gaussian", "gaussian(n, dim: d, seed: 0)",
-                "n standard normal points in R^d, as an (n, d) Tensor."), Sampler.class);
-        DslBindings.addWord(binder, new WordInfo("uniform", "uniform(n, lo: -1, hi: 1, seed: 0)",
-                "n points uniform on [lo, hi), as an (n, 1) Tensor."), Sampler.class);
-        DslBindings.addWord(binder, new WordInfo("grid", "grid(n, lo: -1, hi: 1)",
-                "n equally spaced points from lo to hi, as an (n, 1) Tensor."), Sampler.class);
-        DslBindings.addWord(binder, new WordInfo("circle", "circle(n, density: [4, 2, 1], seed: 0)",
+    /** Adds every data word to {@code out} ({@link WordBinding#core}). */
+    public static void words(List<WordBinding> out) {
+        out.add(WordBinding.of(new WordInfo("sphere", "sphere(n, dim: d, seed: 0)",
+                "n points uniform on the unit sphere S^{d-1}, as an (n, d) Tensor."), Sampler.class));
+        out.add(WordBinding.of(new WordInfo("gaussian", "gaussian(n, dim: d, seed: 0)",
+                "n standard normal points in R^d, as an (n, d) Tensor."), Sampler.class));
+        out.add(WordBinding.of(new WordInfo("uniform", "uniform(n, lo: -1, hi: 1, seed: 0)",
+                "n points uniform on [lo, hi), as an (n, 1) Tensor."), Sampler.class));
+        out.add(WordBinding.of(new WordInfo("grid", "grid(n, lo: -1, hi: 1)",
+                "n equally spaced points from lo to hi, as an (n, 1) Tensor."), Sampler.class));
+        out.add(WordBinding.of(new WordInfo("circle", "circle(n, density: [4, 2, 1], seed: 0)",
                 "n points on the unit circle with a piecewise-constant density over equal arcs; a CircleSample (points, angles, pieces)."),
-                Sampler.class);
-        DslBindings.addWord(binder, new WordInfo("signals", "signals(n, positions: p, channels: c, seed: 0)",
-                "n normalised multi-channel signals (n, p, c), each position uniform on S^{c-1}."), Sampler.class);
-        DslBindings.addWord(binder, new WordInfo("save", "save(name, tensor | [name: tensor, ...])",
-                "Writes arrays/<name>.npy (or .npz for a map) into the run directory; returns the path."), Save.class);
-        DslBindings.addWord(binder, new WordInfo("load", "load('A.npy' | 'A.npz:NAME' | 'A.npz')",
-                "Reads an array (or all arrays of an NPZ as a map)."), Load.class);
+                Sampler.class));
+        out.add(WordBinding.of(new WordInfo("signals", "signals(n, positions: p, channels: c, seed: 0)",
+                "n normalised multi-channel signals (n, p, c), each position uniform on S^{c-1}."), Sampler.class));
+        out.add(WordBinding.of(new WordInfo("save", "save(name, tensor | [name: tensor, ...])",
+                "Writes arrays/<name>.npy (or .npz for a map) into the run directory; returns the path."), Save.class));
+        out.add(WordBinding.of(new WordInfo("load", "load('A.npy' | 'A.npz:NAME' | 'A.npz')",
+                "Reads an array (or all arrays of an NPZ as a map)."), Load.class));
     }
 
     /** The sampling words; which one is decided by the word's name. */

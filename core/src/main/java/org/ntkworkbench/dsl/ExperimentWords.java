@@ -1,6 +1,5 @@
 package org.ntkworkbench.dsl;
 
-import com.google.inject.Binder;
 import com.google.inject.Inject;
 import groovy.lang.Closure;
 import groovy.lang.Script;
@@ -10,7 +9,6 @@ import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.report.CurrentRun;
 import org.ntkworkbench.report.Reports;
 import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.PointExecutor;
@@ -67,9 +65,9 @@ public final class ExperimentWords {
                     "In report: [xs, ys] of a result against a numeric axis over the completed points (or a map "
                             + "'depth=2': [xs, ys] with by:), for plot(series: …)."));
 
-    /** Binds the {@code experiment} word. */
-    public static void bind(Binder binder) {
-        DslBindings.addWord(binder, EXPERIMENT, ExperimentWord.class);
+    /** Adds the {@code experiment} word to {@code out} ({@link WordBinding#core}). */
+    public static void words(List<WordBinding> out) {
+        out.add(WordBinding.of(EXPERIMENT, ExperimentWord.class));
     }
 
     /** {@code experiment('name') { … }}. */

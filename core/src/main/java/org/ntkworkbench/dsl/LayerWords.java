@@ -1,12 +1,10 @@
 package org.ntkworkbench.dsl;
 
-import com.google.inject.Binder;
 import groovy.lang.MissingMethodException;
 import java.util.List;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.ntkworkbench.nn.Layers;
 import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.WordInfo;
@@ -88,10 +86,10 @@ public final class LayerWords {
             new WordInfo("elementwise", "elementwise { x -> f(x) } | elementwise(fn:, derivative:, nngp: { c, v1, v2 -> }, dNngp:)",
                     "Any function; kernel by Gauss-Hermite quadrature, or from a closed-form nngp(cov12, var1, var2) (T' = dNngp or d nngp/d cov12)."));
 
-    /** Binds every layer word. */
-    public static void bind(Binder binder) {
+    /** Adds every layer word to {@code out} ({@link WordBinding#core}). */
+    public static void words(List<WordBinding> out) {
         for (WordInfo w : WORDS) {
-            DslBindings.addWord(binder, w, new FactoryWord());
+            out.add(WordBinding.of(w, new FactoryWord()));
         }
     }
 

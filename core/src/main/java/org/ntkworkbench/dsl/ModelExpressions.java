@@ -77,29 +77,105 @@ public final class ModelExpressions {
 
     /** Evaluates {@code exprOrFile} to a model; a {@link DslException} names the problem in one line. */
     public static Layer parse(DslContext workbench, String exprOrFile) {
+        return read(exprOrFile).layer(workbench);
+    }
+
+    /**
+     * {@code exprOrFile} read (a file's text) and parsed, not yet evaluated: what {@link #parse} does before it needs
+     * the workbench, so that a command can see which words the model calls ({@link Source#callsOnly}) before it chooses
+     * a workbench. Never throws: a read or parse error is reported by {@link Source#layer}, where {@link #parse} reports it.
+     */
+    public static Source read(String exprOrFile) {
         String source = exprOrFile;
         String name = "--model";
         Path file = Path.of(exprOrFile.length() < 250 && !exprOrFile.contains("(") && !exprOrFile.contains("\0") ? exprOrFile : ".");
+        Path read = null;
         if (exprOrFile.endsWith(".groovy") || (Files.isRegularFile(file) && !exprOrFile.contains("("))) {
             try {
                 source = Files.readString(file, StandardCharsets.UTF_8);
-                org.ntkworkbench.io.ReadLog.read(file);
+                read = file;
                 name = "--model " + file;
             } catch (IOException e) {
-                throw new DslException("--model " + exprOrFile + ": cannot read: " + e.getMessage());
+                return new Source(name, null, null, new DslException("--model " + exprOrFile + ": cannot read: " + e.getMessage()));
             } catch (RuntimeException e) {
-                throw new DslException("--model " + exprOrFile + ": cannot read: not UTF-8 text");
+                return new Source(name, null, null, new DslException("--model " + exprOrFile + ": cannot read: not UTF-8 text"));
             }
         }
         if (source.startsWith("\uFEFF")) {
             source = source.substring(1);
         }
-        Object value = evaluate(workbench, source, name);
-        if (!(value instanceof Layer layer)) {
-            throw new DslException(name + ": the expression gives " + (value == null ? "nothing" : "a " + value.getClass().getSimpleName())
-                    + ", not a model; e.g. --model \"serial(dense(512), relu(), dense(1))\"");
+        try {
+            return new Source(name, read, statements(source, name), null);
+        } catch (RuntimeException e) {
+            return new Source(name, read, null, e);
         }
-        return layer;
+    }
+
+    /** A model text read and parsed by {@link #read}; {@link #layer} evaluates it. */
+    public static final class Source {
+        private final String name;
+        private final Path file;
+        private final List<Node> statements;
+        private final RuntimeException error;
+
+        private Source(String name, Path file, List<Node> statements, RuntimeException error) {
+            this.name = name;
+            this.file = file;
+            this.statements = statements;
+            this.error = error;
+        }
+
+        /**
+         * Whether the text parsed and names nothing but calls of {@code words} (no {@code def}, no variables, no
+         * closures, whose names would be checked against every word, plugins' included): then evaluating it in any
+         * workbench that has these words gives the same model or the same error.
+         */
+        public boolean callsOnly(Set<String> words) {
+            if (statements == null) {
+                return false;
+            }
+            for (Node s : statements) {
+                if (!callsOnly(s, words)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean callsOnly(Node e, Set<String> words) {
+            return switch (e) {
+                case Lit l -> true;
+                case ListNode l -> l.items().stream().allMatch(x -> callsOnly(x, words));
+                case MapNode m -> m.entries().stream().allMatch(x -> callsOnly(x.value(), words));
+                case Call c -> words.contains(c.name()) && c.named().stream().allMatch(x -> callsOnly(x.value(), words))
+                        && c.positional().stream().allMatch(x -> callsOnly(x, words));
+                case MathCall m -> m.args().stream().allMatch(x -> callsOnly(x, words));
+                case Const c -> true;
+                case Binary b -> callsOnly(b.left(), words) && callsOnly(b.right(), words);
+                case Unary u -> callsOnly(u.operand(), words);
+                case Ternary t -> callsOnly(t.condition(), words) && callsOnly(t.ifTrue(), words) && callsOnly(t.ifFalse(), words);
+                case Return r -> callsOnly(r.value(), words);
+                case Var v -> false;
+                case Def d -> false;
+                case ModelParser.Closure c -> false;
+            };
+        }
+
+        /** The model, or the read, parse or evaluation error as a one-line {@link DslException}, as {@link #parse} gives them. */
+        public Layer layer(DslContext workbench) {
+            if (error != null) {
+                throw error;
+            }
+            if (file != null) {
+                org.ntkworkbench.io.ReadLog.read(file);
+            }
+            Object value = run(workbench, statements, name);
+            if (!(value instanceof Layer layer)) {
+                throw new DslException(name + ": the expression gives " + (value == null ? "nothing" : "a " + value.getClass().getSimpleName())
+                        + ", not a model; e.g. --model \"serial(dense(512), relu(), dense(1))\"");
+            }
+            return layer;
+        }
     }
 
     /**
@@ -131,12 +207,18 @@ public final class ModelExpressions {
      * starts every error message (e.g. {@code --model}).
      */
     public static Object evaluate(DslContext workbench, String source, String what) {
-        List<Node> statements;
+        return run(workbench, statements(source, what), what);
+    }
+
+    private static List<Node> statements(String source, String what) {
         try {
-            statements = ModelParser.parse(source, what);
+            return ModelParser.parse(source, what);
         } catch (StackOverflowError e) {
             throw new DslException(what + ": the expression nests too deeply");
         }
+    }
+
+    private static Object run(DslContext workbench, List<Node> statements, String what) {
         Interpreter in = new Interpreter(workbench, what);
         in.check(statements, new HashSet<>());
         try {

@@ -1,6 +1,5 @@
 package org.ntkworkbench.dsl;
 
-import com.google.inject.Binder;
 import com.google.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +21,6 @@ import org.ntkworkbench.model.predict.GaussianProcess;
 import org.ntkworkbench.model.predict.GradientDescentMse;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.Values;
@@ -40,17 +38,17 @@ import org.ntkworkbench.tensor.Tensor;
 public final class PredictWords {
     private PredictWords() {}
 
-    /** Binds the words. */
-    public static void bind(Binder binder) {
-        DslBindings.addWord(binder, new WordInfo("dataset",
+    /** Adds the prediction words to {@code out} ({@link WordBinding#core}). */
+    public static void words(List<WordBinding> out) {
+        out.add(WordBinding.of(new WordInfo("dataset",
                 "dataset('fashion-mnist', split: 'train', n: 5000, seed: 0, sample: 'stratified'|'first', classes: [...], "
                         + "normalize: 'standardize'|'unit'|'none', flatten: true, data: DIR)",
                 "Labelled examples from IDX (.gz or plain), CSV (a label column) or NPY/NPZ files under --data DIR, NTK_DATA or "
                         + "/usr/share/datasets: inputs (n, d), or NHWC with flatten: false, and integer labels; def (x, y) = dataset(...). "
                         + "n examples drawn stratified by class with the seed (sample: 'first' takes the file's first n); "
                         + "classes: keeps those labels renumbered 0.. in the given order; standardize = each example to mean 0, variance 1."),
-                Dataset.class);
-        DslBindings.addWord(binder, new WordInfo("predict",
+                Dataset.class));
+        out.add(WordBinding.of(new WordInfo("predict",
                 "predict(net | kernel: [train: K, test: Ks, testTest: Kss], xTrain, yTrain, xTest, yTest: y, get: ['nngp','ntk'], "
                         + "t: [Double.POSITIVE_INFINITY, 1e3], diagReg: 0, noise: s2, variance: false, ensemble: false, "
                         + "loss: 'mse'|'xent', lr: 1, momentum: 0, engine: 'local'|'spark', master: URL, maskConstant: c, "
@@ -61,9 +59,9 @@ public final class PredictWords {
                         + "covariance); ensemble: true gives the mean and covariance over initialisations; loss: 'xent' trains in function space "
                         + "under softmax cross-entropy (t in whole steps of size lr, optional momentum). With kernel: the positionals are "
                         + "yTrain only. engine: 'spark' (master: URL) computes the kernels as Spark tiles (plugins/spark), the same to 1e-12."),
-                Predict.class);
-        DslBindings.addWord(binder, new WordInfo("maxLearningRate", "maxLearningRate(net, xTrain) | maxLearningRate(kernel: K)",
-                "Largest stable gradient-descent learning rate on mse: 2n / lambda_max(NTK train-train)."), MaxLr.class);
+                Predict.class));
+        out.add(WordBinding.of(new WordInfo("maxLearningRate", "maxLearningRate(net, xTrain) | maxLearningRate(kernel: K)",
+                "Largest stable gradient-descent learning rate on mse: 2n / lambda_max(NTK train-train)."), MaxLr.class));
     }
 
     /** {@code dataset(name, ...)}. */

@@ -1,6 +1,5 @@
 package org.ntkworkbench.dsl;
 
-import com.google.inject.Binder;
 import com.google.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +18,6 @@ import org.ntkworkbench.plot.Series;
 import org.ntkworkbench.report.CurrentRun;
 import org.ntkworkbench.spectrum.HarmonicProjection;
 import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.Values;
@@ -61,10 +59,11 @@ public final class ResidualWords {
             "Plots residual-component curves of degreeResiduals on log-log axes (x = step + 1): the trained network solid, the "
                     + "NTK-linearised prediction dashed in the same colour; PNG and SVG.");
 
-    public static void bind(Binder binder) {
-        DslBindings.addWord(binder, DEGREE_RESIDUALS, new DegreeResidualsWord());
-        DslBindings.addWord(binder, REGION_CONVERGENCE, new RegionConvergenceWord());
-        DslBindings.addWord(binder, PLOT_RESIDUALS, PlotResidualsWord.class);
+    /** Adds these words to {@code out} ({@link WordBinding#core}). */
+    public static void words(List<WordBinding> out) {
+        out.add(WordBinding.of(DEGREE_RESIDUALS, new DegreeResidualsWord()));
+        out.add(WordBinding.of(REGION_CONVERGENCE, new RegionConvergenceWord()));
+        out.add(WordBinding.of(PLOT_RESIDUALS, PlotResidualsWord.class));
     }
 
     static final class DegreeResidualsWord implements DslWord {

@@ -1,6 +1,6 @@
 package org.ntkworkbench.dsl;
 
-import com.google.inject.Binder;
+import java.util.List;
 import com.google.inject.Inject;
 import groovy.lang.Closure;
 import java.util.function.DoubleUnaryOperator;
@@ -12,7 +12,6 @@ import org.ntkworkbench.spectrum.RotationInvariance;
 import org.ntkworkbench.spectrum.Spectra;
 import org.ntkworkbench.spectrum.SphereSpectrum;
 import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.WordInfo;
@@ -22,14 +21,15 @@ import org.ntkworkbench.tensor.Tensor;
 public final class SpectrumWords {
     private SpectrumWords() {}
 
-    public static void bind(Binder binder) {
-        DslBindings.addWord(binder, new WordInfo("sphereSpectrum",
+    /** Adds these words to {@code out} ({@link WordBinding#core}). */
+    public static void words(List<WordBinding> out) {
+        out.add(WordBinding.of(new WordInfo("sphereSpectrum",
                 "sphereSpectrum(model | { t -> kappa(t) } | kernelObject, dim: d, degrees: K, get: 'ntk'|'nngp')",
                 "Funk-Hecke eigenvalues mu_0..mu_K (uniform probability measure) of a dot-product kernel on S^{d-1}; "
-                        + "a model's kernel is first checked to be rotation-invariant."), SphereSpectrumWord.class);
-        DslBindings.addWord(binder, new WordInfo("decayFit", "decayFit(spectrum, from: 1, to: K, parity: 'all'|'even'|'odd')",
+                        + "a model's kernel is first checked to be rotation-invariant."), SphereSpectrumWord.class));
+        out.add(WordBinding.of(new WordInfo("decayFit", "decayFit(spectrum, from: 1, to: K, parity: 'all'|'even'|'odd')",
                 "Least-squares fit mu_k ~ C k^exponent in log-log over the non-zero degrees, with a 95% interval."),
-                new DecayFitWord());
+                new DecayFitWord()));
     }
 
     /**

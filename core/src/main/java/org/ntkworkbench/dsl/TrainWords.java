@@ -1,13 +1,12 @@
 package org.ntkworkbench.dsl;
 
-import com.google.inject.Binder;
+import java.util.List;
 import com.google.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ntkworkbench.nn.Layer;
 import org.ntkworkbench.nn.Layers;
 import org.ntkworkbench.spi.DslArgs;
-import org.ntkworkbench.spi.DslBindings;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.Values;
@@ -33,11 +32,11 @@ public final class TrainWords {
     public static final WordInfo TAYLOR_EXPAND = new WordInfo("taylorExpand", "taylorExpand(net, params, degree)",
             "The Taylor expansion of a model in its parameters around params; only degree 1 (= linearize) exists.");
 
-    /** Binds the training words. */
-    public static void bind(Binder binder) {
-        DslBindings.addWord(binder, TRAIN, TrainWord.class);
-        DslBindings.addWord(binder, LINEARIZE, new LinearizeWord());
-        DslBindings.addWord(binder, TAYLOR_EXPAND, new LinearizeWord());
+    /** Adds the training words to {@code out} ({@link WordBinding#core}). */
+    public static void words(List<WordBinding> out) {
+        out.add(WordBinding.of(TRAIN, TrainWord.class));
+        out.add(WordBinding.of(LINEARIZE, new LinearizeWord()));
+        out.add(WordBinding.of(TAYLOR_EXPAND, new LinearizeWord()));
     }
 
     /** {@code linearize(net, params)} and {@code taylorExpand(net, params, degree)}. */

@@ -5,16 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ntkworkbench.data.Datasets;
 import org.ntkworkbench.data.DefaultDatasets;
-import org.ntkworkbench.dsl.ConsistencyWord;
-import org.ntkworkbench.dsl.MonteCarloKernelWord;
-import org.ntkworkbench.dsl.CoreWords;
-import org.ntkworkbench.dsl.DataWords;
-import org.ntkworkbench.dsl.PredictWords;
-import org.ntkworkbench.dsl.ExperimentWords;
-import org.ntkworkbench.dsl.LayerWords;
-import org.ntkworkbench.dsl.ResidualWords;
-import org.ntkworkbench.dsl.SpectrumWords;
-import org.ntkworkbench.dsl.TrainWords;
+import org.ntkworkbench.dsl.WordBinding;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.DefaultArrayIO;
 import org.ntkworkbench.model.KernelService;
@@ -50,34 +41,42 @@ public final class CoreModule extends AbstractModule {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /**
+     * The core services Guice constructs with their no-argument constructor (nothing injected), by interface: bound
+     * here with {@code bind(type).to(implementation)} (unscoped: a new instance per request), and constructed the same
+     * way by the core-only workbench ({@link Workbench#startCore}), which has no injector.
+     */
+    static final Map<Class<?>, Class<?>> PLAIN_SERVICES = plainServices();
+
+    private static Map<Class<?>, Class<?>> plainServices() {
+        Map<Class<?>, Class<?>> m = new LinkedHashMap<>();
+        m.put(Plots.class, XChartPlots.class);
+        m.put(Reports.class, HtmlReports.class);
+        m.put(ArrayIO.class, DefaultArrayIO.class);
+        m.put(Datasets.class, DefaultDatasets.class);
+        m.put(KernelService.class, RowBlockKernelService.class);
+        m.put(Training.class, DefaultTraining.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     @Override
     protected void configure() {
-        bind(Plots.class).to(XChartPlots.class);
-        bind(Reports.class).to(HtmlReports.class);
-        bind(ArrayIO.class).to(DefaultArrayIO.class);
-        bind(Datasets.class).to(DefaultDatasets.class);
-        bind(KernelService.class).to(RowBlockKernelService.class);
+        PLAIN_SERVICES.forEach(this::bindPlain);
         install(new SpectrumModule());
-        bind(Training.class).to(DefaultTraining.class);
         bind(NetworkTraining.class).to(DefaultNetworkTraining.class);
         bind(RunOutputs.class).to(CurrentRunOutputs.class);
 
         DslBindings.declare(binder());
-        DslBindings.addWord(binder(), CoreWords.RESULT, CoreWords.ResultWord.class);
-        DslBindings.addWord(binder(), CoreWords.COMPARISON, CoreWords.ComparisonWord.class);
-        DslBindings.addWord(binder(), CoreWords.PLOT, CoreWords.PlotWord.class);
-        DslBindings.addWord(binder(), CoreWords.REPORT, CoreWords.ReportWord.class);
-        DslBindings.addWord(binder(), CoreWords.EIGVALSH, new CoreWords.EigvalshWord());
-        DslBindings.addWord(binder(), CoreWords.GRAM, new CoreWords.GramWord());
-        DslBindings.addWord(binder(), CoreWords.CIRCLE_GRID, new CoreWords.CircleGridWord());
-        DataWords.bind(binder());
-        PredictWords.bind(binder());
-        LayerWords.bind(binder());
-        SpectrumWords.bind(binder());
-        TrainWords.bind(binder());
-        ResidualWords.bind(binder());
-        DslBindings.addWord(binder(), ConsistencyWord.INFO, ConsistencyWord.class);
-        DslBindings.addWord(binder(), MonteCarloKernelWord.INFO, new MonteCarloKernelWord());
-        ExperimentWords.bind(binder());
+        for (WordBinding w : WordBinding.core()) {
+            if (w.instance() != null) {
+                DslBindings.addWord(binder(), w.info(), w.instance());
+            } else {
+                DslBindings.addWord(binder(), w.info(), w.type());
+            }
+        }
+    }
+
+    private <T> void bindPlain(Class<T> type, Class<?> implementation) {
+        bind(type).to(implementation.asSubclass(type));
     }
 }

@@ -74,11 +74,27 @@ public final class PluginLoader {
     }
 
     public Result load() {
+        return load(true);
+    }
+
+    /**
+     * The class path's plugins without their modules: each found, constructed and asked its name, version and
+     * description exactly as {@link #load()} does (the same failures, in the same order), but {@code module()} is not
+     * called, so no Guice class is used and {@link LoadedPlugin#module()} is null and {@link LoadedPlugin#words()} empty.
+     * For the core-only workbench ({@link Workbench#startCore}), which needs only the names and versions (the run
+     * manifest). Plugin directories are not read.
+     */
+    static Result namesOnClassPath() {
+        return new PluginLoader(List.of()).load(false);
+    }
+
+    private Result load(boolean withModules) {
         List<LoadedPlugin> plugins = new ArrayList<>();
         List<PluginFailure> failures = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<String> types = new HashSet<>();
-        scan(ServiceLoader.load(NtkPlugin.class, PluginLoader.class.getClassLoader()), "class path", plugins, failures, names, types);
+        scan(ServiceLoader.load(NtkPlugin.class, PluginLoader.class.getClassLoader()), "class path", plugins, failures, names, types,
+                withModules);
         for (Path dir : pluginDirs) {
             if (!Files.isDirectory(dir)) {
                 failures.add(new PluginFailure("?", dir.toString(), "plugin directory does not exist", null));
@@ -92,7 +108,7 @@ public final class PluginLoader {
                 }
                 try {
                     URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, PluginLoader.class.getClassLoader());
-                    scan(ServiceLoader.load(NtkPlugin.class, loader), jar.toString(), plugins, failures, names, types);
+                    scan(ServiceLoader.load(NtkPlugin.class, loader), jar.toString(), plugins, failures, names, types, true);
                 } catch (MalformedURLException e) {
                     failures.add(new PluginFailure("?", jar.toString(), e.toString(), e));
                 }
@@ -127,7 +143,7 @@ public final class PluginLoader {
 
     /** Scans one loader, skipping provider types already seen (a jar loader also sees its parent's). */
     private static void scan(ServiceLoader<NtkPlugin> loader, String source, List<LoadedPlugin> plugins,
-                             List<PluginFailure> failures, Set<String> names, Set<String> types) {
+                             List<PluginFailure> failures, Set<String> names, Set<String> types, boolean withModules) {
         Iterator<ServiceLoader.Provider<NtkPlugin>> it = loader.stream().iterator();
         while (true) {
             ServiceLoader.Provider<NtkPlugin> provider;
@@ -153,6 +169,10 @@ public final class PluginLoader {
                 if (!names.add(id)) {
                     failures.add(new PluginFailure(id, source, "a plugin named '" + id + "' is already loaded; this one is skipped"
                             + " (give it another name, or remove one of the copies)", null));
+                    continue;
+                }
+                if (!withModules) {
+                    plugins.add(new LoadedPlugin(plugin.name(), plugin.version(), plugin.description(), source, List.of(), null));
                     continue;
                 }
                 Module module = plugin.module();

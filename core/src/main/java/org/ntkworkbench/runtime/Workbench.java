@@ -14,17 +14,21 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.ntkworkbench.dsl.DslContext;
 import org.ntkworkbench.dsl.ModelSource;
+import org.ntkworkbench.dsl.WordBinding;
 import org.ntkworkbench.spi.DslArgs;
 import org.ntkworkbench.spi.DslException;
 import org.ntkworkbench.spi.DslWord;
 import org.ntkworkbench.spi.WordInfo;
+import org.ntkworkbench.spectrum.Spectra;
+import org.ntkworkbench.spectrum.SpectrumModule;
 import org.ntkworkbench.tensor.BlasThreads;
 import org.ntkworkbench.tensor.NativeCheck;
 
 /**
  * The runtime: a Guice injector built from the core module and every plugin's module, the DSL words
  * they bind, and what failed to load. Scripts, the REPL and JShell all start from one of these;
- * {@link #current()} is the static accessor for JShell.
+ * {@link #current()} is the static accessor for JShell. {@link #startCore} gives the core-only workbench (no plugin
+ * modules, no injector) that {@code ntk kernel}, {@code spectrum} and {@code eigen} use for a model of core words.
  */
 public final class Workbench implements DslContext {
     private static volatile Workbench current;
@@ -39,18 +43,91 @@ public final class Workbench implements DslContext {
     private final Map<String, DslWord> words;
     private final Map<String, WordInfo> wordInfo;
 
+    /** With the core-only workbench: the one {@link Spectra} (bound as an instance in the injector). */
+    private Spectra spectra;
+
     private Workbench(Injector injector, List<LoadedPlugin> plugins, List<PluginFailure> failures) {
+        this(injector, plugins, failures, injector.getInstance(Key.get(new TypeLiteral<Map<String, DslWord>>() {})),
+                injector.getInstance(Key.get(new TypeLiteral<Set<WordInfo>>() {})));
+    }
+
+    private Workbench(Injector injector, List<LoadedPlugin> plugins, List<PluginFailure> failures, Map<String, DslWord> boundWords,
+                      Iterable<WordInfo> infos) {
         this.injector = injector;
         this.plugins = plugins;
         this.failures = failures;
-        this.words = new TreeMap<>(injector.getInstance(Key.get(new TypeLiteral<Map<String, DslWord>>() {})));
+        this.words = new TreeMap<>(boundWords);
         // Layers built by words remember their DSL text, so engines that rebuild models elsewhere can ship them.
         this.words.replaceAll(ModelSource::recording);
         Map<String, WordInfo> info = new TreeMap<>();
-        for (WordInfo w : injector.getInstance(Key.get(new TypeLiteral<Set<WordInfo>>() {}))) {
+        for (WordInfo w : infos) {
             info.put(w.name(), w);
         }
         this.wordInfo = info;
+    }
+
+    /**
+     * The core words that need no injected service ({@link WordBinding#instance}), by name: what the core-only
+     * workbench ({@link #startCore}) offers; a model that calls only these evaluates there exactly as in the full one
+     * (a plugin cannot rebind a core word: the injector refuses a second binding of a name, and the plugin is dropped).
+     */
+    public static Set<String> coreWordNames() {
+        return CoreWordNames.NAMES;
+    }
+
+    private static final class CoreWordNames {
+        static final Set<String> NAMES = Set.copyOf(instanceWords(WordBinding.core()).keySet());
+    }
+
+    private static Map<String, DslWord> instanceWords(List<WordBinding> bindings) {
+        Map<String, DslWord> m = new TreeMap<>();
+        for (WordBinding w : bindings) {
+            if (w.instance() != null) {
+                m.put(w.info().name(), w.instance());
+            }
+        }
+        return m;
+    }
+
+    /**
+     * The workbench of the core alone, without Guice: the native check and BLAS threads as {@link #start}, the core
+     * words that need no injected service ({@link #coreWordNames}), the core services constructed as the injector
+     * constructs them ({@code CoreModule.PLAIN_SERVICES}: a new instance per request; {@link Spectra}: one instance),
+     * and the class path's plugins found, constructed and named as {@link #start} does but without their modules
+     * (for the run manifest). Null, and nothing but the native check done, when plugin directories are given
+     * ({@code --plugins}, {@value PluginLoader#PLUGINS_ENV}) or a class-path plugin fails to be found, constructed or
+     * named, or two share a name: then {@link #start} loads and reports them. A class-path plugin whose module would
+     * throw or whose bindings would break the injector is listed here as loaded (the full start drops and reports it);
+     * the plugins on the class path are the ones the build ships, whose modules the build tests.
+     * For commands that use services and a model of core words only ({@code ntk kernel}, {@code spectrum}, {@code eigen}):
+     * the plugin modules and the injector cost ≈ 0.2 s of start-up. {@link #current()} is not set.
+     */
+    public static Workbench startCore(List<Path> pluginDirs) {
+        NativeCheck.verify();
+        BlasThreads.applyDefault();
+        PhaseTimes.mark("native BLAS check, BLAS threads");
+        if (!PluginLoader.directories(pluginDirs).isEmpty()) {
+            return null;
+        }
+        PluginLoader.Result found = PluginLoader.namesOnClassPath();
+        if (!found.failures().isEmpty()) {
+            return null;
+        }
+        List<WordBinding> bindings = WordBinding.core();
+        List<WordInfo> infos = new ArrayList<>();
+        for (WordBinding w : bindings) {
+            if (w.instance() != null) {
+                infos.add(w.info());
+            }
+        }
+        Workbench wb = new Workbench(null, found.plugins(), List.of(), instanceWords(bindings), infos);
+        PhaseTimes.mark("plugins named, core words (no injector)");
+        return wb;
+    }
+
+    /** Whether this is the core-only workbench of {@link #startCore} (no injector, no plugin modules). */
+    public boolean coreOnly() {
+        return injector == null;
     }
 
     /** Checks the native libraries, loads plugins from the class path and {@code pluginDirs}, builds the injector. */
@@ -103,12 +180,35 @@ public final class Workbench implements DslContext {
         return current;
     }
 
-    /** An injected service, e.g. {@code service(Plots.class)}. */
+    /**
+     * An injected service, e.g. {@code service(Plots.class)}. The core-only workbench ({@link #startCore}) has the
+     * core services that need nothing injected and {@link Spectra}; asking it for another is a programming error.
+     */
     @Override
     public <T> T service(Class<T> type) {
-        return injector.getInstance(type);
+        if (injector != null) {
+            return injector.getInstance(type);
+        }
+        if (type == Spectra.class) {
+            synchronized (this) {
+                if (spectra == null) {
+                    spectra = SpectrumModule.create();
+                }
+                return type.cast(spectra);
+            }
+        }
+        Class<?> implementation = CoreModule.PLAIN_SERVICES.get(type);
+        if (implementation == null) {
+            throw new IllegalStateException("the core-only workbench has no " + type.getSimpleName() + "; start the full one (Workbench.start)");
+        }
+        try {
+            return type.cast(implementation.getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot construct " + implementation.getName() + ": " + e, e);
+        }
     }
 
+    /** The injector; null for the core-only workbench ({@link #startCore}). */
     public Injector injector() {
         return injector;
     }
@@ -150,7 +250,7 @@ public final class Workbench implements DslContext {
     @Override
     public Map<String, Object> serviceBindings() {
         Map<String, Object> m = new LinkedHashMap<>();
-        CoreModule.SERVICES.forEach((name, type) -> m.put(name, injector.getInstance(type)));
+        CoreModule.SERVICES.forEach((name, type) -> m.put(name, service(type)));
         m.put("workbench", this);
         return m;
     }

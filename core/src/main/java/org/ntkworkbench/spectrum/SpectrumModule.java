@@ -6,6 +6,11 @@ import com.google.inject.AbstractModule;
 public final class SpectrumModule extends AbstractModule {
     @Override
     protected void configure() {
-        bind(Spectra.class).toInstance(new NativeSpectra());
+        bind(Spectra.class).toInstance(create());
+    }
+
+    /** The one {@link Spectra} instance a workbench uses (the core-only workbench, which has no injector, too). */
+    public static Spectra create() {
+        return new NativeSpectra();
     }
 }
