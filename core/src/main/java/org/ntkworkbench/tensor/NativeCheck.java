@@ -53,11 +53,15 @@ public final class NativeCheck {
     /**
      * Starts {@link #verify} on a background daemon thread, so that loading OpenBLAS and linking its calls overlaps
      * other start-up work; errors are dropped here (the caller's own {@link #verify} repeats the check and throws).
+     * After a successful check the thread also links {@link BlasThreads}' two calls (about 20 ms of CPU spent
+     * generating their stub classes), which the workbench's start otherwise did on the main thread right after
+     * waiting for the check; {@link BlasThreads#applyDefault} still decides, on the caller's thread.
      */
     public static void verifyInBackground() {
         Thread t = new Thread(() -> {
             try {
                 verify();
+                BlasThreads.current();
             } catch (RuntimeException | LinkageError ignored) {
                 // the caller's verify() reports it
             }

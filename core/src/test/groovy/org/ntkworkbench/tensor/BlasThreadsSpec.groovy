@@ -51,4 +51,15 @@ class BlasThreadsSpec extends Specification {
         Blas.gemm(false, false, 2, 2, 2, 1d, [1d, 2d, 3d, 4d] as double[], [5d, 6d, 7d, 8d] as double[], 0d, c)
         c as List == [19d, 22d, 43d, 50d]
     }
+
+    def "the load average the rule compares with is the JDK's one-minute value (read from /proc/loadavg where it exists)"() {
+        when:
+        double bean = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+        double ours = BlasThreads.loadAverage()
+        double after = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+
+        then: 'the same number as the bean (the kernel updates it every 5 s: equal to one of two reads around ours, 2 decimals)'
+        ours >= 0 || bean < 0
+        Math.abs(ours - bean) < 0.005 || Math.abs(ours - after) < 0.005
+    }
 }
