@@ -12,6 +12,7 @@ import org.ntkworkbench.io.AtomicFiles;
 import org.ntkworkbench.io.ArrayIO;
 import org.ntkworkbench.io.Npz;
 import org.ntkworkbench.io.NpzRowWriter;
+import org.ntkworkbench.kernel.EntrywiseChain;
 import org.ntkworkbench.kernel.Kernel;
 import org.ntkworkbench.model.KernelService;
 import org.ntkworkbench.model.ModelExtensions;
@@ -283,27 +284,36 @@ final class KernelCommand implements Callable<Integer> {
         int nngpEntry = names.indexOf("nngp"), ntkEntry = names.indexOf("ntk");
         NonFiniteException[] ntkFailure = new NonFiniteException[1];
         try (NpzRowWriter writer = NpzRowWriter.create(out, names, n1, n2)) {
-            boolean done = kernels.analyticRows(net, x1, x2, (from, to, nngp, ntk) -> {
-                int count = (to - from) * n2;
-                if (nngpEntry >= 0) {
-                    for (int e = 0; e < count; e++) {
-                        if (!Double.isFinite(nngp[e])) {
-                            throw Finite.resultFailure("nngp", nngp[e], shape, (long) from * n2 + e);
-                        }
-                    }
-                    writer.writeRows(nngpEntry, from, to, nngp);
-                }
-                if (ntkEntry >= 0) {
-                    if (ntkFailure[0] == null) {
+            boolean done = kernels.analyticRows(net, x1, x2, new EntrywiseChain.RowSink() {
+                @Override
+                public void rows(int from, int to, double[] nngp, double[] ntk) throws IOException {
+                    int count = (to - from) * n2;
+                    if (nngpEntry >= 0 && nngp != null) {
                         for (int e = 0; e < count; e++) {
-                            if (!Double.isFinite(ntk[e])) {
-                                // reported at the end unless the NNGP has a bad value (its check comes first)
-                                ntkFailure[0] = Finite.resultFailure("ntk", ntk[e], shape, (long) from * n2 + e);
-                                break;
+                            if (!Double.isFinite(nngp[e])) {
+                                throw Finite.resultFailure("nngp", nngp[e], shape, (long) from * n2 + e);
                             }
                         }
+                        writer.writeRows(nngpEntry, from, to, nngp);
                     }
-                    writer.writeRows(ntkEntry, from, to, ntk);
+                    if (ntkEntry >= 0 && ntk != null) {
+                        if (ntkFailure[0] == null) {
+                            for (int e = 0; e < count; e++) {
+                                if (!Double.isFinite(ntk[e])) {
+                                    // reported at the end unless the NNGP has a bad value (its check comes first)
+                                    ntkFailure[0] = Finite.resultFailure("ntk", ntk[e], shape, (long) from * n2 + e);
+                                    break;
+                                }
+                            }
+                        }
+                        writer.writeRows(ntkEntry, from, to, ntk);
+                    }
+                }
+
+                /** The NPZ's first entry (the NNGP) complete and hashed while the NTK rows are written. */
+                @Override
+                public boolean nngpFirst() {
+                    return nngpEntry == 0;
                 }
             });
             if (!done) {

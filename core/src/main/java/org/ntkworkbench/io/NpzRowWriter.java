@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,8 +23,10 @@ import java.util.zip.ZipEntry;
  * are computed: the entries' sizes are known in advance, so each block goes by a positional write straight to its
  * place in the file, and the whole arrays never exist in memory (for a 4000 × 4000 kernel that saves two 128 MB
  * arrays, whose first touch costs more than computing them). Each entry's CRC-32 is updated as its rows arrive (in
- * row order), the zip headers are written last, then the file's SHA-256 (for the run manifest, as
- * {@link AtomicFiles#writtenSha256}) is computed while the file is forced to disk, and the file is renamed into place:
+ * row order); an entry's local header is written when its last row is, and from then on the file's SHA-256 (for the
+ * run manifest, as {@link AtomicFiles#writtenSha256}) is computed on a thread over the bytes that are final (so an
+ * entry written before the next one starts is hashed while the next one is written); the central directory is
+ * written last, the rest hashed while the file is forced to disk, and the file is renamed into place:
  * the bytes, the atomicity (temporary sibling, fsync, rename, {@link AtomicFiles.OutputUnit}) and the durability are
  * those of {@link Npz#write} with {@code compress = false}; {@code NpzRowWriterSpec} compares the bytes.
  *
@@ -57,6 +58,12 @@ public final class NpzRowWriter implements Closeable {
     private final int[] rowsDone;
     private ByteBuffer buffer;
     private final WriteBack writeBack;
+    private final int dosTime;
+    private final int unixTime;
+    /** Entries {@code [0, prefix)} are complete, their local headers written: the file's first bytes are final. */
+    private int prefix;
+    private final boolean[] headerWritten;
+    private final Hasher hasher = new Hasher();
     private boolean committed;
     private boolean closed;
 
@@ -89,6 +96,7 @@ public final class NpzRowWriter implements Closeable {
         dataOffset = new long[k];
         crc = new CRC32[k];
         rowsDone = new int[k];
+        headerWritten = new boolean[k];
         byte[] header = NpyWriter.header(new int[] {rows, cols});
         entrySize = header.length + (long) rows * cols * 8;
         long off = 0;
@@ -99,6 +107,14 @@ public final class NpzRowWriter implements Closeable {
             off = dataOffset[e] + entrySize;
         }
         cenOffset = off;
+        ZipEntry fixed = new ZipEntry("x");
+        fixed.setTimeLocal(FIXED_TIME);
+        dosTime = (int) dosTime(FIXED_TIME);
+        java.nio.file.attribute.FileTime mtime = fixed.getLastModifiedTime();
+        if (mtime == null) {
+            throw new IllegalStateException("no modification time");
+        }
+        unixTime = (int) mtime.to(TimeUnit.SECONDS);
         temp = AtomicFiles.createTemporarySibling(target);
         FileChannel ch = null;
         try {
@@ -150,6 +166,31 @@ public final class NpzRowWriter implements Closeable {
         rowsDone[entry] = to;
         // An early write-back, so that the final fsync waits only for the tail.
         writeBack.wrote(8L * count);
+        if (to == rows) {
+            entryComplete(entry);
+        }
+    }
+
+    /**
+     * Entry {@code e} has all its rows, so its CRC is known: its local header is written now, and the file's SHA-256
+     * (for the manifest) starts on a thread over every byte that is final, i.e. up to the first incomplete entry's
+     * header. A caller that writes the entries one after the other ({@code nngp} first, then {@code ntk}) gets the
+     * first entry hashed while it writes the second; the bytes are the same whatever the order.
+     */
+    private void entryComplete(int e) throws IOException {
+        ByteBuffer loc = ByteBuffer.allocate(LOC + nameBytes[e].length + EXTT).order(ByteOrder.LITTLE_ENDIAN);
+        loc.putInt(0x04034b50).putShort((short) 10).putShort((short) 0x800).putShort((short) 0).putInt(dosTime)
+                .putInt((int) crc[e].getValue()).putInt((int) entrySize).putInt((int) entrySize)
+                .putShort((short) nameBytes[e].length).putShort((short) EXTT).put(nameBytes[e]);
+        extendedTime(loc, unixTime);
+        writeFully(channel, loc.flip(), locOffset[e]);
+        headerWritten[e] = true;
+        while (prefix < names.size() && headerWritten[prefix]) {
+            prefix++;
+        }
+        if (prefix > 0) {
+            hasher.upTo(prefix < names.size() ? locOffset[prefix] : cenOffset, false);
+        }
     }
 
     /**
@@ -162,24 +203,15 @@ public final class NpzRowWriter implements Closeable {
                 throw new IllegalStateException("'" + names.get(e) + "' has " + rowsDone[e] + " of " + rows + " rows");
             }
         }
-        ZipEntry fixed = new ZipEntry("x");
-        fixed.setTimeLocal(FIXED_TIME);
-        int dosTime = (int) dosTime(FIXED_TIME);
-        java.nio.file.attribute.FileTime mtime = fixed.getLastModifiedTime();
-        if (mtime == null) {
-            throw new IllegalStateException("no modification time");
+        for (int e = 0; e < names.size(); e++) {
+            if (!headerWritten[e]) {
+                entryComplete(e); // an entry of 0 rows: no row was ever written
+            }
         }
-        int unixTime = (int) mtime.to(TimeUnit.SECONDS);
         ByteBuffer cen = ByteBuffer.allocate(names.size() * (CEN + EXTT) + names.stream().mapToInt(n -> n.length() + 8).sum() + END)
                 .order(ByteOrder.LITTLE_ENDIAN);
         for (int e = 0; e < names.size(); e++) {
             int c = (int) crc[e].getValue();
-            ByteBuffer loc = ByteBuffer.allocate(LOC + nameBytes[e].length + EXTT).order(ByteOrder.LITTLE_ENDIAN);
-            loc.putInt(0x04034b50).putShort((short) 10).putShort((short) 0x800).putShort((short) 0).putInt(dosTime)
-                    .putInt(c).putInt((int) entrySize).putInt((int) entrySize)
-                    .putShort((short) nameBytes[e].length).putShort((short) EXTT).put(nameBytes[e]);
-            extendedTime(loc, unixTime);
-            writeFully(channel, loc.flip(), locOffset[e]);
             cen.putInt(0x02014b50).putShort((short) 10).putShort((short) 10).putShort((short) 0x800).putShort((short) 0)
                     .putInt(dosTime).putInt(c).putInt((int) entrySize).putInt((int) entrySize)
                     .putShort((short) nameBytes[e].length).putShort((short) EXTT).putShort((short) 0).putShort((short) 0)
@@ -192,35 +224,107 @@ public final class NpzRowWriter implements Closeable {
         writeFully(channel, cen.flip(), cenOffset);
         long size = cenOffset + cen.limit();
         writeBack.stop();
-        // SHA-256 of the whole file (the manifest records it) on another thread while this one forces it to disk.
-        String[] sha = new String[1];
-        Throwable[] failure = new Throwable[1];
-        Thread hasher = new Thread(() -> {
-            try {
-                sha[0] = sha256(channel, size);
-            } catch (Throwable t) {
-                failure[0] = t;
-            }
-        }, "ntk-npz-digest");
-        hasher.setDaemon(true);
-        hasher.start();
+        // The rest of the file hashed (on the hasher thread) while this one forces it to disk.
+        hasher.upTo(size, true);
         channel.force(true);
-        try {
-            hasher.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while hashing " + target);
-        }
-        if (failure[0] instanceof IOException io) {
-            throw io;
-        }
-        if (failure[0] != null) {
-            throw new IOException("hashing " + temp + " failed: " + failure[0], failure[0]);
-        }
+        String sha = hasher.await();
         channel.close();
         AtomicFiles.moveIntoPlace(temp, target);
         committed = true;
-        AtomicFiles.remember(target, size, sha[0]);
+        AtomicFiles.remember(target, size, sha);
+    }
+
+    /**
+     * The SHA-256 of the temporary file, computed on a daemon thread ({@code ntk-npz-digest}) that reads the file
+     * back (from the page cache) up to the last byte known to be final, and waits for more.
+     */
+    private final class Hasher implements Runnable {
+        private long limit;
+        private boolean last;
+        private boolean abandoned;
+        private Thread thread;
+        private String sha;
+        private Throwable failure;
+
+        /** Bytes {@code [0, end)} are final ({@code last}: the whole file); starts the thread at the first call. */
+        synchronized void upTo(long end, boolean last) {
+            limit = Math.max(limit, end);
+            this.last |= last;
+            if (thread == null) {
+                thread = new Thread(this, "ntk-npz-digest");
+                thread.setDaemon(true);
+                thread.start();
+            }
+            notifyAll();
+        }
+
+        /** Stops the thread without waiting (the file is being deleted). */
+        synchronized void abandon() {
+            abandoned = true;
+            notifyAll();
+        }
+
+        /** Waits for the digest of the whole file (after {@code upTo(size, true)}). */
+        String await() throws IOException {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while hashing " + target);
+            }
+            synchronized (this) {
+                if (failure instanceof IOException io) {
+                    throw io;
+                }
+                if (failure != null || sha == null) {
+                    throw new IOException("hashing " + temp + " failed: " + failure, failure);
+                }
+                return sha;
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                MessageDigest d = MessageDigest.getInstance("SHA-256");
+                ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+                long pos = 0;
+                while (true) {
+                    long end;
+                    synchronized (this) {
+                        while (pos == limit && !last && !abandoned) {
+                            wait();
+                        }
+                        if (abandoned) {
+                            return;
+                        }
+                        if (pos == limit) {
+                            break;
+                        }
+                        end = limit;
+                    }
+                    while (pos < end) {
+                        b.clear();
+                        b.limit((int) Math.min(b.capacity(), end - pos));
+                        int n = channel.read(b, pos);
+                        if (n < 0) {
+                            throw new IOException("file shorter than written");
+                        }
+                        pos += n;
+                        b.flip();
+                        d.update(b);
+                    }
+                }
+                String hex = HexFormat.of().formatHex(d.digest());
+                synchronized (this) {
+                    sha = hex;
+                }
+            } catch (Throwable t) {
+                synchronized (this) {
+                    failure = t;
+                }
+            }
+        }
     }
 
     private static void extendedTime(ByteBuffer b, int unixTime) {
@@ -231,28 +335,6 @@ public final class NpzRowWriter implements Closeable {
     private static long dosTime(LocalDateTime t) {
         return ((t.getYear() - 1980) << 25 | t.getMonthValue() << 21 | t.getDayOfMonth() << 16 | t.getHour() << 11
                 | t.getMinute() << 5 | t.getSecond() >> 1) & 0xffffffffL;
-    }
-
-    private static String sha256(FileChannel ch, long size) throws IOException {
-        MessageDigest d;
-        try {
-            d = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
-        long pos = 0;
-        while (pos < size) {
-            b.clear();
-            int n = ch.read(b, pos);
-            if (n < 0) {
-                throw new IOException("file shorter than written");
-            }
-            pos += n;
-            b.flip();
-            d.update(b);
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
@@ -270,6 +352,7 @@ public final class NpzRowWriter implements Closeable {
         }
         closed = true;
         if (!committed) {
+            hasher.abandon();
             writeBack.stop();
             try {
                 channel.close();

@@ -112,8 +112,19 @@ public final class EntrywiseChain {
      */
     @FunctionalInterface
     public interface RowSink {
-        /** One block of rows. */
+        /** One block of rows; with {@link #nngpFirst} one of the two arrays is {@code null}. */
         void rows(int from, int to, double[] nngp, double[] ntk) throws java.io.IOException;
+
+        /**
+         * True when this sink takes the NNGP and the NTK one after the other: for {@code x2 = x1} the stream then
+         * hands over every NNGP row first ({@code ntk} null), as the bands are computed, and every NTK row after the
+         * last band ({@code nngp} null), still each in row order. An NPZ writer knows the NNGP entry's CRC (and can
+         * hash the file's first entry) while the NTK rows are still being written. False (the default): both arrays
+         * in every call. For {@code x2 ≠ x1} (no stored NTK to emit later) both come together either way.
+         */
+        default boolean nngpFirst() {
+            return false;
+        }
     }
 
     /**
@@ -123,7 +134,9 @@ public final class EntrywiseChain {
      * lower triangle takes the NTK's upper triangle transposed), plus a few row blocks. For an output written to a
      * file (the NPZ of {@code ntk kernel}) that halves the fresh memory touched, which costs more than the arithmetic.
      * With {@code x2 = x1} the upper triangle is computed, and each block is emitted once all blocks above it are
-     * done (its left part is their mirror image): symmetric to the last bit, as {@link #fromInputs}.
+     * done (its left part is their mirror image): symmetric to the last bit, as {@link #fromInputs}. A sink that
+     * {@linkplain RowSink#nngpFirst takes the NNGP first} gets the NNGP blocks as they complete and the NTK blocks
+     * after the last one (the same values; the NTK's left parts wait in the Gram's lower triangle anyway).
      */
     public static void streamFromInputs(Tensor x1, Tensor x2, List<EntrywiseRule> rules, RowSink sink) throws java.io.IOException {
         boolean same = x2 == null || x2 == x1;
@@ -208,7 +221,8 @@ public final class EntrywiseChain {
      * transposed into the Gram array's lower triangle (never read by the chain), the NTK diagonal aside. Band B's
      * rows are then complete once bands 0..B are: the NNGP left of the diagonal is column B of the NNGP above, the
      * NTK right of the diagonal is the band's own NTK (stored transposed below it). One worker at a time emits the
-     * completed bands in order.
+     * completed bands in order; for a sink that takes the NNGP first, only their NNGP, and the caller's thread emits
+     * every band's NTK once all bands are done.
      */
     private static final class SymmetricStream {
         private final EntrywiseRule.Step[] chain;
@@ -224,12 +238,15 @@ public final class EntrywiseChain {
         private int emitted;
         private double[] outNngp;
         private double[] outNtk;
+        private double[] columns;
+        private final boolean nngpFirst;
 
         SymmetricStream(EntrywiseRule.Step[] chain, double[] g, int n, RowSink sink) {
             this.chain = chain;
             this.g = g;
             this.n = n;
             this.sink = sink;
+            this.nngpFirst = sink.nngpFirst();
             this.bands = (n + TILE - 1) / TILE;
             this.ntkDiagonal = new double[n];
             this.done = new java.util.concurrent.atomic.AtomicIntegerArray(bands);
@@ -254,6 +271,12 @@ public final class EntrywiseChain {
             emitReady();
             if (emitted != bands) {
                 throw new IllegalStateException("kernel stream ended after " + emitted + " of " + bands + " row blocks");
+            }
+            if (nngpFirst) {
+                // Every band is done: the NTK rows are all in the Gram's lower triangle (and the diagonal aside).
+                for (int band = 0; band < bands; band++) {
+                    emit(band, false, true);
+                }
             }
         }
 
@@ -294,7 +317,7 @@ public final class EntrywiseChain {
                 }
                 try {
                     while (emitted < bands && done.get(emitted) == 1 && !failed) {
-                        emit(emitted);
+                        emit(emitted, true, !nngpFirst);
                         emitted++;
                     }
                 } finally {
@@ -303,28 +326,51 @@ public final class EntrywiseChain {
             }
         }
 
-        private void emit(int band) throws java.io.IOException {
-            int r0 = band * TILE, r1 = Math.min(r0 + TILE, n);
-            if (outNngp == null) {
-                outNngp = new double[TILE * n];
-                outNtk = new double[TILE * n];
+        /** Band {@code band}'s rows of the NNGP and/or the NTK, put together from the Gram array and handed to the sink. */
+        private void emit(int band, boolean withNngp, boolean withNtk) throws java.io.IOException {
+            int r0 = band * TILE, r1 = Math.min(r0 + TILE, n), h = r1 - r0;
+            if (columns == null) {
+                columns = new double[TILE * TILE];
             }
-            double[] on = outNngp, ot = outNtk;
+            double[] on = null, ot = null, t = columns;
+            if (withNngp) {
+                on = outNngp == null ? (outNngp = new double[TILE * n]) : outNngp;
+            }
+            if (withNtk) {
+                ot = outNtk == null ? (outNtk = new double[TILE * n]) : outNtk;
+            }
             for (int i = r0; i < r1; i++) {
                 int o = (i - r0) * n;
-                System.arraycopy(g, i * n + i, on, o + i, n - i);
-                System.arraycopy(g, i * n, ot, o, i);
-                ot[o + i] = ntkDiagonal[i];
-            }
-            // Column i of the rows j: the NNGP of (j, i) above the diagonal, the NTK of (i, j) below it.
-            for (int j = 0; j < n; j++) {
-                int row = j * n;
-                int iTo = Math.min(r1, j);
-                for (int i = Math.max(r0, j + 1); i < r1; i++) {
-                    on[(i - r0) * n + j] = g[row + i];
+                if (on != null) {
+                    System.arraycopy(g, i * n + i, on, o + i, n - i);
                 }
-                for (int i = r0; i < iTo; i++) {
-                    ot[(i - r0) * n + j] = g[row + i];
+                if (ot != null) {
+                    System.arraycopy(g, i * n, ot, o, i);
+                    ot[o + i] = ntkDiagonal[i];
+                }
+            }
+            // Columns r0..r1 of the rows j: the NNGP of (j, i) above the diagonal (j < i), the NTK of (i, j) below it
+            // (j > i). A block of rows j at a time is copied into a small contiguous buffer and transposed from there,
+            // so that the band's rows are written in runs: written column by column (n doubles apart, a multiple of
+            // 4 KiB for n = 4000) every store of a column would fall into the same cache set.
+            int jFrom = on != null ? 0 : r0, jTo = ot != null ? n : r1;
+            for (int j0 = jFrom; j0 < jTo; j0 += TILE) {
+                int j1 = Math.min(j0 + TILE, jTo);
+                for (int j = j0; j < j1; j++) {
+                    System.arraycopy(g, j * n + r0, t, (j - j0) * TILE, h);
+                }
+                for (int i = r0; i < r1; i++) {
+                    int o = (i - r0) * n, c = i - r0 - j0 * TILE;
+                    if (on != null) {
+                        for (int j = j0, left = Math.min(j1, i); j < left; j++) {
+                            on[o + j] = t[c + j * TILE];
+                        }
+                    }
+                    if (ot != null) {
+                        for (int j = Math.max(j0, i + 1); j < j1; j++) {
+                            ot[o + j] = t[c + j * TILE];
+                        }
+                    }
                 }
             }
             sink.rows(r0, r1, on, ot);

@@ -38,18 +38,32 @@ public final class Blas {
 
     /**
      * The BLAS routines as critical downcalls with heap access (null each where the library cannot be found
-     * by name; the copying paths through Smile still work then).
+     * by name; the copying paths through Smile still work then). Each handle is linked on its first use, in a
+     * holder class of its own: linking one costs about 10 ms of CPU (a generated stub class and a few dozen
+     * method-handle classes), and e.g. {@code ntk kernel} needs only dsyrk and dgemm, not dtrsm and dpotrf.
      */
     static final class Critical {
         static final SymbolLookup LIB = library();
-        static final MethodHandle DGEMM = handle("cblas_dgemm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT));
-        static final MethodHandle DSYRK = handle("cblas_dsyrk", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                JAVA_DOUBLE, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT));
-        static final MethodHandle DTRSM = handle("cblas_dtrsm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                JAVA_INT, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+
+        static final class Dgemm {
+            static final MethodHandle H = handle("cblas_dgemm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                    JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT));
+        }
+
+        static final class Dsyrk {
+            static final MethodHandle H = handle("cblas_dsyrk", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                    JAVA_DOUBLE, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT));
+        }
+
+        static final class Dtrsm {
+            static final MethodHandle H = handle("cblas_dtrsm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                    JAVA_INT, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+        }
+
         /** LAPACK's Fortran {@code dpotrf_(uplo, n, a, lda, info)}: every argument a pointer. */
-        static final MethodHandle DPOTRF = handle("dpotrf_", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        static final class Dpotrf {
+            static final MethodHandle H = handle("dpotrf_", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        }
 
         private static SymbolLookup library() {
             try {
@@ -74,7 +88,7 @@ public final class Blas {
      * gemm right of it). False when that path is unavailable, and then nothing is done.
      */
     private static boolean syrkUpperOnHeap(boolean trans, int n, int k, double alpha, double[] a, double beta, double[] c) {
-        if (Critical.DSYRK == null || Critical.DGEMM == null || c == a) {
+        if (Critical.Dsyrk.H == null || Critical.Dgemm.H == null || c == a) {
             return false;
         }
         checkLength("syrk", "A", a, 0, (long) n * k);
@@ -106,7 +120,7 @@ public final class Blas {
             return;
         }
         try {
-            Critical.DGEMM.invokeExact(cblas_h.CblasRowMajor(), trans(transA), trans(transB), m, n, k,
+            Critical.Dgemm.H.invokeExact(cblas_h.CblasRowMajor(), trans(transA), trans(transB), m, n, k,
                     alpha, heap(a, aOff), Math.max(1, lda), heap(b, bOff), Math.max(1, ldb), beta, heap(c, cOff), Math.max(1, ldc));
         } catch (Throwable e) {
             throw new IllegalStateException("cblas_dgemm failed: " + e, e);
@@ -120,7 +134,7 @@ public final class Blas {
             return;
         }
         try {
-            Critical.DSYRK.invokeExact(cblas_h.CblasRowMajor(), upper ? cblas_h.CblasUpper() : cblas_h.CblasLower(), trans(trans), n, k,
+            Critical.Dsyrk.H.invokeExact(cblas_h.CblasRowMajor(), upper ? cblas_h.CblasUpper() : cblas_h.CblasLower(), trans(trans), n, k,
                     alpha, heap(a, aOff), Math.max(1, lda), beta, heap(c, cOff), Math.max(1, ldc));
         } catch (Throwable e) {
             throw new IllegalStateException("cblas_dsyrk failed: " + e, e);
@@ -134,7 +148,7 @@ public final class Blas {
             return;
         }
         try {
-            Critical.DTRSM.invokeExact(cblas_h.CblasRowMajor(), left ? cblas_h.CblasLeft() : cblas_h.CblasRight(),
+            Critical.Dtrsm.H.invokeExact(cblas_h.CblasRowMajor(), left ? cblas_h.CblasLeft() : cblas_h.CblasRight(),
                     lower ? cblas_h.CblasLower() : cblas_h.CblasUpper(), trans(transA), cblas_h.CblasNonUnit(),
                     m, n, alpha, heap(a, aOff), Math.max(1, lda), heap(b, bOff), Math.max(1, ldb));
         } catch (Throwable e) {
@@ -161,7 +175,7 @@ public final class Blas {
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
         // in place unless C shares an array with A or B (BLAS forbids that; the copying path tolerates it)
-        if (Critical.DGEMM != null && c != a && c != b) {
+        if (Critical.Dgemm.H != null && c != a && c != b) {
             checkLength("gemm", "A", a, aOff, (long) m * k);
             checkLength("gemm", "B", b, bOff, (long) k * n);
             checkLength("gemm", "C", c, cOff, (long) m * n);
@@ -251,7 +265,7 @@ public final class Blas {
         int na = left ? m : n;
         checkLength("trsm", "A", a, 0, (long) na * na);
         checkLength("trsm", "B", b, 0, (long) m * n);
-        if (Critical.DTRSM != null && a != b) {
+        if (Critical.Dtrsm.H != null && a != b) {
             // in place; big solves in independent pieces: column blocks of B (left) or row blocks (right)
             if (left) {
                 int cols = panelRows((double) m * m, n);

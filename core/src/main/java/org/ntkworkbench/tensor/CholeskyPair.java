@@ -41,8 +41,8 @@ public final class CholeskyPair {
 
     /** Critical downcalls on heap arrays: Blas's handles plus dlauum ({@code null} where the library is not found). */
     private static final class Heap {
-        static final MethodHandle DPOTRF = Blas.Critical.DPOTRF;
-        static final MethodHandle DTRSM = Blas.Critical.DTRSM;
+        static final MethodHandle DPOTRF = Blas.Critical.Dpotrf.H;
+        static final MethodHandle DTRSM = Blas.Critical.Dtrsm.H;
         static final MethodHandle DLAUUM = Blas.Critical.LIB == null ? null : Blas.Critical.LIB.find("dlauum_")
                 .map(fn -> Linker.nativeLinker().downcallHandle(fn,
                         FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), Linker.Option.critical(true)))

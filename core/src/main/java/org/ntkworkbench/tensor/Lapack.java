@@ -129,7 +129,7 @@ public final class Lapack {
             return new double[0];
         }
         double[] l = a.clone();
-        if (Blas.Critical.DPOTRF != null && Blas.Critical.DTRSM != null && Blas.Critical.DSYRK != null && Blas.Critical.DGEMM != null) {
+        if (Blas.Critical.Dpotrf.H != null && Blas.Critical.Dtrsm.H != null && Blas.Critical.Dsyrk.H != null && Blas.Critical.Dgemm.H != null) {
             blockedPotrf(l, n, Math.max(1, potrfBlock));
         } else {
             try (Arena arena = Arena.ofConfined()) {
@@ -157,7 +157,7 @@ public final class Lapack {
             // Diagonal block: row-major lower = column-major upper, leading dimension n.
             size[0] = b;
             try {
-                Blas.Critical.DPOTRF.invokeExact(MemorySegment.ofArray(upper), MemorySegment.ofArray(size),
+                Blas.Critical.Dpotrf.H.invokeExact(MemorySegment.ofArray(upper), MemorySegment.ofArray(size),
                         MemorySegment.ofArray(l).asSlice(8L * (j0 * (long) n + j0)), MemorySegment.ofArray(lda), MemorySegment.ofArray(info));
             } catch (Throwable e) {
                 throw new IllegalStateException("dpotrf failed: " + e, e);

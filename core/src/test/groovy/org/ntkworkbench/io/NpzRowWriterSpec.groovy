@@ -16,18 +16,27 @@ class NpzRowWriterSpec extends Specification {
         MessageDigest.getInstance('SHA-256').digest(b).encodeHex().toString()
     }
 
-    /** Writes the arrays through a row writer in blocks of {@code block} rows, entries interleaved per block. */
-    Path streamed(String file, Map<String, Tensor> arrays, int block) {
+    /**
+     * Writes the arrays through a row writer in blocks of {@code block} rows: {@code order} 'interleaved' (every entry
+     * per block), 'sequential' (all of the first entry, then the next: the NNGP-first stream of ntk kernel, whose
+     * first entry is hashed while the next is written) or 'reversed' (the last entry first).
+     */
+    Path streamed(String file, Map<String, Tensor> arrays, int block, String order = 'interleaved') {
         Path p = dir.resolve(file)
         def names = arrays.keySet() as List
         int rows = arrays.values().first().dim(0), cols = arrays.values().first().dim(1)
+        def write = { NpzRowWriter w, int e, int from ->
+            int to = Math.min(rows, from + block)
+            w.writeRows(e, from, to, Arrays.copyOfRange(arrays[names[e]].data(), from * cols, to * cols))
+        }
         NpzRowWriter.create(p, names, rows, cols).withCloseable { w ->
-            for (int from = 0; from < rows; from += block) {
-                int to = Math.min(rows, from + block)
-                names.eachWithIndex { String n, int e ->
-                    double[] d = Arrays.copyOfRange(arrays[n].data(), from * cols, to * cols)
-                    w.writeRows(e, from, to, d)
+            if (order == 'interleaved') {
+                for (int from = 0; from < rows; from += block) {
+                    names.indices.each { int e -> write(w, e, from) }
                 }
+            } else {
+                def entries = order == 'sequential' ? names.indices : names.indices.reverse()
+                entries.each { int e -> for (int from = 0; from < rows; from += block) write(w, e, from) }
             }
             w.commit()
         }
@@ -35,7 +44,7 @@ class NpzRowWriterSpec extends Specification {
     }
 
     @Unroll
-    def "#names (#rows, #cols) in blocks of #block rows: byte for byte the NPZ of Npz.write; the remembered SHA-256 is the file's"() {
+    def "#names (#rows, #cols) in blocks of #block rows, #order: byte for byte the NPZ of Npz.write; the remembered SHA-256 is the file's"() {
         given:
         def rnd = new Random(rows * 1000 + cols)
         Map<String, Tensor> arrays = [:]
@@ -49,7 +58,7 @@ class NpzRowWriterSpec extends Specification {
         Npz.write(ref, arrays)
 
         when:
-        Path p = streamed('s.npz', arrays, block)
+        Path p = streamed('s.npz', arrays, block, order)
         byte[] got = Files.readAllBytes(p)
 
         then:
@@ -59,13 +68,18 @@ class NpzRowWriterSpec extends Specification {
         Files.list(dir).count() == 2 // no temporary file left
 
         where:
-        names            | rows | cols | block
-        ['nngp', 'ntk']  | 1    | 1    | 1
-        ['nngp', 'ntk']  | 3    | 5    | 2
-        ['ntk']          | 70   | 130  | 64
-        ['nngp']         | 129  | 7    | 64
-        ['a', 'bb', 'c'] | 10   | 10   | 3
-        ['nngp', 'ntk']  | 0    | 4    | 1
+        names            | rows | cols | block | order
+        ['nngp', 'ntk']  | 1    | 1    | 1     | 'interleaved'
+        ['nngp', 'ntk']  | 3    | 5    | 2     | 'interleaved'
+        ['ntk']          | 70   | 130  | 64    | 'interleaved'
+        ['nngp']         | 129  | 7    | 64    | 'interleaved'
+        ['a', 'bb', 'c'] | 10   | 10   | 3     | 'interleaved'
+        ['nngp', 'ntk']  | 0    | 4    | 1     | 'interleaved'
+        ['nngp', 'ntk']  | 300  | 2000 | 64    | 'sequential'
+        ['nngp', 'ntk']  | 1    | 1    | 1     | 'sequential'
+        ['a', 'bb', 'c'] | 10   | 10   | 3     | 'sequential'
+        ['a', 'bb', 'c'] | 130  | 70   | 64    | 'reversed'
+        ['nngp', 'ntk']  | 0    | 4    | 1     | 'sequential'
     }
 
     def "closed without commit (a failure mid-write): nothing under the final name, an existing file untouched, no temporary left"() {
@@ -85,6 +99,25 @@ class NpzRowWriterSpec extends Specification {
         then:
         Files.readString(p) == 'old'
         Files.list(dir).count() == 1
+    }
+
+    def "closed without commit after the first entry is complete (its hash under way): nothing under the final name, no temporary left"() {
+        given:
+        Path p = dir.resolve('K.npz')
+        double[] rows = new double[100 * 2000]
+        Arrays.fill(rows, 1.5d)
+
+        when:
+        def w = NpzRowWriter.create(p, ['nngp', 'ntk'], 300, 2000)
+        for (int from = 0; from < 300; from += 100) {
+            w.writeRows(0, from, from + 100, rows)   // the NNGP complete: its header written, the hasher started
+        }
+        w.writeRows(1, 0, 100, rows)
+        w.close()
+
+        then:
+        !Files.exists(p)
+        Files.list(dir).count() == 0
     }
 
     def "rows out of order, a commit before every row, a Zip64-sized archive: refused"() {

@@ -66,6 +66,53 @@ class KernelRowsSpec extends Specification {
         'erf'  | ERF  | 140 | 90  | 2
     }
 
+    @Unroll
+    def "a sink that takes the NNGP first, n1 = #n1, n2 = #n2: #order, each in row order, bit for bit the in-memory kernel"() {
+        given:
+        def ks = new RowBlockKernelService(2)
+        def rnd = new Random(n1 * 11 + n2)
+        def x1 = Tensor.randn(rnd.nextLong(), n1, 6)
+        def x2 = n2 == 0 ? null : Tensor.randn(rnd.nextLong(), n2, 6)
+        int cols = n2 == 0 ? n1 : n2
+        double[] nngp = new double[n1 * cols], ntk = new double[n1 * cols]
+        int nextNngp = 0, nextNtk = 0
+        List<String> calls = []
+        def sink = new org.ntkworkbench.kernel.EntrywiseChain.RowSink() {
+            void rows(int from, int to, double[] a, double[] b) {
+                calls << ((a != null ? 'nngp' : '') + (b != null ? 'ntk' : ''))
+                if (a != null) {
+                    assert from == nextNngp && to > from
+                    System.arraycopy(a, 0, nngp, from * cols, (to - from) * cols)
+                    nextNngp = to
+                }
+                if (b != null) {
+                    assert from == nextNtk && to > from
+                    System.arraycopy(b, 0, ntk, from * cols, (to - from) * cols)
+                    nextNtk = to
+                }
+            }
+            boolean nngpFirst() { true }
+        }
+
+        when:
+        boolean ok = ks.analyticRows(RELU, x1, x2, sink)
+        def ref = ks.analytic(RELU, x1, x2)
+
+        then:
+        ok && nextNngp == n1 && nextNtk == n1
+        calls.unique() == expected
+        calls == calls.sort(false) // every NNGP block before the first NTK block
+        bits(nngp, ref.nngp().data())
+        bits(ntk, ref.ntk().data())
+
+        where:
+        n1  | n2  | order                                    | expected
+        1   | 0   | 'the NNGP rows, then the NTK rows'        | ['nngp', 'ntk']
+        64  | 0   | 'the NNGP rows, then the NTK rows'        | ['nngp', 'ntk']
+        200 | 0   | 'the NNGP rows, then the NTK rows'        | ['nngp', 'ntk']
+        130 | 7   | 'x2 given: both in every block'           | ['nngpntk']
+    }
+
     def "a model that is not one fused pass is not streamed (nothing computed): the caller computes it in memory"() {
         given:
         def ks = new RowBlockKernelService(2)
