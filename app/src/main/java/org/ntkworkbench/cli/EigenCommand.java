@@ -45,7 +45,7 @@ final class EigenCommand implements Callable<Integer> {
         // when plugin directories are given or a plugin fails) starts on a second thread while this one
         // reads the matrix (0.5 CPU s at n = 4000): the read does not depend on it (core's ArrayIO, which no plugin
         // can rebind). On two idle cores the two overlap; errors are reported in the old order (workbench first).
-        java.util.concurrent.FutureTask<Workbench> starting = new java.util.concurrent.FutureTask<>(() -> root.workbench(null));
+        java.util.concurrent.FutureTask<Workbench> starting = new java.util.concurrent.FutureTask<>(() -> root.workbench(null, false));
         Thread.ofPlatform().name("ntk-workbench-start").daemon(true).start(starting);
         Tensor k = null;
         Exception readFailure = null;

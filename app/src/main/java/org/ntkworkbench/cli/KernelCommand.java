@@ -119,7 +119,7 @@ final class KernelCommand implements Callable<Integer> {
         }
         PhaseTimes.mark("picocli parse, kernel options");
         // the core-only workbench (no plugin modules, no injector) for a model of core words on the local engine
-        Workbench wb = engine.local() ? root.workbench(model.source()) : root.workbench();
+        Workbench wb = engine.local() ? root.workbench(model.source(), true) : root.workbench();
         PhaseTimes.mark("Workbench.start (rest)");
         long t0 = System.nanoTime();
         ArrayIO io = wb.service(ArrayIO.class);

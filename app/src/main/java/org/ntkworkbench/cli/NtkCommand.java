@@ -53,24 +53,31 @@ public final class NtkCommand implements Runnable {
     /** Starts the runtime (native check, plugins, injector); plugin load failures are summed up in one stderr line. */
     Workbench workbench() {
         Workbench wb = Workbench.start(pluginDirs);
-        if (!wb.failures().isEmpty()) {
-            System.err.println("ntk: " + wb.failures().size() + " plugin" + (wb.failures().size() == 1 ? "" : "s") + " failed to load ("
-                    + String.join("; ", wb.failures().stream().map(f -> f.plugin() + " from " + f.source()).toList())
+        reportFailures(wb.failures());
+        return wb;
+    }
+
+    /** The one stderr line that sums up plugin load failures (nothing when there are none). */
+    private static void reportFailures(List<org.ntkworkbench.runtime.PluginFailure> failures) {
+        if (!failures.isEmpty()) {
+            System.err.println("ntk: " + failures.size() + " plugin" + (failures.size() == 1 ? "" : "s") + " failed to load ("
+                    + String.join("; ", failures.stream().map(f -> f.plugin() + " from " + f.source()).toList())
                     + "); 'ntk plugins' says why");
         }
-        return wb;
     }
 
     /**
      * The runtime for a command that needs the core services and a model ({@code null}: none): the core-only workbench
      * ({@link Workbench#startCore}: no plugin modules, no injector) when the model calls core words only
-     * ({@link ModelExpressions.Source#callsOnly} {@link Workbench#coreWordNames}) and the core start finds nothing to
-     * report; otherwise {@link #workbench()}, which loads every plugin and reports failures. The model evaluates to the
-     * same layer, or fails with the same message, in either.
+     * ({@link ModelExpressions.Source#callsOnly} {@link Workbench#coreWordNames}) and no plugin directory is given;
+     * otherwise {@link #workbench()}, which loads every plugin and reports failures. The model evaluates to the same
+     * layer, or fails with the same message, in either. {@code listPlugins}: the command will ask for the plugins (its
+     * manifest lists them), so the core-only workbench names them on a background thread meanwhile; their failures
+     * (a broken class-path plugin) are summed up in the same one line when they are first asked for.
      */
-    Workbench workbench(ModelExpressions.Source model) {
+    Workbench workbench(ModelExpressions.Source model, boolean listPlugins) {
         if (model == null || model.callsOnly(Workbench.coreWordNames())) {
-            Workbench core = Workbench.startCore(pluginDirs);
+            Workbench core = Workbench.startCore(pluginDirs, listPlugins, NtkCommand::reportFailures);
             if (core != null) {
                 return core;
             }

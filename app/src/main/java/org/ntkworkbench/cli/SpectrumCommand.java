@@ -52,7 +52,7 @@ final class SpectrumCommand implements Callable<Integer> {
         if (dim > MAX_DIM) {
             throw new IllegalArgumentException("--dim must be at most " + MAX_DIM + ", got " + dim);
         }
-        Workbench wb = root.workbench(model.source());
+        Workbench wb = root.workbench(model.source(), false);
         Layer net = model.parse(wb);
         SphereSpectrum s = wb.service(Spectra.class).sphere(SpectrumWords.profile(net, dim, get), dim, degrees);
         double[] mus = new double[degrees + 1];

@@ -46,6 +46,11 @@ public final class Workbench implements DslContext {
     /** With the core-only workbench: the one {@link Spectra} (bound as an instance in the injector). */
     private Spectra spectra;
 
+    /** With the core-only workbench: the class path's plugin names (run on a thread or at first use), and who reports failures. */
+    private java.util.concurrent.FutureTask<PluginLoader.Result> pluginNames;
+    private java.util.function.Consumer<List<PluginFailure>> onFailures;
+    private boolean failuresReported;
+
     private Workbench(Injector injector, List<LoadedPlugin> plugins, List<PluginFailure> failures) {
         this(injector, plugins, failures, injector.getInstance(Key.get(new TypeLiteral<Map<String, DslWord>>() {})),
                 injector.getInstance(Key.get(new TypeLiteral<Set<WordInfo>>() {})));
@@ -92,26 +97,27 @@ public final class Workbench implements DslContext {
     /**
      * The workbench of the core alone, without Guice: the native check and BLAS threads as {@link #start}, the core
      * words that need no injected service ({@link #coreWordNames}), the core services constructed as the injector
-     * constructs them ({@code CoreModule.PLAIN_SERVICES}: a new instance per request; {@link Spectra}: one instance),
-     * and the class path's plugins found, constructed and named as {@link #start} does but without their modules
-     * (for the run manifest). Null, and nothing but the native check done, when plugin directories are given
-     * ({@code --plugins}, {@value PluginLoader#PLUGINS_ENV}) or a class-path plugin fails to be found, constructed or
-     * named, or two share a name: then {@link #start} loads and reports them. A class-path plugin whose module would
-     * throw or whose bindings would break the injector is listed here as loaded (the full start drops and reports it);
-     * the plugins on the class path are the ones the build ships, whose modules the build tests.
-     * For commands that use services and a model of core words only ({@code ntk kernel}, {@code spectrum}, {@code eigen}):
-     * the plugin modules and the injector cost ≈ 0.2 s of start-up. {@link #current()} is not set.
+     * constructs them ({@code CoreModule.PLAIN_SERVICES}: a new instance per request; {@link Spectra}: one instance).
+     * Its plugins ({@link #plugins}, {@link #pluginVersions}, {@link #failures}: for the run manifest) are the class path's,
+     * found, constructed and named as {@link #start} does but without their modules, on a background thread started
+     * here when {@code listPlugins} (else at first use); the first use of them hands a non-empty failure list to
+     * {@code onFailures} (the command's one-line summary). A class-path plugin whose module would throw or whose bindings
+     * would break the injector is listed as loaded (the full start drops and reports it); the plugins on the class path
+     * are the ones the build ships, whose modules the build tests. Null, after the native check only, when plugin
+     * directories are given ({@code --plugins}, {@value PluginLoader#PLUGINS_ENV}): then {@link #start} loads them.
+     * For commands that use services and a model of core words only ({@code ntk kernel}, {@code spectrum},
+     * {@code eigen}): the plugin modules and the injector cost ≈ 0.2 s of start-up. {@link #current()} is not set.
      */
-    public static Workbench startCore(List<Path> pluginDirs) {
+    public static Workbench startCore(List<Path> pluginDirs, boolean listPlugins, java.util.function.Consumer<List<PluginFailure>> onFailures) {
         NativeCheck.verify();
         BlasThreads.applyDefault();
         PhaseTimes.mark("native BLAS check, BLAS threads");
         if (!PluginLoader.directories(pluginDirs).isEmpty()) {
             return null;
         }
-        PluginLoader.Result found = PluginLoader.namesOnClassPath();
-        if (!found.failures().isEmpty()) {
-            return null;
+        java.util.concurrent.FutureTask<PluginLoader.Result> names = new java.util.concurrent.FutureTask<>(PluginLoader::namesOnClassPath);
+        if (listPlugins) {
+            Thread.ofPlatform().name("ntk-plugin-names").daemon(true).start(names);
         }
         List<WordBinding> bindings = WordBinding.core();
         List<WordInfo> infos = new ArrayList<>();
@@ -120,9 +126,34 @@ public final class Workbench implements DslContext {
                 infos.add(w.info());
             }
         }
-        Workbench wb = new Workbench(null, found.plugins(), List.of(), instanceWords(bindings), infos);
-        PhaseTimes.mark("plugins named, core words (no injector)");
+        Workbench wb = new Workbench(null, null, null, instanceWords(bindings), infos);
+        wb.pluginNames = names;
+        wb.onFailures = onFailures;
+        PhaseTimes.mark("core words (no plugin modules, no injector)");
         return wb;
+    }
+
+    /** The core-only workbench's plugin scan, run here if no thread started it; reports failures once. */
+    private PluginLoader.Result pluginNames() {
+        pluginNames.run();
+        PluginLoader.Result r;
+        try {
+            r = pluginNames.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing the plugins", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("listing the plugins failed: " + PluginLoader.oneLine(e.getCause()), e.getCause());
+        }
+        synchronized (this) {
+            if (!failuresReported) {
+                failuresReported = true;
+                if (!r.failures().isEmpty() && onFailures != null) {
+                    onFailures.accept(r.failures());
+                }
+            }
+        }
+        return r;
     }
 
     /** Whether this is the core-only workbench of {@link #startCore} (no injector, no plugin modules). */
@@ -214,16 +245,16 @@ public final class Workbench implements DslContext {
     }
 
     public List<LoadedPlugin> plugins() {
-        return plugins;
+        return injector != null ? plugins : pluginNames().plugins();
     }
 
     @Override
     public List<String> pluginVersions() {
-        return plugins.stream().map(p -> p.name() + " " + p.version()).toList();
+        return plugins().stream().map(p -> p.name() + " " + p.version()).toList();
     }
 
     public List<PluginFailure> failures() {
-        return failures;
+        return injector != null ? failures : pluginNames().failures();
     }
 
     /** All DSL words by name (core and plugins). */

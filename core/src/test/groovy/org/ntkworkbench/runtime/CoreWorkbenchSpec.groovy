@@ -22,7 +22,7 @@ class CoreWorkbenchSpec extends Specification {
     @Shared
     Workbench full = Workbench.start([])
     @Shared
-    Workbench core = Workbench.startCore([])
+    Workbench core = Workbench.startCore([], true, { throw new AssertionError("no plugin fails: ${it}") })
 
     def "the core workbench has the core words that need no injection, documented as in the full one; the full one binds every core word"() {
         expect:
@@ -52,8 +52,11 @@ class CoreWorkbenchSpec extends Specification {
     def "plugins: the same names and versions as the full start; plugin directories give no core workbench"() {
         expect:
         core.pluginVersions() == full.pluginVersions()
+        core.plugins()*.description() == full.plugins()*.description()
         core.failures().isEmpty()
-        Workbench.startCore([java.nio.file.Path.of('/nonexistent-plugins')]) == null
+        // named at first use when no thread was started
+        Workbench.startCore([], false, null).pluginVersions() == full.pluginVersions()
+        Workbench.startCore([java.nio.file.Path.of('/nonexistent-plugins')], true, null) == null
     }
 
     private static Map outcome(Closure<Object> c) {
