@@ -55,8 +55,8 @@ public final class BlasThreads {
 
     /**
      * The one-minute load average: the first field of Linux's {@code /proc/loadavg} (the value the JDK's
-     * {@code OperatingSystemMXBean} reports there too, through {@code getloadavg}), else that bean's value, negative
-     * where unknown. Why the file first: initialising the management beans costs ≈ 20–30 ms of start-up CPU on the
+     * {@code OperatingSystemMXBean} reports there too, to the file's two decimals, at most 0.01 apart), else that
+     * bean's value, negative where unknown. Why the file first: initialising the management beans costs ≈ 20–30 ms of start-up CPU on the
      * main thread (cgroup detection, platform bean lookup), for one number.
      */
     static double loadAverage() {

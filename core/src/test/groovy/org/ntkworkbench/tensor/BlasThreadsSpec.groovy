@@ -58,8 +58,8 @@ class BlasThreadsSpec extends Specification {
         double ours = BlasThreads.loadAverage()
         double after = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
 
-        then: 'the same number as the bean (the kernel updates it every 5 s: equal to one of two reads around ours, 2 decimals)'
+        then: "the bean's number to the file's 2 decimals (the kernel updates it every 5 s: one of two reads around ours)"
         ours >= 0 || bean < 0
-        Math.abs(ours - bean) < 0.005 || Math.abs(ours - after) < 0.005
+        Math.abs(ours - bean) <= 0.0101 || Math.abs(ours - after) <= 0.0101
     }
 }
