@@ -103,18 +103,18 @@ public final class Workbench implements DslContext {
      * here when {@code listPlugins} (else at first use); the first use of them hands a non-empty failure list to
      * {@code onFailures} (the command's one-line summary). A class-path plugin whose module would throw or whose bindings
      * would break the injector is listed as loaded (the full start drops and reports it); the plugins on the class path
-     * are the ones the build ships, whose modules the build tests. Null, after the native check only, when plugin
+     * are the ones the build ships, whose modules the build tests. Null, with nothing done, when plugin
      * directories are given ({@code --plugins}, {@value PluginLoader#PLUGINS_ENV}): then {@link #start} loads them.
      * For commands that use services and a model of core words only ({@code ntk kernel}, {@code spectrum},
      * {@code eigen}): the plugin modules and the injector cost ≈ 0.2 s of start-up. {@link #current()} is not set.
      */
     public static Workbench startCore(List<Path> pluginDirs, boolean listPlugins, java.util.function.Consumer<List<PluginFailure>> onFailures) {
-        NativeCheck.verify();
-        BlasThreads.applyDefault();
-        PhaseTimes.mark("native BLAS check, BLAS threads");
         if (!PluginLoader.directories(pluginDirs).isEmpty()) {
             return null;
         }
+        NativeCheck.verify();
+        BlasThreads.applyDefault();
+        PhaseTimes.mark("native BLAS check, BLAS threads");
         java.util.concurrent.FutureTask<PluginLoader.Result> names = new java.util.concurrent.FutureTask<>(PluginLoader::namesOnClassPath);
         if (listPlugins) {
             Thread.ofPlatform().name("ntk-plugin-names").daemon(true).start(names);
