@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ntkworkbench.dsl.ModelExpressions;
 import org.ntkworkbench.report.Versions;
+import org.ntkworkbench.runtime.PluginFailure;
 import org.ntkworkbench.runtime.Workbench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,7 +59,7 @@ public final class NtkCommand implements Runnable {
     }
 
     /** The one stderr line that sums up plugin load failures (nothing when there are none). */
-    private static void reportFailures(List<org.ntkworkbench.runtime.PluginFailure> failures) {
+    private static void reportFailures(List<PluginFailure> failures) {
         if (!failures.isEmpty()) {
             System.err.println("ntk: " + failures.size() + " plugin" + (failures.size() == 1 ? "" : "s") + " failed to load ("
                     + String.join("; ", failures.stream().map(f -> f.plugin() + " from " + f.source()).toList())

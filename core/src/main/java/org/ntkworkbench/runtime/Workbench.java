@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Consumer;
 import org.ntkworkbench.dsl.DslContext;
 import org.ntkworkbench.dsl.ModelSource;
 import org.ntkworkbench.dsl.WordBinding;
@@ -47,8 +50,8 @@ public final class Workbench implements DslContext {
     private Spectra spectra;
 
     /** With the core-only workbench: the class path's plugin names (run on a thread or at first use), and who reports failures. */
-    private java.util.concurrent.FutureTask<PluginLoader.Result> pluginNames;
-    private java.util.function.Consumer<List<PluginFailure>> onFailures;
+    private FutureTask<PluginLoader.Result> pluginNames;
+    private Consumer<List<PluginFailure>> onFailures;
     private boolean failuresReported;
 
     private Workbench(Injector injector, List<LoadedPlugin> plugins, List<PluginFailure> failures) {
@@ -108,14 +111,14 @@ public final class Workbench implements DslContext {
      * For commands that use services and a model of core words only ({@code ntk kernel}, {@code spectrum},
      * {@code eigen}): the plugin modules and the injector cost ≈ 0.2 s of start-up. {@link #current()} is not set.
      */
-    public static Workbench startCore(List<Path> pluginDirs, boolean listPlugins, java.util.function.Consumer<List<PluginFailure>> onFailures) {
+    public static Workbench startCore(List<Path> pluginDirs, boolean listPlugins, Consumer<List<PluginFailure>> onFailures) {
         if (!PluginLoader.directories(pluginDirs).isEmpty()) {
             return null;
         }
         NativeCheck.verify();
         BlasThreads.applyDefault();
         PhaseTimes.mark("native BLAS check, BLAS threads");
-        java.util.concurrent.FutureTask<PluginLoader.Result> names = new java.util.concurrent.FutureTask<>(PluginLoader::namesOnClassPath);
+        FutureTask<PluginLoader.Result> names = new FutureTask<>(PluginLoader::namesOnClassPath);
         if (listPlugins) {
             Thread.ofPlatform().name("ntk-plugin-names").daemon(true).start(names);
         }
@@ -142,7 +145,7 @@ public final class Workbench implements DslContext {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing the plugins", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("listing the plugins failed: " + PluginLoader.oneLine(e.getCause()), e.getCause());
         }
         synchronized (this) {
