@@ -444,17 +444,11 @@ public final class EntrywiseChain {
     /** Prepares the rules on the variances, then runs every row segment through all of them in place. */
     private static Kernel run(double[] nngp, double[] ntk, int n1, int n2, double[] var1, double[] var2,
                               int channels, boolean x1IsX2, boolean symmetric, List<EntrywiseRule> rules) {
-        List<EntrywiseRule.Step> steps = new ArrayList<>(rules.size());
-        double[] v1 = var1, v2 = var2;
-        int ch = channels;
-        for (EntrywiseRule r : rules) {
-            EntrywiseRule.Step s = r.prepare(v1, v2, ch);
-            steps.add(s);
-            v1 = s.var1();
-            v2 = s.var2();
-            ch = s.channels();
-        }
-        EntrywiseRule.Step[] chain = steps.toArray(new EntrywiseRule.Step[0]);
+        EntrywiseRule.Step[] chain = prepare(rules, var1, var2, channels);
+        // the output's variances and channels: those the last rule leaves (the inputs' when there is no rule)
+        EntrywiseRule.Step last = chain.length == 0 ? null : chain[chain.length - 1];
+        double[] v1 = last == null ? var1 : last.var1(), v2 = last == null ? var2 : last.var2();
+        int ch = last == null ? channels : last.channels();
         if (symmetric) {
             upperTilesMirrored(chain, nngp, ntk, n1);
         } else {
