@@ -87,11 +87,12 @@ public final class Workbench implements DslContext {
         static final Set<String> NAMES = Set.copyOf(instanceWords(WordBinding.core()).keySet());
     }
 
-    private static Map<String, DslWord> instanceWords(List<WordBinding> bindings) {
-        Map<String, DslWord> m = new TreeMap<>();
+    /** The bindings among {@code bindings} that carry their word ({@link WordBinding#instance}), by name. */
+    private static Map<String, WordBinding> instanceWords(List<WordBinding> bindings) {
+        Map<String, WordBinding> m = new TreeMap<>();
         for (WordBinding w : bindings) {
             if (w.instance() != null) {
-                m.put(w.info().name(), w.instance());
+                m.put(w.info().name(), w);
             }
         }
         return m;
@@ -122,14 +123,10 @@ public final class Workbench implements DslContext {
         if (listPlugins) {
             Thread.ofPlatform().name("ntk-plugin-names").daemon(true).start(names);
         }
-        List<WordBinding> bindings = WordBinding.core();
-        List<WordInfo> infos = new ArrayList<>();
-        for (WordBinding w : bindings) {
-            if (w.instance() != null) {
-                infos.add(w.info());
-            }
-        }
-        Workbench wb = new Workbench(null, null, null, instanceWords(bindings), infos);
+        Map<String, WordBinding> plain = instanceWords(WordBinding.core());
+        Map<String, DslWord> words = new TreeMap<>();
+        plain.forEach((name, w) -> words.put(name, w.instance()));
+        Workbench wb = new Workbench(null, null, null, words, plain.values().stream().map(WordBinding::info).toList());
         wb.pluginNames = names;
         wb.onFailures = onFailures;
         PhaseTimes.mark("core words (no plugin modules, no injector)");
