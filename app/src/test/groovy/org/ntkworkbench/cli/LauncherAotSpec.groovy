@@ -34,11 +34,15 @@ class LauncherAotSpec extends Specification {
         Path home = Files.createDirectories(dir.resolve('jdk-25/bin')).parent
         Files.writeString(home.resolve('release'), 'JAVA_VERSION="25.0.1"\n')
         Path java = home.resolve('bin/java')
-        // One log line per JVM start: its -XX options; record writes the configuration, create the cache.
+        // One log line per JVM start: its -XX options ("record training" for the launcher's training run, which fails
+        // when NTK_FAKE_TRAINING_FAILS is set); record writes the configuration (naming the main class and arguments that
+        // recorded it) even when the run fails, as the JVM does at exit; create copies the configuration into the cache.
         Files.writeString(java, '''#!/bin/bash
-mode=run; conf=; cache=; fail=0; jit=
+mode=run; conf=; cache=; fail=0; jit=; main=; rest=
 for a in "$@"; do
+  [ -n "$main" ] && rest="$rest $a"
   case "$a" in
+    org.ntkworkbench.cli.*) [ -z "$main" ] && main="$a" ;;
     -XX:AOTMode=*) mode="${a#-XX:AOTMode=}" ;;
     -XX:AOTConfiguration=*) conf="${a#-XX:AOTConfiguration=}" ;;
     -XX:AOTCache=*) cache="${a#-XX:AOTCache=}" ;;
@@ -49,10 +53,11 @@ for a in "$@"; do
   esac
 done
 [ "$mode" = run ] && [ -n "$cache" ] && mode="use $(basename "$cache")"
+[ "$main" = org.ntkworkbench.cli.AotTraining ] && mode="$mode training" && fail=${NTK_FAKE_TRAINING_FAILS:-0}
 echo "$mode" >> "$NTK_FAKE_LOG"
 echo "$mode:$jit" >> "$NTK_FAKE_LOG.jit"
-[ "$mode" = record ] && echo recorded > "$conf"
-[ "$mode" = create ] && echo cache > "$cache"
+[ "${mode%% *}" = record ] && echo "recorded by $main$rest" > "$conf"
+[ "$mode" = create ] && cat "$conf" > "$cache"
 [ "$mode" = create ] || echo "command output"
 exit $fail
 ''')
@@ -88,16 +93,23 @@ exit $fail
         Files.exists(log) ? log.readLines() : []
     }
 
+    /** The content of the one cache whose name starts with {@code command}: the fake JVM's "recorded by MAIN ARGS" line. */
+    String recordedBy(String command) {
+        aotDir().resolve(caches().find { it.startsWith(command + '-') }).text.trim()
+    }
+
     def "record, create in the background, use; a jar newer than the cache makes it stale"() {
         when: 'the first kernel run'
         def first = ntk('kernel', '--x1', 'a.npy')
 
-        then: 'it records (stdout only the command: the JVM was told not to print its AOT messages), then a JVM creates the cache'
+        then: 'it records (stdout only the command: the JVM was told not to print its AOT messages), then in the background the training run records and a JVM creates the cache from it'
         first.exit == 0
         first.out == 'command output\n'
-        jvmStarts() == ['record', 'create']
+        jvmStarts() == ['record', 'record training', 'create']
         caches().size() == 1
         caches()[0].startsWith('kernel-')
+        recordedBy('kernel') == 'recorded by org.ntkworkbench.cli.AotTraining kernel'
+        Files.list(aotDir()).map { it.fileName.toString() }.sorted().toList() == [caches()[0], caches()[0].replace('.aot', '.log')]
 
         when: 'the second run'
         log.toFile().delete()
@@ -106,13 +118,14 @@ exit $fail
         then: 'it maps the cache'
         jvmStarts() == ['use ' + caches()[0]]
 
-        when: 'another subcommand'
+        when: 'another subcommand (no training workload)'
         log.toFile().delete()
-        ntk('eigen')
+        ntk('eigen', '--in', 'k.npz')
 
-        then: 'has its own cache'
+        then: 'has its own cache, from its own first run'
         jvmStarts() == ['record', 'create']
         caches().size() == 2
+        recordedBy('eigen') == 'recorded by org.ntkworkbench.cli.Main eigen --in k.npz'
 
         when: 'a class-path jar is rebuilt after the cache was made'
         log.toFile().delete()
@@ -120,8 +133,28 @@ exit $fail
         ntk('kernel', '--x1', 'a.npy')
 
         then: 'the stale cache is deleted and recorded again'
-        jvmStarts() == ['record', 'create']
+        jvmStarts() == ['record', 'record training', 'create']
         caches().size() == 2
+    }
+
+    def "a failing training run: the kernel cache comes from the user's own first run, and the user's command is unaffected"() {
+        when:
+        def first = ntk([NTK_FAKE_TRAINING_FAILS: '1'], 'kernel', '--x1', 'a.npy')
+
+        then: 'the training JVM ran and failed (its recording, written at exit, is not used)'
+        first.exit == 0
+        first.out == 'command output\n'
+        first.err == ''
+        jvmStarts() == ['record', 'record training', 'create']
+        recordedBy('kernel') == 'recorded by org.ntkworkbench.cli.Main kernel --x1 a.npy'
+        Files.list(aotDir()).count() == 2
+
+        when:
+        log.toFile().delete()
+        ntk('kernel', '--x1', 'a.npy')
+
+        then:
+        jvmStarts() == ['use ' + caches()[0]]
     }
 
     def "a failed run creates no cache; NTK_AOT=0 and AOT options of the user's own mean class-data sharing"() {
@@ -160,9 +193,9 @@ exit $fail
             Files.exists(thpLog) ? Files.readAllLines(thpLog).size() : 0
         }
 
-        expect: 'every JVM of a run gets it (record, background create), or none does'
+        expect: 'every JVM of a run gets it (record, background training and create), or none does'
         runs('always madvise [never]') == 0
-        runs('always [madvise] never') == 2
+        runs('always [madvise] never') == 3
         runs('[always] madvise never') == 1
         runs(null) == 0
         runs('') == 0
@@ -180,8 +213,9 @@ exit $fail
             jitLog.readLines()
         }
 
-        expect: 'every JVM of a run (record, background create, later use) gets the same flags'
-        flags('kernel', '--x1', 'a.npy') == ['record: -XX:CompileThresholdScaling=10', 'create: -XX:CompileThresholdScaling=10']
+        expect: 'every JVM of a run (record, background training and create, later use) gets the same flags'
+        flags('kernel', '--x1', 'a.npy') == ['record: -XX:CompileThresholdScaling=10', 'record training: -XX:CompileThresholdScaling=10',
+                                             'create: -XX:CompileThresholdScaling=10']
         flags('kernel', '--x1', 'a.npy') == ['use ' + caches().find { it.startsWith('kernel-') } + ': -XX:CompileThresholdScaling=10']
         flags('eigen') == ['record: -XX:TieredStopAtLevel=1', 'create: -XX:TieredStopAtLevel=1']
         flags('fit') == ['record:', 'create:']
@@ -189,7 +223,8 @@ exit $fail
 
         and: "the user's option is passed after the launcher's, so the JVM takes the user's value (its own cache)"
         flags([NTK_JAVA_OPTS: '-XX:CompileThresholdScaling=1'], 'kernel') ==
-                ['record: -XX:CompileThresholdScaling=10 -XX:CompileThresholdScaling=1', 'create: -XX:CompileThresholdScaling=10 -XX:CompileThresholdScaling=1']
+                ['record: -XX:CompileThresholdScaling=10 -XX:CompileThresholdScaling=1', 'record training: -XX:CompileThresholdScaling=10 -XX:CompileThresholdScaling=1',
+                 'create: -XX:CompileThresholdScaling=10 -XX:CompileThresholdScaling=1']
         caches().count { it.startsWith('kernel-') } == 2
     }
 }
