@@ -15,9 +15,9 @@ import org.ntkworkbench.tensor.Tensor;
  * {@code -XX:AOTMode=record} in the background after the first successful run of the subcommand after a build). The JDK
  * caches the classes a run loads and the method profiles it gathers (JEP 483/515); a cache recorded from whatever the
  * user happened to run first is only as good as that run: a 10-row kernel leaves the kernel loop's profiles thin (the
- * n = 4000 kernel then takes ≈ 0.2 CPU s more than with a cache recorded at n = 4000), and a model of core words alone
- * starts the core-only workbench, so a later model with a plugin word loads Guice and the plugins without the cache
- * (≈ 0.9 CPU s more). This runs the real command, {@link Main#execute}, on synthetic inputs in a temporary directory that
+ * n = 4000 kernel then took ≈ 0.3 CPU s more than with this training's cache, session 8), and a model of core words
+ * alone starts the core-only workbench, so a later model with a plugin word loads Guice and the plugins without the
+ * cache (≈ 0.3 CPU s more). This runs the real command, {@link Main#execute}, on synthetic inputs in a temporary directory that
  * it deletes at the end: for {@code kernel}, {@link #KERNEL_ROWS} rows of a core-word MLP (the kernel loop and the
  * streamed NPZ writer), then a few rows of a model with a plugin word (Guice, the plugin loader, the plugins' words).
  */
