@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.ntkworkbench.io.AtomicFiles;
 import org.ntkworkbench.io.NpyWriter;
 import org.ntkworkbench.spi.ExitCodes;
 import org.ntkworkbench.tensor.Tensor;
@@ -75,8 +76,24 @@ public final class AotTraining {
             System.err.println("ntk: AotTraining: " + e.getMessage());
             return ExitCodes.COMPUTATION_FAILED;
         } finally {
+            forgetOutputLocks(dir);
             delete(dir);
             Runtime.getRuntime().removeShutdownHook(cleanUp);
+        }
+    }
+
+    /**
+     * The empty lock files that the outputs written into {@code dir} left in the shared lock folder
+     * ({@link AtomicFiles.OutputUnit#lockFile}, which keeps them for the outputs users write again): these paths were new
+     * and go with the directory, so their locks go too.
+     */
+    static void forgetOutputLocks(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(AtomicFiles.OutputUnit.lockFile(f));
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: an empty lock file in the temporary folder is harmless
         }
     }
 
