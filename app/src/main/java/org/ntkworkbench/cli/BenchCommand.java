@@ -12,15 +12,18 @@ import org.ntkworkbench.bench.BenchmarkRunner;
 import org.ntkworkbench.bench.Benchmarks;
 import org.ntkworkbench.bench.Statistic;
 import org.ntkworkbench.tensor.NativeCheck;
+import org.ntkworkbench.bench.Benchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code ntk bench [NAME…] --out B.json}: warm-up, median of repeats, against NumPy where there is a reference. */
 @Command(name = "bench", description = "Run benchmarks (all, or the named ones) and write their numbers as JSON.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "NAME", arity = "0..*", description = "Benchmarks to run (default: all).")
+    @Parameters(paramLabel = "NAME", arity = "0..*", description = "Benchmarks to run (default: all; listed below).")
     List<String> names = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "B.json", required = true, description = "Where to write the results.")
@@ -35,6 +38,50 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Override a parameter of every selected benchmark "
             + "that has it, e.g. --param sizes=100,200 --param budget=30 (repeatable; the defaults are in the output JSON).")
     Map<String, String> params = new LinkedHashMap<>();
+
+    /**
+     * The usage help ends with the benchmarks a user can name, built-in and contributed by plugins. The list is
+     * rendered only when the help is shown (picocli calls this setter while building the command, where loading
+     * the benchmarks would slow every {@code ntk bench} start for nothing).
+     */
+    @Spec
+    void listBenchmarksInHelp(CommandSpec spec) {
+        spec.usageMessage().sectionMap().put(picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> {
+            List<Benchmark> benchmarks;
+            try {
+                benchmarks = Benchmarks.all(Benchmarks.home());
+            } catch (RuntimeException e) { // e.g. a plugin's benchmark name clashes: the help still shows, with why
+                return "%nBenchmarks: not listed (%s)%n".formatted(e.getMessage());
+            }
+            return benchmarkList(benchmarks, help.commandSpec().usageMessage().width());
+        });
+    }
+
+    /**
+     * {@code Benchmarks (NAME):} and each benchmark's name with its description, wrapped at {@code width} columns
+     * and indented under the description's first word.
+     */
+    static String benchmarkList(List<Benchmark> benchmarks, int width) {
+        int nameWidth = benchmarks.stream().mapToInt(b -> b.name().length()).max().orElse(0);
+        String indent = " ".repeat(2 + nameWidth + 2);
+        String newline = System.lineSeparator();
+        StringBuilder text = new StringBuilder(newline).append("Benchmarks (NAME):").append(newline);
+        for (Benchmark b : benchmarks) {
+            StringBuilder line = new StringBuilder("  ").append(b.name()).append(" ".repeat(nameWidth - b.name().length() + 2));
+            boolean first = true;
+            for (String word : b.description().split("\\s+")) {
+                if (!first && line.length() + 1 + word.length() > width) {
+                    text.append(line).append(newline);
+                    line = new StringBuilder(indent);
+                    first = true;
+                }
+                line.append(first ? "" : " ").append(word);
+                first = false;
+            }
+            text.append(line).append(newline);
+        }
+        return text.toString();
+    }
 
     @Override
     public Integer call() {
