@@ -288,27 +288,44 @@ public final class EntrywiseChain {
         }
 
         /**
-         * The tile of rows {@code [ib, iEnd)} and columns {@code [jb, jEnd)} (its part j ≥ i). A method of its own (as are
-         * the pieces of {@link #emit}) so that the JIT compiles small, short-running methods once each: a whole band
-         * runs long enough to be compiled on-stack-replacement first and then again, and band 0 takes the longest.
+         * The tile of rows {@code [ib, iEnd)} and columns {@code [jb, jEnd)} (its part j ≥ i). A method of its own, its
+         * rows and its transposed NTK too (as are the pieces of {@link #emit}), so that the JIT compiles small methods
+         * with short loops once each: a method whose loops run long (a whole band, or a tile's thousands of entries) is
+         * compiled on-stack-replacement first and then again, and C2 compiles big inlined bodies slowly.
          */
         private void computeTile(int ib, int iEnd, int jb, int jEnd, double[] nb, double[] tb) {
             for (int i = ib; i < iEnd; i++) {
                 int j0 = Math.max(i, jb);
                 if (j0 < jEnd) {
-                    int o = (i - ib) * TILE + (j0 - jb), len = jEnd - j0;
-                    System.arraycopy(g, i * n + j0, nb, o, len);
-                    java.util.Arrays.fill(tb, o, o + len, 0.0);
-                    for (EntrywiseRule.Step s : chain) {
-                        s.apply(i, j0, len, nb, tb, o);
-                    }
-                    System.arraycopy(nb, o, g, i * n + j0, len);
-                    if (j0 == i) {
-                        ntkDiagonal[i] = tb[o];
-                    }
+                    computeRow(i, j0, jEnd - j0, nb, tb, (i - ib) * TILE + (j0 - jb));
                 }
             }
-            // The NTK of (i, j), j > i, into the Gram's lower triangle at (j, i): rows j are written contiguously.
+            ntkBelow(ib, iEnd, jb, jEnd, tb);
+        }
+
+        /**
+         * Row i's entries {@code [j0, j0 + len)} of the tile, at {@code nb[o..]} and {@code tb[o..]}, through the chain; the
+         * NNGP back into the Gram array. Apart from {@link #computeTile} for the same reason as {@link #ntkBelow}: the
+         * chain's loop, once per row, would add hundreds of loop iterations per tile.
+         */
+        private void computeRow(int i, int j0, int len, double[] nb, double[] tb, int o) {
+            System.arraycopy(g, i * n + j0, nb, o, len);
+            java.util.Arrays.fill(tb, o, o + len, 0.0);
+            for (EntrywiseRule.Step s : chain) {
+                s.apply(i, j0, len, nb, tb, o);
+            }
+            System.arraycopy(nb, o, g, i * n + j0, len);
+            if (j0 == i) {
+                ntkDiagonal[i] = tb[o];
+            }
+        }
+
+        /**
+         * The tile's NTK of (i, j), j > i, into the Gram's lower triangle at (j, i): rows j are written contiguously. Apart
+         * from {@link #computeTile} because its thousands of loop iterations per tile would get that method compiled
+         * on-stack-replacement (twice) besides its normal compilation.
+         */
+        private void ntkBelow(int ib, int iEnd, int jb, int jEnd, double[] tb) {
             for (int j = jb; j < jEnd; j++) {
                 int row = j * n;
                 for (int i = ib; i < Math.min(iEnd, j); i++) {
