@@ -289,21 +289,18 @@ final class KernelCommand implements Callable<Integer> {
                 public void rows(int from, int to, double[] nngp, double[] ntk) throws IOException {
                     int count = (to - from) * n2;
                     if (nngpEntry >= 0 && nngp != null) {
-                        for (int e = 0; e < count; e++) {
-                            if (!Double.isFinite(nngp[e])) {
-                                throw Finite.resultFailure("nngp", nngp[e], shape, (long) from * n2 + e);
-                            }
+                        int e = firstNonFinite(nngp, count);
+                        if (e >= 0) {
+                            throw Finite.resultFailure("nngp", nngp[e], shape, (long) from * n2 + e);
                         }
                         writer.writeRows(nngpEntry, from, to, nngp);
                     }
                     if (ntkEntry >= 0 && ntk != null) {
                         if (ntkFailure[0] == null) {
-                            for (int e = 0; e < count; e++) {
-                                if (!Double.isFinite(ntk[e])) {
-                                    // reported at the end unless the NNGP has a bad value (its check comes first)
-                                    ntkFailure[0] = Finite.resultFailure("ntk", ntk[e], shape, (long) from * n2 + e);
-                                    break;
-                                }
+                            int e = firstNonFinite(ntk, count);
+                            if (e >= 0) {
+                                // reported at the end unless the NNGP has a bad value (its check comes first)
+                                ntkFailure[0] = Finite.resultFailure("ntk", ntk[e], shape, (long) from * n2 + e);
                             }
                         }
                         writer.writeRows(ntkEntry, from, to, ntk);
@@ -327,6 +324,28 @@ final class KernelCommand implements Callable<Integer> {
             PhaseTimes.mark("NPZ written");
         }
         return true;
+    }
+
+    /**
+     * The index of the first NaN or infinity among {@code a[0 .. count)}, or -1. First one pass without a branch (a
+     * loop the JIT compiles once and small): a double is not finite iff its exponent bits are all ones, and then, and
+     * only then, adding one to the exponent field carries into the sign bit.
+     */
+    static int firstNonFinite(double[] a, int count) {
+        final long exponent = 0x7FF0000000000000L, one = 0x0010000000000000L;
+        long any = 0;
+        for (int e = 0; e < count; e++) {
+            any |= (Double.doubleToRawLongBits(a[e]) & exponent) + one;
+        }
+        if (any >= 0) {
+            return -1;
+        }
+        for (int e = 0; e < count; e++) {
+            if (!Double.isFinite(a[e])) {
+                return e;
+            }
+        }
+        throw new IllegalStateException("no non-finite value after all");
     }
 
     private static Tensor read(ArrayIO io, String option, String spec, boolean nanPadding) {

@@ -281,4 +281,28 @@ class KernelCommandSpec extends Specification {
         huge.err.contains('NTK_JAVA_OPTS=-Xmx')
         !dir.resolve('K.npz').toFile().exists() && !dir.resolve('L.npz').toFile().exists() && !dir.resolve('H.npz').toFile().exists()
     }
+
+    def "the streamed finite check finds the first NaN or infinity (#what at #at of #count), and nothing in finite values"() {
+        given: 'finite extremes everywhere (the largest and smallest magnitudes, subnormals, -0), a bad value at `at`, another after it'
+        double[] a = new double[count + 3]
+        double[] finite = [Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, -Double.MIN_NORMAL, -0.0d, 0.0d, 1.0d, Math.nextDown(Double.MIN_NORMAL)]
+        for (int e = 0; e < a.length; e++) a[e] = finite[e % finite.length]
+        if (at >= 0) {
+            a[at] = bad
+            if (at + 1 < count) a[at + 1] = Double.NaN
+        }
+        a[count] = Double.NaN // beyond count: not looked at
+
+        expect:
+        KernelCommand.firstNonFinite(a, count) == at
+
+        where:
+        what        | bad                      | at  | count
+        'none'      | 0.0d                     | -1  | 1000
+        'none'      | 0.0d                     | -1  | 0
+        'NaN'       | Double.NaN               | 0   | 1000
+        '+Infinity' | Double.POSITIVE_INFINITY | 517 | 1000
+        '-Infinity' | Double.NEGATIVE_INFINITY | 999 | 1000
+        'a NaN payload' | Double.longBitsToDouble(0xFFF0000000000001L) | 3 | 7
+    }
 }

@@ -283,28 +283,53 @@ public final class EntrywiseChain {
         private void computeBand(int band, double[] nb, double[] tb) {
             int ib = band * TILE, iEnd = Math.min(ib + TILE, n);
             for (int jb = ib; jb < n; jb += TILE) {
-                int jEnd = Math.min(jb + TILE, n);
-                for (int i = ib; i < iEnd; i++) {
-                    int j0 = Math.max(i, jb);
-                    if (j0 < jEnd) {
-                        int o = (i - ib) * TILE + (j0 - jb), len = jEnd - j0;
-                        System.arraycopy(g, i * n + j0, nb, o, len);
-                        java.util.Arrays.fill(tb, o, o + len, 0.0);
-                        for (EntrywiseRule.Step s : chain) {
-                            s.apply(i, j0, len, nb, tb, o);
-                        }
-                        System.arraycopy(nb, o, g, i * n + j0, len);
-                        if (j0 == i) {
-                            ntkDiagonal[i] = tb[o];
-                        }
-                    }
+                computeTile(ib, iEnd, jb, Math.min(jb + TILE, n), nb, tb);
+            }
+        }
+
+        /**
+         * The tile of rows {@code [ib, iEnd)} and columns {@code [jb, jEnd)} (its part j ≥ i). A method of its own, its
+         * rows and its transposed NTK too (as are the pieces of {@link #emit}), so that the JIT compiles small methods
+         * with short loops once each: a method whose loops run long (a whole band, or a tile's thousands of entries) is
+         * compiled on-stack-replacement first and then again, and C2 compiles big inlined bodies slowly.
+         */
+        private void computeTile(int ib, int iEnd, int jb, int jEnd, double[] nb, double[] tb) {
+            for (int i = ib; i < iEnd; i++) {
+                int j0 = Math.max(i, jb);
+                if (j0 < jEnd) {
+                    computeRow(i, j0, jEnd - j0, nb, tb, (i - ib) * TILE + (j0 - jb));
                 }
-                // The NTK of (i, j), j > i, into the Gram's lower triangle at (j, i): rows j are written contiguously.
-                for (int j = jb; j < jEnd; j++) {
-                    int row = j * n;
-                    for (int i = ib; i < Math.min(iEnd, j); i++) {
-                        g[row + i] = tb[(i - ib) * TILE + (j - jb)];
-                    }
+            }
+            ntkBelow(ib, iEnd, jb, jEnd, tb);
+        }
+
+        /**
+         * Row i's entries {@code [j0, j0 + len)} of the tile, at {@code nb[o..]} and {@code tb[o..]}, through the chain; the
+         * NNGP back into the Gram array. Apart from {@link #computeTile} for the same reason as {@link #ntkBelow}: the
+         * chain's loop, once per row, would add hundreds of loop iterations per tile.
+         */
+        private void computeRow(int i, int j0, int len, double[] nb, double[] tb, int o) {
+            System.arraycopy(g, i * n + j0, nb, o, len);
+            java.util.Arrays.fill(tb, o, o + len, 0.0);
+            for (EntrywiseRule.Step s : chain) {
+                s.apply(i, j0, len, nb, tb, o);
+            }
+            System.arraycopy(nb, o, g, i * n + j0, len);
+            if (j0 == i) {
+                ntkDiagonal[i] = tb[o];
+            }
+        }
+
+        /**
+         * The tile's NTK of (i, j), j > i, into the Gram's lower triangle at (j, i): rows j are written contiguously. Apart
+         * from {@link #computeTile} because its thousands of loop iterations per tile would get that method compiled
+         * on-stack-replacement (twice) besides its normal compilation.
+         */
+        private void ntkBelow(int ib, int iEnd, int jb, int jEnd, double[] tb) {
+            for (int j = jb; j < jEnd; j++) {
+                int row = j * n;
+                for (int i = ib; i < Math.min(iEnd, j); i++) {
+                    g[row + i] = tb[(i - ib) * TILE + (j - jb)];
                 }
             }
         }
@@ -328,52 +353,81 @@ public final class EntrywiseChain {
 
         /** Band {@code band}'s rows of the NNGP and/or the NTK, put together from the Gram array and handed to the sink. */
         private void emit(int band, boolean withNngp, boolean withNtk) throws java.io.IOException {
-            int r0 = band * TILE, r1 = Math.min(r0 + TILE, n), h = r1 - r0;
+            int r0 = band * TILE, r1 = Math.min(r0 + TILE, n);
             if (columns == null) {
                 columns = new double[TILE * TILE];
             }
-            double[] on = null, ot = null, t = columns;
+            double[] on = null, ot = null;
             if (withNngp) {
                 on = outNngp == null ? (outNngp = new double[TILE * n]) : outNngp;
+                nngpRows(r0, r1, on);
             }
             if (withNtk) {
                 ot = outNtk == null ? (outNtk = new double[TILE * n]) : outNtk;
-            }
-            for (int i = r0; i < r1; i++) {
-                int o = (i - r0) * n;
-                if (on != null) {
-                    System.arraycopy(g, i * n + i, on, o + i, n - i);
-                }
-                if (ot != null) {
-                    System.arraycopy(g, i * n, ot, o, i);
-                    ot[o + i] = ntkDiagonal[i];
-                }
-            }
-            // Columns r0..r1 of the rows j: the NNGP of (j, i) above the diagonal (j < i), the NTK of (i, j) below it
-            // (j > i). A block of rows j at a time is copied into a small contiguous buffer and transposed from there,
-            // so that the band's rows are written in runs: written column by column (n doubles apart, a multiple of
-            // 4 KiB for n = 4000) every store of a column would fall into the same cache set.
-            int jFrom = on != null ? 0 : r0, jTo = ot != null ? n : r1;
-            for (int j0 = jFrom; j0 < jTo; j0 += TILE) {
-                int j1 = Math.min(j0 + TILE, jTo);
-                for (int j = j0; j < j1; j++) {
-                    System.arraycopy(g, j * n + r0, t, (j - j0) * TILE, h);
-                }
-                for (int i = r0; i < r1; i++) {
-                    int o = (i - r0) * n, c = i - r0 - j0 * TILE;
-                    if (on != null) {
-                        for (int j = j0, left = Math.min(j1, i); j < left; j++) {
-                            on[o + j] = t[c + j * TILE];
-                        }
-                    }
-                    if (ot != null) {
-                        for (int j = Math.max(j0, i + 1); j < j1; j++) {
-                            ot[o + j] = t[c + j * TILE];
-                        }
-                    }
-                }
+                ntkRows(r0, r1, ot);
             }
             sink.rows(r0, r1, on, ot);
+        }
+
+        /** The NNGP of rows {@code [r0, r1)}: (i, j ≥ i) where it was computed, (i, j < i) the mirror image (j, i). */
+        private void nngpRows(int r0, int r1, double[] on) {
+            for (int i = r0; i < r1; i++) {
+                System.arraycopy(g, i * n + i, on, (i - r0) * n + i, n - i);
+            }
+            for (int j0 = 0; j0 < r0; j0 += TILE) {
+                transposed(j0, Math.min(j0 + TILE, r0), r0, r1, on);
+            }
+            diagonalBlock(r0, r1, on, false);
+        }
+
+        /** The NTK of rows {@code [r0, r1)}: (i, j < i) stored in place, the diagonal aside, (i, j > i) stored at (j, i). */
+        private void ntkRows(int r0, int r1, double[] ot) {
+            for (int i = r0; i < r1; i++) {
+                System.arraycopy(g, i * n, ot, (i - r0) * n, i);
+                ot[(i - r0) * n + i] = ntkDiagonal[i];
+            }
+            diagonalBlock(r0, r1, ot, true);
+            for (int j0 = r1; j0 < n; j0 += TILE) {
+                transposed(j0, Math.min(j0 + TILE, n), r0, r1, ot);
+            }
+        }
+
+        /**
+         * {@code out[(i - r0)·n + j] = g[j·n + i]} for {@code j} in {@code [j0, j1)} and {@code i} in {@code [r0, r1)}: rows
+         * j of the block copied into a small contiguous buffer and transposed from there, so that the band's rows are
+         * written in runs (written column by column, n doubles apart, a multiple of 4 KiB for n = 4000, every store of a
+         * column would fall into the same cache set).
+         */
+        private void transposed(int j0, int j1, int r0, int r1, double[] out) {
+            double[] t = columns;
+            int h = r1 - r0, w = j1 - j0;
+            for (int j = j0; j < j1; j++) {
+                System.arraycopy(g, j * n + r0, t, (j - j0) * TILE, h);
+            }
+            for (int c = 0; c < h; c++) {
+                int o = c * n + j0;
+                for (int m = 0; m < w; m++) {
+                    out[o + m] = t[c + m * TILE];
+                }
+            }
+        }
+
+        /**
+         * The band's diagonal block off its diagonal, from the transposed entries: {@code out(i, j) = g(j, i)} for j < i
+         * ({@code !right}: the NNGP's left part) or for j > i ({@code right}: the NTK's right part).
+         */
+        private void diagonalBlock(int r0, int r1, double[] out, boolean right) {
+            double[] t = columns;
+            int h = r1 - r0;
+            for (int j = r0; j < r1; j++) {
+                System.arraycopy(g, j * n + r0, t, (j - r0) * TILE, h);
+            }
+            for (int c = 0; c < h; c++) {
+                int o = c * n + r0;
+                for (int m = right ? c + 1 : 0, end = right ? h : c; m < end; m++) {
+                    out[o + m] = t[c + m * TILE];
+                }
+            }
         }
     }
 

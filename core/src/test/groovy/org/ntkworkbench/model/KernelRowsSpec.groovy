@@ -57,6 +57,8 @@ class KernelRowsSpec extends Specification {
         'relu' | RELU | 1   | 0   | 2
         'relu' | RELU | 63  | 0   | 2
         'relu' | RELU | 64  | 0   | 2
+        'relu' | RELU | 65  | 0   | 2
+        'relu' | RELU | 128 | 0   | 2
         'relu' | RELU | 200 | 0   | 2
         'relu' | RELU | 200 | 0   | 1
         'relu' | RELU | 130 | 7   | 2
@@ -109,6 +111,8 @@ class KernelRowsSpec extends Specification {
         n1  | n2  | order                                    | expected
         1   | 0   | 'the NNGP rows, then the NTK rows'        | ['nngp', 'ntk']
         64  | 0   | 'the NNGP rows, then the NTK rows'        | ['nngp', 'ntk']
+        65  | 0   | 'the NNGP rows, then the NTK rows'        | ['nngp', 'ntk']
+        128 | 0   | 'the NNGP rows, then the NTK rows'        | ['nngp', 'ntk']
         200 | 0   | 'the NNGP rows, then the NTK rows'        | ['nngp', 'ntk']
         130 | 7   | 'x2 given: both in every block'           | ['nngpntk']
     }
