@@ -55,7 +55,8 @@ public final class AotTraining {
         }
         Path dir;
         try {
-            dir = Files.createTempDirectory(tempParent, "ntk-aot-training-");
+            sweepLeftovers(tempParent);
+            dir = Files.createTempDirectory(tempParent, PREFIX + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             System.err.println("ntk: AotTraining: no temporary directory: " + e.getMessage());
             return ExitCodes.COMPUTATION_FAILED;
@@ -94,6 +95,38 @@ public final class AotTraining {
             }
         } catch (IOException | RuntimeException ignored) {
             // best effort: an empty lock file in the temporary folder is harmless
+        }
+    }
+
+    /** Names of training directories: {@code ntk-aot-training-<pid>-<random>}. */
+    static final String PREFIX = "ntk-aot-training-";
+
+    /**
+     * Deletes the training directories under {@code tempParent} whose process is gone (a training killed by SIGKILL
+     * cannot delete its own, up to ~64 MB): the next training sweeps them up, as the output writers do their temporaries.
+     */
+    static void sweepLeftovers(Path tempParent) {
+        try (Stream<Path> entries = Files.list(tempParent)) {
+            for (Path p : entries.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.startsWith(PREFIX)) {
+                    continue;
+                }
+                String[] parts = name.substring(PREFIX.length()).split("-", 2);
+                long pid;
+                try {
+                    pid = Long.parseLong(parts[0]);
+                } catch (NumberFormatException e) {
+                    continue; // not one of ours
+                }
+                if (parts.length == 2 && pid != ProcessHandle.current().pid()
+                        && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+                    forgetOutputLocks(p);
+                    delete(p);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort, like delete
         }
     }
 

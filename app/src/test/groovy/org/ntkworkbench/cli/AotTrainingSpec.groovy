@@ -73,4 +73,26 @@ class AotTrainingSpec extends Specification {
         where:
         args << [[], ['eigen'], ['kernel', 'extra']]
     }
+
+    def "a training directory left by a killed training is swept by the next one; a live process's and foreign ones stay"() {
+        given: 'a process that has exited (its pid is free), and one that is alive'
+        def dead = new ProcessBuilder('true').start()
+        dead.waitFor()
+        def alive = new ProcessBuilder('sleep', '60').start()
+        Path killed = Files.createDirectories(tmp.resolve("${AotTraining.PREFIX}${dead.pid()}-123"))
+        Files.write(killed.resolve('core.npz'), new byte[1000])
+        Path running = Files.createDirectories(tmp.resolve("${AotTraining.PREFIX}${alive.pid()}-456"))
+        Path foreign = Files.createDirectories(tmp.resolve("${AotTraining.PREFIX}notapid"))
+
+        when:
+        AotTraining.sweepLeftovers(tmp)
+
+        then:
+        !Files.exists(killed)
+        Files.isDirectory(running)
+        Files.isDirectory(foreign)
+
+        cleanup:
+        alive?.destroy()
+    }
 }
