@@ -3,6 +3,8 @@ package org.ntkworkbench.io;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -10,13 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.LocalDateTime;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import org.ntkworkbench.runtime.PhaseTimes;
 
 /**
  * A stored NPZ ({@code np.savez}) of float64 {@code (rows, cols)} arrays written row block by row block, as the rows
@@ -235,13 +236,18 @@ public final class NpzRowWriter implements Closeable {
     }
 
     /**
-     * The SHA-256 of the temporary file, computed on a daemon thread ({@code ntk-npz-digest}) that reads the file
-     * back (from the page cache) up to the last byte known to be final, and waits for more.
+     * The SHA-256 of the temporary file, computed on a daemon thread ({@code ntk-npz-digest}) up to the last byte known
+     * to be final, which then waits for more. The final bytes are mapped and hashed in place from the page cache by
+     * {@link Sha256} (libcrypto where present), not read back into a buffer: for the 256 MB NPZ of {@code ntk kernel}
+     * at n = 4000 the thread took 0.20-0.23 CPU s, against 0.26-0.39 s reading back into MessageDigest (session 8).
+     * Mapping is safe here: the file is this writer's own hidden temporary, which nothing truncates while it is hashed.
      */
     private final class Hasher implements Runnable {
+        /** Hashed between two looks at {@link #abandoned}. */
+        private static final long PIECE = 8 << 20;
         private long limit;
         private boolean last;
-        private boolean abandoned;
+        private volatile boolean abandoned;
         private Thread thread;
         private String sha;
         private Throwable failure;
@@ -285,9 +291,7 @@ public final class NpzRowWriter implements Closeable {
 
         @Override
         public void run() {
-            try {
-                MessageDigest d = MessageDigest.getInstance("SHA-256");
-                ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+            try (Sha256 d = Sha256.create(cenOffset)) {
                 long pos = 0;
                 while (true) {
                     long end;
@@ -303,19 +307,20 @@ public final class NpzRowWriter implements Closeable {
                         }
                         end = limit;
                     }
-                    while (pos < end) {
-                        b.clear();
-                        b.limit((int) Math.min(b.capacity(), end - pos));
-                        int n = channel.read(b, pos);
-                        if (n < 0) {
-                            throw new IOException("file shorter than written");
+                    // The final bytes [pos, end) are in the page cache: hashed in place, mapped.
+                    try (Arena arena = Arena.ofConfined()) {
+                        MemorySegment region = channel.map(FileChannel.MapMode.READ_ONLY, pos, end - pos, arena);
+                        for (long off = 0; off < region.byteSize(); off += PIECE) {
+                            if (abandoned) {
+                                return;
+                            }
+                            d.update(region.asSlice(off, Math.min(PIECE, region.byteSize() - off)));
                         }
-                        pos += n;
-                        b.flip();
-                        d.update(b);
                     }
+                    pos = end;
                 }
-                String hex = HexFormat.of().formatHex(d.digest());
+                String hex = d.hex();
+                PhaseTimes.threadDone("NPZ hashed");
                 synchronized (this) {
                     sha = hex;
                 }
