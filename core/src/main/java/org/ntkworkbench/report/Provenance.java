@@ -187,6 +187,8 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
                 }
             }
         }
+        // before the outputs' hashes: a big output's digest may still be under way (NpzRowWriter.commit), and is waited for
+        Environment environment = Environment.current(plugins);
         List<Output> outs = new ArrayList<>();
         if (outputs != null && runDir != null) {
             for (String rel : outputs) {
@@ -199,7 +201,7 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
                 }
             }
         }
-        return new Provenance(command, sc, inputs, Environment.current(plugins), outs, s == null ? null : s.rerunOf);
+        return new Provenance(command, sc, inputs, environment, outs, s == null ? null : s.rerunOf);
     }
 
     /** A file in a command's own temporary folder ({@code .K.npz.blocks-…}, {@code .DIR.partial-…}): not an input. */
