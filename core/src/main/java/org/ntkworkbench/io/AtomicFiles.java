@@ -89,12 +89,23 @@ public final class AtomicFiles {
         }
     }
 
-    /** What {@link #write} wrote: size, modification time and SHA-256 of the file it put in place. */
-    private record Written(long size, long modifiedMillis, String sha256) {}
+    /**
+     * What {@link #write} (or {@link NpzRowWriter}) wrote: size, modification time and SHA-256 of the file it put in
+     * place; the SHA-256 may still be computed on another thread (null once done if that failed).
+     */
+    private record Written(long size, long modifiedMillis, java.util.concurrent.CompletableFuture<String> sha256) {}
 
     private static final Map<Path, Written> WRITTEN = new ConcurrentHashMap<>();
 
     static void remember(Path target, long size, String sha256) {
+        remember(target, size, java.util.concurrent.CompletableFuture.completedFuture(sha256));
+    }
+
+    /**
+     * {@code target} as put in place, its SHA-256 still being computed: {@link #writtenSha256} waits for it, and a
+     * digest that fails (completes exceptionally) counts as unknown, so that the caller hashes the file itself.
+     */
+    static void remember(Path target, long size, java.util.concurrent.CompletableFuture<String> sha256) {
         Path abs = target.toAbsolutePath().normalize();
         try {
             WRITTEN.put(abs, new Written(size, Files.getLastModifiedTime(abs).toMillis(), sha256));
@@ -106,11 +117,21 @@ public final class AtomicFiles {
     /**
      * The SHA-256 (hex) of {@code file} as {@link #write} wrote it in this process, if the file still has that
      * size and modification time; otherwise null (read and hash it). Run manifests hash their outputs: this saves
-     * reading a big output back.
+     * reading a big output back. Waits for a digest still under way.
      */
     public static String writtenSha256(Path file, long size, long modifiedMillis) {
         Written w = WRITTEN.get(file.toAbsolutePath().normalize());
-        return w != null && w.size() == size && w.modifiedMillis() == modifiedMillis ? w.sha256() : null;
+        if (w == null || w.size() != size || w.modifiedMillis() != modifiedMillis) {
+            return null;
+        }
+        try {
+            return w.sha256().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /**

@@ -5,9 +5,6 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -18,7 +15,8 @@ import java.util.concurrent.BlockingQueue;
  * start writing back what is in the page cache ({@code fdatasync}), so that the final {@code fsync} of
  * {@link AtomicFiles#write} waits for the last few MiB only instead of the whole file (for a 256 MB kernel NPZ
  * that fsync took 0.2 s after everything else). Big outputs thus cost the writer only the copies into the buffers,
- * and the file's SHA-256 (which the run's manifest records) comes without reading the file back. Small outputs
+ * and the file's SHA-256 (which the run's manifest records) comes without reading the file back ({@link Sha256}:
+ * libcrypto hashes the direct buffers in place). Small outputs
  * (up to one buffer) never start a thread: they are written and hashed on the caller's thread.
  */
 final class HashingChannelOutput extends OutputStream {
@@ -29,7 +27,11 @@ final class HashingChannelOutput extends OutputStream {
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
     private final FileChannel channel;
-    private final MessageDigest digest;
+    /**
+     * Created by the digest thread (content of 1 MiB or more: {@link Sha256} by libcrypto where present) or at the end
+     * (small content, no thread: the JDK unless libcrypto is linked already); read after joining that thread.
+     */
+    private Sha256 digest;
     /** Filled buffers waiting for the file thread, then for the digest thread, then free again. */
     private final BlockingQueue<ByteBuffer> toFile = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final BlockingQueue<ByteBuffer> toDigest = new ArrayBlockingQueue<>(BUFFERS + 1);
@@ -50,11 +52,6 @@ final class HashingChannelOutput extends OutputStream {
     HashingChannelOutput(FileChannel channel) {
         this.channel = channel;
         this.writeBack = new WriteBack(channel, "ntk-file-sync");
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
@@ -141,14 +138,20 @@ final class HashingChannelOutput extends OutputStream {
     /** The digest thread: hashes each buffer in order, then frees it. */
     private void digest() {
         try {
+            digest = Sha256.create(BUFFER); // here, not on the writer's thread: the first one links libcrypto
             for (ByteBuffer b = toDigest.take(); b != END; b = toDigest.take()) {
                 if (failure == null) {
                     digest.update(b);
                 }
                 free.put(b);
             }
+            org.ntkworkbench.runtime.PhaseTimes.threadDone("file hashed");
         } catch (Throwable e) {
             failure = e;
+        } finally {
+            if (failure != null && digest != null) {
+                digest.close(); // a failed write: sha256() throws before it would use the digest
+            }
         }
     }
 
@@ -174,6 +177,7 @@ final class HashingChannelOutput extends OutputStream {
             while (current.hasRemaining()) {
                 channel.write(current);
             }
+            digest = Sha256.create(d.remaining());
             digest.update(d);
             give(current);
         } else {
@@ -212,7 +216,7 @@ final class HashingChannelOutput extends OutputStream {
             }
             digestThread = null;
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return digest.hex();
     }
 
     private static ByteBuffer take() {

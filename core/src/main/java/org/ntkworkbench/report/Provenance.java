@@ -1,15 +1,11 @@
 package org.ntkworkbench.report;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -191,6 +187,8 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
                 }
             }
         }
+        // before the outputs' hashes: a big output's digest may still be under way (NpzRowWriter.commit), and is waited for
+        Environment environment = Environment.current(plugins);
         List<Output> outs = new ArrayList<>();
         if (outputs != null && runDir != null) {
             for (String rel : outputs) {
@@ -203,7 +201,7 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
                 }
             }
         }
-        return new Provenance(command, sc, inputs, Environment.current(plugins), outs, s == null ? null : s.rerunOf);
+        return new Provenance(command, sc, inputs, environment, outs, s == null ? null : s.rerunOf);
     }
 
     /** A file in a command's own temporary folder ({@code .K.npz.blocks-…}, {@code .DIR.partial-…}): not an input. */
@@ -289,16 +287,7 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
 
     /** SHA-256 of a file's bytes, hex. */
     public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
-                md.update(buf, 0, r);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return org.ntkworkbench.io.Sha256.ofFile(file);
     }
 
     /** SHA-256 of a script's text as the manifest's {@code scriptSha256} has it (UTF-8, byte order mark dropped). */

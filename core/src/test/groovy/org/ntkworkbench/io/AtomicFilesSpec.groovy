@@ -78,4 +78,29 @@ class AtomicFilesSpec extends Specification {
         where: 'the file, digest and write-back threads all started in the second case'
         mib << [5, HashingChannelOutput.SYNC_EVERY_MIB + 3]
     }
+
+    def "a digest still under way (NpzRowWriter.commit): writtenSha256 waits for it; a failed one is unknown (null), as is a changed file"() {
+        given:
+        Path f = dir.resolve('k.npz')
+        Files.write(f, 'abc'.bytes)
+        long mtime = Files.getLastModifiedTime(f).toMillis()
+        def pending = new java.util.concurrent.CompletableFuture<String>()
+        AtomicFiles.remember(f, 3, pending)
+
+        when: 'the digest completes 0.3 s after the lookup starts'
+        Thread.startVirtualThread { Thread.sleep(300); pending.complete('d1g35t') }
+        long t0 = System.nanoTime()
+        String got = AtomicFiles.writtenSha256(f, 3, mtime)
+
+        then:
+        got == 'd1g35t'
+        System.nanoTime() - t0 >= 200_000_000L
+        AtomicFiles.writtenSha256(f, 4, mtime) == null
+
+        when:
+        AtomicFiles.remember(f, 3, java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException('mapping failed')))
+
+        then:
+        AtomicFiles.writtenSha256(f, 3, mtime) == null
+    }
 }
