@@ -82,6 +82,30 @@ class NpzRowWriterSpec extends Specification {
         ['nngp', 'ntk']  | 0    | 4    | 1     | 'sequential'
     }
 
+    def "hashed by reading instead of mapping (the path for what is left after the rename): the same file, the file's SHA-256"() {
+        given:
+        def rnd = new Random(7)
+        Map<String, Tensor> arrays = ['nngp', 'ntk'].collectEntries { n ->
+            double[] v = new double[300 * 500]
+            for (int i = 0; i < v.length; i++) v[i] = rnd.nextGaussian()
+            [(n): Tensor.of(v, 300, 500)]
+        }
+        Path ref = dir.resolve('ref.npz')
+        Npz.write(ref, arrays)
+        NpzRowWriter.mapTemporary = false
+
+        when:
+        Path p = streamed('r.npz', arrays, 64, 'sequential')
+        byte[] got = Files.readAllBytes(p)
+
+        then:
+        Arrays.equals(got, Files.readAllBytes(ref))
+        AtomicFiles.writtenSha256(p, Files.size(p), Files.getLastModifiedTime(p).toMillis()) == sha256(got)
+
+        cleanup:
+        NpzRowWriter.mapTemporary = true
+    }
+
     def "closed without commit (a failure mid-write): nothing under the final name, an existing file untouched, no temporary left"() {
         given:
         Path p = dir.resolve('K.npz')
