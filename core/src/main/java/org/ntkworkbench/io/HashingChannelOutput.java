@@ -145,7 +145,6 @@ final class HashingChannelOutput extends OutputStream {
                 }
                 free.put(b);
             }
-            org.ntkworkbench.runtime.PhaseTimes.threadDone("file hashed");
         } catch (Throwable e) {
             failure = e;
         } finally {

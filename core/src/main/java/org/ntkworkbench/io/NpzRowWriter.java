@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import org.ntkworkbench.runtime.PhaseTimes;
 
 /**
  * A stored NPZ ({@code np.savez}) of float64 {@code (rows, cols)} arrays written row block by row block, as the rows
@@ -319,7 +318,6 @@ public final class NpzRowWriter implements Closeable {
                     }
                 }
                 String hex = d.hex();
-                PhaseTimes.threadDone("NPZ hashed");
                 result.complete(hex);
             } catch (Throwable t) {
                 result.completeExceptionally(t);

@@ -49,20 +49,6 @@ public final class PhaseTimes {
         lastCpu = cpu;
     }
 
-    /**
-     * Prints the CPU seconds the calling thread has used since it started (a background thread at its end, e.g. the
-     * NPZ digest), without starting a new phase.
-     */
-    public static synchronized void threadDone(String what) {
-        if (!ON) {
-            return;
-        }
-        long threadCpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        long runQueue = runQueueNanos();
-        System.err.printf(java.util.Locale.ROOT, "ntk times: (%s) %s thread cpu %6.3f s%s%n", Thread.currentThread().getName(), what,
-                threadCpu * 1e-9, waited(runQueue));
-    }
-
     /** The line's run-queue field for {@code nanos} of waiting, empty where the wait is unknown (negative). */
     static String waited(long nanos) {
         return nanos < 0 ? "" : String.format(java.util.Locale.ROOT, "  waited for a core %6.3f s", nanos * 1e-9);
