@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ntkworkbench.io.ReadLog;
+import org.ntkworkbench.io.Sha256;
 
 /**
  * Typed provenance of a run (the manifest's {@code provenance} field, beside DESIGN.md's {@code script},
@@ -287,7 +288,7 @@ public record Provenance(Command command, Script script, List<Input> inputs, Env
 
     /** SHA-256 of a file's bytes, hex. */
     public static String sha256(Path file) throws IOException {
-        return org.ntkworkbench.io.Sha256.ofFile(file);
+        return Sha256.ofFile(file);
     }
 
     /** SHA-256 of a script's text as the manifest's {@code scriptSha256} has it (UTF-8, byte order mark dropped). */
