@@ -64,7 +64,6 @@ public final class XChartPlots implements Plots {
                 .yAxisTitle(spec.yLabel() + (spec.logY() ? " (log scale)" : "")).build();
         XYStyler st = chart.getStyler();
         chart.getStyler().setLegendVisible(spec.series().size() > 1 || spec.series().get(0).fit());
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         st.setAnnotationTextPanelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
@@ -84,18 +83,24 @@ public final class XChartPlots implements Plots {
         }
         int[] colours = colours(spec, dir);
         Set<String> used = new HashSet<>();
+        List<double[][]> lines = new ArrayList<>(), marks = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
         for (int i = 0; i < spec.series().size(); i++) {
             Series s = spec.series().get(i);
             double[][] xy = drawn.get(i);
             XYSeries xs = chart.addSeries(unique(s.name(), used), xy[0], xy[1]);
+            labels.add(xs.getName());
             Color c = s.reference() ? Color.BLACK : PALETTE[colours[i] % PALETTE.length];
             if (s.reference()) {
                 xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 xs.setMarker(SeriesMarkers.DIAMOND);
+                marks.add(xy);
             } else if (spec.markers() || s.points()) {
                 xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 xs.setMarker(SeriesMarkers.CIRCLE);
+                marks.add(xy);
             } else {
+                lines.add(xy);
                 xs.setMarker(xy[0].length <= 12 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
                 xs.setLineStyle(s.dashed() ? dashes() : new BasicStroke(2f));
             }
@@ -108,11 +113,14 @@ public final class XChartPlots implements Plots {
                     XYSeries f = chart.addSeries(unique(s.name() + " fit: " + slopeText(spec, line[1]), used),
                             new double[] {x0, x1}, new double[] {line[0] + line[1] * x0, line[0] + line[1] * x1});
                     f.setMarker(SeriesMarkers.NONE);
+                    labels.add(f.getName());
+                    lines.add(new double[][] {{x0, x1}, {line[0] + line[1] * x0, line[0] + line[1] * x1}});
                     f.setLineColor(c);
                     f.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 4f}, 0f));
                 }
             }
         }
+        st.setLegendPosition(legendPosition(lines, marks, labels));
         double[] breaker = spec.logX() ? null : equallySpacedTickBreaker(drawn);
         if (breaker != null) {
             // XChart puts the x ticks at the data when the x values are equally spaced, which labels an axis
@@ -161,6 +169,59 @@ public final class XChartPlots implements Plots {
             Files.deleteIfExists(txt);
         }
         return List.of(png, svg);
+    }
+
+    /** Inside corners tried for the legend, in order of preference (ties go to the first). */
+    private static final Styler.LegendPosition[] CORNERS = {Styler.LegendPosition.InsideNE, Styler.LegendPosition.InsideNW,
+        Styler.LegendPosition.InsideSE, Styler.LegendPosition.InsideSW};
+
+    /**
+     * Where the legend goes: the inside corner whose legend-sized box covers none of what is drawn (the points of
+     * {@code marks}, and {@code lines} sampled along their segments, in plot coordinates), else below the plot, where it
+     * hides nothing. A legend drawn over a point hid the quickstart's NNGP error at width 2048. The box is estimated
+     * from the labels (XChart's default font on the 800 × 560 chart: about 7 px per character plus the marker, 20 px per
+     * entry, of a plot area of about 700 × 460 px) with the axes' range padded as XChart pads it.
+     */
+    static Styler.LegendPosition legendPosition(List<double[][]> lines, List<double[][]> marks, List<String> labels) {
+        int longest = labels.stream().mapToInt(String::length).max().orElse(0);
+        double width = Math.min(1, (7.0 * longest + 45) / 700), height = Math.min(1, (20.0 * labels.size() + 14) / 460);
+        List<double[][]> all = new ArrayList<>(lines);
+        all.addAll(marks);
+        double[] rx = range(all, 0), ry = range(all, 1);
+        List<double[]> points = new ArrayList<>();
+        for (double[][] xy : marks) {
+            for (int i = 0; i < xy[0].length; i++) {
+                points.add(new double[] {unit(xy[0][i], rx), unit(xy[1][i], ry)});
+            }
+        }
+        for (double[][] xy : lines) {
+            for (int i = 0; i + 1 < xy[0].length; i++) {
+                for (int k = 0; k <= 16; k++) {
+                    double t = k / 16.0;
+                    points.add(new double[] {unit(xy[0][i] + t * (xy[0][i + 1] - xy[0][i]), rx),
+                        unit(xy[1][i] + t * (xy[1][i + 1] - xy[1][i]), ry)});
+                }
+            }
+            if (xy[0].length == 1) {
+                points.add(new double[] {unit(xy[0][0], rx), unit(xy[1][0], ry)});
+            }
+        }
+        for (Styler.LegendPosition corner : CORNERS) {
+            boolean east = corner == Styler.LegendPosition.InsideNE || corner == Styler.LegendPosition.InsideSE;
+            boolean north = corner == Styler.LegendPosition.InsideNE || corner == Styler.LegendPosition.InsideNW;
+            boolean free = points.stream().noneMatch(p -> (east ? p[0] >= 1 - width : p[0] <= width)
+                    && (north ? p[1] >= 1 - height : p[1] <= height));
+            if (free) {
+                return corner;
+            }
+        }
+        return Styler.LegendPosition.OutsideS;
+    }
+
+    /** {@code v} in [0, 1] across {@code range} padded by 5 % on each side (a single value: the middle). */
+    private static double unit(double v, double[] range) {
+        double span = range[1] - range[0];
+        return span > 0 ? (v - range[0] + 0.05 * span) / (1.1 * span) : 0.5;
     }
 
     /** Palette index per series: explicit, else the label's colour in this directory, else the next free one. */

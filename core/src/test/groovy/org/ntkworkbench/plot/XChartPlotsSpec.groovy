@@ -3,6 +3,7 @@ package org.ntkworkbench.plot
 import java.nio.file.Files
 import java.nio.file.Path
 import javax.imageio.ImageIO
+import org.knowm.xchart.style.Styler
 import spock.lang.Specification
 import spock.lang.TempDir
 
@@ -116,5 +117,32 @@ class XChartPlotsSpec extends Specification {
         }
         rgbs.contains(XChartPlots.PALETTE[1].RGB & 0xFFFFFF)
         !rgbs.contains(XChartPlots.PALETTE[0].RGB & 0xFFFFFF)
+    }
+
+    def "the legend goes to the first inside corner that covers nothing drawn, else below the plot"() {
+        given: 'points as [[x...], [y...]] in plot coordinates'
+        def pts = { List<List<Double>> xy -> [xy[0] as double[], xy[1] as double[]] as double[][] }
+
+        expect: 'the quickstart consistency plot (log10 of width and error): NE, NW and SE hold a point, SW is free'
+        XChartPlots.legendPosition([], [pts([[2.107, 2.709, 3.311], [-0.972, -1.199, -1.813]]),
+                                        pts([[2.107, 2.709, 3.311], [0.106, 0.043, 0.037]])], ['NTK', 'NNGP']) ==
+                Styler.LegendPosition.InsideSW
+
+        and: 'a rising line leaves the north-west and south-east corners free; NW comes first'
+        XChartPlots.legendPosition([pts([[0d, 1d], [0d, 1d]])], [], ['a', 'b']) == Styler.LegendPosition.InsideNW
+
+        and: 'a falling line: NE'
+        XChartPlots.legendPosition([pts([[0d, 1d], [1d, 0d]])], [], ['a']) == Styler.LegendPosition.InsideNE
+
+        and: 'a line sampled along its segments: a V touches NW, NE and the bottom middle, not the bottom corners: SE'
+        XChartPlots.legendPosition([pts([[0d, 0.5d, 1d], [1d, 0d, 1d]])], [], ['a']) == Styler.LegendPosition.InsideSE
+
+        and: 'points in all four corners: below the plot'
+        XChartPlots.legendPosition([], [pts([[0d, 0d, 1d, 1d, 0.5d], [0d, 1d, 0d, 1d, 0.5d]])], ['a']) ==
+                Styler.LegendPosition.OutsideS
+
+        and: 'long labels make a wider box: a point at x = 0.75 near the top is then under it in NE, not in NW'
+        XChartPlots.legendPosition([], [pts([[0d, 0.75d, 1d], [0d, 1d, 0.5d]])], ['x']) == Styler.LegendPosition.InsideNE
+        XChartPlots.legendPosition([], [pts([[0d, 0.75d, 1d], [0d, 1d, 0.5d]])], ['x' * 60]) == Styler.LegendPosition.InsideNW
     }
 }
