@@ -369,26 +369,30 @@ public final class EntrywiseChain {
             sink.rows(r0, r1, on, ot);
         }
 
-        /** The NNGP of rows {@code [r0, r1)}: (i, j ≥ i) where it was computed, (i, j < i) the mirror image (j, i). */
+        /**
+         * The NNGP of rows {@code [r0, r1)}: (i, j < i) the mirror image (j, i), taken for every column block up to and
+         * including the band's own; then (i, j ≥ i) where it was computed, copied over the diagonal block's mirrored part.
+         */
         private void nngpRows(int r0, int r1, double[] on) {
+            for (int j0 = 0; j0 < r1; j0 += TILE) {
+                transposed(j0, Math.min(j0 + TILE, r1), r0, r1, on);
+            }
             for (int i = r0; i < r1; i++) {
                 System.arraycopy(g, i * n + i, on, (i - r0) * n + i, n - i);
             }
-            for (int j0 = 0; j0 < r0; j0 += TILE) {
-                transposed(j0, Math.min(j0 + TILE, r0), r0, r1, on);
-            }
-            diagonalBlock(r0, r1, on, false);
         }
 
-        /** The NTK of rows {@code [r0, r1)}: (i, j < i) stored in place, the diagonal aside, (i, j > i) stored at (j, i). */
+        /**
+         * The NTK of rows {@code [r0, r1)}: (i, j > i) stored at (j, i), taken for every column block from the band's own
+         * on; then (i, j < i) stored in place and the diagonal aside, copied over the diagonal block's mirrored part.
+         */
         private void ntkRows(int r0, int r1, double[] ot) {
+            for (int j0 = r0; j0 < n; j0 += TILE) {
+                transposed(j0, Math.min(j0 + TILE, n), r0, r1, ot);
+            }
             for (int i = r0; i < r1; i++) {
                 System.arraycopy(g, i * n, ot, (i - r0) * n, i);
                 ot[(i - r0) * n + i] = ntkDiagonal[i];
-            }
-            diagonalBlock(r0, r1, ot, true);
-            for (int j0 = r1; j0 < n; j0 += TILE) {
-                transposed(j0, Math.min(j0 + TILE, n), r0, r1, ot);
             }
         }
 
@@ -407,24 +411,6 @@ public final class EntrywiseChain {
             for (int c = 0; c < h; c++) {
                 int o = c * n + j0;
                 for (int m = 0; m < w; m++) {
-                    out[o + m] = t[c + m * TILE];
-                }
-            }
-        }
-
-        /**
-         * The band's diagonal block off its diagonal, from the transposed entries: {@code out(i, j) = g(j, i)} for j < i
-         * ({@code !right}: the NNGP's left part) or for j > i ({@code right}: the NTK's right part).
-         */
-        private void diagonalBlock(int r0, int r1, double[] out, boolean right) {
-            double[] t = columns;
-            int h = r1 - r0;
-            for (int j = r0; j < r1; j++) {
-                System.arraycopy(g, j * n + r0, t, (j - r0) * TILE, h);
-            }
-            for (int c = 0; c < h; c++) {
-                int o = c * n + r0;
-                for (int m = right ? c + 1 : 0, end = right ? h : c; m < end; m++) {
                     out[o + m] = t[c + m * TILE];
                 }
             }
