@@ -239,6 +239,9 @@ public final class NpzRowWriter implements Closeable {
         AtomicFiles.remember(target, size, hasher.result);
     }
 
+    /** False only in tests: every byte hashed as after the rename (read, not mapped). */
+    static volatile boolean mapTemporary = true;
+
     /**
      * The SHA-256 of the temporary file, computed on a daemon thread ({@code ntk-npz-digest}) up to the last byte known
      * to be final, which then waits for more. The final bytes are mapped and hashed in place from the page cache by
@@ -247,15 +250,14 @@ public final class NpzRowWriter implements Closeable {
      * Mapping is safe while the file is this writer's own hidden temporary, which nothing truncates; what is left to hash
      * after commit has renamed it is read instead (~0.02 CPU s more for the NTK half).
      */
-    /** False only in tests: every byte hashed as after the rename (read, not mapped). */
-    static volatile boolean mapTemporary = true;
-
     private final class Hasher implements Runnable {
         /** Hashed between two looks at {@link #abandoned}. */
         private static final long PIECE = 8 << 20;
         private long limit;
         private boolean last;
         private volatile boolean abandoned;
+        /** Set by commit just before the rename: from then on the rest is read, not mapped ({@link #readInto}). */
+        private volatile boolean underFinalName;
         private Thread thread;
         /** The thread has ended; commit is done with the channel: whichever comes second closes the channel. */
         private boolean finished;
@@ -330,9 +332,6 @@ public final class NpzRowWriter implements Closeable {
                 }
             }
         }
-
-        /** Set by commit just before the rename: from then on the rest is read, not mapped ({@link #readInto}). */
-        private volatile boolean underFinalName;
 
         /**
          * Hashes {@code [from, to)} read through a direct buffer. For bytes hashed after the rename: the file then has
