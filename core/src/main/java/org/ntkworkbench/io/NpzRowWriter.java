@@ -256,7 +256,7 @@ public final class NpzRowWriter implements Closeable {
         private long limit;
         private boolean last;
         private volatile boolean abandoned;
-        /** Set by commit just before the rename: from then on the rest is read, not mapped ({@link #readInto}). */
+        /** Set by commit just before the rename: from then on the rest is read, not mapped. */
         private volatile boolean underFinalName;
         private Thread thread;
         /** The thread has ended; commit is done with the channel: whichever comes second closes the channel. */
@@ -302,7 +302,7 @@ public final class NpzRowWriter implements Closeable {
                         end = limit;
                     }
                     // The final bytes [pos, end) are in the page cache: hashed in place, mapped, while the file is
-                    // still the hidden temporary; once commit has renamed it, read instead (below).
+                    // still the hidden temporary; once commit has renamed it, read instead (Sha256.update: see why there).
                     try (Arena arena = Arena.ofConfined()) {
                         MemorySegment region = channel.map(FileChannel.MapMode.READ_ONLY, pos, end - pos, arena);
                         for (long off = 0; off < region.byteSize() && mapTemporary && !underFinalName; off += PIECE) {
@@ -314,10 +314,10 @@ public final class NpzRowWriter implements Closeable {
                             pos += n;
                         }
                     }
-                    if (pos < end) {
-                        readInto(d, pos, end);
-                        pos = end;
+                    if (pos < end && d.update(channel, pos, end) < end) {
+                        throw new IOException("file shorter than written");
                     }
+                    pos = end;
                 }
                 String hex = d.hex();
                 result.complete(hex);
@@ -330,23 +330,6 @@ public final class NpzRowWriter implements Closeable {
                         closeChannel();
                     }
                 }
-            }
-        }
-
-        /**
-         * Hashes {@code [from, to)} read through a direct buffer. For bytes hashed after the rename: the file then has
-         * its final name, where a program could truncate it, and a mapped page gone under native code would crash the
-         * JVM (SIGBUS); a read just comes back short.
-         */
-        private void readInto(Sha256 d, long from, long to) throws IOException {
-            ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
-            for (long pos = from; pos < to; ) {
-                int n = channel.read(b.clear().limit((int) Math.min(b.capacity(), to - pos)), pos);
-                if (n < 0) {
-                    throw new IOException("file shorter than written");
-                }
-                pos += n;
-                d.update(b.flip());
             }
         }
 

@@ -74,13 +74,28 @@ public final class Sha256 implements AutoCloseable {
     public static String ofFile(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
                 Sha256 d = create(channel.size())) {
-            // read, not mapped: a file that someone truncates while it is hashed must not crash native code
-            ByteBuffer b = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(CHUNK, channel.size())));
-            while (channel.read(b.clear()) >= 0) {
-                d.update(b.flip());
-            }
+            d.update(channel, 0, Long.MAX_VALUE);
             return d.hex();
         }
+    }
+
+    /**
+     * Adds a file's bytes {@code [from, to)}, or those up to its end if that comes first, read through a direct buffer
+     * that libcrypto hashes in place; returns the position reached. Read, not mapped: a file that someone truncates
+     * while it is hashed must not crash native code (a mapped page gone is SIGBUS), where a read just ends early.
+     */
+    public long update(FileChannel channel, long from, long to) throws IOException {
+        ByteBuffer b = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(CHUNK, Math.min(to, channel.size()) - from)));
+        long pos = from;
+        while (pos < to) {
+            int n = channel.read(b.clear().limit((int) Math.min(b.capacity(), to - pos)), pos);
+            if (n < 0) {
+                break;
+            }
+            pos += n;
+            update(b.flip());
+        }
+        return pos;
     }
 
     /** A new digest by the JDK's {@link MessageDigest} (the fallback, also for comparing the two in tests). */
